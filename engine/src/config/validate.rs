@@ -1,0 +1,337 @@
+//! Raw file → [`Config`]: checks every reference, key format, time zone and secret, and collects
+//! all problems with their locations instead of stopping at the first.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::ops::Range;
+
+use chrono_tz::Tz;
+use toml::Spanned;
+
+use super::raw::{RawConfig, RawPolicy, RawService};
+use super::*;
+
+/// One problem in the config file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub file: String,
+    /// 1-based; 0 when the problem has no single place (e.g. the file could not be read).
+    pub line: usize,
+    pub column: usize,
+    /// Dotted path of the key, e.g. `services.web.room`.
+    pub key: String,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.key.is_empty()) {
+            (0, true) => write!(f, "{}: {}", self.file, self.message),
+            (0, false) => write!(f, "{}: {}: {}", self.file, self.key, self.message),
+            (_, true) => write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message),
+            (_, false) => write!(
+                f,
+                "{}:{}:{}: {}: {}",
+                self.file, self.line, self.column, self.key, self.message
+            ),
+        }
+    }
+}
+
+/// Every problem found, in file order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigErrors(pub Vec<ConfigError>);
+
+impl ConfigErrors {
+    pub(super) fn io(file: &str, e: &std::io::Error) -> Self {
+        Self(vec![ConfigError {
+            file: file.to_owned(),
+            line: 0,
+            column: 0,
+            key: String::new(),
+            message: format!("cannot read the config file: {e}"),
+        }])
+    }
+}
+
+impl fmt::Display for ConfigErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigErrors {}
+
+struct Collector<'a> {
+    text: &'a str,
+    file: &'a str,
+    errors: Vec<ConfigError>,
+}
+
+impl Collector<'_> {
+    fn at(&mut self, span: Range<usize>, key: impl Into<String>, message: impl Into<String>) {
+        let (line, column) = line_col(self.text, span.start);
+        self.errors.push(ConfigError {
+            file: self.file.to_owned(),
+            line,
+            column,
+            key: key.into(),
+            message: message.into(),
+        });
+    }
+}
+
+/// 1-based line and column of a byte offset; (0, 0) for an empty span at 0 (a defaulted value).
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    if offset == 0 {
+        return (1, 1);
+    }
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rfind('\n').map_or(before.chars().count(), |nl| before[nl + 1..].chars().count()) + 1;
+    (line, column)
+}
+
+fn names<'k, K: AsRef<str> + 'k>(keys: impl Iterator<Item = &'k K>) -> String {
+    let v: Vec<&str> = keys.map(|k| k.as_ref()).collect();
+    if v.is_empty() { "none are defined".to_owned() } else { v.join(", ") }
+}
+
+pub(super) fn parse(
+    text: &str,
+    file: &str,
+    lookup_env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Config, ConfigErrors> {
+    let mut c = Collector { text, file, errors: Vec::new() };
+    let raw: RawConfig = match toml::from_str(text) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            c.at(span, "", e.message().to_owned());
+            return Err(ConfigErrors(c.errors));
+        }
+    };
+
+    let rooms: BTreeMap<String, Room> = raw
+        .rooms
+        .iter()
+        .map(|(name, r)| {
+            let r = r.get_ref();
+            (name.clone(), Room { name: name.clone(), slack_channel: r.slack.clone(), discord_channel: r.discord.clone() })
+        })
+        .collect();
+
+    let mut users = BTreeMap::new();
+    for (id, u) in &raw.users {
+        let key = format!("users.{id}");
+        let tz = match u.get_ref().timezone.get_ref().parse::<Tz>() {
+            Ok(tz) => tz,
+            Err(_) => {
+                c.at(
+                    u.get_ref().timezone.span(),
+                    format!("{key}.timezone"),
+                    format!(
+                        "unknown time zone `{}` — use an IANA name such as `Europe/Berlin`, `America/New_York` or `UTC`",
+                        u.get_ref().timezone.get_ref()
+                    ),
+                );
+                Tz::UTC
+            }
+        };
+        let u = u.get_ref();
+        users.insert(
+            UserId::new(id.clone()),
+            User {
+                id: UserId::new(id.clone()),
+                name: u.name.clone(),
+                timezone: tz,
+                slack_id: u.slack.clone(),
+                discord_id: u.discord.clone(),
+            },
+        );
+    }
+
+    let policies = validate_policies(&mut c, &raw.escalation_policies, &users);
+    let services = validate_services(&mut c, &raw.services, &rooms, &policies);
+
+    let console_user = raw.console.user.as_ref().and_then(|u| {
+        if users.contains_key(&UserId::new(u.get_ref().clone())) {
+            Some(UserId::new(u.get_ref().clone()))
+        } else {
+            c.at(
+                u.span(),
+                "console.user",
+                format!("unknown user `{}` — defined users: {}", u.get_ref(), names(users.keys())),
+            );
+            None
+        }
+    });
+
+    let mut api_tokens = Vec::new();
+    for (i, t) in raw.api.tokens.iter().enumerate() {
+        let key = format!("api.tokens[{i}]");
+        let raw_t = t.get_ref();
+        let secret = match (&raw_t.token, &raw_t.token_env) {
+            (Some(lit), None) => Some(lit.get_ref().clone()),
+            (None, Some(var)) => match lookup_env(var.get_ref()) {
+                Some(v) if !v.is_empty() => Some(v),
+                _ => {
+                    c.at(var.span(), format!("{key}.token_env"), format!("environment variable `{}` is not set", var.get_ref()));
+                    None
+                }
+            },
+            _ => {
+                c.at(t.span(), key.clone(), "give exactly one of `token` (literal) or `token_env` (environment variable name)");
+                None
+            }
+        };
+        if let Some(secret) = secret {
+            if secret.len() < 16 {
+                c.at(t.span(), key, "API tokens must be at least 16 characters long");
+            } else {
+                api_tokens.push(ApiToken { name: raw_t.name.clone(), secret });
+            }
+        }
+    }
+
+    if c.errors.is_empty() {
+        Ok(Config {
+            source: file.to_owned(),
+            console: ConsoleConfig { user: console_user },
+            api_tokens,
+            rooms,
+            users,
+            services,
+            escalation_policies: policies,
+        })
+    } else {
+        c.errors.sort_by_key(|e| (e.line, e.column));
+        Err(ConfigErrors(c.errors))
+    }
+}
+
+fn validate_policies(
+    c: &mut Collector<'_>,
+    raw: &BTreeMap<String, Spanned<RawPolicy>>,
+    users: &BTreeMap<UserId, User>,
+) -> BTreeMap<String, EscalationPolicy> {
+    let mut out = BTreeMap::new();
+    for (name, p) in raw {
+        let key = format!("escalation_policies.{name}");
+        let p = p.get_ref();
+        if p.levels.is_empty() {
+            c.at(0..0, format!("{key}.levels"), "a policy needs at least one level");
+        }
+        if *p.repeat.get_ref() > 9 {
+            c.at(p.repeat.span(), format!("{key}.repeat"), "repeat must be between 0 and 9");
+        }
+        let mut levels = Vec::new();
+        for (i, level) in p.levels.iter().enumerate() {
+            let l = level.get_ref();
+            if l.targets.is_empty() {
+                c.at(level.span(), format!("{key}.levels[{i}].targets"), "a level needs at least one target");
+            }
+            let mut targets = Vec::new();
+            for t in &l.targets {
+                let id = UserId::new(t.get_ref().clone());
+                if users.contains_key(&id) {
+                    targets.push(id);
+                } else {
+                    c.at(
+                        t.span(),
+                        format!("{key}.levels[{i}].targets"),
+                        format!("unknown user `{}` — defined users: {}", t.get_ref(), names(users.keys())),
+                    );
+                }
+            }
+            if *l.delay_minutes.get_ref() == 0 {
+                c.at(l.delay_minutes.span(), format!("{key}.levels[{i}].delay_minutes"), "delay must be at least 1 minute");
+            }
+            levels.push(EscalationLevel { targets, delay_minutes: *l.delay_minutes.get_ref() });
+        }
+        out.insert(name.clone(), EscalationPolicy { name: name.clone(), levels, repeat: *p.repeat.get_ref() });
+    }
+    out
+}
+
+fn validate_services(
+    c: &mut Collector<'_>,
+    raw: &BTreeMap<String, Spanned<RawService>>,
+    rooms: &BTreeMap<String, Room>,
+    policies: &BTreeMap<String, EscalationPolicy>,
+) -> BTreeMap<ServiceName, Service> {
+    let mut seen_keys: HashMap<String, String> = HashMap::new();
+    let mut out = BTreeMap::new();
+    for (name, s) in raw {
+        let key = format!("services.{name}");
+        let span = s.span();
+        let s = s.get_ref();
+        if s.integration_keys.is_empty() {
+            c.at(span.clone(), format!("{key}.integration_keys"), "a service needs at least one integration key (32 letters or digits)");
+        }
+        let mut keys = Vec::new();
+        for k in &s.integration_keys {
+            match RoutingKey::parse(k.get_ref()) {
+                Ok(rk) => {
+                    if let Some(other) = seen_keys.insert(k.get_ref().clone(), name.clone()) {
+                        c.at(k.span(), format!("{key}.integration_keys"), format!("this key is already used by service `{other}`; every key routes to one service"));
+                    }
+                    keys.push(rk);
+                }
+                Err(e) => c.at(k.span(), format!("{key}.integration_keys"), e.message().to_owned()),
+            }
+        }
+        if !rooms.contains_key(s.room.get_ref()) {
+            c.at(
+                s.room.span(),
+                format!("{key}.room"),
+                format!("unknown room `{}` — defined rooms: {}", s.room.get_ref(), names(rooms.keys())),
+            );
+        }
+        if let Some(p) = &s.escalation_policy
+            && !policies.contains_key(p.get_ref())
+        {
+            c.at(
+                p.span(),
+                format!("{key}.escalation_policy"),
+                format!("unknown escalation policy `{}` — defined policies: {}", p.get_ref(), names(policies.keys())),
+            );
+        }
+        let rate = s.events_per_minute.as_ref().map_or(DEFAULT_EVENTS_PER_MINUTE, |r| *r.get_ref());
+        if rate == 0 {
+            let span = s.events_per_minute.as_ref().map_or(span.clone(), Spanned::span);
+            c.at(span, format!("{key}.events_per_minute"), "must be at least 1");
+        }
+        out.insert(
+            ServiceName::new(name.clone()),
+            Service {
+                name: ServiceName::new(name.clone()),
+                description: s.description.clone(),
+                integration_keys: keys,
+                room: s.room.get_ref().clone(),
+                escalation_policy: s.escalation_policy.as_ref().map(|p| p.get_ref().clone()),
+                events_per_minute: rate.max(1),
+            },
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod line_tests {
+    use super::line_col;
+
+    #[test]
+    fn line_and_column_are_one_based() {
+        let text = "a = 1\nbb = 2\n";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 6), (2, 1));
+        assert_eq!(line_col(text, 11), (2, 6));
+    }
+}

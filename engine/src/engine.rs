@@ -1,0 +1,319 @@
+//! The engine's inbound API: what adapters and chat commands call. Cheap to clone.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::{Notify, mpsc, oneshot};
+use tokio_util::sync::CancellationToken;
+use tracing::info;
+
+use crate::alert::{Ingested, NewAlert};
+use crate::clock::{Clock, from_micros, to_micros};
+use crate::config::Config;
+use crate::error::{EngineError, UserError};
+use crate::ids::{IncidentNumber, ServiceName};
+use crate::incident::{Incident, IncidentFilter, TimelineEntry};
+use crate::ingest::{self, Job};
+use crate::kinds::{Actor, IncidentStatus};
+use crate::store::{Store, incidents, outbox};
+
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    config: Arc<Config>,
+    queue: mpsc::Sender<Job>,
+    outbox_nudge: Arc<Notify>,
+}
+
+/// A change event (deploy, config change): recorded against its service, never pages.
+#[derive(Debug, Clone)]
+pub struct ChangeEvent {
+    pub service: ServiceName,
+    pub summary: String,
+    pub source: Option<String>,
+    pub timestamp: Option<DateTime<Utc>>,
+    pub raw: serde_json::Value,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RecordedChange {
+    pub id: i64,
+    pub service: String,
+    pub summary: String,
+    pub source: Option<String>,
+    pub timestamp: DateTime<Utc>,
+    pub payload: serde_json::Value,
+}
+
+/// One entry of the alert log: every event received and what became of it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AlertLogEntry {
+    pub id: i64,
+    pub service: String,
+    pub dedup_key: String,
+    pub action: String,
+    pub outcome: String,
+    pub reason: Option<String>,
+    pub incident: Option<i64>,
+    pub actor: String,
+    pub channel: String,
+    pub received_at: DateTime<Utc>,
+}
+
+/// Gauges for `/metrics`.
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    pub incidents_by_status: Vec<(IncidentStatus, i64)>,
+    pub outbox_depth: i64,
+}
+
+impl Engine {
+    /// Starts the ingest writers. They stop, after committing everything already accepted, when
+    /// `cancel` fires; await the returned handles to know they are done.
+    pub fn start(
+        store: Store,
+        config: Arc<Config>,
+        clock: Arc<dyn Clock>,
+        cancel: CancellationToken,
+    ) -> (Engine, Vec<tokio::task::JoinHandle<()>>) {
+        let (tx, rx) = ingest::queue();
+        let outbox_nudge = Arc::new(Notify::new());
+        let writers = if store.is_postgres() { 4 } else { 1 };
+        let handles = ingest::spawn_writers(writers, rx, store.clone(), clock.clone(), outbox_nudge.clone(), cancel);
+        let inner = Inner { store, clock, config, queue: tx, outbox_nudge };
+        (Engine { inner: Arc::new(inner) }, handles)
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        self.inner.clock.as_ref()
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// Wakes the outbox worker (after a commit that queued notifications).
+    pub fn outbox_nudge(&self) -> Arc<Notify> {
+        self.inner.outbox_nudge.clone()
+    }
+
+    fn room_of(&self, service: &ServiceName) -> Result<String, EngineError> {
+        self.config()
+            .services
+            .get(service)
+            .map(|s| s.room.clone())
+            .ok_or_else(|| EngineError::user(format!("unknown service `{service}`")))
+    }
+
+    /// Applies one event durably: returns only after it is committed.
+    #[tracing::instrument(skip_all, fields(service = %alert.service))]
+    pub async fn ingest(&self, alert: NewAlert) -> Result<Ingested, EngineError> {
+        let room = self.room_of(&alert.service)?;
+        let (reply, rx) = oneshot::channel();
+        self.inner.queue.send(Job { alert, room, reply }).await.map_err(|_| EngineError::Unavailable)?;
+        rx.await.map_err(|_| EngineError::Unavailable)?
+    }
+
+    #[tracing::instrument(skip_all, fields(incident = %n))]
+    pub async fn acknowledge(&self, n: IncidentNumber, by: &Actor) -> Result<Incident, EngineError> {
+        let current = self.incident(n).await?;
+        let room = self.room_of(&current.service)?;
+        let now = to_micros(self.clock().now());
+        let mut tx = self.store().begin().await?;
+        let changed = incidents::acknowledge(&mut tx.c(), n, by, &room, now).await?;
+        tx.commit().await?;
+        match changed {
+            Some(incident) => {
+                info!(incident = %n, by = %by, "acknowledged");
+                self.inner.outbox_nudge.notify_one();
+                Ok(incident)
+            }
+            None => Err(self.why_not(n, "acknowledge").await),
+        }
+    }
+
+    #[tracing::instrument(skip_all, fields(incident = %n))]
+    pub async fn resolve(&self, n: IncidentNumber, by: &Actor, note: Option<&str>) -> Result<Incident, EngineError> {
+        let current = self.incident(n).await?;
+        let room = self.room_of(&current.service)?;
+        let now = to_micros(self.clock().now());
+        let mut tx = self.store().begin().await?;
+        let changed = incidents::resolve(&mut tx.c(), n, by, note, &room, now).await?;
+        tx.commit().await?;
+        match changed {
+            Some(incident) => {
+                info!(incident = %n, by = %by, "resolved");
+                self.inner.outbox_nudge.notify_one();
+                Ok(incident)
+            }
+            None => Err(self.why_not(n, "resolve").await),
+        }
+    }
+
+    /// Explains a guarded update that changed nothing, from the incident's current state.
+    async fn why_not(&self, n: IncidentNumber, verb: &str) -> EngineError {
+        let incident = match self.incident(n).await {
+            Ok(i) => i,
+            Err(e) => return e,
+        };
+        let ago = |t: Option<DateTime<Utc>>| t.map(|t| human_ago(self.clock().now() - t)).unwrap_or_default();
+        let msg = match incident.status {
+            IncidentStatus::Resolved => format!(
+                "incident {n} is already resolved (by {}{}) — nothing to {verb}",
+                incident.resolved_by.as_deref().unwrap_or("someone"),
+                ago(incident.resolved_at)
+            ),
+            IncidentStatus::Acknowledged => format!(
+                "incident {n} is already acknowledged (by {}{})",
+                incident.acknowledged_by.as_deref().unwrap_or("someone"),
+                ago(incident.acknowledged_at)
+            ),
+            IncidentStatus::Triggered => format!("incident {n} changed while you asked; try again"),
+        };
+        EngineError::User(UserError::new(msg))
+    }
+
+    pub async fn add_note(&self, n: IncidentNumber, by: &Actor, text: &str) -> Result<Incident, EngineError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(EngineError::user("a note needs some text"));
+        }
+        let incident = self.incident(n).await?;
+        let room = self.room_of(&incident.service)?;
+        let now = to_micros(self.clock().now());
+        let mut tx = self.store().begin().await?;
+        incidents::add_note(&mut tx.c(), n, by, text, &room, now).await?;
+        tx.commit().await?;
+        self.inner.outbox_nudge.notify_one();
+        Ok(incident)
+    }
+
+    /// The incident, or `NotFound` with a message for the user.
+    pub async fn incident(&self, n: IncidentNumber) -> Result<Incident, EngineError> {
+        let mut conn = self.store().conn().await?;
+        incidents::get(&mut conn.c(), n).await?.ok_or_else(|| EngineError::NotFound(format!("there is no incident {n}")))
+    }
+
+    pub async fn incidents(&self, filter: &IncidentFilter) -> Result<Vec<Incident>, EngineError> {
+        let mut conn = self.store().conn().await?;
+        Ok(incidents::list(&mut conn.c(), filter).await?)
+    }
+
+    pub async fn timeline(&self, n: IncidentNumber) -> Result<Vec<TimelineEntry>, EngineError> {
+        let mut conn = self.store().conn().await?;
+        Ok(incidents::timeline(&mut conn.c(), n).await?)
+    }
+
+    pub async fn record_change(&self, change: ChangeEvent) -> Result<i64, EngineError> {
+        let now = self.clock().now();
+        let happened = to_micros(change.timestamp.unwrap_or(now));
+        let mut tx = self.store().begin().await?;
+        let id = incidents::record_change(
+            &mut tx.c(),
+            change.service.as_str(),
+            &change.summary,
+            change.source.as_deref(),
+            happened,
+            &change.raw,
+            to_micros(now),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn changes(&self, service: Option<&str>, limit: i64) -> Result<Vec<RecordedChange>, EngineError> {
+        let mut conn = self.store().conn().await?;
+        let rows = incidents::changes(&mut conn.c(), service.unwrap_or(""), limit).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| RecordedChange {
+                id: r.id,
+                service: r.service,
+                summary: r.summary,
+                source: r.source,
+                timestamp: from_micros(r.happened_at),
+                payload: serde_json::from_str(&r.payload).unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    pub async fn alert_log(&self, service: Option<&str>, outcome: Option<&str>, limit: i64) -> Result<Vec<AlertLogEntry>, EngineError> {
+        let mut conn = self.store().conn().await?;
+        let rows = incidents::alert_log(&mut conn.c(), service.unwrap_or(""), outcome.unwrap_or(""), limit).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| AlertLogEntry {
+                id: r.id,
+                service: r.service,
+                dedup_key: r.dedup_key,
+                action: r.action,
+                outcome: r.outcome,
+                reason: r.reason,
+                incident: r.incident_id,
+                actor: r.actor,
+                channel: r.channel,
+                received_at: from_micros(r.received_at),
+            })
+            .collect())
+    }
+
+    /// Delivery records for an incident's notifications: (room, kind, attempts, delivered?, error).
+    pub async fn deliveries(&self, n: IncidentNumber) -> Result<Vec<Delivery>, EngineError> {
+        let mut conn = self.store().conn().await?;
+        let rows = outbox::for_incident(&mut conn.c(), n.get()).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Delivery {
+                room: r.room,
+                notification: serde_json::from_str(&r.notification).ok(),
+                attempts: r.attempts,
+                delivered_at: r.delivered_at.map(from_micros),
+                failed_at: r.failed_at.map(from_micros),
+                last_error: r.last_error,
+            })
+            .collect())
+    }
+
+    pub async fn stats(&self) -> Result<Stats, EngineError> {
+        let mut conn = self.store().conn().await?;
+        let by_status = incidents::count_by_status(&mut conn.c()).await?;
+        let outbox_depth = outbox::depth(&mut conn.c()).await?;
+        let incidents_by_status = IncidentStatus::ALL
+            .iter()
+            .map(|s| (*s, by_status.iter().find(|(name, _)| name == s.as_str()).map_or(0, |(_, n)| *n)))
+            .collect();
+        Ok(Stats { incidents_by_status, outbox_depth })
+    }
+}
+
+/// One outbox row for an incident, for the API and tests.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Delivery {
+    pub room: String,
+    pub notification: Option<crate::notify::Notification>,
+    pub attempts: i64,
+    pub delivered_at: Option<DateTime<Utc>>,
+    pub failed_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+}
+
+/// ", 3 min ago" style suffix.
+pub fn human_ago(d: chrono::Duration) -> String {
+    let s = d.num_seconds().max(0);
+    match s {
+        0..=59 => format!(", {s} s ago"),
+        60..=3599 => format!(", {} min ago", s / 60),
+        3600..=86_399 => format!(", {} h {} min ago", s / 3600, (s % 3600) / 60),
+        _ => format!(", {} d ago", s / 86_400),
+    }
+}

@@ -1,0 +1,90 @@
+//! The incident as the rest of firebell sees it, and its timeline.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::ids::{DedupKey, IncidentNumber, ServiceName};
+use crate::kinds::{Channel, IncidentStatus, Severity};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Incident {
+    pub number: IncidentNumber,
+    pub service: ServiceName,
+    pub dedup_key: DedupKey,
+    pub title: String,
+    pub source: Option<String>,
+    pub severity: Severity,
+    pub status: IncidentStatus,
+    pub alert_count: i64,
+    pub created_at: DateTime<Utc>,
+    pub last_alert_at: DateTime<Utc>,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    pub acknowledged_by: Option<String>,
+    pub acknowledged_via: Option<Channel>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub resolved_by: Option<String>,
+    pub resolved_via: Option<Channel>,
+    /// The first trigger's extra fields, verbatim (custom_details, links, images, client, …).
+    pub details: serde_json::Value,
+}
+
+impl Incident {
+    pub fn is_open(&self) -> bool {
+        self.status != IncidentStatus::Resolved
+    }
+}
+
+/// What kind of change a timeline entry records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimelineKind {
+    Triggered,
+    AlertAdded,
+    Acknowledged,
+    Resolved,
+    Note,
+    /// An event that changed nothing (e.g. an acknowledge for an already acknowledged incident).
+    Ignored,
+}
+
+impl TimelineKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimelineKind::Triggered => "triggered",
+            TimelineKind::AlertAdded => "alert_added",
+            TimelineKind::Acknowledged => "acknowledged",
+            TimelineKind::Resolved => "resolved",
+            TimelineKind::Note => "note",
+            TimelineKind::Ignored => "ignored",
+        }
+    }
+
+    pub(crate) fn from_db(s: &str) -> Self {
+        match s {
+            "triggered" => TimelineKind::Triggered,
+            "alert_added" => TimelineKind::AlertAdded,
+            "acknowledged" => TimelineKind::Acknowledged,
+            "resolved" => TimelineKind::Resolved,
+            "ignored" => TimelineKind::Ignored,
+            _ => TimelineKind::Note,
+        }
+    }
+}
+
+/// One change to an incident: when, what, who, through which channel.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TimelineEntry {
+    pub at: DateTime<Utc>,
+    pub kind: TimelineKind,
+    pub actor: String,
+    pub channel: Channel,
+    pub message: String,
+}
+
+/// Filters for listing incidents.
+#[derive(Debug, Clone, Default)]
+pub struct IncidentFilter {
+    pub statuses: Vec<IncidentStatus>,
+    pub service: Option<ServiceName>,
+    pub limit: Option<i64>,
+}

@@ -1,0 +1,122 @@
+//! Durable ingest with group commit. Callers hand an alert to the queue and wait; writer tasks take
+//! everything queued (up to a cap), apply it in one transaction, commit, and only then answer each
+//! caller. Under load one fsync covers hundreds of events; with a single client a batch is one
+//! event and nobody waits for a timer.
+
+use std::sync::Arc;
+
+use tokio::sync::{Mutex, Notify, mpsc, oneshot};
+use tokio_util::sync::CancellationToken;
+use tracing::{error, warn};
+
+use crate::alert::{Ingested, NewAlert};
+use crate::clock::{Clock, to_micros};
+use crate::error::EngineError;
+use crate::store::{Store, incidents};
+
+/// Most events committed in one transaction.
+pub const MAX_BATCH: usize = 512;
+/// Queue capacity; senders wait (back-pressure) when it is full.
+const QUEUE: usize = 8192;
+
+pub(crate) struct Job {
+    pub alert: NewAlert,
+    pub room: String,
+    pub reply: oneshot::Sender<Result<Ingested, EngineError>>,
+}
+
+pub(crate) fn queue() -> (mpsc::Sender<Job>, mpsc::Receiver<Job>) {
+    mpsc::channel(QUEUE)
+}
+
+/// Spawns `writers` tasks sharing one queue. SQLite wants one (a single writer); PostgreSQL
+/// commits batches in parallel. They drain what is queued after `cancel` fires, then stop.
+pub(crate) fn spawn_writers(
+    writers: usize,
+    rx: mpsc::Receiver<Job>,
+    store: Store,
+    clock: Arc<dyn Clock>,
+    committed: Arc<Notify>,
+    cancel: CancellationToken,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    let rx = Arc::new(Mutex::new(rx));
+    (0..writers.max(1))
+        .map(|_| {
+            let (rx, store, clock, committed, cancel) =
+                (rx.clone(), store.clone(), clock.clone(), committed.clone(), cancel.clone());
+            tokio::spawn(async move { writer(rx, store, clock, committed, cancel).await })
+        })
+        .collect()
+}
+
+async fn writer(
+    rx: Arc<Mutex<mpsc::Receiver<Job>>>,
+    store: Store,
+    clock: Arc<dyn Clock>,
+    committed: Arc<Notify>,
+    cancel: CancellationToken,
+) {
+    loop {
+        let batch = {
+            let mut rx = rx.lock().await;
+            let first = tokio::select! {
+                biased;
+                job = rx.recv() => job,
+                _ = cancel.cancelled() => {
+                    // Stop taking new events, but finish everything already accepted.
+                    rx.close();
+                    rx.recv().await
+                }
+            };
+            let Some(first) = first else { return };
+            let mut batch = vec![first];
+            while batch.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(job) => batch.push(job),
+                    Err(_) => break,
+                }
+            }
+            batch
+        };
+        commit(&store, clock.as_ref(), batch).await;
+        committed.notify_one();
+    }
+}
+
+async fn commit(store: &Store, clock: &dyn Clock, batch: Vec<Job>) {
+    let now = to_micros(clock.now());
+    match apply(store, &batch, now).await {
+        Ok(outcomes) => {
+            for (job, outcome) in batch.into_iter().zip(outcomes) {
+                let _ = job.reply.send(Ok(outcome));
+            }
+        }
+        Err(e) if batch.len() > 1 => {
+            // One bad apple must not fail its neighbours: retry each event on its own.
+            warn!(error = %e, size = batch.len(), "batch commit failed; retrying events one by one");
+            for job in batch {
+                let result = apply(store, std::slice::from_ref(&job), now).await;
+                let _ = job.reply.send(result.map(|mut v| v.remove(0)).map_err(|e| {
+                    error!(error = %e, "ingest commit failed");
+                    EngineError::Batch(e.to_string())
+                }));
+            }
+        }
+        Err(e) => {
+            error!(error = %e, "ingest commit failed");
+            for job in batch {
+                let _ = job.reply.send(Err(EngineError::Batch(e.to_string())));
+            }
+        }
+    }
+}
+
+async fn apply(store: &Store, batch: &[Job], now: i64) -> Result<Vec<Ingested>, sqlx::Error> {
+    let mut tx = store.begin().await?;
+    let mut out = Vec::with_capacity(batch.len());
+    for job in batch {
+        out.push(incidents::ingest(&mut tx.c(), &job.alert, &job.room, now).await?);
+    }
+    tx.commit().await?;
+    Ok(out)
+}

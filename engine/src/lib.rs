@@ -1,0 +1,40 @@
+//! firebell's engine: the domain of incident management, with no HTTP or chat code.
+//!
+//! Alerts come in through [`Engine::ingest`] (group-committed, durable before the caller hears
+//! back), open or deduplicate incidents, and queue notifications in a transactional outbox that
+//! [`notify::run_outbox_worker`] delivers through a [`notify::Notifier`] an adapter provides.
+//! People act on incidents through [`Engine::acknowledge`], [`Engine::resolve`] and
+//! [`Engine::add_note`]; every change lands on the incident's timeline with actor and channel.
+//!
+//! # Layout
+//! - `clock`: injected time ([`SystemClock`], [`ManualClock`]).
+//! - `ids`, `kinds`: parsed identifiers and closed enums.
+//! - `config`: the validated `firebell.toml`.
+//! - `alert`, `incident`: the values that flow through the engine.
+//! - `ingest`: the group-commit queue.
+//! - `engine`: the inbound API.
+//! - `notify`: the outbound port and the outbox worker.
+//! - `store`: SQLite and PostgreSQL persistence behind one type.
+//! - `error`: user-facing vs internal errors.
+
+pub mod alert;
+pub mod clock;
+pub mod config;
+pub mod engine;
+pub mod error;
+pub mod ids;
+pub mod incident;
+mod ingest;
+pub mod kinds;
+pub mod notify;
+pub mod store;
+
+pub use alert::{AlertKind, Ingested, NewAlert, TriggerPayload};
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use config::Config;
+pub use engine::{ChangeEvent, Engine};
+pub use error::{EngineError, UserError};
+pub use ids::{DedupKey, IncidentNumber, RoutingKey, ServiceName, UserId};
+pub use incident::{Incident, IncidentFilter, TimelineEntry, TimelineKind};
+pub use kinds::{Actor, Channel, EventAction, IncidentStatus, Severity};
+pub use store::Store;

@@ -1,0 +1,153 @@
+//! The engine's outbound port and the worker that drives it. Adapters (console, Slack, Discord, …)
+//! implement [`Notifier`]; the worker claims outbox rows, hands each to the notifier with the
+//! incident's current state, and records the delivery, retrying with exponential backoff.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use tokio_util::sync::CancellationToken;
+use tracing::{debug, error, warn};
+
+use crate::clock::to_micros;
+use crate::config::Room;
+use crate::engine::Engine;
+use crate::ids::IncidentNumber;
+use crate::incident::Incident;
+use crate::store::outbox;
+
+pub use crate::store::outbox::Notification;
+
+/// One notification ready to go out.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub outbox_id: i64,
+    pub room: Room,
+    /// The incident as it is now (not as it was when the row was written).
+    pub incident: Option<Incident>,
+    pub notification: Notification,
+    /// 1 for the first try.
+    pub attempt: i64,
+}
+
+/// A successful delivery, with the platform's id for the message if it has one (Slack `ts`, …).
+#[derive(Debug, Clone, Default)]
+pub struct Delivered {
+    pub external_ref: Option<String>,
+}
+
+/// Why a delivery failed, and whether trying again could help.
+#[derive(Debug, Clone)]
+pub struct NotifyError {
+    pub retryable: bool,
+    pub message: String,
+}
+
+impl NotifyError {
+    pub fn retryable(message: impl Into<String>) -> Self {
+        Self { retryable: true, message: message.into() }
+    }
+
+    pub fn permanent(message: impl Into<String>) -> Self {
+        Self { retryable: false, message: message.into() }
+    }
+}
+
+#[async_trait]
+pub trait Notifier: Send + Sync + 'static {
+    async fn deliver(&self, msg: &Outgoing) -> Result<Delivered, NotifyError>;
+}
+
+/// Retry policy: 1 s, 2 s, 4 s … capped at 5 minutes, for up to `MAX_ATTEMPTS` tries (about eight
+/// hours), so a chat outage of an afternoon loses no post.
+pub const MAX_ATTEMPTS: i64 = 100;
+const MAX_BACKOFF_SECS: i64 = 300;
+/// How long a claimed row stays ours before another worker may take it over.
+const LEASE: Duration = Duration::from_secs(60);
+/// How often the worker looks for due rows when nobody nudges it.
+const POLL: Duration = Duration::from_millis(500);
+
+/// Backoff before attempt `attempts + 1`, in seconds.
+pub fn backoff_secs(attempts: i64) -> i64 {
+    let exp = attempts.clamp(1, 20) - 1;
+    (1_i64 << exp).min(MAX_BACKOFF_SECS)
+}
+
+/// Delivers outbox rows until `cancel` fires.
+pub async fn run_outbox_worker(engine: Engine, notifier: Arc<dyn Notifier>, cancel: CancellationToken) {
+    let nudge = engine.outbox_nudge();
+    loop {
+        let delivered = match deliver_due(&engine, notifier.as_ref()).await {
+            Ok(n) => n,
+            Err(e) => {
+                error!(error = %e, "outbox worker: database error");
+                0
+            }
+        };
+        if delivered > 0 {
+            continue;
+        }
+        tokio::select! {
+            biased;
+            _ = cancel.cancelled() => return,
+            _ = nudge.notified() => {}
+            _ = tokio::time::sleep(POLL) => {}
+        }
+    }
+}
+
+/// Claims and delivers one batch of due rows; returns how many were claimed.
+pub async fn deliver_due(engine: &Engine, notifier: &dyn Notifier) -> Result<usize, sqlx::Error> {
+    let store = engine.store();
+    let now = to_micros(engine.clock().now());
+    let rows = outbox::claim(store, now, LEASE.as_micros() as i64, 32).await?;
+    let claimed = rows.len();
+    for row in rows {
+        let notification: Notification = match serde_json::from_str(&row.notification) {
+            Ok(n) => n,
+            Err(e) => {
+                outbox::mark_failed(store, row.id, &format!("unreadable notification: {e}"), None, now).await?;
+                continue;
+            }
+        };
+        let Some(room) = engine.config().rooms.get(&row.room).cloned() else {
+            let msg = format!("room `{}` is no longer configured", row.room);
+            outbox::mark_failed(store, row.id, &msg, None, now).await?;
+            continue;
+        };
+        let incident = match row.incident_id {
+            Some(id) => engine.incident(IncidentNumber::from_db(id)).await.ok(),
+            None => None,
+        };
+        let msg = Outgoing { outbox_id: row.id, room, incident, notification, attempt: row.attempts };
+        let done = to_micros(engine.clock().now());
+        match notifier.deliver(&msg).await {
+            Ok(d) => {
+                debug!(outbox = row.id, "delivered");
+                outbox::mark_delivered(store, row.id, d.external_ref.as_deref(), done).await?;
+            }
+            Err(e) if e.retryable && row.attempts < MAX_ATTEMPTS => {
+                let retry_at = done + backoff_secs(row.attempts) * 1_000_000;
+                warn!(outbox = row.id, attempt = row.attempts, error = %e.message, "delivery failed; will retry");
+                outbox::mark_failed(store, row.id, &e.message, Some(retry_at), done).await?;
+            }
+            Err(e) => {
+                error!(outbox = row.id, attempt = row.attempts, error = %e.message, "delivery failed; giving up");
+                outbox::mark_failed(store, row.id, &e.message, None, done).await?;
+            }
+        }
+    }
+    Ok(claimed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff_secs;
+
+    #[test]
+    fn backoff_doubles_from_one_second_up_to_five_minutes() {
+        let got: Vec<i64> = (1..=11).map(backoff_secs).collect();
+        assert_eq!(got, vec![1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300]);
+        assert_eq!(backoff_secs(1000), 300);
+    }
+}

@@ -1,0 +1,190 @@
+//! Persistence on SQLite (default, one process) or PostgreSQL (several replicas), behind one type.
+//!
+//! Both backends run the same SQL text: timestamps are integer microseconds, JSON is text, and
+//! placeholders are `$N` (SQLite accepts them too). The few statements that must differ (row
+//! claiming with `FOR UPDATE SKIP LOCKED`) branch on [`Store::is_postgres`]. Every state change
+//! is a guarded conditional update inside a transaction, so two processes can never both
+//! acknowledge, resolve or deliver the same thing.
+//!
+//! # Layout
+//! - `mod.rs`: connecting, migrations, transactions, the `sql!` dispatch macro.
+//! - `incidents.rs`: ingest (dedup), acknowledge, resolve, notes, queries, timeline.
+//! - `outbox.rs`: enqueueing, claiming and settling notifications.
+//! - `rows.rs`: row structs and their conversion to domain types.
+
+pub(crate) mod incidents;
+pub(crate) mod outbox;
+mod rows;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
+
+use crate::error::EngineError;
+
+/// A connection to either backend, borrowed for one statement.
+pub(crate) enum C<'a> {
+    Sqlite(&'a mut SqliteConnection),
+    Pg(&'a mut PgConnection),
+}
+
+impl C<'_> {
+    /// A shorter-lived handle to the same connection, so one `C` serves many statements.
+    pub(crate) fn reborrow(&mut self) -> C<'_> {
+        match self {
+            C::Sqlite(c) => C::Sqlite(&mut **c),
+            C::Pg(c) => C::Pg(&mut **c),
+        }
+    }
+}
+
+/// Runs one SQL text on whichever backend the connection is.
+/// `sql!(execute c, "…", a, b)` → rows affected; `sql!(optional T, c, …)`, `sql!(one T, c, …)`,
+/// `sql!(all T, c, …)` → rows decoded as `T` (a `FromRow` struct or a tuple).
+macro_rules! sql {
+    (execute $c:expr, $q:expr $(, $arg:expr)* $(,)?) => {
+        match $c {
+            $crate::store::C::Sqlite(c) => sqlx::query($q)$(.bind($arg))*.execute(&mut *c).await.map(|r| r.rows_affected()),
+            $crate::store::C::Pg(c) => sqlx::query($q)$(.bind($arg))*.execute(&mut *c).await.map(|r| r.rows_affected()),
+        }
+    };
+    ($fetch:ident $t:ty, $c:expr, $q:expr $(, $arg:expr)* $(,)?) => {
+        match $c {
+            $crate::store::C::Sqlite(c) => sql!(@fetch $fetch, sqlx::query_as::<_, $t>($q)$(.bind($arg))*, c),
+            $crate::store::C::Pg(c) => sql!(@fetch $fetch, sqlx::query_as::<_, $t>($q)$(.bind($arg))*, c),
+        }
+    };
+    (@fetch optional, $q:expr, $c:ident) => { $q.fetch_optional(&mut *$c).await };
+    (@fetch one, $q:expr, $c:ident) => { $q.fetch_one(&mut *$c).await };
+    (@fetch all, $q:expr, $c:ident) => { $q.fetch_all(&mut *$c).await };
+}
+pub(crate) use sql;
+
+/// A write transaction on either backend. On SQLite it starts with `BEGIN IMMEDIATE`, taking the
+/// write lock up front, so read-then-write sequences never fail with "database is locked".
+pub(crate) enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Pg(Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    pub(crate) fn c(&mut self) -> C<'_> {
+        match self {
+            Tx::Sqlite(t) => C::Sqlite(&mut **t),
+            Tx::Pg(t) => C::Pg(&mut **t),
+        }
+    }
+
+    pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await,
+            Tx::Pg(t) => t.commit().await,
+        }
+    }
+}
+
+/// A pooled connection for reads.
+pub(crate) enum Conn {
+    Sqlite(PoolConnection<Sqlite>),
+    Pg(PoolConnection<Postgres>),
+}
+
+impl Conn {
+    pub(crate) fn c(&mut self) -> C<'_> {
+        match self {
+            Conn::Sqlite(t) => C::Sqlite(&mut **t),
+            Conn::Pg(t) => C::Pg(&mut **t),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Store {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+impl Store {
+    /// Opens `sqlite://path` (created if missing) or `postgres://…`. Does not migrate.
+    pub async fn connect(url: &str) -> Result<Store, EngineError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = PgConnectOptions::from_str(url)?;
+            Self::connect_postgres(opts).await
+        } else if url.starts_with("sqlite:") {
+            let opts = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                // FULL: a commit is on disk before the HTTP 202 goes out, even across power loss.
+                // Group commit in the ingest queue amortises the fsync.
+                .synchronous(SqliteSynchronous::Full)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true);
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await?;
+            Ok(Store::Sqlite(pool))
+        } else {
+            Err(EngineError::user(format!(
+                "unsupported database URL `{url}` — use `sqlite://firebell.db` or `postgres://user@host/db`"
+            )))
+        }
+    }
+
+    /// Connects to PostgreSQL with explicit options (tests use this to pin a schema).
+    pub async fn connect_postgres(opts: PgConnectOptions) -> Result<Store, EngineError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(opts)
+            .await?;
+        Ok(Store::Postgres(pool))
+    }
+
+    /// Applies the embedded migrations for this backend. Safe to run from several replicas at once
+    /// (sqlx takes a lock).
+    pub async fn migrate(&self) -> Result<(), EngineError> {
+        match self {
+            Store::Sqlite(p) => sqlx::migrate!("../migrations/sqlite").run(p).await?,
+            Store::Postgres(p) => sqlx::migrate!("../migrations/postgres").run(p).await?,
+        }
+        Ok(())
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Store::Postgres(_))
+    }
+
+    pub(crate) async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Store::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Store::Postgres(p) => Tx::Pg(p.begin().await?),
+        })
+    }
+
+    pub(crate) async fn conn(&self) -> Result<Conn, sqlx::Error> {
+        Ok(match self {
+            Store::Sqlite(p) => Conn::Sqlite(p.acquire().await?),
+            Store::Postgres(p) => Conn::Pg(p.acquire().await?),
+        })
+    }
+
+    /// `SELECT 1`: is the database reachable? (for `/readyz`)
+    pub async fn ping(&self) -> Result<(), EngineError> {
+        let mut conn = self.conn().await?;
+        sql!(one (i32,), conn.c(), "SELECT 1")?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Store::Sqlite(p) => p.close().await,
+            Store::Postgres(p) => p.close().await,
+        }
+    }
+}
