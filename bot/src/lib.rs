@@ -1,1 +1,262 @@
+//! The `firebell` binary's wiring: configuration, database, engine, HTTP server, outbox worker and
+//! chat rooms, started together and stopped in order. No domain logic lives here.
+//!
+//! Shutdown order matters for "nothing is lost": the HTTP server stops accepting and finishes its
+//! in-flight requests first, then the ingest queue commits what it already accepted, then the
+//! workers stop.
+//!
+//! # Layout
+//! - `lib.rs`: [`App`] (start/stop, used by `main` and the integration tests) and the commands.
+//! - `notifiers`: routes each notification to the chat platforms that serve its room.
 
+mod notifiers;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use firebell_adapters::console::{ConsoleNotifier, ConsoleRoom, Style};
+use firebell_adapters::http::{self, AppState};
+use firebell_engine::notify::{Notifier, run_outbox_worker};
+use firebell_engine::{Clock, Config, Engine, Store, SystemClock};
+use tokio::io::{AsyncBufRead, AsyncWrite};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use tracing::info;
+
+pub use notifiers::RoomRouter;
+
+/// What `main` passes in from the command line.
+pub struct Options {
+    pub config: PathBuf,
+    pub database_url: String,
+    pub listen: SocketAddr,
+    pub console: bool,
+}
+
+/// The console room's terminal (stdin/stdout in production, in-memory pipes in tests).
+pub struct ConsoleIo {
+    pub input: Box<dyn AsyncBufRead + Send + Unpin>,
+    pub output: Box<dyn AsyncWrite + Send + Unpin>,
+    pub style: Style,
+}
+
+/// Everything needed to start the application.
+pub struct AppParts {
+    pub config: Config,
+    pub store: Store,
+    pub listener: TcpListener,
+    pub clock: Arc<dyn Clock>,
+    pub console: Option<ConsoleIo>,
+}
+
+/// A running firebell.
+pub struct App {
+    pub addr: SocketAddr,
+    pub engine: Engine,
+    shutdown: CancellationToken,
+    done: JoinHandle<()>,
+}
+
+impl App {
+    /// Starts the HTTP server, ingest writers, outbox worker and console room. The store must be
+    /// migrated.
+    pub async fn start(parts: AppParts) -> anyhow::Result<App> {
+        let addr = parts
+            .listener
+            .local_addr()
+            .context("reading the listen address")?;
+        let shutdown = CancellationToken::new();
+        let engine_stop = CancellationToken::new();
+        let workers_stop = CancellationToken::new();
+        let config = Arc::new(parts.config);
+        let (engine, writers) = Engine::start(
+            parts.store,
+            config.clone(),
+            parts.clock,
+            engine_stop.clone(),
+        );
+
+        let mut router = RoomRouter::default();
+        let mut tasks: Vec<JoinHandle<()>> = Vec::new();
+        if let Some(io) = parts.console {
+            let out = firebell_adapters::console::shared_output(io.output);
+            let notifier =
+                ConsoleNotifier::new(out.clone(), io.style).with_room_names(config.rooms.len() > 1);
+            router.console = Some(Arc::new(notifier));
+            let room = ConsoleRoom::new(
+                engine.clone(),
+                out,
+                io.style,
+                Some(format!("http://{addr}")),
+            );
+            let stop = workers_stop.clone();
+            tasks.push(tokio::spawn(async move { room.run(io.input, stop).await }));
+        }
+        if router.has_any() {
+            let notifier: Arc<dyn Notifier> = Arc::new(router);
+            tasks.push(tokio::spawn(run_outbox_worker(
+                engine.clone(),
+                notifier,
+                workers_stop.clone(),
+            )));
+        }
+
+        let app = http::router(AppState::new(engine.clone()));
+        let server_stop = shutdown.clone();
+        let server = tokio::spawn(async move {
+            let serve = axum::serve(parts.listener, app)
+                .with_graceful_shutdown(server_stop.cancelled_owned());
+            if let Err(e) = serve.await {
+                tracing::error!(error = %e, "HTTP server failed");
+            }
+        });
+        info!(%addr, "firebell is listening");
+
+        let stop_all = shutdown.clone();
+        let done = tokio::spawn(async move {
+            stop_all.cancelled().await;
+            let _ = server.await; // in-flight requests finish first
+            engine_stop.cancel();
+            for w in writers {
+                let _ = w.await; // everything accepted is committed
+            }
+            workers_stop.cancel();
+            for t in tasks {
+                let _ = t.await;
+            }
+        });
+        Ok(App {
+            addr,
+            engine,
+            shutdown,
+            done,
+        })
+    }
+
+    /// Stops in order and waits until everything accepted is committed.
+    pub async fn stop(self) {
+        self.shutdown.cancel();
+        let _ = self.done.await;
+    }
+
+    /// A token that stops the app when cancelled (signal handlers use it).
+    pub fn shutdown_token(&self) -> CancellationToken {
+        self.shutdown.clone()
+    }
+
+    /// Waits until the app has stopped.
+    pub async fn wait(self) {
+        let _ = self.done.await;
+    }
+}
+
+/// `firebell serve`.
+pub async fn serve(opts: Options) -> anyhow::Result<()> {
+    let config =
+        Config::load(&opts.config).map_err(|e| anyhow::anyhow!("invalid configuration:\n{e}"))?;
+    let store = Store::connect(&opts.database_url)
+        .await
+        .with_context(|| format!("connecting to {}", opts.database_url))?;
+    store
+        .migrate()
+        .await
+        .context("applying database migrations")?;
+    let listener = TcpListener::bind(opts.listen)
+        .await
+        .with_context(|| format!("listening on {}", opts.listen))?;
+    let console = if opts.console {
+        // Read on a thread of its own: tokio's stdin cannot be cancelled, and shutdown must not
+        // wait for someone to press Enter.
+        let input =
+            firebell_adapters::console::stdin().context("opening the console's standard input")?;
+        Some(ConsoleIo {
+            input: Box::new(input),
+            output: Box::new(tokio::io::stdout()),
+            style: Style::for_stdout(),
+        })
+    } else {
+        None
+    };
+    let app = App::start(AppParts {
+        config,
+        store,
+        listener,
+        clock: Arc::new(SystemClock),
+        console,
+    })
+    .await?;
+    let stop = app.shutdown_token();
+    tokio::spawn(async move {
+        wait_for_signal().await;
+        info!("shutting down");
+        stop.cancel();
+    });
+    app.wait().await;
+    Ok(())
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// `firebell migrate`.
+pub async fn migrate(opts: &Options) -> anyhow::Result<()> {
+    let store = Store::connect(&opts.database_url)
+        .await
+        .with_context(|| format!("connecting to {}", opts.database_url))?;
+    store
+        .migrate()
+        .await
+        .context("applying database migrations")?;
+    println!("database {} is up to date", opts.database_url);
+    Ok(())
+}
+
+/// `firebell check`: every problem with its line, or a summary of what was found.
+pub fn check(path: &Path) -> ExitCode {
+    match Config::load(path) {
+        Ok(c) => {
+            println!(
+                "{} is valid: {} services, {} rooms, {} users, {} escalation policies, {} API tokens",
+                path.display(),
+                c.services.len(),
+                c.rooms.len(),
+                c.users.len(),
+                c.escalation_policies.len(),
+                c.api_tokens.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            eprintln!("{errors}");
+            eprintln!("{} problem(s) found in {}", errors.0.len(), path.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Logs to stderr (the console room owns stdout). `RUST_LOG` overrides the default.
+pub fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

@@ -1,1 +1,96 @@
-fn main() {}
+//! The `firebell` command: `serve` (default), `check`, `migrate`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use firebell::{Options, check, migrate, serve};
+
+#[derive(Parser)]
+#[command(
+    name = "firebell",
+    version,
+    about = "Incident management that lives in your chat rooms"
+)]
+struct Cli {
+    /// The configuration file.
+    #[arg(
+        long,
+        short,
+        global = true,
+        default_value = "firebell.toml",
+        env = "FIREBELL_CONFIG"
+    )]
+    config: PathBuf,
+    /// `sqlite://PATH` (the default, one process) or `postgres://USER@HOST/DB` (several replicas).
+    #[arg(
+        long,
+        global = true,
+        default_value = "sqlite://firebell.db",
+        env = "FIREBELL_DATABASE_URL"
+    )]
+    database_url: String,
+    /// Address for the HTTP server (events, API, health).
+    #[arg(
+        long,
+        global = true,
+        default_value = "127.0.0.1:8080",
+        env = "FIREBELL_LISTEN"
+    )]
+    listen: SocketAddr,
+    /// Do not open the console room on this terminal.
+    #[arg(long, global = true)]
+    no_console: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run firebell: HTTP server, workers, chat rooms (the default).
+    Serve,
+    /// Validate the configuration and print every problem with its line.
+    Check,
+    /// Apply database migrations and exit.
+    Migrate,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let opts = Options {
+        config: cli.config,
+        database_url: cli.database_url,
+        listen: cli.listen,
+        console: !cli.no_console,
+    };
+    let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::Check = command {
+        return check(&opts.config);
+    }
+    firebell::init_tracing();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("firebell: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match command {
+            Command::Migrate => migrate(&opts).await,
+            _ => serve(opts).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // The whole cause chain, once, at the top.
+            eprintln!("firebell: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,1 +1,69 @@
-//! placeholder
+//! Chat commands: the same grammar on Slack, Discord and the console.
+//!
+//! Text flows one way, each arrow in its own module: chat text → [`Invocation`] (a name and its
+//! arguments, or nothing when the text is not addressed to firebell) → [`Command`] (parsed
+//! arguments, no I/O) → authorization (who is this, as a configured user?) → one engine call →
+//! a platform-neutral [`Reply`] that each adapter renders its own way.
+//!
+//! Command metadata is data: one table, [`COMMANDS`], drives `!help`, "did you mean", the
+//! parse errors' usage lines and the README's command table ([`markdown_table`]).
+//!
+//! # Layout
+//! - `context`: who typed, on which platform, in which incident's thread.
+//! - `invocation`: chat text → name + argument cursor.
+//! - `spec`: the command table, lookup by name or alias, suggestions, the Markdown table.
+//! - `command`: the closed [`Command`] enum, [`ParseError`], dispatch to execution.
+//! - `authorize`: chat user → configured user → engine [`Actor`](firebell_engine::Actor).
+//! - `reply`: [`Reply`] and [`Tone`]; engine errors split into user-facing and logged.
+//! - `targets`: `[N…|all]` shared by `!ack` and `!resolve`.
+//! - `cmd/*`: one file per command, each with `parse_args` and `execute`.
+
+mod authorize;
+mod cmd;
+mod command;
+mod context;
+mod invocation;
+mod reply;
+mod spec;
+mod targets;
+#[cfg(test)]
+mod test_support;
+
+use firebell_engine::Engine;
+
+pub use cmd::ack::Ack;
+pub use cmd::help::Help;
+pub use cmd::incidents::Incidents;
+pub use cmd::note::Note;
+pub use cmd::resolve::Resolve;
+pub use cmd::trigger::Trigger;
+pub use command::{Command, ParseError};
+pub use context::{Context, Platform};
+pub use invocation::Invocation;
+pub use reply::{Reply, Tone};
+pub use spec::{COMMANDS, CommandSpec, markdown_table};
+pub use targets::Targets;
+
+/// Answers one chat message. `None` means the text was not a command (no leading `!` where one
+/// is required) and the adapter should stay silent; every command, even a malformed or unknown
+/// one, gets a reply.
+#[tracing::instrument(skip_all, fields(platform = ctx.platform.as_str()))]
+pub async fn handle(engine: &Engine, ctx: &Context, text: &str) -> Option<Reply> {
+    let command = match parse(ctx, text)? {
+        Ok(command) => command,
+        Err(e) => return Some(Reply::error(e.to_string())),
+    };
+    Some(execute(engine, ctx, command).await)
+}
+
+/// The pure half of [`handle`]: text → command, with no I/O. Adapters use it for previews and
+/// tests; buttons skip it and build a [`Command`] directly.
+pub fn parse(ctx: &Context, text: &str) -> Option<Result<Command, ParseError>> {
+    let invocation = Invocation::parse(text, ctx.bang_optional)?;
+    Some(Command::from_invocation(&invocation, ctx.thread_incident))
+}
+
+/// Authorizes and runs an already parsed command (a typed one, or a button's).
+pub async fn execute(engine: &Engine, ctx: &Context, command: Command) -> Reply {
+    command.execute(engine, ctx).await
+}

@@ -22,9 +22,16 @@ pub struct NewAlert {
 /// it, and the engine then generates one and returns it, as PagerDuty does.
 #[derive(Debug, Clone)]
 pub enum AlertKind {
-    Trigger { dedup_key: Option<DedupKey>, payload: TriggerPayload },
-    Acknowledge { dedup_key: DedupKey },
-    Resolve { dedup_key: DedupKey },
+    Trigger {
+        dedup_key: Option<DedupKey>,
+        payload: TriggerPayload,
+    },
+    Acknowledge {
+        dedup_key: DedupKey,
+    },
+    Resolve {
+        dedup_key: DedupKey,
+    },
 }
 
 impl AlertKind {
@@ -55,11 +62,24 @@ pub struct TriggerPayload {
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Ingested {
     /// A new incident was opened (and its chat post queued).
-    Created { number: IncidentNumber, dedup_key: DedupKey },
+    Created {
+        number: IncidentNumber,
+        dedup_key: DedupKey,
+    },
     /// The key already had an open incident: one more alert on it, nobody paged again.
-    Deduplicated { number: IncidentNumber, dedup_key: DedupKey, status: IncidentStatus },
-    Acknowledged { number: IncidentNumber, dedup_key: DedupKey },
-    Resolved { number: IncidentNumber, dedup_key: DedupKey },
+    Deduplicated {
+        number: IncidentNumber,
+        dedup_key: DedupKey,
+        status: IncidentStatus,
+    },
+    Acknowledged {
+        number: IncidentNumber,
+        dedup_key: DedupKey,
+    },
+    Resolved {
+        number: IncidentNumber,
+        dedup_key: DedupKey,
+    },
     /// Acknowledge/resolve for a key with no open incident (unknown, or already resolved), or an
     /// acknowledge for one already acknowledged. Recorded in the alert log, changes nothing.
     Dropped { dedup_key: DedupKey, reason: String },
@@ -99,4 +119,10 @@ impl Ingested {
 }
 
 /// Every outcome label, for metrics that want all series present from the start.
-pub const OUTCOMES: &[&str] = &["created", "deduplicated", "acknowledged", "resolved", "dropped"];
+pub const OUTCOMES: &[&str] = &[
+    "created",
+    "deduplicated",
+    "acknowledged",
+    "resolved",
+    "dropped",
+];

@@ -29,7 +29,9 @@ pub struct ManualClock {
 
 impl ManualClock {
     pub fn new(start: DateTime<Utc>) -> Self {
-        Self { now: Arc::new(Mutex::new(start)) }
+        Self {
+            now: Arc::new(Mutex::new(start)),
+        }
     }
 
     /// Moves time forward (or backward, for a negative duration).
@@ -65,7 +67,9 @@ mod tests {
 
     #[test]
     fn manual_clock_moves_only_when_advanced_and_clones_share_time() {
-        let start = DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap().to_utc();
+        let start = DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+            .unwrap()
+            .to_utc();
         let clock = ManualClock::new(start);
         let other = clock.clone();
         assert_eq!(clock.now(), start);
@@ -75,7 +79,9 @@ mod tests {
 
     #[test]
     fn micros_round_trip() {
-        let t = DateTime::parse_from_rfc3339("2026-03-29T01:59:59.123456Z").unwrap().to_utc();
+        let t = DateTime::parse_from_rfc3339("2026-03-29T01:59:59.123456Z")
+            .unwrap()
+            .to_utc();
         assert_eq!(from_micros(to_micros(t)), t);
     }
 }

@@ -17,6 +17,9 @@ use crate::ingest::{self, Job};
 use crate::kinds::{Actor, IncidentStatus};
 use crate::store::{Store, incidents, outbox};
 
+/// Longest note (and resolve note) accepted, from any channel.
+pub const MAX_NOTE_CHARS: usize = 4096;
+
 #[derive(Clone)]
 pub struct Engine {
     inner: Arc<Inner>,
@@ -84,9 +87,27 @@ impl Engine {
         let (tx, rx) = ingest::queue();
         let outbox_nudge = Arc::new(Notify::new());
         let writers = if store.is_postgres() { 4 } else { 1 };
-        let handles = ingest::spawn_writers(writers, rx, store.clone(), clock.clone(), outbox_nudge.clone(), cancel);
-        let inner = Inner { store, clock, config, queue: tx, outbox_nudge };
-        (Engine { inner: Arc::new(inner) }, handles)
+        let handles = ingest::spawn_writers(
+            writers,
+            rx,
+            store.clone(),
+            clock.clone(),
+            outbox_nudge.clone(),
+            cancel,
+        );
+        let inner = Inner {
+            store,
+            clock,
+            config,
+            queue: tx,
+            outbox_nudge,
+        };
+        (
+            Engine {
+                inner: Arc::new(inner),
+            },
+            handles,
+        )
     }
 
     pub fn config(&self) -> &Config {
@@ -117,14 +138,44 @@ impl Engine {
     /// Applies one event durably: returns only after it is committed.
     #[tracing::instrument(skip_all, fields(service = %alert.service))]
     pub async fn ingest(&self, alert: NewAlert) -> Result<Ingested, EngineError> {
-        let room = self.room_of(&alert.service)?;
-        let (reply, rx) = oneshot::channel();
-        self.inner.queue.send(Job { alert, room, reply }).await.map_err(|_| EngineError::Unavailable)?;
-        rx.await.map_err(|_| EngineError::Unavailable)?
+        self.ingest_many(vec![alert])
+            .await
+            .pop()
+            .unwrap_or(Err(EngineError::Unavailable))
+    }
+
+    /// Applies several events in order, queued together so they share one commit where possible.
+    pub async fn ingest_many(&self, alerts: Vec<NewAlert>) -> Vec<Result<Ingested, EngineError>> {
+        let mut waiting = Vec::with_capacity(alerts.len());
+        for alert in alerts {
+            let queued = match self.room_of(&alert.service) {
+                Ok(room) => {
+                    let (reply, rx) = oneshot::channel();
+                    match self.inner.queue.send(Job { alert, room, reply }).await {
+                        Ok(()) => Ok(rx),
+                        Err(_) => Err(EngineError::Unavailable),
+                    }
+                }
+                Err(e) => Err(e),
+            };
+            waiting.push(queued);
+        }
+        let mut out = Vec::with_capacity(waiting.len());
+        for w in waiting {
+            out.push(match w {
+                Ok(rx) => rx.await.unwrap_or(Err(EngineError::Unavailable)),
+                Err(e) => Err(e),
+            });
+        }
+        out
     }
 
     #[tracing::instrument(skip_all, fields(incident = %n))]
-    pub async fn acknowledge(&self, n: IncidentNumber, by: &Actor) -> Result<Incident, EngineError> {
+    pub async fn acknowledge(
+        &self,
+        n: IncidentNumber,
+        by: &Actor,
+    ) -> Result<Incident, EngineError> {
         let current = self.incident(n).await?;
         let room = self.room_of(&current.service)?;
         let now = to_micros(self.clock().now());
@@ -142,7 +193,16 @@ impl Engine {
     }
 
     #[tracing::instrument(skip_all, fields(incident = %n))]
-    pub async fn resolve(&self, n: IncidentNumber, by: &Actor, note: Option<&str>) -> Result<Incident, EngineError> {
+    pub async fn resolve(
+        &self,
+        n: IncidentNumber,
+        by: &Actor,
+        note: Option<&str>,
+    ) -> Result<Incident, EngineError> {
+        let note = note.map(str::trim).filter(|n| !n.is_empty());
+        if let Some(note) = note {
+            check_note(note)?;
+        }
         let current = self.incident(n).await?;
         let room = self.room_of(&current.service)?;
         let now = to_micros(self.clock().now());
@@ -165,7 +225,10 @@ impl Engine {
             Ok(i) => i,
             Err(e) => return e,
         };
-        let ago = |t: Option<DateTime<Utc>>| t.map(|t| human_ago(self.clock().now() - t)).unwrap_or_default();
+        let ago = |t: Option<DateTime<Utc>>| {
+            t.map(|t| human_ago(self.clock().now() - t))
+                .unwrap_or_default()
+        };
         let msg = match incident.status {
             IncidentStatus::Resolved => format!(
                 "incident {n} is already resolved (by {}{}) — nothing to {verb}",
@@ -182,11 +245,17 @@ impl Engine {
         EngineError::User(UserError::new(msg))
     }
 
-    pub async fn add_note(&self, n: IncidentNumber, by: &Actor, text: &str) -> Result<Incident, EngineError> {
+    pub async fn add_note(
+        &self,
+        n: IncidentNumber,
+        by: &Actor,
+        text: &str,
+    ) -> Result<Incident, EngineError> {
         let text = text.trim();
         if text.is_empty() {
             return Err(EngineError::user("a note needs some text"));
         }
+        check_note(text)?;
         let incident = self.incident(n).await?;
         let room = self.room_of(&incident.service)?;
         let now = to_micros(self.clock().now());
@@ -200,7 +269,9 @@ impl Engine {
     /// The incident, or `NotFound` with a message for the user.
     pub async fn incident(&self, n: IncidentNumber) -> Result<Incident, EngineError> {
         let mut conn = self.store().conn().await?;
-        incidents::get(&mut conn.c(), n).await?.ok_or_else(|| EngineError::NotFound(format!("there is no incident {n}")))
+        incidents::get(&mut conn.c(), n)
+            .await?
+            .ok_or_else(|| EngineError::NotFound(format!("there is no incident {n}")))
     }
 
     pub async fn incidents(&self, filter: &IncidentFilter) -> Result<Vec<Incident>, EngineError> {
@@ -231,7 +302,11 @@ impl Engine {
         Ok(id)
     }
 
-    pub async fn changes(&self, service: Option<&str>, limit: i64) -> Result<Vec<RecordedChange>, EngineError> {
+    pub async fn changes(
+        &self,
+        service: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<RecordedChange>, EngineError> {
         let mut conn = self.store().conn().await?;
         let rows = incidents::changes(&mut conn.c(), service.unwrap_or(""), limit).await?;
         Ok(rows
@@ -247,9 +322,20 @@ impl Engine {
             .collect())
     }
 
-    pub async fn alert_log(&self, service: Option<&str>, outcome: Option<&str>, limit: i64) -> Result<Vec<AlertLogEntry>, EngineError> {
+    pub async fn alert_log(
+        &self,
+        service: Option<&str>,
+        outcome: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<AlertLogEntry>, EngineError> {
         let mut conn = self.store().conn().await?;
-        let rows = incidents::alert_log(&mut conn.c(), service.unwrap_or(""), outcome.unwrap_or(""), limit).await?;
+        let rows = incidents::alert_log(
+            &mut conn.c(),
+            service.unwrap_or(""),
+            outcome.unwrap_or(""),
+            limit,
+        )
+        .await?;
         Ok(rows
             .into_iter()
             .map(|r| AlertLogEntry {
@@ -290,9 +376,20 @@ impl Engine {
         let outbox_depth = outbox::depth(&mut conn.c()).await?;
         let incidents_by_status = IncidentStatus::ALL
             .iter()
-            .map(|s| (*s, by_status.iter().find(|(name, _)| name == s.as_str()).map_or(0, |(_, n)| *n)))
+            .map(|s| {
+                (
+                    *s,
+                    by_status
+                        .iter()
+                        .find(|(name, _)| name == s.as_str())
+                        .map_or(0, |(_, n)| *n),
+                )
+            })
             .collect();
-        Ok(Stats { incidents_by_status, outbox_depth })
+        Ok(Stats {
+            incidents_by_status,
+            outbox_depth,
+        })
     }
 }
 
@@ -305,6 +402,16 @@ pub struct Delivery {
     pub delivered_at: Option<DateTime<Utc>>,
     pub failed_at: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
+}
+
+fn check_note(text: &str) -> Result<(), EngineError> {
+    let n = text.chars().count();
+    if n > MAX_NOTE_CHARS {
+        return Err(EngineError::user(format!(
+            "a note is at most {MAX_NOTE_CHARS} characters (this one has {n}); attach long logs as a link"
+        )));
+    }
+    Ok(())
 }
 
 /// ", 3 min ago" style suffix.

@@ -17,8 +17,9 @@ impl IncidentNumber {
     /// Accepts `42` or `#42`.
     pub fn parse(s: &str) -> Result<Self, UserError> {
         let digits = s.strip_prefix('#').unwrap_or(s);
-        match digits.parse::<i64>() {
-            Ok(n) if n > 0 => Ok(Self(n)),
+        let all_digits = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+        match digits.parse::<i64>().ok().filter(|_| all_digits) {
+            Some(n) if n > 0 => Ok(Self(n)),
             _ => Err(UserError::new(format!(
                 "`{s}` is not an incident number — try `42` or `#42`"
             ))),
@@ -170,16 +171,32 @@ mod tests {
     fn incident_numbers_accept_plain_and_hash_forms_and_reject_the_rest() {
         assert_eq!(IncidentNumber::parse("42").unwrap().get(), 42);
         assert_eq!(IncidentNumber::parse("#7").unwrap().get(), 7);
-        for bad in ["0", "-1", "abc", "#", "", "4 2", "99999999999999999999"] {
+        for bad in [
+            "0",
+            "-1",
+            "+5",
+            "#+5",
+            "abc",
+            "#",
+            "",
+            "4 2",
+            "99999999999999999999",
+        ] {
             let err = IncidentNumber::parse(bad).unwrap_err();
-            assert!(err.to_string().contains("not an incident number"), "{bad}: {err}");
+            assert!(
+                err.to_string().contains("not an incident number"),
+                "{bad}: {err}"
+            );
         }
     }
 
     #[test]
     fn dedup_keys_are_limited_to_255_characters() {
         assert!(DedupKey::parse("a".repeat(255)).is_ok());
-        assert!(DedupKey::parse("é".repeat(255)).is_ok(), "characters, not bytes");
+        assert!(
+            DedupKey::parse("é".repeat(255)).is_ok(),
+            "characters, not bytes"
+        );
         let err = DedupKey::parse("a".repeat(256)).unwrap_err();
         assert!(err.to_string().contains("limit is 255"));
         assert!(DedupKey::parse("").is_err());
@@ -195,7 +212,13 @@ mod tests {
         assert!(RoutingKey::parse("R0UT1NGKEY0000000000000000000000").is_ok());
         assert!(RoutingKey::parse("short").is_err());
         assert!(RoutingKey::parse("R0UT1NGKEY000000000000000000000!").is_err());
-        let dbg = format!("{:?}", RoutingKey::parse("R0UT1NGKEY0000000000000000000000").unwrap());
-        assert!(!dbg.contains("0000000000"), "debug output must not leak the key: {dbg}");
+        let dbg = format!(
+            "{:?}",
+            RoutingKey::parse("R0UT1NGKEY0000000000000000000000").unwrap()
+        );
+        assert!(
+            !dbg.contains("0000000000"),
+            "debug output must not leak the key: {dbg}"
+        );
     }
 }

@@ -42,8 +42,13 @@ pub(crate) fn spawn_writers(
     let rx = Arc::new(Mutex::new(rx));
     (0..writers.max(1))
         .map(|_| {
-            let (rx, store, clock, committed, cancel) =
-                (rx.clone(), store.clone(), clock.clone(), committed.clone(), cancel.clone());
+            let (rx, store, clock, committed, cancel) = (
+                rx.clone(),
+                store.clone(),
+                clock.clone(),
+                committed.clone(),
+                cancel.clone(),
+            );
             tokio::spawn(async move { writer(rx, store, clock, committed, cancel).await })
         })
         .collect()

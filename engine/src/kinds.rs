@@ -98,7 +98,10 @@ pub struct Actor {
 
 impl Actor {
     pub fn new(name: impl Into<String>, channel: Channel) -> Self {
-        Self { name: name.into(), channel }
+        Self {
+            name: name.into(),
+            channel,
+        }
     }
 }
 
@@ -129,6 +132,9 @@ mod tests {
         assert_eq!(IncidentStatus::Acknowledged.as_str(), "acknowledged");
         assert_eq!(Channel::Console.as_str(), "console");
         assert_eq!(EventAction::Acknowledge.as_str(), "acknowledge");
-        assert_eq!(serde_json::to_string(&Severity::Warning).unwrap(), "\"warning\"");
+        assert_eq!(
+            serde_json::to_string(&Severity::Warning).unwrap(),
+            "\"warning\""
+        );
     }
 }

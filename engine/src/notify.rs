@@ -45,11 +45,17 @@ pub struct NotifyError {
 
 impl NotifyError {
     pub fn retryable(message: impl Into<String>) -> Self {
-        Self { retryable: true, message: message.into() }
+        Self {
+            retryable: true,
+            message: message.into(),
+        }
     }
 
     pub fn permanent(message: impl Into<String>) -> Self {
-        Self { retryable: false, message: message.into() }
+        Self {
+            retryable: false,
+            message: message.into(),
+        }
     }
 }
 
@@ -74,7 +80,11 @@ pub fn backoff_secs(attempts: i64) -> i64 {
 }
 
 /// Delivers outbox rows until `cancel` fires.
-pub async fn run_outbox_worker(engine: Engine, notifier: Arc<dyn Notifier>, cancel: CancellationToken) {
+pub async fn run_outbox_worker(
+    engine: Engine,
+    notifier: Arc<dyn Notifier>,
+    cancel: CancellationToken,
+) {
     let nudge = engine.outbox_nudge();
     loop {
         let delivered = match deliver_due(&engine, notifier.as_ref()).await {
@@ -106,7 +116,14 @@ pub async fn deliver_due(engine: &Engine, notifier: &dyn Notifier) -> Result<usi
         let notification: Notification = match serde_json::from_str(&row.notification) {
             Ok(n) => n,
             Err(e) => {
-                outbox::mark_failed(store, row.id, &format!("unreadable notification: {e}"), None, now).await?;
+                outbox::mark_failed(
+                    store,
+                    row.id,
+                    &format!("unreadable notification: {e}"),
+                    None,
+                    now,
+                )
+                .await?;
                 continue;
             }
         };
@@ -119,7 +136,13 @@ pub async fn deliver_due(engine: &Engine, notifier: &dyn Notifier) -> Result<usi
             Some(id) => engine.incident(IncidentNumber::from_db(id)).await.ok(),
             None => None,
         };
-        let msg = Outgoing { outbox_id: row.id, room, incident, notification, attempt: row.attempts };
+        let msg = Outgoing {
+            outbox_id: row.id,
+            room,
+            incident,
+            notification,
+            attempt: row.attempts,
+        };
         let done = to_micros(engine.clock().now());
         match notifier.deliver(&msg).await {
             Ok(d) => {

@@ -1,1 +1,6 @@
-fn main(){}
+//! The one integration-test binary (one link step instead of many on a 2-core machine).
+
+mod api;
+mod bad_input;
+mod ingest_flow;
+mod store_contract;

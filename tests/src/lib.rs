@@ -1,1 +1,14 @@
+//! Test support shared by the integration tests: fresh databases on both backends, a standard
+//! config, and (in `app`) the real application started in-process on port 0.
+//!
+//! # Layout
+//! - `db`: [`TestDb`] — a fresh SQLite file or a fresh PostgreSQL schema per test.
+//! - `app`: [`TestApp`] — the real application on port 0 with a manual clock and a console.
+//! - `fixtures`: the standard test config and recorded payloads from `../shared/fixtures`.
 
+pub mod app;
+pub mod db;
+pub mod fixtures;
+
+pub use app::{TestApp, t0};
+pub use db::{Backend, TestDb, backends};

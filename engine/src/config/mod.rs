@@ -50,7 +50,9 @@ pub struct ApiToken {
 
 impl fmt::Debug for ApiToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ApiToken").field("name", &self.name).finish_non_exhaustive()
+        f.debug_struct("ApiToken")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
     }
 }
 

@@ -28,7 +28,11 @@ impl fmt::Display for ConfigError {
         match (self.line, self.key.is_empty()) {
             (0, true) => write!(f, "{}: {}", self.file, self.message),
             (0, false) => write!(f, "{}: {}: {}", self.file, self.key, self.message),
-            (_, true) => write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message),
+            (_, true) => write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file, self.line, self.column, self.message
+            ),
             (_, false) => write!(
                 f,
                 "{}:{}:{}: {}: {}",
@@ -94,13 +98,43 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     }
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
-    let column = before.rfind('\n').map_or(before.chars().count(), |nl| before[nl + 1..].chars().count()) + 1;
+    let column = before.rfind('\n').map_or(before.chars().count(), |nl| {
+        before[nl + 1..].chars().count()
+    }) + 1;
     (line, column)
+}
+
+/// The dotted key on the line holding `offset`: the nearest `[table]` header above it joined with
+/// the `key =` on that line (serde's errors carry a span but no key path).
+fn key_at(text: &str, offset: usize) -> String {
+    let offset = offset.min(text.len());
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or("");
+    let key = line
+        .split_once('=')
+        .map(|(k, _)| k.trim().trim_matches('"'))
+        .filter(|k| !k.is_empty() && !k.starts_with('['));
+    let header = text[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim().to_owned());
+    match (header, key) {
+        (Some(h), Some(k)) => format!("{h}.{k}"),
+        (None, Some(k)) => k.to_owned(),
+        (Some(h), None) => h,
+        (None, None) => String::new(),
+    }
 }
 
 fn names<'k, K: AsRef<str> + 'k>(keys: impl Iterator<Item = &'k K>) -> String {
     let v: Vec<&str> = keys.map(|k| k.as_ref()).collect();
-    if v.is_empty() { "none are defined".to_owned() } else { v.join(", ") }
+    if v.is_empty() {
+        "none are defined".to_owned()
+    } else {
+        v.join(", ")
+    }
 }
 
 pub(super) fn parse(
@@ -108,12 +142,17 @@ pub(super) fn parse(
     file: &str,
     lookup_env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Config, ConfigErrors> {
-    let mut c = Collector { text, file, errors: Vec::new() };
+    let mut c = Collector {
+        text,
+        file,
+        errors: Vec::new(),
+    };
     let raw: RawConfig = match toml::from_str(text) {
         Ok(raw) => raw,
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
-            c.at(span, "", e.message().to_owned());
+            let key = key_at(text, span.start);
+            c.at(span, key, e.message().to_owned());
             return Err(ConfigErrors(c.errors));
         }
     };
@@ -123,7 +162,14 @@ pub(super) fn parse(
         .iter()
         .map(|(name, r)| {
             let r = r.get_ref();
-            (name.clone(), Room { name: name.clone(), slack_channel: r.slack.clone(), discord_channel: r.discord.clone() })
+            (
+                name.clone(),
+                Room {
+                    name: name.clone(),
+                    slack_channel: r.slack.clone(),
+                    discord_channel: r.discord.clone(),
+                },
+            )
         })
         .collect();
 
@@ -167,7 +213,11 @@ pub(super) fn parse(
             c.at(
                 u.span(),
                 "console.user",
-                format!("unknown user `{}` — defined users: {}", u.get_ref(), names(users.keys())),
+                format!(
+                    "unknown user `{}` — defined users: {}",
+                    u.get_ref(),
+                    names(users.keys())
+                ),
             );
             None
         }
@@ -182,7 +232,11 @@ pub(super) fn parse(
             (None, Some(var)) => match lookup_env(var.get_ref()) {
                 Some(v) if !v.is_empty() => Some(v),
                 _ => {
-                    c.at(var.span(), format!("{key}.token_env"), format!("environment variable `{}` is not set", var.get_ref()));
+                    c.at(
+                        var.span(),
+                        format!("{key}.token_env"),
+                        format!("environment variable `{}` is not set", var.get_ref()),
+                    );
                     None
                 }
             },
@@ -193,9 +247,16 @@ pub(super) fn parse(
         };
         if let Some(secret) = secret {
             if secret.len() < 16 {
-                c.at(t.span(), key, "API tokens must be at least 16 characters long");
+                c.at(
+                    t.span(),
+                    key,
+                    "API tokens must be at least 16 characters long",
+                );
             } else {
-                api_tokens.push(ApiToken { name: raw_t.name.clone(), secret });
+                api_tokens.push(ApiToken {
+                    name: raw_t.name.clone(),
+                    secret,
+                });
             }
         }
     }
@@ -222,20 +283,32 @@ fn validate_policies(
     users: &BTreeMap<UserId, User>,
 ) -> BTreeMap<String, EscalationPolicy> {
     let mut out = BTreeMap::new();
-    for (name, p) in raw {
+    for (name, spanned) in raw {
         let key = format!("escalation_policies.{name}");
-        let p = p.get_ref();
+        let p = spanned.get_ref();
         if p.levels.is_empty() {
-            c.at(0..0, format!("{key}.levels"), "a policy needs at least one level");
+            c.at(
+                spanned.span(),
+                format!("{key}.levels"),
+                "a policy needs at least one level",
+            );
         }
         if *p.repeat.get_ref() > 9 {
-            c.at(p.repeat.span(), format!("{key}.repeat"), "repeat must be between 0 and 9");
+            c.at(
+                p.repeat.span(),
+                format!("{key}.repeat"),
+                "repeat must be between 0 and 9",
+            );
         }
         let mut levels = Vec::new();
         for (i, level) in p.levels.iter().enumerate() {
             let l = level.get_ref();
             if l.targets.is_empty() {
-                c.at(level.span(), format!("{key}.levels[{i}].targets"), "a level needs at least one target");
+                c.at(
+                    level.span(),
+                    format!("{key}.levels[{i}].targets"),
+                    "a level needs at least one target",
+                );
             }
             let mut targets = Vec::new();
             for t in &l.targets {
@@ -246,16 +319,34 @@ fn validate_policies(
                     c.at(
                         t.span(),
                         format!("{key}.levels[{i}].targets"),
-                        format!("unknown user `{}` — defined users: {}", t.get_ref(), names(users.keys())),
+                        format!(
+                            "unknown user `{}` — defined users: {}",
+                            t.get_ref(),
+                            names(users.keys())
+                        ),
                     );
                 }
             }
             if *l.delay_minutes.get_ref() == 0 {
-                c.at(l.delay_minutes.span(), format!("{key}.levels[{i}].delay_minutes"), "delay must be at least 1 minute");
+                c.at(
+                    l.delay_minutes.span(),
+                    format!("{key}.levels[{i}].delay_minutes"),
+                    "delay must be at least 1 minute",
+                );
             }
-            levels.push(EscalationLevel { targets, delay_minutes: *l.delay_minutes.get_ref() });
+            levels.push(EscalationLevel {
+                targets,
+                delay_minutes: *l.delay_minutes.get_ref(),
+            });
         }
-        out.insert(name.clone(), EscalationPolicy { name: name.clone(), levels, repeat: *p.repeat.get_ref() });
+        out.insert(
+            name.clone(),
+            EscalationPolicy {
+                name: name.clone(),
+                levels,
+                repeat: *p.repeat.get_ref(),
+            },
+        );
     }
     out
 }
@@ -273,7 +364,11 @@ fn validate_services(
         let span = s.span();
         let s = s.get_ref();
         if s.integration_keys.is_empty() {
-            c.at(span.clone(), format!("{key}.integration_keys"), "a service needs at least one integration key (32 letters or digits)");
+            c.at(
+                span.clone(),
+                format!("{key}.integration_keys"),
+                "a service needs at least one integration key (32 letters or digits)",
+            );
         }
         let mut keys = Vec::new();
         for k in &s.integration_keys {
@@ -284,14 +379,22 @@ fn validate_services(
                     }
                     keys.push(rk);
                 }
-                Err(e) => c.at(k.span(), format!("{key}.integration_keys"), e.message().to_owned()),
+                Err(e) => c.at(
+                    k.span(),
+                    format!("{key}.integration_keys"),
+                    e.message().to_owned(),
+                ),
             }
         }
         if !rooms.contains_key(s.room.get_ref()) {
             c.at(
                 s.room.span(),
                 format!("{key}.room"),
-                format!("unknown room `{}` — defined rooms: {}", s.room.get_ref(), names(rooms.keys())),
+                format!(
+                    "unknown room `{}` — defined rooms: {}",
+                    s.room.get_ref(),
+                    names(rooms.keys())
+                ),
             );
         }
         if let Some(p) = &s.escalation_policy
@@ -300,13 +403,27 @@ fn validate_services(
             c.at(
                 p.span(),
                 format!("{key}.escalation_policy"),
-                format!("unknown escalation policy `{}` — defined policies: {}", p.get_ref(), names(policies.keys())),
+                format!(
+                    "unknown escalation policy `{}` — defined policies: {}",
+                    p.get_ref(),
+                    names(policies.keys())
+                ),
             );
         }
-        let rate = s.events_per_minute.as_ref().map_or(DEFAULT_EVENTS_PER_MINUTE, |r| *r.get_ref());
+        let rate = s
+            .events_per_minute
+            .as_ref()
+            .map_or(DEFAULT_EVENTS_PER_MINUTE, |r| *r.get_ref());
         if rate == 0 {
-            let span = s.events_per_minute.as_ref().map_or(span.clone(), Spanned::span);
-            c.at(span, format!("{key}.events_per_minute"), "must be at least 1");
+            let span = s
+                .events_per_minute
+                .as_ref()
+                .map_or(span.clone(), Spanned::span);
+            c.at(
+                span,
+                format!("{key}.events_per_minute"),
+                "must be at least 1",
+            );
         }
         out.insert(
             ServiceName::new(name.clone()),

@@ -36,8 +36,8 @@ impl C<'_> {
     /// A shorter-lived handle to the same connection, so one `C` serves many statements.
     pub(crate) fn reborrow(&mut self) -> C<'_> {
         match self {
-            C::Sqlite(c) => C::Sqlite(&mut **c),
-            C::Pg(c) => C::Pg(&mut **c),
+            C::Sqlite(c) => C::Sqlite(c),
+            C::Pg(c) => C::Pg(c),
         }
     }
 }
@@ -74,8 +74,8 @@ pub(crate) enum Tx {
 impl Tx {
     pub(crate) fn c(&mut self) -> C<'_> {
         match self {
-            Tx::Sqlite(t) => C::Sqlite(&mut **t),
-            Tx::Pg(t) => C::Pg(&mut **t),
+            Tx::Sqlite(t) => C::Sqlite(t),
+            Tx::Pg(t) => C::Pg(t),
         }
     }
 
@@ -96,8 +96,8 @@ pub(crate) enum Conn {
 impl Conn {
     pub(crate) fn c(&mut self) -> C<'_> {
         match self {
-            Conn::Sqlite(t) => C::Sqlite(&mut **t),
-            Conn::Pg(t) => C::Pg(&mut **t),
+            Conn::Sqlite(t) => C::Sqlite(t),
+            Conn::Pg(t) => C::Pg(t),
         }
     }
 }
@@ -177,7 +177,7 @@ impl Store {
     /// `SELECT 1`: is the database reachable? (for `/readyz`)
     pub async fn ping(&self) -> Result<(), EngineError> {
         let mut conn = self.conn().await?;
-        sql!(one (i32,), conn.c(), "SELECT 1")?;
+        sql!(one(i32,), conn.c(), "SELECT 1")?;
         Ok(())
     }
 

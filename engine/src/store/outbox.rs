@@ -17,7 +17,13 @@ pub enum Notification {
     Note { actor: Actor, text: String },
 }
 
-pub(crate) async fn enqueue(c: &mut C<'_>, room: &str, incident: Option<i64>, n: &Notification, now: i64) -> Result<(), sqlx::Error> {
+pub(crate) async fn enqueue(
+    c: &mut C<'_>,
+    room: &str,
+    incident: Option<i64>,
+    n: &Notification,
+    now: i64,
+) -> Result<(), sqlx::Error> {
     let body = serde_json::to_string(n).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     sql!(execute c.reborrow(),
         "INSERT INTO outbox (room, incident_id, notification, created_at, due_at) VALUES ($1, $2, $3, $4, $4)",
@@ -46,7 +52,12 @@ const CLAIMABLE: &str = "SELECT id FROM outbox o \
 /// Claims up to `limit` due rows for `lease_us` microseconds. On PostgreSQL `FOR UPDATE SKIP
 /// LOCKED` lets several replicas claim side by side without ever taking the same row; SQLite's
 /// single writer (BEGIN IMMEDIATE) gives the same guarantee.
-pub(crate) async fn claim(store: &Store, now: i64, lease_us: i64, limit: i64) -> Result<Vec<OutboxRow>, sqlx::Error> {
+pub(crate) async fn claim(
+    store: &Store,
+    now: i64,
+    lease_us: i64,
+    limit: i64,
+) -> Result<Vec<OutboxRow>, sqlx::Error> {
     let q = if store.is_postgres() {
         format!(
             "UPDATE outbox SET locked_until = $1, attempts = attempts + 1 WHERE id IN ({CLAIMABLE} FOR UPDATE SKIP LOCKED) \
@@ -65,7 +76,12 @@ pub(crate) async fn claim(store: &Store, now: i64, lease_us: i64, limit: i64) ->
     Ok(rows)
 }
 
-pub(crate) async fn mark_delivered(store: &Store, id: i64, external_ref: Option<&str>, now: i64) -> Result<(), sqlx::Error> {
+pub(crate) async fn mark_delivered(
+    store: &Store,
+    id: i64,
+    external_ref: Option<&str>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
     let mut tx = store.begin().await?;
     sql!(execute tx.c(),
         "UPDATE outbox SET delivered_at = $1, external_ref = $2, locked_until = NULL, last_error = NULL WHERE id = $3",
@@ -74,7 +90,13 @@ pub(crate) async fn mark_delivered(store: &Store, id: i64, external_ref: Option<
 }
 
 /// A failed attempt: either due again at `retry_at`, or (when `None`) given up for good.
-pub(crate) async fn mark_failed(store: &Store, id: i64, error: &str, retry_at: Option<i64>, now: i64) -> Result<(), sqlx::Error> {
+pub(crate) async fn mark_failed(
+    store: &Store,
+    id: i64,
+    error: &str,
+    retry_at: Option<i64>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
     let mut tx = store.begin().await?;
     match retry_at {
         Some(at) => sql!(execute tx.c(),
@@ -89,8 +111,11 @@ pub(crate) async fn mark_failed(store: &Store, id: i64, error: &str, retry_at: O
 
 /// Rows not yet delivered nor given up (the `/metrics` outbox depth).
 pub(crate) async fn depth(c: &mut C<'_>) -> Result<i64, sqlx::Error> {
-    let (n,): (i64,) = sql!(one (i64,), c.reborrow(),
-        "SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL AND failed_at IS NULL")?;
+    let (n,): (i64,) = sql!(
+        one(i64,),
+        c.reborrow(),
+        "SELECT COUNT(*) FROM outbox WHERE delivered_at IS NULL AND failed_at IS NULL"
+    )?;
     Ok(n)
 }
 
@@ -104,7 +129,10 @@ pub(crate) struct DeliveryRow {
     pub last_error: Option<String>,
 }
 
-pub(crate) async fn for_incident(c: &mut C<'_>, incident: i64) -> Result<Vec<DeliveryRow>, sqlx::Error> {
+pub(crate) async fn for_incident(
+    c: &mut C<'_>,
+    incident: i64,
+) -> Result<Vec<DeliveryRow>, sqlx::Error> {
     sql!(all DeliveryRow, c.reborrow(),
         "SELECT room, notification, attempts, delivered_at, failed_at, last_error FROM outbox \
          WHERE incident_id = $1 ORDER BY id", incident)

@@ -1,0 +1,282 @@
+//! Incident cards, updates and command replies as terminal text. Pure functions of their inputs;
+//! every alert-supplied string goes through [`sanitize`](super::sanitize) here.
+
+use firebell_commands::{Reply, Tone};
+use firebell_engine::notify::{Notification, Outgoing};
+use firebell_engine::{Actor, Incident, IncidentStatus, Severity};
+
+use super::output::{BOLD, BOLD_RED, CYAN, DIM, GREEN, RED, Style, YELLOW};
+use super::sanitize::{multi_line, one_line};
+
+/// For Markdown, which is only rendered when colour is on.
+const COLOR: Style = Style { color: true };
+
+/// Continuation lines of a card or update line up under its text.
+const INDENT: &str = "   ";
+
+/// Dedup keys are often 32-character hashes; a prefix is enough to tell two apart.
+const KEY_CHARS: usize = 8;
+
+/// One outbox notification as it should appear. `show_room` adds the room's name, for
+/// installations where incidents go to more than one room.
+pub(crate) fn notification(msg: &Outgoing, style: Style, show_room: bool) -> String {
+    let room = if show_room {
+        format!(" · room {}", one_line(&msg.room.name))
+    } else {
+        String::new()
+    };
+    let Some(i) = &msg.incident else {
+        return update_without_incident(&msg.notification) + &room;
+    };
+    match &msg.notification {
+        Notification::IncidentOpened => card(i, style, &room),
+        Notification::Acknowledged { actor } => update(
+            style,
+            "✅",
+            i,
+            &format!("acknowledged by {}", who(actor)),
+            &room,
+            None,
+        ),
+        Notification::Resolved { actor, note } => update(
+            style,
+            "🟢",
+            i,
+            &format!("resolved by {}", who(actor)),
+            &room,
+            note.as_deref(),
+        ),
+        Notification::Note { actor, text } => update(
+            style,
+            "📝",
+            i,
+            &format!("note by {}", who(actor)),
+            &room,
+            Some(text),
+        ),
+    }
+}
+
+/// ```text
+/// 🔥 #3  CRITICAL  web · triggered
+///    Disk full on db-01
+///    source db-01 · 1 alert · key 9f2c…
+///    → !ack 3   !resolve 3   !note 3 <text>
+/// ```
+fn card(i: &Incident, style: Style, room: &str) -> String {
+    let n = i.number.get();
+    let mut text = format!(
+        "🔥 {}  {}  {} · {}{room}\n",
+        style.paint(&i.number.to_string(), BOLD),
+        severity(i.severity, style),
+        one_line(i.service.as_str()),
+        status(i.status, style),
+    );
+    text.push_str(&format!(
+        "{INDENT}{}\n",
+        style.paint(&one_line(&i.title), BOLD)
+    ));
+    let mut facts = Vec::new();
+    if let Some(source) = &i.source {
+        facts.push(format!("source {}", one_line(source)));
+    }
+    facts.push(match i.alert_count {
+        1 => "1 alert".to_owned(),
+        k => format!("{k} alerts"),
+    });
+    facts.push(format!("key {}", short_key(i.dedup_key.as_str())));
+    text.push_str(&format!("{INDENT}{}", style.paint(&facts.join(" · "), DIM)));
+    let hints = match i.status {
+        IncidentStatus::Triggered => format!("→ !ack {n}   !resolve {n}   !note {n} <text>"),
+        IncidentStatus::Acknowledged => format!("→ !resolve {n}   !note {n} <text>"),
+        IncidentStatus::Resolved => String::new(),
+    };
+    if !hints.is_empty() {
+        text.push_str(&format!("\n{INDENT}{}", style.paint(&hints, CYAN)));
+    }
+    text
+}
+
+/// `✅ #3 acknowledged by alice (console) — Disk full on db-01`, with an indented note below.
+fn update(
+    style: Style,
+    icon: &str,
+    i: &Incident,
+    what: &str,
+    room: &str,
+    note: Option<&str>,
+) -> String {
+    let mut text = format!(
+        "{icon} {} {what} — {}{room}",
+        style.paint(&i.number.to_string(), BOLD),
+        one_line(&i.title)
+    );
+    if let Some(note) = note.filter(|n| !n.trim().is_empty()) {
+        for line in multi_line(note).lines() {
+            text.push_str(&format!("\n{INDENT}{line}"));
+        }
+    }
+    text
+}
+
+/// The incident could not be loaded (it should always exist; say what is known rather than nothing).
+fn update_without_incident(n: &Notification) -> String {
+    match n {
+        Notification::IncidentOpened => "🔥 a new incident was opened".to_owned(),
+        Notification::Acknowledged { actor } => {
+            format!("✅ an incident was acknowledged by {}", who(actor))
+        }
+        Notification::Resolved { actor, .. } => {
+            format!("🟢 an incident was resolved by {}", who(actor))
+        }
+        Notification::Note { actor, text } => {
+            format!("📝 note by {}: {}", who(actor), one_line(text))
+        }
+    }
+}
+
+/// `alice (console)`
+fn who(actor: &Actor) -> String {
+    format!("{} ({})", one_line(&actor.name), actor.channel)
+}
+
+fn severity(s: Severity, style: Style) -> String {
+    let sgr = match s {
+        Severity::Critical => BOLD_RED,
+        Severity::Error => RED,
+        Severity::Warning => YELLOW,
+        Severity::Info => CYAN,
+    };
+    style.paint(&s.as_str().to_uppercase(), sgr)
+}
+
+fn status(s: IncidentStatus, style: Style) -> String {
+    let sgr = match s {
+        IncidentStatus::Triggered => RED,
+        IncidentStatus::Acknowledged => YELLOW,
+        IncidentStatus::Resolved => GREEN,
+    };
+    style.paint(s.as_str(), sgr)
+}
+
+fn short_key(key: &str) -> String {
+    let key = one_line(key);
+    match key.char_indices().nth(KEY_CHARS) {
+        Some((cut, _)) => format!("{}…", &key[..cut]),
+        None => key,
+    }
+}
+
+/// A command's reply: a mark for its tone, then the text, continuation lines indented. On a
+/// terminal the light Markdown becomes bold and colour; plain output keeps it as typed, which
+/// reads fine.
+pub(crate) fn reply(r: &Reply, style: Style) -> String {
+    let (mark, sgr) = match r.tone {
+        Tone::Success => ("✔", GREEN),
+        Tone::Info => ("›", DIM),
+        Tone::Error => ("✖", RED),
+    };
+    let text = multi_line(&r.text);
+    let mut out = style.paint(mark, sgr);
+    for (k, line) in text.lines().enumerate() {
+        out.push_str(if k == 0 { " " } else { "\n  " });
+        out.push_str(&if style.color {
+            markdown(line)
+        } else {
+            line.to_owned()
+        });
+    }
+    out
+}
+
+/// `*bold*` and `` `code` `` on one line → ANSI. An unmatched marker is printed as typed.
+fn markdown(line: &str) -> String {
+    let mut out = String::new();
+    let code: Vec<&str> = line.split('`').collect();
+    let closed = code.len() % 2 == 1;
+    for (k, segment) in code.iter().enumerate() {
+        let last = k == code.len() - 1;
+        match (k % 2 == 1, !closed && last) {
+            (true, false) => out.push_str(&COLOR.paint(segment, CYAN)),
+            (true, true) => {
+                out.push('`');
+                out.push_str(&bold(segment));
+            }
+            (false, _) => out.push_str(&bold(segment)),
+        }
+    }
+    out
+}
+
+fn bold(text: &str) -> String {
+    let parts: Vec<&str> = text.split('*').collect();
+    let closed = parts.len() % 2 == 1;
+    let mut out = String::new();
+    for (k, part) in parts.iter().enumerate() {
+        let last = k == parts.len() - 1;
+        match (k % 2 == 1, !closed && last) {
+            (true, false) => out.push_str(&COLOR.paint(part, BOLD)),
+            (true, true) => {
+                out.push('*');
+                out.push_str(part);
+            }
+            (false, _) => out.push_str(part),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_replies_get_a_tone_mark_and_indented_continuation_lines() {
+        let r = Reply::info("*2 open incidents*\n*#2* one\n*#1* two");
+        assert_eq!(
+            reply(&r, Style::PLAIN),
+            "› *2 open incidents*\n  *#2* one\n  *#1* two"
+        );
+        assert_eq!(
+            reply(&Reply::success("Acknowledged *#3*"), Style::PLAIN),
+            "✔ Acknowledged *#3*"
+        );
+        assert_eq!(reply(&Reply::error("no"), Style::PLAIN), "✖ no");
+    }
+
+    #[test]
+    fn replies_are_sanitized_too() {
+        let r = Reply::success("Acknowledged *#3* — \x1b[2Jwiped");
+        assert_eq!(
+            reply(&r, Style::PLAIN),
+            "✔ Acknowledged *#3* — \\u{1b}[2Jwiped"
+        );
+        assert!(!reply(&r, COLOR).contains("\x1b[2J"));
+    }
+
+    #[test]
+    fn terminal_replies_render_bold_and_code() {
+        assert_eq!(
+            markdown("Acknowledged *#3* — try `!ack 4`"),
+            "Acknowledged \x1b[1m#3\x1b[0m — try \x1b[36m!ack 4\x1b[0m"
+        );
+    }
+
+    #[test]
+    fn unmatched_markdown_markers_are_printed_as_typed() {
+        assert_eq!(markdown("CPU * 2 and `half"), "CPU * 2 and `half");
+        assert_eq!(
+            markdown("a `*b*` c"),
+            "a \x1b[36m*b*\x1b[0m c",
+            "no bold inside code"
+        );
+    }
+
+    #[test]
+    fn long_keys_are_shortened_on_a_character_boundary() {
+        assert_eq!(short_key("9f2c81aa0b1e4c6f9d0e"), "9f2c81aa…");
+        assert_eq!(short_key("disk-db01"), "disk-db0…");
+        assert_eq!(short_key("short"), "short");
+        assert_eq!(short_key("ééééééééé"), "éééééééé…");
+    }
+}

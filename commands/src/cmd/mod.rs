@@ -1,0 +1,10 @@
+//! One file per command: its table entry (`SPEC`), `parse_args` (arguments → value, no I/O) and
+//! `execute` (one engine call → [`Reply`](crate::Reply)).
+
+pub(crate) mod ack;
+pub(crate) mod help;
+pub(crate) mod incidents;
+pub(crate) mod note;
+pub(crate) mod resolve;
+pub(crate) mod trigger;
+pub(crate) mod unknown;

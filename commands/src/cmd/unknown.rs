@@ -1,0 +1,49 @@
+//! A name no command answers to: a suggestion and the way to the list, never a scolding.
+
+use crate::reply::Reply;
+use crate::spec;
+
+pub(crate) fn execute(name: &str) -> Reply {
+    let guess = spec::suggest(name)
+        .map(|s| format!(" Did you mean `!{}`?", s.name))
+        .unwrap_or_default();
+    Reply::info(format!(
+        "I don't know `!{name}`.{guess} `!help` lists what I can do."
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::context::{Context, Platform};
+    use crate::reply::Reply;
+    use crate::test_support::TestEngine;
+
+    #[tokio::test]
+    async fn a_typo_gets_a_did_you_mean() {
+        let t = TestEngine::start().await;
+        let reply = t.say("!akc 3").await;
+        assert_eq!(
+            reply,
+            Reply::info("I don't know `!akc`. Did you mean `!ack`? `!help` lists what I can do.")
+        );
+    }
+
+    #[tokio::test]
+    async fn a_name_far_from_any_command_gets_only_the_pointer_to_help() {
+        let t = TestEngine::start().await;
+        let reply = t
+            .say_as(Context::chat(Platform::Discord, "nobody"), "!oncall")
+            .await;
+        assert_eq!(
+            reply,
+            Reply::info("I don't know `!oncall`. `!help` lists what I can do.")
+        );
+    }
+
+    #[tokio::test]
+    async fn plain_chat_gets_no_reply() {
+        let t = TestEngine::start().await;
+        let ctx = Context::chat(Platform::Slack, "U0ALICE");
+        assert_eq!(crate::handle(&t.engine, &ctx, "ack 1 please").await, None);
+    }
+}

@@ -1,0 +1,130 @@
+//! What firebell says back: platform-neutral text with a tone. Adapters choose colours, emoji or
+//! embed styles from the tone and render the light Markdown (`*bold*`, `` `code` ``) their way.
+
+use std::collections::hash_map::RandomState;
+use std::error::Error;
+use std::hash::BuildHasher;
+use std::time::SystemTime;
+
+use firebell_engine::EngineError;
+
+/// How a reply should feel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tone {
+    /// The thing asked for happened.
+    Success,
+    /// An answer or a question back (lists, help, "which incident?").
+    Info,
+    /// Nothing happened; the text says why and what would work.
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub tone: Tone,
+    /// Light Markdown only: `*bold*` and `` `code` ``, so every platform can render it.
+    pub text: String,
+}
+
+impl Reply {
+    pub fn success(text: impl Into<String>) -> Self {
+        Self {
+            tone: Tone::Success,
+            text: text.into(),
+        }
+    }
+
+    pub fn info(text: impl Into<String>) -> Self {
+        Self {
+            tone: Tone::Info,
+            text: text.into(),
+        }
+    }
+
+    pub fn error(text: impl Into<String>) -> Self {
+        Self {
+            tone: Tone::Error,
+            text: text.into(),
+        }
+    }
+
+    pub(crate) fn from_engine(e: &EngineError) -> Self {
+        Self::error(user_text(e))
+    }
+}
+
+/// What a person may see of an engine error. User errors and "not found" say what was wrong and
+/// go out verbatim; anything else is logged once, with its cause chain and a short reference the
+/// person can quote, and they see only the reference.
+pub(crate) fn user_text(e: &EngineError) -> String {
+    match e {
+        EngineError::User(u) => u.message().to_owned(),
+        EngineError::NotFound(m) => m.clone(),
+        other => {
+            let reference = error_ref();
+            tracing::error!(error = %cause_chain(other), error_ref = %reference, "chat command failed");
+            format!("internal error (ref {reference})")
+        }
+    }
+}
+
+/// `outer: inner: innermost`, so the log line has the root cause.
+fn cause_chain(e: &dyn Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
+}
+
+/// Four hex digits, different from one error to the next: enough to find the log line among
+/// those around the time the person reports, short enough to read out.
+fn error_ref() -> String {
+    let seed = RandomState::new().hash_one(SystemTime::now());
+    format!("{:04x}", seed & 0xffff)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_errors_and_not_found_are_shown_verbatim() {
+        let e = EngineError::user("incident #4 is already resolved");
+        assert_eq!(user_text(&e), "incident #4 is already resolved");
+        let e = EngineError::NotFound("there is no incident #9".into());
+        assert_eq!(user_text(&e), "there is no incident #9");
+    }
+
+    #[test]
+    fn internal_errors_show_only_a_reference() {
+        let e = EngineError::Batch("disk I/O error on /var/lib/firebell".into());
+        let text = user_text(&e);
+        assert!(text.starts_with("internal error (ref "), "{text}");
+        assert!(!text.contains("disk"), "causes stay in the log: {text}");
+        let reference = &text["internal error (ref ".len()..text.len() - 1];
+        assert_eq!(reference.len(), 4);
+        assert!(reference.chars().all(|c| c.is_ascii_hexdigit()));
+    }
+
+    #[test]
+    fn the_cause_chain_reaches_the_root() {
+        #[derive(Debug)]
+        struct Outer(std::io::Error);
+        impl std::fmt::Display for Outer {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("database error")
+            }
+        }
+        impl Error for Outer {
+            fn source(&self) -> Option<&(dyn Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        let e = Outer(std::io::Error::other("disk full"));
+        assert_eq!(cause_chain(&e), "database error: disk full");
+    }
+}
