@@ -250,13 +250,20 @@ pub fn check(path: &Path) -> ExitCode {
     }
 }
 
-/// Logs to stderr (the console room owns stdout). `RUST_LOG` overrides the default.
-pub fn init_tracing() {
+/// Logs to stderr (the console room owns stdout). `RUST_LOG` overrides the default, which is
+/// `info` — or `warn` when the console room shares the terminal, so the room stays readable.
+pub fn init_tracing(console_on_terminal: bool) {
+    use std::io::IsTerminal;
     use tracing_subscriber::EnvFilter;
-    let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let default = if console_on_terminal {
+        "warn"
+    } else {
+        "info,sqlx=warn"
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .try_init();
 }

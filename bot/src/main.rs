@@ -68,7 +68,11 @@ fn main() -> ExitCode {
     if let Command::Check = command {
         return check(&opts.config);
     }
-    firebell::init_tracing();
+    let console_on_terminal = {
+        use std::io::IsTerminal;
+        opts.console && matches!(command, Command::Serve) && std::io::stderr().is_terminal()
+    };
+    firebell::init_tracing(console_on_terminal);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

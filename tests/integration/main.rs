@@ -2,5 +2,7 @@
 
 mod api;
 mod bad_input;
+mod console_room;
 mod ingest_flow;
+mod readme;
 mod store_contract;

@@ -46,6 +46,11 @@ impl TestApp {
         Self::start(db, clock, config).await
     }
 
+    /// Starts on an existing database (as a restarted process would), with the standard config.
+    pub async fn spawn_on(db: TestDb, clock: ManualClock) -> TestApp {
+        Self::start(db, clock, fixtures::config()).await
+    }
+
     async fn start(db: TestDb, clock: ManualClock, config: Config) -> TestApp {
         let store = db.store().await;
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -186,6 +191,21 @@ impl TestApp {
             if tokio::time::timeout_at(deadline, notified).await.is_err() {
                 panic!("console never printed {needle:?}; transcript:\n{text}");
             }
+        }
+    }
+
+    /// Polls `GET path` until `done(body)` holds (up to 10 s of real time); returns the body.
+    pub async fn api_wait(&self, path: &str, done: impl Fn(&Value) -> bool) -> Value {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let (_, body) = self.api_get(path).await;
+            if done(&body) {
+                return body;
+            }
+            if tokio::time::Instant::now() > deadline {
+                panic!("GET {path} never reached the expected state; last body: {body}");
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
 
