@@ -85,14 +85,16 @@ impl Stats {
         out
     }
 
-    /// Failures for stderr: counts by kind, then the samples.
+    /// Failures for stderr: counts by kind, then the distinct samples.
     pub fn error_report(&self) -> Vec<String> {
         let mut lines: Vec<String> = self
             .errors
             .iter()
             .map(|(kind, n)| format!("errors: {n} x {kind}"))
             .collect();
-        lines.extend(self.samples.iter().take(10).map(|s| format!("  e.g. {s}")));
+        let mut seen = std::collections::BTreeSet::new();
+        let distinct = self.samples.iter().filter(|s| seen.insert(s.as_str()));
+        lines.extend(distinct.take(10).map(|s| format!("  e.g. {s}")));
         lines
     }
 }

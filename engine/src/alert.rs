@@ -18,6 +18,21 @@ pub struct NewAlert {
     pub raw: serde_json::Value,
 }
 
+impl NewAlert {
+    /// The alert's dedup key, generating one first for a trigger that came without (PagerDuty
+    /// returns the generated key to the caller).
+    pub fn ensure_dedup_key(&mut self) -> DedupKey {
+        match &mut self.kind {
+            AlertKind::Trigger { dedup_key, .. } => {
+                dedup_key.get_or_insert_with(DedupKey::generate).clone()
+            }
+            AlertKind::Acknowledge { dedup_key } | AlertKind::Resolve { dedup_key } => {
+                dedup_key.clone()
+            }
+        }
+    }
+}
+
 /// What the event asks for. Acknowledge and resolve name an existing key; a trigger may omit
 /// it, and the engine then generates one and returns it, as PagerDuty does.
 #[derive(Debug, Clone)]

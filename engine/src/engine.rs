@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use tokio::sync::{Notify, mpsc, oneshot};
+use tokio::sync::{Notify, oneshot};
 use tokio_util::sync::CancellationToken;
 use tracing::info;
 
@@ -29,7 +29,7 @@ struct Inner {
     store: Store,
     clock: Arc<dyn Clock>,
     config: Arc<Config>,
-    queue: mpsc::Sender<Job>,
+    queues: ingest::Queues,
     outbox_nudge: Arc<Notify>,
 }
 
@@ -84,12 +84,10 @@ impl Engine {
         clock: Arc<dyn Clock>,
         cancel: CancellationToken,
     ) -> (Engine, Vec<tokio::task::JoinHandle<()>>) {
-        let (tx, rx) = ingest::queue();
         let outbox_nudge = Arc::new(Notify::new());
         let writers = if store.is_postgres() { 4 } else { 1 };
-        let handles = ingest::spawn_writers(
+        let (queues, handles) = ingest::spawn_writers(
             writers,
-            rx,
             store.clone(),
             clock.clone(),
             outbox_nudge.clone(),
@@ -99,7 +97,7 @@ impl Engine {
             store,
             clock,
             config,
-            queue: tx,
+            queues,
             outbox_nudge,
         };
         (
@@ -147,11 +145,16 @@ impl Engine {
     /// Applies several events in order, queued together so they share one commit where possible.
     pub async fn ingest_many(&self, alerts: Vec<NewAlert>) -> Vec<Result<Ingested, EngineError>> {
         let mut waiting = Vec::with_capacity(alerts.len());
-        for alert in alerts {
+        for mut alert in alerts {
             let queued = match self.room_of(&alert.service) {
                 Ok(room) => {
                     let (reply, rx) = oneshot::channel();
-                    match self.inner.queue.send(Job { alert, room, reply }).await {
+                    let key = alert.ensure_dedup_key();
+                    let queue = self
+                        .inner
+                        .queues
+                        .for_key(alert.service.as_str(), key.as_str());
+                    match queue.send(Job { alert, room, reply }).await {
                         Ok(()) => Ok(rx),
                         Err(_) => Err(EngineError::Unavailable),
                     }

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use tokio::sync::{Mutex, Notify, mpsc, oneshot};
+use tokio::sync::{Notify, mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 use tracing::{error, warn};
 
@@ -25,64 +25,76 @@ pub(crate) struct Job {
     pub reply: oneshot::Sender<Result<Ingested, EngineError>>,
 }
 
-pub(crate) fn queue() -> (mpsc::Sender<Job>, mpsc::Receiver<Job>) {
-    mpsc::channel(QUEUE)
+/// One queue per writer. Events are routed by their (service, dedup key), so events about the
+/// same key always go through the same writer and are applied in the order they arrived, while
+/// different keys commit in parallel (on PostgreSQL) without ever contending for the same rows.
+#[derive(Clone)]
+pub(crate) struct Queues {
+    senders: Vec<mpsc::Sender<Job>>,
 }
 
-/// Spawns `writers` tasks sharing one queue. SQLite wants one (a single writer); PostgreSQL
-/// commits batches in parallel. They drain what is queued after `cancel` fires, then stop.
+impl Queues {
+    pub(crate) fn for_key(&self, service: &str, key: &str) -> &mpsc::Sender<Job> {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (service, key).hash(&mut h);
+        &self.senders[(h.finish() % self.senders.len() as u64) as usize]
+    }
+}
+
+/// Spawns `writers` tasks, each draining its own queue. SQLite wants one (a single writer);
+/// PostgreSQL commits batches in parallel. They commit what is queued after `cancel` fires,
+/// then stop.
 pub(crate) fn spawn_writers(
     writers: usize,
-    rx: mpsc::Receiver<Job>,
     store: Store,
     clock: Arc<dyn Clock>,
     committed: Arc<Notify>,
     cancel: CancellationToken,
-) -> Vec<tokio::task::JoinHandle<()>> {
-    let rx = Arc::new(Mutex::new(rx));
-    (0..writers.max(1))
-        .map(|_| {
-            let (rx, store, clock, committed, cancel) = (
-                rx.clone(),
-                store.clone(),
-                clock.clone(),
-                committed.clone(),
-                cancel.clone(),
-            );
-            tokio::spawn(async move { writer(rx, store, clock, committed, cancel).await })
-        })
-        .collect()
+) -> (Queues, Vec<tokio::task::JoinHandle<()>>) {
+    let mut senders = Vec::new();
+    let mut handles = Vec::new();
+    for _ in 0..writers.max(1) {
+        let (tx, rx) = mpsc::channel(QUEUE);
+        senders.push(tx);
+        let (store, clock, committed, cancel) = (
+            store.clone(),
+            clock.clone(),
+            committed.clone(),
+            cancel.clone(),
+        );
+        handles.push(tokio::spawn(async move {
+            writer(rx, store, clock, committed, cancel).await
+        }));
+    }
+    (Queues { senders }, handles)
 }
 
 async fn writer(
-    rx: Arc<Mutex<mpsc::Receiver<Job>>>,
+    mut rx: mpsc::Receiver<Job>,
     store: Store,
     clock: Arc<dyn Clock>,
     committed: Arc<Notify>,
     cancel: CancellationToken,
 ) {
     loop {
-        let batch = {
-            let mut rx = rx.lock().await;
-            let first = tokio::select! {
-                biased;
-                job = rx.recv() => job,
-                _ = cancel.cancelled() => {
-                    // Stop taking new events, but finish everything already accepted.
-                    rx.close();
-                    rx.recv().await
-                }
-            };
-            let Some(first) = first else { return };
-            let mut batch = vec![first];
-            while batch.len() < MAX_BATCH {
-                match rx.try_recv() {
-                    Ok(job) => batch.push(job),
-                    Err(_) => break,
-                }
+        let first = tokio::select! {
+            biased;
+            job = rx.recv() => job,
+            _ = cancel.cancelled() => {
+                // Stop taking new events, but finish everything already accepted.
+                rx.close();
+                rx.recv().await
             }
-            batch
         };
+        let Some(first) = first else { return };
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
         commit(&store, clock.as_ref(), batch).await;
         committed.notify_one();
     }

@@ -235,7 +235,7 @@ async fn timeline_lists_trigger_repeat_ack_note_and_resolve_in_order_with_actor_
 }
 
 async fn timeline_keeps_the_order_of_events_that_share_a_timestamp(backend: Backend) {
-    // Events committed in one group-commit batch share one `now`; here the clock simply stands still.
+    // Events committed in one group-commit batch share one `now`; here the clock stands still.
     let h = Harness::start(backend).await;
     let first = open(&h.engine, "web", "disk-full").await;
     for text in ["checking", "still checking", "found it"] {

@@ -1,4 +1,5 @@
-//! What survives a restart, what happens at shutdown, and the gauges and change log around incidents.
+//! What survives a restart, what happens at shutdown, and the gauges and change log around
+//! incidents.
 
 use firebell_engine::ChangeEvent;
 

@@ -1,9 +1,10 @@
 //! The storage contract: the same tests on SQLite and on PostgreSQL, through the engine's API.
 //!
-//! Every test listed in `contract_tests!` expands into `<name>::sqlite` and `<name>::postgres`. The PostgreSQL
-//! variant runs whenever `DATABASE_URL` is set (and fails loudly if the server is unreachable);
-//! without it, it only notes that it did not run. Time comes from a [`ManualClock`], so
-//! timestamps are exact and retries become due by moving the clock, never by sleeping.
+//! Every test listed in `contract_tests!` expands into `<name>::sqlite` and `<name>::postgres`.
+//! The PostgreSQL variant runs whenever `DATABASE_URL` is set (and fails loudly if the server is
+//! unreachable); without it, it returns at once after a note on stderr. Time comes from a
+//! [`ManualClock`], so timestamps are exact and retries become due by moving the clock, never by
+//! sleeping.
 //!
 //! # Layout
 //! - `mod.rs`: the `contract_tests!` macro, the [`Harness`] (database + engine + clock), event
