@@ -15,7 +15,7 @@ use crate::ids::{IncidentNumber, ServiceName};
 use crate::incident::{Incident, IncidentFilter, TimelineEntry};
 use crate::ingest::{self, Job};
 use crate::kinds::{Actor, IncidentStatus};
-use crate::store::{Store, incidents, outbox};
+use crate::store::{Store, incidents, outbox, queries};
 
 /// Longest note (and resolve note) accepted, from any channel.
 pub const MAX_NOTE_CHARS: usize = 4096;
@@ -272,26 +272,26 @@ impl Engine {
     /// The incident, or `NotFound` with a message for the user.
     pub async fn incident(&self, n: IncidentNumber) -> Result<Incident, EngineError> {
         let mut conn = self.store().conn().await?;
-        incidents::get(&mut conn.c(), n)
+        queries::get(&mut conn.c(), n)
             .await?
             .ok_or_else(|| EngineError::NotFound(format!("there is no incident {n}")))
     }
 
     pub async fn incidents(&self, filter: &IncidentFilter) -> Result<Vec<Incident>, EngineError> {
         let mut conn = self.store().conn().await?;
-        Ok(incidents::list(&mut conn.c(), filter).await?)
+        Ok(queries::list(&mut conn.c(), filter).await?)
     }
 
     pub async fn timeline(&self, n: IncidentNumber) -> Result<Vec<TimelineEntry>, EngineError> {
         let mut conn = self.store().conn().await?;
-        Ok(incidents::timeline(&mut conn.c(), n).await?)
+        Ok(queries::timeline(&mut conn.c(), n).await?)
     }
 
     pub async fn record_change(&self, change: ChangeEvent) -> Result<i64, EngineError> {
         let now = self.clock().now();
         let happened = to_micros(change.timestamp.unwrap_or(now));
         let mut tx = self.store().begin().await?;
-        let id = incidents::record_change(
+        let id = queries::record_change(
             &mut tx.c(),
             change.service.as_str(),
             &change.summary,
@@ -311,7 +311,7 @@ impl Engine {
         limit: i64,
     ) -> Result<Vec<RecordedChange>, EngineError> {
         let mut conn = self.store().conn().await?;
-        let rows = incidents::changes(&mut conn.c(), service.unwrap_or(""), limit).await?;
+        let rows = queries::changes(&mut conn.c(), service.unwrap_or(""), limit).await?;
         Ok(rows
             .into_iter()
             .map(|r| RecordedChange {
@@ -332,7 +332,7 @@ impl Engine {
         limit: i64,
     ) -> Result<Vec<AlertLogEntry>, EngineError> {
         let mut conn = self.store().conn().await?;
-        let rows = incidents::alert_log(
+        let rows = queries::alert_log(
             &mut conn.c(),
             service.unwrap_or(""),
             outcome.unwrap_or(""),
@@ -375,7 +375,7 @@ impl Engine {
 
     pub async fn stats(&self) -> Result<Stats, EngineError> {
         let mut conn = self.store().conn().await?;
-        let by_status = incidents::count_by_status(&mut conn.c()).await?;
+        let by_status = queries::count_by_status(&mut conn.c()).await?;
         let outbox_depth = outbox::depth(&mut conn.c()).await?;
         let incidents_by_status = IncidentStatus::ALL
             .iter()

@@ -2,14 +2,12 @@
 //! transaction and writes the timeline entry and outbox row its change causes in that same
 //! transaction: either all of it happens, or none.
 
-use serde_json::Value;
-
 use super::outbox::{self, Notification};
-use super::rows::{INCIDENT_COLUMNS, IncidentRow, TimelineRow};
+use super::rows::{INCIDENT_COLUMNS, IncidentRow};
 use super::{C, sql};
 use crate::alert::{AlertKind, Ingested, NewAlert, TriggerPayload};
 use crate::ids::{DedupKey, IncidentNumber};
-use crate::incident::{Incident, IncidentFilter, TimelineEntry, TimelineKind};
+use crate::incident::{Incident, TimelineKind};
 use crate::kinds::{Actor, IncidentStatus};
 
 /// How many times a trigger retries after losing an insert race to another replica.
@@ -361,120 +359,4 @@ pub(crate) async fn add_note(
     )
     .await?;
     Ok(())
-}
-
-pub(crate) async fn get(c: &mut C<'_>, n: IncidentNumber) -> Result<Option<Incident>, sqlx::Error> {
-    let q = format!("SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = $1");
-    Ok(
-        sql!(optional IncidentRow, c.reborrow(), sqlx::AssertSqlSafe(q), n.get())?
-            .map(Incident::from),
-    )
-}
-
-pub(crate) async fn list(c: &mut C<'_>, f: &IncidentFilter) -> Result<Vec<Incident>, sqlx::Error> {
-    let want = |s: IncidentStatus| i64::from(f.statuses.is_empty() || f.statuses.contains(&s));
-    let q = format!(
-        "SELECT {INCIDENT_COLUMNS} FROM incidents \
-         WHERE ($1 = '' OR service = $1) \
-           AND (($2 = 1 AND status = 'triggered') OR ($3 = 1 AND status = 'acknowledged') OR ($4 = 1 AND status = 'resolved')) \
-         ORDER BY id DESC LIMIT $5"
-    );
-    let service = f.service.as_ref().map_or("", |s| s.as_str());
-    let rows = sql!(all IncidentRow, c.reborrow(), sqlx::AssertSqlSafe(q),
-        service, want(IncidentStatus::Triggered), want(IncidentStatus::Acknowledged), want(IncidentStatus::Resolved),
-        f.limit.unwrap_or(100))?;
-    Ok(rows.into_iter().map(Incident::from).collect())
-}
-
-/// The whole story of one incident, oldest first. One table with one id sequence, because the
-/// events of one group-committed batch share a timestamp and only the id keeps their order.
-pub(crate) async fn timeline(
-    c: &mut C<'_>,
-    n: IncidentNumber,
-) -> Result<Vec<TimelineEntry>, sqlx::Error> {
-    let rows = sql!(all TimelineRow, c.reborrow(),
-        "SELECT at, kind, actor, channel, message FROM timeline WHERE incident_id = $1 ORDER BY id",
-        n.get())?;
-    Ok(rows.into_iter().map(TimelineEntry::from).collect())
-}
-
-/// (status, count) for every status present.
-pub(crate) async fn count_by_status(c: &mut C<'_>) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    sql!(
-        all(String, i64),
-        c.reborrow(),
-        "SELECT status, COUNT(*) FROM incidents GROUP BY status"
-    )
-}
-
-pub(crate) async fn record_change(
-    c: &mut C<'_>,
-    service: &str,
-    summary: &str,
-    source: Option<&str>,
-    happened_at: i64,
-    payload: &Value,
-    now: i64,
-) -> Result<i64, sqlx::Error> {
-    let payload = serde_json::to_string(payload).unwrap_or_else(|_| "null".to_owned());
-    let (id,): (i64,) = sql!(
-        one(i64,),
-        c.reborrow(),
-        "INSERT INTO change_events (service, summary, source, happened_at, received_at, payload) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        service,
-        summary,
-        source,
-        happened_at,
-        now,
-        payload
-    )?;
-    Ok(id)
-}
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub(crate) struct ChangeRow {
-    pub id: i64,
-    pub service: String,
-    pub summary: String,
-    pub source: Option<String>,
-    pub happened_at: i64,
-    pub payload: String,
-}
-
-pub(crate) async fn changes(
-    c: &mut C<'_>,
-    service: &str,
-    limit: i64,
-) -> Result<Vec<ChangeRow>, sqlx::Error> {
-    sql!(all ChangeRow, c.reborrow(),
-        "SELECT id, service, summary, source, happened_at, payload FROM change_events \
-         WHERE ($1 = '' OR service = $1) ORDER BY id DESC LIMIT $2",
-        service, limit)
-}
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub(crate) struct AlertLogRow {
-    pub id: i64,
-    pub service: String,
-    pub dedup_key: String,
-    pub action: String,
-    pub outcome: String,
-    pub reason: Option<String>,
-    pub incident_id: Option<i64>,
-    pub actor: String,
-    pub channel: String,
-    pub received_at: i64,
-}
-
-pub(crate) async fn alert_log(
-    c: &mut C<'_>,
-    service: &str,
-    outcome: &str,
-    limit: i64,
-) -> Result<Vec<AlertLogRow>, sqlx::Error> {
-    sql!(all AlertLogRow, c.reborrow(),
-        "SELECT id, service, dedup_key, action, outcome, reason, incident_id, actor, channel, received_at FROM alerts \
-         WHERE ($1 = '' OR service = $1) AND ($2 = '' OR outcome = $2) ORDER BY id DESC LIMIT $3",
-        service, outcome, limit)
 }

@@ -8,12 +8,14 @@
 //!
 //! # Layout
 //! - `mod.rs`: connecting, migrations, transactions, the `sql!` dispatch macro.
-//! - `incidents.rs`: ingest (dedup), acknowledge, resolve, notes, queries, timeline.
+//! - `incidents.rs`: state changes — ingest (dedup), acknowledge, resolve, notes.
+//! - `queries.rs`: reads — incidents, timeline, counts, alert log, change events.
 //! - `outbox.rs`: enqueueing, claiming and settling notifications.
 //! - `rows.rs`: row structs and their conversion to domain types.
 
 pub(crate) mod incidents;
 pub(crate) mod outbox;
+pub(crate) mod queries;
 mod rows;
 
 use std::str::FromStr;
