@@ -15,6 +15,7 @@ use crate::ids::{IncidentNumber, ServiceName};
 use crate::incident::{Incident, IncidentFilter, TimelineEntry};
 use crate::ingest::{self, Job};
 use crate::kinds::{Actor, IncidentStatus};
+use crate::store::pending::Pending;
 use crate::store::{Store, incidents, outbox, queries};
 
 /// Longest note (and resolve note) accepted, from any channel.
@@ -183,7 +184,9 @@ impl Engine {
         let room = self.room_of(&current.service)?;
         let now = to_micros(self.clock().now());
         let mut tx = self.store().begin().await?;
-        let changed = incidents::acknowledge(&mut tx.c(), n, by, &room, now).await?;
+        let mut pending = Pending::default();
+        let changed = incidents::acknowledge(&mut tx.c(), &mut pending, n, by, &room, now).await?;
+        pending.flush(&mut tx.c()).await?;
         tx.commit().await?;
         match changed {
             Some(incident) => {
@@ -210,7 +213,10 @@ impl Engine {
         let room = self.room_of(&current.service)?;
         let now = to_micros(self.clock().now());
         let mut tx = self.store().begin().await?;
-        let changed = incidents::resolve(&mut tx.c(), n, by, note, &room, now).await?;
+        let mut pending = Pending::default();
+        let changed =
+            incidents::resolve(&mut tx.c(), &mut pending, n, by, note, &room, now).await?;
+        pending.flush(&mut tx.c()).await?;
         tx.commit().await?;
         match changed {
             Some(incident) => {
@@ -262,8 +268,10 @@ impl Engine {
         let incident = self.incident(n).await?;
         let room = self.room_of(&incident.service)?;
         let now = to_micros(self.clock().now());
+        let mut pending = Pending::default();
+        incidents::add_note(&mut pending, n, by, text, &room, now)?;
         let mut tx = self.store().begin().await?;
-        incidents::add_note(&mut tx.c(), n, by, text, &room, now).await?;
+        pending.flush(&mut tx.c()).await?;
         tx.commit().await?;
         self.inner.outbox_nudge.notify_one();
         Ok(incident)

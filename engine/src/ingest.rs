@@ -12,6 +12,7 @@ use tracing::{error, warn};
 use crate::alert::{Ingested, NewAlert};
 use crate::clock::{Clock, to_micros};
 use crate::error::EngineError;
+use crate::store::pending::Pending;
 use crate::store::{Store, incidents};
 
 /// Most events committed in one transaction.
@@ -130,10 +131,12 @@ async fn commit(store: &Store, clock: &dyn Clock, batch: Vec<Job>) {
 
 async fn apply(store: &Store, batch: &[Job], now: i64) -> Result<Vec<Ingested>, sqlx::Error> {
     let mut tx = store.begin().await?;
+    let mut pending = Pending::default();
     let mut out = Vec::with_capacity(batch.len());
     for job in batch {
-        out.push(incidents::ingest(&mut tx.c(), &job.alert, &job.room, now).await?);
+        out.push(incidents::ingest(&mut tx.c(), &mut pending, &job.alert, &job.room, now).await?);
     }
+    pending.flush(&mut tx.c()).await?;
     tx.commit().await?;
     Ok(out)
 }

@@ -2,7 +2,10 @@
 -- identical to the PostgreSQL schema so one SQL text serves both.
 
 CREATE TABLE incidents (
-    id               INTEGER PRIMARY KEY AUTOINCREMENT, -- the incident number users see (#42)
+    -- The incident number users see (#42). Plain rowid, not AUTOINCREMENT: AUTOINCREMENT would draw
+    -- a number for every deduplicated upsert and leave gaps; incidents are never deleted, so a
+    -- number is never reused.
+    id               INTEGER PRIMARY KEY,
     service          TEXT    NOT NULL,
     dedup_key        TEXT    NOT NULL,
     title            TEXT    NOT NULL,

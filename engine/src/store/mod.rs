@@ -10,11 +10,13 @@
 //! - `mod.rs`: connecting, migrations, transactions, the `sql!` dispatch macro.
 //! - `incidents.rs`: state changes — ingest (dedup), acknowledge, resolve, notes.
 //! - `queries.rs`: reads — incidents, timeline, counts, alert log, change events.
-//! - `outbox.rs`: enqueueing, claiming and settling notifications.
+//! - `pending.rs`: rows written in bulk at the end of a transaction (alert log, timeline, outbox).
+//! - `outbox.rs`: claiming and settling notifications.
 //! - `rows.rs`: row structs and their conversion to domain types.
 
 pub(crate) mod incidents;
 pub(crate) mod outbox;
+pub(crate) mod pending;
 pub(crate) mod queries;
 mod rows;
 

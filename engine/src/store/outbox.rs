@@ -17,20 +17,6 @@ pub enum Notification {
     Note { actor: Actor, text: String },
 }
 
-pub(crate) async fn enqueue(
-    c: &mut C<'_>,
-    room: &str,
-    incident: Option<i64>,
-    n: &Notification,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    let body = serde_json::to_string(n).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    sql!(execute c.reborrow(),
-        "INSERT INTO outbox (room, incident_id, notification, created_at, due_at) VALUES ($1, $2, $3, $4, $4)",
-        room, incident, body, now)?;
-    Ok(())
-}
-
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub(crate) struct OutboxRow {
     pub id: i64,
