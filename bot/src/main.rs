@@ -56,6 +56,11 @@ enum Command {
     Migrate,
 }
 
+/// mimalloc: the ingest path allocates per event on several threads; glibc malloc was ~10% of
+/// server time under load (perf), and mimalloc raised SQLite ingest throughput by ~9%.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let opts = Options {

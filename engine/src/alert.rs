@@ -33,6 +33,21 @@ impl NewAlert {
     }
 }
 
+impl NewAlert {
+    /// The key as queued: always present after [`NewAlert::ensure_dedup_key`]; generated here
+    /// otherwise.
+    pub(crate) fn dedup_key_or_generate(&self) -> DedupKey {
+        match &self.kind {
+            AlertKind::Trigger { dedup_key, .. } => {
+                dedup_key.clone().unwrap_or_else(DedupKey::generate)
+            }
+            AlertKind::Acknowledge { dedup_key } | AlertKind::Resolve { dedup_key } => {
+                dedup_key.clone()
+            }
+        }
+    }
+}
+
 /// What the event asks for. Acknowledge and resolve name an existing key; a trigger may omit
 /// it, and the engine then generates one and returns it, as PagerDuty does.
 #[derive(Debug, Clone)]

@@ -1,4 +1,5 @@
-//! Incident state changes as guarded conditional updates. Each function runs inside a caller's
+//! Incident state changes as guarded conditional updates, one event at a time (PostgreSQL's
+//! writers and human actions; SQLite's writer applies whole batches in `batch`). Each function runs inside a caller's
 //! transaction; the alert-log rows, timeline entries and outbox rows a change causes go into a
 //! [`Pending`] that the caller flushes in the same transaction, so either all of it happens or
 //! none.
@@ -23,42 +24,18 @@ pub(crate) async fn ingest(
     room: &str,
     now: i64,
 ) -> Result<Ingested, sqlx::Error> {
-    match &alert.kind {
+    let (key, effect) = match &alert.kind {
         AlertKind::Trigger { dedup_key, payload } => {
             let key = dedup_key.clone().unwrap_or_else(DedupKey::generate);
-            let (id, created, status) = match c {
-                C::Sqlite(_) => upsert_open(c, alert, &key, payload, now).await?,
-                C::Pg(_) => update_or_insert_open(c, alert, &key, payload, now).await?,
-            };
-            let number = IncidentNumber::from_db(id);
-            if created {
-                log_alert(p, alert, &key, "created", None, Some(id), now);
-                let msg = format!("Triggered: {}", payload.summary);
-                p.timeline(id, now, TimelineKind::Triggered, &alert.actor, msg);
-                p.outbox(room, Some(id), &Notification::IncidentOpened, now)?;
-                Ok(Ingested::Created {
-                    number,
-                    dedup_key: key,
-                })
-            } else {
-                // One more alert on an open incident: recorded, and nobody is paged again.
-                log_alert(
-                    p,
-                    alert,
-                    &key,
-                    "deduplicated",
-                    Some(&payload.summary),
-                    Some(id),
-                    now,
-                );
-                let msg = format!("Alert again: {}", payload.summary);
-                p.timeline(id, now, TimelineKind::AlertAdded, &alert.actor, msg);
-                Ok(Ingested::Deduplicated {
-                    number,
-                    dedup_key: key,
-                    status,
-                })
-            }
+            let (id, created, status) = update_or_insert_open(c, alert, &key, payload, now).await?;
+            (
+                key,
+                if created {
+                    Effect::Created(id)
+                } else {
+                    Effect::Deduplicated(id, status)
+                },
+            )
         }
         AlertKind::Acknowledge { dedup_key } => {
             let acked: Option<(i64,)> = sql!(
@@ -72,29 +49,11 @@ pub(crate) async fn ingest(
                 alert.service.as_str(),
                 dedup_key.as_str()
             )?;
-            let Some((id,)) = acked else {
-                return drop_event(c, p, alert, dedup_key, "already acknowledged", now).await;
+            let effect = match acked {
+                Some((id,)) => Effect::Acknowledged(id),
+                None => Effect::Dropped(open_incident(c, alert, dedup_key).await?),
             };
-            log_alert(p, alert, dedup_key, "acknowledged", None, Some(id), now);
-            p.timeline(
-                id,
-                now,
-                TimelineKind::Acknowledged,
-                &alert.actor,
-                "Acknowledged".to_owned(),
-            );
-            p.outbox(
-                room,
-                Some(id),
-                &Notification::Acknowledged {
-                    actor: alert.actor.clone(),
-                },
-                now,
-            )?;
-            Ok(Ingested::Acknowledged {
-                number: IncidentNumber::from_db(id),
-                dedup_key: dedup_key.clone(),
-            })
+            (dedup_key.clone(), effect)
         }
         AlertKind::Resolve { dedup_key } => {
             let resolved: Option<(i64,)> = sql!(
@@ -108,66 +67,141 @@ pub(crate) async fn ingest(
                 alert.service.as_str(),
                 dedup_key.as_str()
             )?;
-            let Some((id,)) = resolved else {
-                return drop_event(c, p, alert, dedup_key, "already resolved", now).await;
+            let effect = match resolved {
+                Some((id,)) => Effect::Resolved(id),
+                None => Effect::Dropped(None),
             };
-            log_alert(p, alert, dedup_key, "resolved", None, Some(id), now);
+            (dedup_key.clone(), effect)
+        }
+    };
+    record(p, alert, key, effect, room, now)
+}
+
+/// What one event did to which incident (by id).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Effect {
+    Created(i64),
+    Deduplicated(i64, IncidentStatus),
+    Acknowledged(i64),
+    Resolved(i64),
+    /// Changed nothing; `Some` when an open incident has the key (an acknowledge of an
+    /// acknowledged incident), `None` when no open incident has it.
+    Dropped(Option<i64>),
+}
+
+/// Writes what an event did — alert log, timeline, the chat post it causes — and says so to the
+/// caller. The one place these rows and their wording come from, whichever writer applied it.
+pub(crate) fn record(
+    p: &mut Pending,
+    alert: &NewAlert,
+    key: DedupKey,
+    effect: Effect,
+    room: &str,
+    now: i64,
+) -> Result<Ingested, sqlx::Error> {
+    let summary = match &alert.kind {
+        AlertKind::Trigger { payload, .. } => payload.summary.as_str(),
+        _ => "",
+    };
+    let actor = &alert.actor;
+    Ok(match effect {
+        Effect::Created(id) => {
+            log_alert(p, alert, &key, "created", None, Some(id), now);
+            p.timeline(
+                id,
+                now,
+                TimelineKind::Triggered,
+                actor,
+                format!("Triggered: {summary}"),
+            );
+            p.outbox(room, Some(id), &Notification::IncidentOpened, now)?;
+            Ingested::Created {
+                number: IncidentNumber::from_db(id),
+                dedup_key: key,
+            }
+        }
+        Effect::Deduplicated(id, status) => {
+            // One more alert on an open incident: recorded, and nobody is paged again.
+            log_alert(p, alert, &key, "deduplicated", Some(summary), Some(id), now);
+            p.timeline(
+                id,
+                now,
+                TimelineKind::AlertAdded,
+                actor,
+                format!("Alert again: {summary}"),
+            );
+            Ingested::Deduplicated {
+                number: IncidentNumber::from_db(id),
+                dedup_key: key,
+                status,
+            }
+        }
+        Effect::Acknowledged(id) => {
+            log_alert(p, alert, &key, "acknowledged", None, Some(id), now);
+            p.timeline(
+                id,
+                now,
+                TimelineKind::Acknowledged,
+                actor,
+                "Acknowledged".to_owned(),
+            );
+            p.outbox(
+                room,
+                Some(id),
+                &Notification::Acknowledged {
+                    actor: actor.clone(),
+                },
+                now,
+            )?;
+            Ingested::Acknowledged {
+                number: IncidentNumber::from_db(id),
+                dedup_key: key,
+            }
+        }
+        Effect::Resolved(id) => {
+            log_alert(p, alert, &key, "resolved", None, Some(id), now);
             p.timeline(
                 id,
                 now,
                 TimelineKind::Resolved,
-                &alert.actor,
+                actor,
                 "Resolved".to_owned(),
             );
-            let n = Notification::Resolved {
-                actor: alert.actor.clone(),
-                note: None,
-            };
-            p.outbox(room, Some(id), &n, now)?;
-            Ok(Ingested::Resolved {
+            p.outbox(
+                room,
+                Some(id),
+                &Notification::Resolved {
+                    actor: actor.clone(),
+                    note: None,
+                },
+                now,
+            )?;
+            Ingested::Resolved {
                 number: IncidentNumber::from_db(id),
-                dedup_key: dedup_key.clone(),
-            })
+                dedup_key: key,
+            }
         }
-    }
+        Effect::Dropped(open) => {
+            let reason = match open {
+                Some(id) => format!("incident #{id} is already acknowledged"),
+                None => "no open incident has this dedup key".to_owned(),
+            };
+            log_alert(p, alert, &key, "dropped", Some(&reason), open, now);
+            if let Some(id) = open {
+                let msg = format!("{} ignored: {reason}", alert.kind.action());
+                p.timeline(id, now, TimelineKind::Ignored, actor, msg);
+            }
+            Ingested::Dropped {
+                dedup_key: key,
+                reason,
+            }
+        }
+    })
 }
 
-/// SQLite (one writer): one statement opens the incident or counts one more alert on the open
-/// one. `alert_count = 1` afterwards means it was just opened.
-async fn upsert_open(
-    c: &mut C<'_>,
-    alert: &NewAlert,
-    key: &DedupKey,
-    p: &TriggerPayload,
-    now: i64,
-) -> Result<(i64, bool, IncidentStatus), sqlx::Error> {
-    let details = serde_json::to_string(&p.details).unwrap_or_else(|_| "{}".to_owned());
-    let (id, status, count): (i64, String, i64) = sql!(
-        one(i64, String, i64),
-        c.reborrow(),
-        "INSERT INTO incidents (service, dedup_key, title, source, severity, status, alert_count, \
-         created_at, last_alert_at, details) VALUES ($1, $2, $3, $4, $5, 'triggered', 1, $6, $6, $7) \
-         ON CONFLICT (service, dedup_key) WHERE status <> 'resolved' \
-         DO UPDATE SET alert_count = incidents.alert_count + 1, last_alert_at = excluded.last_alert_at \
-         RETURNING id, status, alert_count",
-        alert.service.as_str(),
-        key.as_str(),
-        &p.summary,
-        p.source.as_deref(),
-        p.severity.as_str(),
-        now,
-        details
-    )?;
-    Ok((
-        id,
-        count == 1,
-        status.parse().unwrap_or(IncidentStatus::Triggered),
-    ))
-}
-
-/// PostgreSQL (several replicas): an upsert would draw a sequence value on every duplicate and
-/// leave gaps in incident numbers, so update the open incident first and insert only when there
-/// is none, under a per-key advisory lock that keeps replicas from racing on the insert.
+/// Updates the open incident for the key, or inserts one when there is none. On PostgreSQL a
+/// per-key advisory lock keeps replicas from racing on the insert (the loser would burn a
+/// sequence value, leaving a gap in incident numbers); an upsert would burn one on every duplicate.
 async fn update_or_insert_open(
     c: &mut C<'_>,
     alert: &NewAlert,
@@ -176,7 +210,12 @@ async fn update_or_insert_open(
     now: i64,
 ) -> Result<(i64, bool, IncidentStatus), sqlx::Error> {
     let service = alert.service.as_str();
-    sql!(execute c.reborrow(), "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", format!("{service}\u{1f}{key}"))?;
+    if let C::Pg(conn) = c.reborrow() {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind(format!("{service}\u{1f}{key}"))
+            .execute(&mut *conn)
+            .await?;
+    }
     for _ in 0..RACE_RETRIES {
         let open: Option<(i64, String)> = sql!(
             optional(i64, String),
@@ -218,17 +257,12 @@ async fn update_or_insert_open(
     )))
 }
 
-/// Records an acknowledge/resolve that changed nothing. If an open incident has the key (so it was
-/// an acknowledge of an acknowledged incident) the drop shows on its timeline; otherwise the key is
-/// unknown or its incident already resolved.
-async fn drop_event(
+/// The open incident with this key, if any (to explain a dropped acknowledge).
+async fn open_incident(
     c: &mut C<'_>,
-    p: &mut Pending,
     alert: &NewAlert,
     key: &DedupKey,
-    if_open: &str,
-    now: i64,
-) -> Result<Ingested, sqlx::Error> {
+) -> Result<Option<i64>, sqlx::Error> {
     let open: Option<(i64,)> = sql!(
         optional(i64,),
         c.reborrow(),
@@ -236,27 +270,7 @@ async fn drop_event(
         alert.service.as_str(),
         key.as_str()
     )?;
-    let reason = match open {
-        Some((id,)) => format!("incident #{id} is {if_open}"),
-        None => "no open incident has this dedup key".to_owned(),
-    };
-    log_alert(
-        p,
-        alert,
-        key,
-        "dropped",
-        Some(&reason),
-        open.map(|(id,)| id),
-        now,
-    );
-    if let Some((id,)) = open {
-        let msg = format!("{} ignored: {reason}", alert.kind.action());
-        p.timeline(id, now, TimelineKind::Ignored, &alert.actor, msg);
-    }
-    Ok(Ingested::Dropped {
-        dedup_key: key.clone(),
-        reason,
-    })
+    Ok(open.map(|(id,)| id))
 }
 
 fn log_alert(

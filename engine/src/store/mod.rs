@@ -8,12 +8,14 @@
 //!
 //! # Layout
 //! - `mod.rs`: connecting, migrations, transactions, the `sql!` dispatch macro.
+//! - `batch.rs`: SQLite's batch ingest — a few bulk statements per batch.
 //! - `incidents.rs`: state changes — ingest (dedup), acknowledge, resolve, notes.
 //! - `queries.rs`: reads — incidents, timeline, counts, alert log, change events.
 //! - `pending.rs`: rows written in bulk at the end of a transaction (alert log, timeline, outbox).
 //! - `outbox.rs`: claiming and settling notifications.
 //! - `rows.rs`: row structs and their conversion to domain types.
 
+pub(crate) mod batch;
 pub(crate) mod incidents;
 pub(crate) mod outbox;
 pub(crate) mod pending;
@@ -129,6 +131,9 @@ impl Store {
                 .foreign_keys(true);
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
+                // A local file has no connection to lose; the check would cost a round trip
+                // to the worker thread on every acquire.
+                .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await?;

@@ -1,9 +1,11 @@
 //! Rows a transaction will write that nothing in it reads back: the alert log, timeline entries
-//! and outbox rows. They are collected while a batch is applied and written with one multi-row
-//! INSERT per table just before commit, so a batch of N events costs about N + 3 statements
-//! instead of 5N (each statement is a round trip to the database's worker).
+//! and outbox rows. They are collected while a batch is applied and written together just before
+//! commit — on SQLite in one call, on PostgreSQL one multi-row INSERT per table — so their cost
+//! does not grow with the number of round trips (each statement is one, and round trips, not SQL,
+//! dominate a batch's time).
 
-use sqlx::{Postgres, QueryBuilder, Sqlite};
+use serde_json::json;
+use sqlx::{Postgres, QueryBuilder};
 
 use super::C;
 use super::outbox::Notification;
@@ -49,22 +51,13 @@ pub(crate) struct Pending {
     outbox: Vec<OutboxRow>,
 }
 
-/// Builds and runs one multi-row INSERT per chunk on whichever backend `$c` is.
+/// Builds and runs one multi-row INSERT per chunk on PostgreSQL.
 macro_rules! insert_rows {
-    ($c:expr, $head:expr, $rows:expr, |$b:ident, $r:ident| $push:block) => {
+    ($conn:expr, $head:expr, $rows:expr, |$b:ident, $r:ident| $push:block) => {
         for chunk in $rows.chunks(CHUNK) {
-            match $c.reborrow() {
-                C::Sqlite(conn) => {
-                    let mut q = QueryBuilder::<Sqlite>::new($head);
-                    q.push_values(chunk, |mut $b, $r| $push);
-                    q.build().execute(&mut *conn).await?;
-                }
-                C::Pg(conn) => {
-                    let mut q = QueryBuilder::<Postgres>::new($head);
-                    q.push_values(chunk, |mut $b, $r| $push);
-                    q.build().execute(&mut *conn).await?;
-                }
-            }
+            let mut q = QueryBuilder::<Postgres>::new($head);
+            q.push_values(chunk, |mut $b, $r| $push);
+            q.build().execute(&mut *$conn).await?;
         }
     };
 }
@@ -112,8 +105,71 @@ impl Pending {
 
     /// Writes everything collected, in the order it was collected (timeline ids keep that order).
     pub(crate) async fn flush(&mut self, c: &mut C<'_>) -> Result<(), sqlx::Error> {
+        if self.alerts.is_empty() && self.timeline.is_empty() && self.outbox.is_empty() {
+            return Ok(());
+        }
+        match c.reborrow() {
+            C::Sqlite(conn) => self.flush_sqlite(conn).await?,
+            C::Pg(conn) => self.flush_rows(conn).await?,
+        }
+        self.alerts.clear();
+        self.timeline.clear();
+        self.outbox.clear();
+        Ok(())
+    }
+
+    /// SQLite: all three tables in one call (three statements fed by JSON arrays), because each
+    /// call is a round trip to SQLite's worker thread.
+    async fn flush_sqlite(&self, conn: &mut sqlx::SqliteConnection) -> Result<(), sqlx::Error> {
+        let alerts: Vec<_> = self
+            .alerts
+            .iter()
+            .map(|r| {
+                json!([
+                    r.service,
+                    r.dedup_key,
+                    r.action,
+                    r.outcome,
+                    r.reason,
+                    r.incident_id,
+                    r.actor,
+                    r.channel,
+                    r.received_at,
+                    r.payload
+                ])
+            })
+            .collect();
+        let timeline: Vec<_> = self
+            .timeline
+            .iter()
+            .map(|r| json!([r.incident_id, r.at, r.kind, r.actor, r.channel, r.message]))
+            .collect();
+        let outbox: Vec<_> = self
+            .outbox
+            .iter()
+            .map(|r| json!([r.room, r.incident_id, r.notification, r.created_at]))
+            .collect();
+        sqlx::query(
+            "INSERT INTO alerts (service, dedup_key, action, outcome, reason, incident_id, actor, channel, received_at, payload) \
+             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, \
+                    value ->> 8, value ->> 9 FROM json_each($1) ORDER BY key; \
+             INSERT INTO timeline (incident_id, at, kind, actor, channel, message) \
+             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each($2) ORDER BY key; \
+             INSERT INTO outbox (room, incident_id, notification, created_at, due_at) \
+             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 3 FROM json_each($3) ORDER BY key",
+        )
+        .bind(serde_json::Value::Array(alerts).to_string())
+        .bind(serde_json::Value::Array(timeline).to_string())
+        .bind(serde_json::Value::Array(outbox).to_string())
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+
+    /// PostgreSQL: one multi-row INSERT per table.
+    async fn flush_rows(&self, conn: &mut sqlx::PgConnection) -> Result<(), sqlx::Error> {
         insert_rows!(
-            c,
+            conn,
             "INSERT INTO alerts (service, dedup_key, action, outcome, reason, incident_id, actor, channel, received_at, payload) ",
             self.alerts,
             |b, r| {
@@ -130,7 +186,7 @@ impl Pending {
             }
         );
         insert_rows!(
-            c,
+            conn,
             "INSERT INTO timeline (incident_id, at, kind, actor, channel, message) ",
             self.timeline,
             |b, r| {
@@ -143,7 +199,7 @@ impl Pending {
             }
         );
         insert_rows!(
-            c,
+            conn,
             "INSERT INTO outbox (room, incident_id, notification, created_at, due_at) ",
             self.outbox,
             |b, r| {
@@ -154,9 +210,6 @@ impl Pending {
                     .push_bind(r.created_at);
             }
         );
-        self.alerts.clear();
-        self.timeline.clear();
-        self.outbox.clear();
         Ok(())
     }
 }

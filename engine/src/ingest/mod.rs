@@ -2,6 +2,12 @@
 //! everything queued (up to a cap), apply it in one transaction, commit, and only then answer each
 //! caller. Under load one fsync covers hundreds of events; with a single client a batch is one
 //! event and nobody waits for a timer.
+//!
+//! # Layout
+//! - `mod.rs`: queues, writers, batching, commit.
+//! - `plan`: what a batch of events does, decided without I/O.
+
+pub(crate) mod plan;
 
 use std::sync::Arc;
 
@@ -12,8 +18,9 @@ use tracing::{error, warn};
 use crate::alert::{Ingested, NewAlert};
 use crate::clock::{Clock, to_micros};
 use crate::error::EngineError;
+use crate::store::batch::{self, Item};
 use crate::store::pending::Pending;
-use crate::store::{Store, incidents};
+use crate::store::{Store, Tx, incidents};
 
 /// Most events committed in one transaction.
 pub const MAX_BATCH: usize = 512;
@@ -64,9 +71,7 @@ pub(crate) fn spawn_writers(
             committed.clone(),
             cancel.clone(),
         );
-        handles.push(tokio::spawn(async move {
-            writer(rx, store, clock, committed, cancel).await
-        }));
+        handles.push(tokio::spawn(writer(rx, store, clock, committed, cancel)));
     }
     (Queues { senders }, handles)
 }
@@ -132,10 +137,31 @@ async fn commit(store: &Store, clock: &dyn Clock, batch: Vec<Job>) {
 async fn apply(store: &Store, batch: &[Job], now: i64) -> Result<Vec<Ingested>, sqlx::Error> {
     let mut tx = store.begin().await?;
     let mut pending = Pending::default();
-    let mut out = Vec::with_capacity(batch.len());
-    for job in batch {
-        out.push(incidents::ingest(&mut tx.c(), &mut pending, &job.alert, &job.room, now).await?);
-    }
+    let out = match &mut tx {
+        // One writer holding the write lock: plan the whole batch, write it in bulk.
+        Tx::Sqlite(t) => {
+            let items: Vec<Item<'_>> = batch
+                .iter()
+                .map(|j| Item {
+                    alert: &j.alert,
+                    key: j.alert.dedup_key_or_generate(),
+                    room: &j.room,
+                })
+                .collect();
+            batch::apply(t, &mut pending, &items, now).await?
+        }
+        // Several writers and replicas: each event as its own guarded statements.
+        Tx::Pg(_) => {
+            let mut out = Vec::with_capacity(batch.len());
+            for job in batch {
+                out.push(
+                    incidents::ingest(&mut tx.c(), &mut pending, &job.alert, &job.room, now)
+                        .await?,
+                );
+            }
+            out
+        }
+    };
     pending.flush(&mut tx.c()).await?;
     tx.commit().await?;
     Ok(out)
