@@ -20,7 +20,7 @@ use crate::clock::{Clock, to_micros};
 use crate::error::EngineError;
 use crate::store::batch::{self, Item};
 use crate::store::pending::Pending;
-use crate::store::{Store, Tx, incidents};
+use crate::store::{Store, Tx};
 
 /// Most events committed in one transaction.
 pub const MAX_BATCH: usize = 512;
@@ -135,32 +135,19 @@ async fn commit(store: &Store, clock: &dyn Clock, batch: Vec<Job>) {
 }
 
 async fn apply(store: &Store, batch: &[Job], now: i64) -> Result<Vec<Ingested>, sqlx::Error> {
+    let items: Vec<Item<'_>> = batch
+        .iter()
+        .map(|j| Item {
+            alert: &j.alert,
+            key: j.alert.dedup_key_or_generate(),
+            room: &j.room,
+        })
+        .collect();
     let mut tx = store.begin().await?;
     let mut pending = Pending::default();
     let out = match &mut tx {
-        // One writer holding the write lock: plan the whole batch, write it in bulk.
-        Tx::Sqlite(t) => {
-            let items: Vec<Item<'_>> = batch
-                .iter()
-                .map(|j| Item {
-                    alert: &j.alert,
-                    key: j.alert.dedup_key_or_generate(),
-                    room: &j.room,
-                })
-                .collect();
-            batch::apply(t, &mut pending, &items, now).await?
-        }
-        // Several writers and replicas: each event as its own guarded statements.
-        Tx::Pg(_) => {
-            let mut out = Vec::with_capacity(batch.len());
-            for job in batch {
-                out.push(
-                    incidents::ingest(&mut tx.c(), &mut pending, &job.alert, &job.room, now)
-                        .await?,
-                );
-            }
-            out
-        }
+        Tx::Sqlite(t) => batch::sqlite::apply(t, &mut pending, &items, now).await?,
+        Tx::Pg(t) => batch::postgres::apply(t, &mut pending, &items, now).await?,
     };
     pending.flush(&mut tx.c()).await?;
     tx.commit().await?;

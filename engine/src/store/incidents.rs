@@ -1,5 +1,6 @@
-//! Incident state changes as guarded conditional updates, one event at a time (PostgreSQL's
-//! writers and human actions; SQLite's writer applies whole batches in `batch`). Each function runs inside a caller's
+//! Incident state changes by people (acknowledge, resolve, note) as guarded conditional updates,
+//! and [`record`]: the alert-log, timeline and outbox rows every change causes, with their
+//! wording, used by these and by the batch ingest (`batch`). Each function runs inside a caller's
 //! transaction; the alert-log rows, timeline entries and outbox rows a change causes go into a
 //! [`Pending`] that the caller flushes in the same transaction, so either all of it happens or
 //! none.
@@ -8,74 +9,10 @@ use super::outbox::Notification;
 use super::pending::{AlertRow, Pending};
 use super::rows::{INCIDENT_COLUMNS, IncidentRow};
 use super::{C, sql};
-use crate::alert::{AlertKind, Ingested, NewAlert, TriggerPayload};
+use crate::alert::{AlertKind, Ingested, NewAlert};
 use crate::ids::{DedupKey, IncidentNumber};
 use crate::incident::{Incident, TimelineKind};
 use crate::kinds::{Actor, IncidentStatus};
-
-/// How many times a trigger retries after losing an insert race to another replica.
-const RACE_RETRIES: usize = 3;
-
-/// Applies one event. `room` is where the service posts; `now` in microseconds.
-pub(crate) async fn ingest(
-    c: &mut C<'_>,
-    p: &mut Pending,
-    alert: &NewAlert,
-    room: &str,
-    now: i64,
-) -> Result<Ingested, sqlx::Error> {
-    let (key, effect) = match &alert.kind {
-        AlertKind::Trigger { dedup_key, payload } => {
-            let key = dedup_key.clone().unwrap_or_else(DedupKey::generate);
-            let (id, created, status) = update_or_insert_open(c, alert, &key, payload, now).await?;
-            (
-                key,
-                if created {
-                    Effect::Created(id)
-                } else {
-                    Effect::Deduplicated(id, status)
-                },
-            )
-        }
-        AlertKind::Acknowledge { dedup_key } => {
-            let acked: Option<(i64,)> = sql!(
-                optional(i64,),
-                c.reborrow(),
-                "UPDATE incidents SET status = 'acknowledged', acknowledged_at = $1, acknowledged_by = $2, acknowledged_via = $3 \
-                 WHERE service = $4 AND dedup_key = $5 AND status = 'triggered' RETURNING id",
-                now,
-                &alert.actor.name,
-                alert.actor.channel.as_str(),
-                alert.service.as_str(),
-                dedup_key.as_str()
-            )?;
-            let effect = match acked {
-                Some((id,)) => Effect::Acknowledged(id),
-                None => Effect::Dropped(open_incident(c, alert, dedup_key).await?),
-            };
-            (dedup_key.clone(), effect)
-        }
-        AlertKind::Resolve { dedup_key } => {
-            let resolved: Option<(i64,)> = sql!(
-                optional(i64,),
-                c.reborrow(),
-                "UPDATE incidents SET status = 'resolved', resolved_at = $1, resolved_by = $2, resolved_via = $3 \
-                 WHERE service = $4 AND dedup_key = $5 AND status <> 'resolved' RETURNING id",
-                now,
-                &alert.actor.name,
-                alert.actor.channel.as_str(),
-                alert.service.as_str(),
-                dedup_key.as_str()
-            )?;
-            let effect = match resolved {
-                Some((id,)) => Effect::Resolved(id),
-                None => Effect::Dropped(None),
-            };
-            (dedup_key.clone(), effect)
-        }
-    };
-    record(p, alert, key, effect, room, now)
-}
 
 /// What one event did to which incident (by id).
 #[derive(Debug, Clone, Copy)]
@@ -197,80 +134,6 @@ pub(crate) fn record(
             }
         }
     })
-}
-
-/// Updates the open incident for the key, or inserts one when there is none. On PostgreSQL a
-/// per-key advisory lock keeps replicas from racing on the insert (the loser would burn a
-/// sequence value, leaving a gap in incident numbers); an upsert would burn one on every duplicate.
-async fn update_or_insert_open(
-    c: &mut C<'_>,
-    alert: &NewAlert,
-    key: &DedupKey,
-    p: &TriggerPayload,
-    now: i64,
-) -> Result<(i64, bool, IncidentStatus), sqlx::Error> {
-    let service = alert.service.as_str();
-    if let C::Pg(conn) = c.reborrow() {
-        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-            .bind(format!("{service}\u{1f}{key}"))
-            .execute(&mut *conn)
-            .await?;
-    }
-    for _ in 0..RACE_RETRIES {
-        let open: Option<(i64, String)> = sql!(
-            optional(i64, String),
-            c.reborrow(),
-            "UPDATE incidents SET alert_count = alert_count + 1, last_alert_at = $1 \
-             WHERE service = $2 AND dedup_key = $3 AND status <> 'resolved' RETURNING id, status",
-            now,
-            service,
-            key.as_str()
-        )?;
-        if let Some((id, status)) = open {
-            return Ok((
-                id,
-                false,
-                status.parse().unwrap_or(IncidentStatus::Triggered),
-            ));
-        }
-        let details = serde_json::to_string(&p.details).unwrap_or_else(|_| "{}".to_owned());
-        let created: Option<(i64,)> = sql!(
-            optional(i64,),
-            c.reborrow(),
-            "INSERT INTO incidents (service, dedup_key, title, source, severity, status, alert_count, \
-             created_at, last_alert_at, details) VALUES ($1, $2, $3, $4, $5, 'triggered', 1, $6, $6, $7) \
-             ON CONFLICT (service, dedup_key) WHERE status <> 'resolved' DO NOTHING RETURNING id",
-            service,
-            key.as_str(),
-            &p.summary,
-            p.source.as_deref(),
-            p.severity.as_str(),
-            now,
-            details
-        )?;
-        if let Some((id,)) = created {
-            return Ok((id, true, IncidentStatus::Triggered));
-        }
-    }
-    Err(sqlx::Error::Protocol(format!(
-        "dedup key {key} kept changing under concurrent writers"
-    )))
-}
-
-/// The open incident with this key, if any (to explain a dropped acknowledge).
-async fn open_incident(
-    c: &mut C<'_>,
-    alert: &NewAlert,
-    key: &DedupKey,
-) -> Result<Option<i64>, sqlx::Error> {
-    let open: Option<(i64,)> = sql!(
-        optional(i64,),
-        c.reborrow(),
-        "SELECT id FROM incidents WHERE service = $1 AND dedup_key = $2 AND status <> 'resolved'",
-        alert.service.as_str(),
-        key.as_str()
-    )?;
-    Ok(open.map(|(id,)| id))
 }
 
 fn log_alert(

@@ -8,7 +8,7 @@
 //!
 //! # Layout
 //! - `mod.rs`: connecting, migrations, transactions, the `sql!` dispatch macro.
-//! - `batch.rs`: SQLite's batch ingest — a few bulk statements per batch.
+//! - `batch/`: batch ingest — a few bulk statements per batch, on each backend.
 //! - `incidents.rs`: state changes — ingest (dedup), acknowledge, resolve, notes.
 //! - `queries.rs`: reads — incidents, timeline, counts, alert log, change events.
 //! - `pending.rs`: rows written in bulk at the end of a transaction (alert log, timeline, outbox).

@@ -1,33 +1,26 @@
-//! SQLite's batch ingest: a constant number of statements per batch, whatever its size.
-//!
-//! Each statement is a round trip to SQLite's worker thread, and those thread switches, not SQL,
-//! are what a batch costs (profiled: SQLite's own execution was 2% of the time). So: one query
-//! loads the open incidents for every key in the batch, [`plan`](crate::ingest::plan) decides
-//! what each event does, and a handful of bulk statements write the result. It runs under
-//! SQLite's write lock (`BEGIN IMMEDIATE`), so nothing changes between the read and the writes,
-//! and new incident numbers can be assigned as `MAX(id) + 1, + 2, …` without gaps.
+//! SQLite: JSON arrays expanded by `json_each` feed the lookup and the writes. The batch runs
+//! under SQLite's write lock (`BEGIN IMMEDIATE`), so nothing changes between the read and the
+//! writes, and new incident numbers can be assigned as `MAX(id) + 1, + 2, …` without gaps.
 
 use std::collections::HashMap;
 
 use serde_json::json;
 use sqlx::SqliteConnection;
 
-use super::incidents::{Effect, record};
-use super::pending::Pending;
-use crate::alert::{AlertKind, Ingested, NewAlert};
-use crate::ids::DedupKey;
-use crate::ingest::plan::{self, Event, Open, Step, Target};
+use super::{Item, record_plan, who};
+use crate::alert::{AlertKind, Ingested};
+use crate::ingest::plan::{self, Event, Open, Target};
 use crate::kinds::IncidentStatus;
+use crate::store::pending::Pending;
 
 /// (highest incident id, and one open incident's id, service, dedup key, status — or NULLs).
-type LookupRow = (i64, Option<i64>, Option<String>, Option<String>, Option<String>);
-
-/// One event of the batch: the alert, its key (generated before queueing when absent) and room.
-pub(crate) struct Item<'a> {
-    pub alert: &'a NewAlert,
-    pub key: DedupKey,
-    pub room: &'a str,
-}
+type LookupRow = (
+    i64,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 
 pub(crate) async fn apply(
     conn: &mut SqliteConnection,
@@ -78,32 +71,7 @@ pub(crate) async fn apply(
 
     write_incidents(conn, items, &plan, max_id, now).await?;
 
-    let mut out = Vec::with_capacity(items.len());
-    for (item, step) in items.iter().zip(&plan.steps) {
-        let effect = match *step {
-            Step::Created(t) => Effect::Created(id_of(t)),
-            Step::Deduplicated(t, status) => Effect::Deduplicated(id_of(t), status),
-            Step::Acknowledged(t) => Effect::Acknowledged(id_of(t)),
-            Step::Resolved(t) => Effect::Resolved(id_of(t)),
-            Step::Dropped(t) => Effect::Dropped(t.map(id_of)),
-        };
-        out.push(record(
-            p,
-            item.alert,
-            item.key.clone(),
-            effect,
-            item.room,
-            now,
-        )?);
-    }
-    Ok(out)
-}
-
-/// Actor name and channel, or NULLs.
-fn who(a: Option<&crate::kinds::Actor>) -> (Option<String>, Option<&'static str>) {
-    a.map_or((None, None), |a| {
-        (Some(a.name.clone()), Some(a.channel.as_str()))
-    })
+    record_plan(p, items, &plan, id_of, now)
 }
 
 /// Inserts the batch's new incidents and updates the existing ones it changed, in one round trip

@@ -1,0 +1,200 @@
+//! PostgreSQL: arrays expanded by `unnest` feed the lookup and the writes. Several writers (and
+//! replicas) run at once, so the batch first takes a transaction-scoped advisory lock per key, in
+//! hash order so two batches never wait on each other in a cycle; a replica racing on the same key
+//! then waits and sees the incident the other opened. New incident numbers come from the sequence.
+
+use std::collections::HashMap;
+
+use sqlx::{PgConnection, Postgres, QueryBuilder};
+
+use super::{Item, record_plan, who};
+use crate::alert::{AlertKind, Ingested};
+use crate::ingest::plan::{self, Event, Open, Target};
+use crate::kinds::IncidentStatus;
+use crate::store::pending::Pending;
+
+pub(crate) async fn apply(
+    conn: &mut PgConnection,
+    p: &mut Pending,
+    items: &[Item<'_>],
+    now: i64,
+) -> Result<Vec<Ingested>, sqlx::Error> {
+    let mut pairs: Vec<(&str, &str)> = items
+        .iter()
+        .map(|i| (i.alert.service.as_str(), i.key.as_str()))
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let services: Vec<&str> = pairs.iter().map(|(s, _)| *s).collect();
+    let keys: Vec<&str> = pairs.iter().map(|(_, k)| *k).collect();
+
+    // The same lock key as the one-event path (service, U+001F, dedup key).
+    sqlx::query(
+        "SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(s || chr(31) || k, 0) AS h \
+         FROM unnest($1::text[], $2::text[]) AS t(s, k) ORDER BY 1) AS l",
+    )
+    .bind(&services)
+    .bind(&keys)
+    .execute(&mut *conn)
+    .await?;
+
+    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+        "SELECT i.id, i.service, i.dedup_key, i.status FROM incidents AS i \
+         JOIN unnest($1::text[], $2::text[]) AS t(s, k) ON i.service = t.s AND i.dedup_key = t.k \
+         WHERE i.status <> 'resolved'",
+    )
+    .bind(&services)
+    .bind(&keys)
+    .fetch_all(&mut *conn)
+    .await?;
+    let open: HashMap<(&str, &str), Open> = rows
+        .iter()
+        .map(|(id, s, k, st)| {
+            (
+                (s.as_str(), k.as_str()),
+                Open {
+                    id: *id,
+                    status: st.parse().unwrap_or(IncidentStatus::Triggered),
+                },
+            )
+        })
+        .collect();
+
+    let events: Vec<Event<'_>> = items
+        .iter()
+        .map(|i| Event {
+            service: i.alert.service.as_str(),
+            key: i.key.as_str(),
+            action: i.alert.kind.action(),
+            actor: &i.alert.actor,
+        })
+        .collect();
+    let plan = plan::plan(&events, &open);
+
+    let ids: Vec<i64> = if plan.new.is_empty() {
+        Vec::new()
+    } else {
+        sqlx::query_scalar(
+            "SELECT nextval(pg_get_serial_sequence('incidents', 'id')) FROM generate_series(1, $1)",
+        )
+        .bind(plan.new.len() as i64)
+        .fetch_all(&mut *conn)
+        .await?
+    };
+    let id_of = |t: Target| match t {
+        Target::Existing(id) => id,
+        Target::New(n) => ids.get(n).copied().unwrap_or_default(),
+    };
+
+    insert_new(conn, items, &plan, &ids, now).await?;
+    update_existing(conn, &plan, now).await?;
+    record_plan(p, items, &plan, id_of, now)
+}
+
+async fn insert_new(
+    conn: &mut PgConnection,
+    items: &[Item<'_>],
+    plan: &plan::Plan,
+    ids: &[i64],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    // The planner opens incidents only for triggers, so every row has a payload.
+    let rows: Vec<_> = plan
+        .new
+        .iter()
+        .enumerate()
+        .filter_map(|(n, &i)| {
+            let AlertKind::Trigger { payload, .. } = &items[i].alert.kind else {
+                return None;
+            };
+            Some((
+                ids.get(n).copied()?,
+                &items[i],
+                payload,
+                plan.changes.get(&Target::New(n))?,
+            ))
+        })
+        .collect();
+    for chunk in rows.chunks(500) {
+        let mut q = QueryBuilder::<Postgres>::new(
+            "INSERT INTO incidents (id, service, dedup_key, title, source, severity, status, alert_count, created_at, \
+             last_alert_at, acknowledged_at, acknowledged_by, acknowledged_via, resolved_at, resolved_by, resolved_via, details) ",
+        );
+        q.push_values(chunk, |mut b, (id, item, payload, change)| {
+            let (ack_by, ack_via) = who(change.acknowledged_by.as_ref());
+            let (res_by, res_via) = who(change.resolved_by.as_ref());
+            b.push_bind(*id)
+                .push_bind(item.alert.service.as_str().to_owned())
+                .push_bind(item.key.as_str().to_owned())
+                .push_bind(payload.summary.clone())
+                .push_bind(payload.source.clone())
+                .push_bind(payload.severity.as_str())
+                .push_bind(change.status.as_str())
+                .push_bind(change.added_alerts)
+                .push_bind(now)
+                .push_bind(now)
+                .push_bind(ack_by.as_ref().map(|_| now))
+                .push_bind(ack_by)
+                .push_bind(ack_via)
+                .push_bind(res_by.as_ref().map(|_| now))
+                .push_bind(res_by)
+                .push_bind(res_via)
+                .push_bind(payload.details.to_string());
+        });
+        q.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+async fn update_existing(
+    conn: &mut PgConnection,
+    plan: &plan::Plan,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let mut ids = Vec::new();
+    let mut added = Vec::new();
+    let mut status = Vec::new();
+    let (mut ack_by, mut ack_via, mut res_by, mut res_via) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (t, c) in &plan.changes {
+        let Target::Existing(id) = *t else { continue };
+        let (ab, av) = who(c.acknowledged_by.as_ref());
+        let (rb, rv) = who(c.resolved_by.as_ref());
+        ids.push(id);
+        added.push(c.added_alerts);
+        status.push(c.status.as_str());
+        ack_by.push(ab);
+        ack_via.push(av);
+        res_by.push(rb);
+        res_via.push(rv);
+    }
+    if ids.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "UPDATE incidents AS i SET \
+           alert_count = i.alert_count + u.added, \
+           last_alert_at = CASE WHEN u.added > 0 THEN $1 ELSE i.last_alert_at END, \
+           status = u.status, \
+           acknowledged_at = CASE WHEN u.ack_by IS NULL THEN i.acknowledged_at ELSE $1 END, \
+           acknowledged_by = COALESCE(u.ack_by, i.acknowledged_by), \
+           acknowledged_via = COALESCE(u.ack_via, i.acknowledged_via), \
+           resolved_at = CASE WHEN u.res_by IS NULL THEN i.resolved_at ELSE $1 END, \
+           resolved_by = COALESCE(u.res_by, i.resolved_by), \
+           resolved_via = COALESCE(u.res_via, i.resolved_via) \
+         FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) \
+              AS u(id, added, status, ack_by, ack_via, res_by, res_via) \
+         WHERE i.id = u.id AND i.status <> 'resolved'",
+    )
+    .bind(now)
+    .bind(&ids)
+    .bind(&added)
+    .bind(&status)
+    .bind(&ack_by)
+    .bind(&ack_via)
+    .bind(&res_by)
+    .bind(&res_via)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
