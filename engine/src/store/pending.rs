@@ -1,15 +1,19 @@
 //! Rows a transaction will write that nothing in it reads back: the alert log, timeline entries
 //! and outbox rows. They are collected while a batch is applied and written together just before
-//! commit, in one call on either backend, so their cost
+//! commit — on SQLite in one call, on PostgreSQL one multi-row INSERT per table — so their cost
 //! does not grow with the number of round trips (each statement is one, and round trips, not SQL,
 //! dominate a batch's time).
 
 use serde_json::json;
+use sqlx::{Postgres, QueryBuilder};
 
 use super::C;
 use super::outbox::Notification;
 use crate::incident::TimelineKind;
 use crate::kinds::Actor;
+
+/// Rows per INSERT, well under SQLite's 32,766 and PostgreSQL's 65,535 bind parameters.
+const CHUNK: usize = 500;
 
 pub(crate) struct AlertRow {
     pub service: String,
@@ -45,6 +49,17 @@ pub(crate) struct Pending {
     alerts: Vec<AlertRow>,
     timeline: Vec<TimelineRow>,
     outbox: Vec<OutboxRow>,
+}
+
+/// Builds and runs one multi-row INSERT per chunk on PostgreSQL.
+macro_rules! insert_rows {
+    ($conn:expr, $head:expr, $rows:expr, |$b:ident, $r:ident| $push:block) => {
+        for chunk in $rows.chunks(CHUNK) {
+            let mut q = QueryBuilder::<Postgres>::new($head);
+            q.push_values(chunk, |mut $b, $r| $push);
+            q.build().execute(&mut *$conn).await?;
+        }
+    };
 }
 
 impl Pending {
@@ -151,46 +166,50 @@ impl Pending {
         Ok(())
     }
 
-    /// PostgreSQL: all three tables in one statement (data-modifying CTEs), each column bound as
-    /// an array; `WITH ORDINALITY` keeps ids in the order collected.
+    /// PostgreSQL: one multi-row INSERT per table.
     async fn flush_rows(&self, conn: &mut sqlx::PgConnection) -> Result<(), sqlx::Error> {
-        let a = &self.alerts;
-        let t = &self.timeline;
-        let o = &self.outbox;
-        sqlx::query(
-            "WITH a AS (INSERT INTO alerts (service, dedup_key, action, outcome, reason, incident_id, actor, channel, received_at, payload) \
-               SELECT c1, c2, c3, c4, c5, c6, c7, c8, c9, c10 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], \
-                 $5::text[], $6::bigint[], $7::text[], $8::text[], $9::bigint[], $10::text[]) \
-                 WITH ORDINALITY AS x(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, n) ORDER BY n), \
-             t AS (INSERT INTO timeline (incident_id, at, kind, actor, channel, message) \
-               SELECT c1, c2, c3, c4, c5, c6 FROM unnest($11::bigint[], $12::bigint[], $13::text[], $14::text[], $15::text[], \
-                 $16::text[]) WITH ORDINALITY AS x(c1, c2, c3, c4, c5, c6, n) ORDER BY n) \
-             INSERT INTO outbox (room, incident_id, notification, created_at, due_at) \
-               SELECT c1, c2, c3, c4, c4 FROM unnest($17::text[], $18::bigint[], $19::text[], $20::bigint[]) \
-                 WITH ORDINALITY AS x(c1, c2, c3, c4, n) ORDER BY n",
-        )
-        .bind(a.iter().map(|r| r.service.as_str()).collect::<Vec<_>>())
-        .bind(a.iter().map(|r| r.dedup_key.as_str()).collect::<Vec<_>>())
-        .bind(a.iter().map(|r| r.action).collect::<Vec<_>>())
-        .bind(a.iter().map(|r| r.outcome).collect::<Vec<_>>())
-        .bind(a.iter().map(|r| r.reason.as_deref()).collect::<Vec<_>>())
-        .bind(a.iter().map(|r| r.incident_id).collect::<Vec<_>>())
-        .bind(a.iter().map(|r| r.actor.as_str()).collect::<Vec<_>>())
-        .bind(a.iter().map(|r| r.channel).collect::<Vec<_>>())
-        .bind(a.iter().map(|r| r.received_at).collect::<Vec<_>>())
-        .bind(a.iter().map(|r| r.payload.as_str()).collect::<Vec<_>>())
-        .bind(t.iter().map(|r| r.incident_id).collect::<Vec<_>>())
-        .bind(t.iter().map(|r| r.at).collect::<Vec<_>>())
-        .bind(t.iter().map(|r| r.kind).collect::<Vec<_>>())
-        .bind(t.iter().map(|r| r.actor.as_str()).collect::<Vec<_>>())
-        .bind(t.iter().map(|r| r.channel).collect::<Vec<_>>())
-        .bind(t.iter().map(|r| r.message.as_str()).collect::<Vec<_>>())
-        .bind(o.iter().map(|r| r.room.as_str()).collect::<Vec<_>>())
-        .bind(o.iter().map(|r| r.incident_id).collect::<Vec<_>>())
-        .bind(o.iter().map(|r| r.notification.as_str()).collect::<Vec<_>>())
-        .bind(o.iter().map(|r| r.created_at).collect::<Vec<_>>())
-        .execute(&mut *conn)
-        .await?;
+        insert_rows!(
+            conn,
+            "INSERT INTO alerts (service, dedup_key, action, outcome, reason, incident_id, actor, channel, received_at, payload) ",
+            self.alerts,
+            |b, r| {
+                b.push_bind(&r.service)
+                    .push_bind(&r.dedup_key)
+                    .push_bind(r.action)
+                    .push_bind(r.outcome)
+                    .push_bind(&r.reason)
+                    .push_bind(r.incident_id)
+                    .push_bind(&r.actor)
+                    .push_bind(r.channel)
+                    .push_bind(r.received_at)
+                    .push_bind(&r.payload);
+            }
+        );
+        insert_rows!(
+            conn,
+            "INSERT INTO timeline (incident_id, at, kind, actor, channel, message) ",
+            self.timeline,
+            |b, r| {
+                b.push_bind(r.incident_id)
+                    .push_bind(r.at)
+                    .push_bind(r.kind)
+                    .push_bind(&r.actor)
+                    .push_bind(r.channel)
+                    .push_bind(&r.message);
+            }
+        );
+        insert_rows!(
+            conn,
+            "INSERT INTO outbox (room, incident_id, notification, created_at, due_at) ",
+            self.outbox,
+            |b, r| {
+                b.push_bind(&r.room)
+                    .push_bind(r.incident_id)
+                    .push_bind(&r.notification)
+                    .push_bind(r.created_at)
+                    .push_bind(r.created_at);
+            }
+        );
         Ok(())
     }
 }
