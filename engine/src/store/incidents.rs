@@ -161,6 +161,21 @@ fn log_alert(
 
 /// Guarded acknowledge by a person. `Ok(None)` when the incident was not in `triggered` state
 /// (the caller loads it to explain why).
+/// PostgreSQL: takes the transaction-scoped lock batch ingest takes for this incident's (service,
+/// dedup key), so a person's acknowledge/resolve and a batch's events for the same incident never
+/// interleave between the batch's read and its write. (SQLite's write lock already serialises.)
+async fn lock_incident_key(c: &mut C<'_>, n: IncidentNumber) -> Result<(), sqlx::Error> {
+    if let C::Pg(conn) = c.reborrow() {
+        sqlx::query(
+            "SELECT pg_advisory_xact_lock(hashtextextended(service || chr(31) || dedup_key, 0)) FROM incidents WHERE id = $1",
+        )
+        .bind(n.get())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 pub(crate) async fn acknowledge(
     c: &mut C<'_>,
     p: &mut Pending,
@@ -169,6 +184,7 @@ pub(crate) async fn acknowledge(
     room: &str,
     now: i64,
 ) -> Result<Option<Incident>, sqlx::Error> {
+    lock_incident_key(c, n).await?;
     let q = format!(
         "UPDATE incidents SET status = 'acknowledged', acknowledged_at = $1, acknowledged_by = $2, acknowledged_via = $3 \
          WHERE id = $4 AND status = 'triggered' RETURNING {INCIDENT_COLUMNS}"
@@ -201,6 +217,7 @@ pub(crate) async fn resolve(
     room: &str,
     now: i64,
 ) -> Result<Option<Incident>, sqlx::Error> {
+    lock_incident_key(c, n).await?;
     let q = format!(
         "UPDATE incidents SET status = 'resolved', resolved_at = $1, resolved_by = $2, resolved_via = $3 \
          WHERE id = $4 AND status <> 'resolved' RETURNING {INCIDENT_COLUMNS}"

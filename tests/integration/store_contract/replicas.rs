@@ -9,6 +9,7 @@ use firebell_engine::notify::deliver_due;
 use super::*;
 
 contract_tests! {
+    a_person_and_a_monitor_acknowledging_on_two_replicas_at_once_acknowledge_once,
     two_replicas_acknowledging_the_same_incidents_at_once_succeed_exactly_once_each,
     two_replicas_resolving_the_same_incidents_at_once_succeed_exactly_once_each,
     two_replicas_triggering_the_same_new_key_at_once_open_one_incident,
@@ -342,4 +343,57 @@ async fn fifty_keys_ingested_ten_times_each_at_once_open_fifty_incidents_of_ten_
         50,
         "one page per incident"
     );
+}
+
+/// A person acknowledges by number on one replica while a monitor's acknowledge event for the
+/// same incident is applied by the other: one acknowledgement, one notice, never both.
+async fn a_person_and_a_monitor_acknowledging_on_two_replicas_at_once_acknowledge_once(
+    backend: Backend,
+) {
+    let mut h = Harness::start(backend).await;
+    let (a, b) = (h.engine.clone(), h.replica().await);
+    let mut numbers = Vec::with_capacity(RACES);
+    for i in 0..RACES {
+        numbers.push((
+            open(&a, "web", &format!("mixed-{i}")).await,
+            format!("mixed-{i}"),
+        ));
+    }
+
+    let races: Vec<_> = numbers
+        .into_iter()
+        .map(|(n, k)| {
+            let (a, b) = (a.clone(), b.clone());
+            tokio::spawn(async move {
+                let alice = alice();
+                let (person, monitor) =
+                    tokio::join!(a.acknowledge(n, &alice), b.ingest(ack_event("web", &k)));
+                (n, person, monitor)
+            })
+        })
+        .collect();
+
+    for race in races {
+        let (n, person, monitor) = race.await.expect("race task");
+        let monitor = monitor.expect("the event is accepted either way");
+        match (&person, &monitor) {
+            (Ok(_), Ingested::Dropped { .. })
+            | (Err(EngineError::User(_)), Ingested::Acknowledged { .. }) => {}
+            other => panic!("{n}: expected exactly one of the two to acknowledge, got {other:?}"),
+        }
+        let acks = queued(&a, n)
+            .await
+            .into_iter()
+            .filter(|q| matches!(q, Notification::Acknowledged { .. }))
+            .count();
+        assert_eq!(acks, 1, "{n}: one acknowledgement, one notification");
+        let timeline_acks = a
+            .timeline(n)
+            .await
+            .expect("timeline")
+            .into_iter()
+            .filter(|e| e.kind == firebell_engine::TimelineKind::Acknowledged)
+            .count();
+        assert_eq!(timeline_acks, 1, "{n}: one acknowledgement on the timeline");
+    }
 }

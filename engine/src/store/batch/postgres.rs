@@ -39,9 +39,11 @@ pub(crate) async fn apply(
     .await?;
 
     let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
-        "SELECT i.id, i.service, i.dedup_key, i.status FROM incidents AS i \
-         JOIN unnest($1::text[], $2::text[]) AS t(s, k) ON i.service = t.s AND i.dedup_key = t.k \
-         WHERE i.status <> 'resolved'",
+        // LATERAL: one probe of the open-incident index per key, whatever plan the prepared
+        // statement settles on (a join against `unnest` may be planned as a table scan).
+        "SELECT o.id, o.service, o.dedup_key, o.status FROM unnest($1::text[], $2::text[]) AS t(s, k) \
+         CROSS JOIN LATERAL (SELECT i.id, i.service, i.dedup_key, i.status FROM incidents AS i \
+           WHERE i.service = t.s AND i.dedup_key = t.k AND i.status <> 'resolved') AS o",
     )
     .bind(&services)
     .bind(&keys)
