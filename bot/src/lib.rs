@@ -158,13 +158,7 @@ impl App {
 pub async fn serve(opts: Options) -> anyhow::Result<()> {
     let config =
         Config::load(&opts.config).map_err(|e| anyhow::anyhow!("invalid configuration:\n{e}"))?;
-    let store = Store::connect(&opts.database_url)
-        .await
-        .with_context(|| format!("connecting to {}", opts.database_url))?;
-    store
-        .migrate()
-        .await
-        .context("applying database migrations")?;
+    let store = open_store(&opts.database_url).await?;
     let listener = TcpListener::bind(opts.listen)
         .await
         .with_context(|| format!("listening on {}", opts.listen))?;
@@ -214,15 +208,21 @@ async fn wait_for_signal() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-/// `firebell migrate`.
-pub async fn migrate(opts: &Options) -> anyhow::Result<()> {
-    let store = Store::connect(&opts.database_url)
+/// Connects and brings the schema up to date.
+async fn open_store(url: &str) -> anyhow::Result<Store> {
+    let store = Store::connect(url)
         .await
-        .with_context(|| format!("connecting to {}", opts.database_url))?;
+        .with_context(|| format!("connecting to {url}"))?;
     store
         .migrate()
         .await
         .context("applying database migrations")?;
+    Ok(store)
+}
+
+/// `firebell migrate`.
+pub async fn migrate(opts: &Options) -> anyhow::Result<()> {
+    open_store(&opts.database_url).await?.close().await;
     println!("database {} is up to date", opts.database_url);
     Ok(())
 }

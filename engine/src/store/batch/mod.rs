@@ -20,7 +20,9 @@ use super::incidents::{Effect, record};
 use super::pending::Pending;
 use crate::alert::{Ingested, NewAlert};
 use crate::ids::DedupKey;
-use crate::ingest::plan::{Plan, Step, Target};
+use std::collections::HashMap;
+
+use crate::ingest::plan::{self, Event, Open, Plan, Step, Target};
 use crate::kinds::Actor;
 
 /// One event of the batch: the alert, its key (generated before queueing when absent) and room.
@@ -28,6 +30,31 @@ pub(crate) struct Item<'a> {
     pub alert: &'a NewAlert,
     pub key: DedupKey,
     pub room: &'a str,
+}
+
+/// The batch's distinct (service, dedup key) pairs, sorted.
+fn distinct_keys<'a>(items: &'a [Item<'_>]) -> Vec<(&'a str, &'a str)> {
+    let mut pairs: Vec<(&str, &str)> = items
+        .iter()
+        .map(|i| (i.alert.service.as_str(), i.key.as_str()))
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+/// Plans the batch against the open incidents found for its keys.
+fn plan_batch(items: &[Item<'_>], open: &HashMap<(&str, &str), Open>) -> Plan {
+    let events: Vec<Event<'_>> = items
+        .iter()
+        .map(|i| Event {
+            service: i.alert.service.as_str(),
+            key: i.key.as_str(),
+            action: i.alert.kind.action(),
+            actor: &i.alert.actor,
+        })
+        .collect();
+    plan::plan(&events, open)
 }
 
 /// Turns the plan's steps into outcomes, recording each event's rows in `p`; `id_of` names the

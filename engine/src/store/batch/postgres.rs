@@ -7,9 +7,9 @@ use std::collections::HashMap;
 
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 
-use super::{Item, record_plan, who};
+use super::{Item, distinct_keys, plan_batch, record_plan, who};
 use crate::alert::{AlertKind, Ingested};
-use crate::ingest::plan::{self, Event, Open, Target};
+use crate::ingest::plan::{self, Open, Target};
 use crate::kinds::IncidentStatus;
 use crate::store::pending::Pending;
 
@@ -19,16 +19,11 @@ pub(crate) async fn apply(
     items: &[Item<'_>],
     now: i64,
 ) -> Result<Vec<Ingested>, sqlx::Error> {
-    let mut pairs: Vec<(&str, &str)> = items
-        .iter()
-        .map(|i| (i.alert.service.as_str(), i.key.as_str()))
-        .collect();
-    pairs.sort_unstable();
-    pairs.dedup();
+    let pairs = distinct_keys(items);
     let services: Vec<&str> = pairs.iter().map(|(s, _)| *s).collect();
     let keys: Vec<&str> = pairs.iter().map(|(_, k)| *k).collect();
 
-    // The same lock key as the one-event path (service, U+001F, dedup key).
+    // The same lock key people's actions take (service, U+001F, dedup key).
     sqlx::query(
         "SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(s || chr(31) || k, 0) AS h \
          FROM unnest($1::text[], $2::text[]) AS t(s, k) ORDER BY 1) AS l",
@@ -62,16 +57,7 @@ pub(crate) async fn apply(
         })
         .collect();
 
-    let events: Vec<Event<'_>> = items
-        .iter()
-        .map(|i| Event {
-            service: i.alert.service.as_str(),
-            key: i.key.as_str(),
-            action: i.alert.kind.action(),
-            actor: &i.alert.actor,
-        })
-        .collect();
-    let plan = plan::plan(&events, &open);
+    let plan = plan_batch(items, &open);
 
     let ids: Vec<i64> = if plan.new.is_empty() {
         Vec::new()

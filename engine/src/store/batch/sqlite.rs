@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use serde_json::json;
 use sqlx::SqliteConnection;
 
-use super::{Item, record_plan, who};
+use super::{Item, distinct_keys, plan_batch, record_plan, who};
 use crate::alert::{AlertKind, Ingested};
-use crate::ingest::plan::{self, Event, Open, Target};
+use crate::ingest::plan::{self, Open, Target};
 use crate::kinds::IncidentStatus;
 use crate::store::pending::Pending;
 
@@ -28,12 +28,7 @@ pub(crate) async fn apply(
     items: &[Item<'_>],
     now: i64,
 ) -> Result<Vec<Ingested>, sqlx::Error> {
-    let mut pairs: Vec<(&str, &str)> = items
-        .iter()
-        .map(|i| (i.alert.service.as_str(), i.key.as_str()))
-        .collect();
-    pairs.sort_unstable();
-    pairs.dedup();
+    let pairs = distinct_keys(items);
     // One round trip: the highest incident number, and the open incidents for the batch's keys.
     let rows: Vec<LookupRow> = sqlx::query_as(
         "SELECT m.max_id, o.id, o.service, o.dedup_key, o.status \
@@ -54,16 +49,7 @@ pub(crate) async fn apply(
         })
         .collect();
 
-    let events: Vec<Event<'_>> = items
-        .iter()
-        .map(|i| Event {
-            service: i.alert.service.as_str(),
-            key: i.key.as_str(),
-            action: i.alert.kind.action(),
-            actor: &i.alert.actor,
-        })
-        .collect();
-    let plan = plan::plan(&events, &open);
+    let plan = plan_batch(items, &open);
     let id_of = |t: Target| match t {
         Target::Existing(id) => id,
         Target::New(n) => max_id + 1 + n as i64,
