@@ -14,6 +14,7 @@
 //! - `ingest`: the group-commit queue.
 //! - `engine`: the inbound API.
 //! - `notify`: the outbound port and the outbox worker.
+//! - `schedule`: who is on call, computed from layers and overrides (pure).
 //! - `store`: SQLite and PostgreSQL persistence behind one type.
 //! - `error`: user-facing vs internal errors.
 
@@ -27,6 +28,7 @@ pub mod incident;
 mod ingest;
 pub mod kinds;
 pub mod notify;
+pub mod schedule;
 pub mod store;
 
 pub use alert::{AlertKind, Ingested, NewAlert, TriggerPayload};
