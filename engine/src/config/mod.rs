@@ -7,8 +7,10 @@
 //! # Layout
 //! - `raw`: serde structs mirroring the file, with spans.
 //! - `validate`: raw → [`Config`], collecting [`ConfigError`]s.
+//! - `schedules`: `[schedules.NAME]` → [`Schedule`](crate::schedule::Schedule) values.
 
 mod raw;
+mod schedules;
 mod validate;
 
 use std::collections::BTreeMap;
@@ -34,6 +36,8 @@ pub struct Config {
     pub users: BTreeMap<UserId, User>,
     pub services: BTreeMap<ServiceName, Service>,
     pub escalation_policies: BTreeMap<String, EscalationPolicy>,
+    /// On-call schedules, ready for [`crate::schedule::on_call_at`].
+    pub schedules: BTreeMap<String, crate::schedule::Schedule>,
 }
 
 #[derive(Debug, Clone)]

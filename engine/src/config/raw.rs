@@ -21,6 +21,36 @@ pub(super) struct RawConfig {
     pub services: BTreeMap<String, Spanned<RawService>>,
     #[serde(default)]
     pub escalation_policies: BTreeMap<String, Spanned<RawPolicy>>,
+    #[serde(default)]
+    pub schedules: BTreeMap<String, Spanned<RawSchedule>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSchedule {
+    pub timezone: Spanned<String>,
+    pub layers: Vec<Spanned<RawLayer>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawLayer {
+    pub users: Vec<Spanned<String>>,
+    /// `12h`, `1d`, `1w`, …
+    pub rotation: Spanned<String>,
+    /// Local date-time of the first handoff, e.g. `2026-03-02T09:00`.
+    pub start: Spanned<String>,
+    #[serde(default)]
+    pub restrictions: Vec<Spanned<RawRestriction>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRestriction {
+    /// Weekday names; all days when absent.
+    pub days: Option<Vec<Spanned<String>>>,
+    pub start: Spanned<String>,
+    pub end: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize, Default)]

@@ -72,14 +72,19 @@ impl fmt::Display for ConfigErrors {
 
 impl std::error::Error for ConfigErrors {}
 
-struct Collector<'a> {
+pub(super) struct Collector<'a> {
     text: &'a str,
     file: &'a str,
     errors: Vec<ConfigError>,
 }
 
 impl Collector<'_> {
-    fn at(&mut self, span: Range<usize>, key: impl Into<String>, message: impl Into<String>) {
+    pub(super) fn at(
+        &mut self,
+        span: Range<usize>,
+        key: impl Into<String>,
+        message: impl Into<String>,
+    ) {
         let (line, column) = line_col(self.text, span.start);
         self.errors.push(ConfigError {
             file: self.file.to_owned(),
@@ -128,7 +133,7 @@ fn key_at(text: &str, offset: usize) -> String {
     }
 }
 
-fn names<'k, K: AsRef<str> + 'k>(keys: impl Iterator<Item = &'k K>) -> String {
+pub(super) fn names<'k, K: AsRef<str> + 'k>(keys: impl Iterator<Item = &'k K>) -> String {
     let v: Vec<&str> = keys.map(|k| k.as_ref()).collect();
     if v.is_empty() {
         "none are defined".to_owned()
@@ -204,6 +209,7 @@ pub(super) fn parse(
     }
 
     let policies = validate_policies(&mut c, &raw.escalation_policies, &users);
+    let schedules = super::schedules::validate(&mut c, &raw.schedules, &users);
     let services = validate_services(&mut c, &raw.services, &rooms, &policies);
 
     let console_user = raw.console.user.as_ref().and_then(|u| {
@@ -270,6 +276,7 @@ pub(super) fn parse(
             users,
             services,
             escalation_policies: policies,
+            schedules,
         })
     } else {
         c.errors.sort_by_key(|e| (e.line, e.column));

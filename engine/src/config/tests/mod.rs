@@ -6,6 +6,7 @@ use super::*;
 
 mod lookups;
 mod references;
+mod schedules;
 mod secrets_and_reporting;
 
 pub(super) const FILE: &str = "firebell.toml";
