@@ -56,7 +56,7 @@ pub(crate) async fn webhook(
 fn parse(raw: &Value) -> Result<Vec<(AlertKind, Value)>, EventError> {
     let mut c = Check::default();
     let Some(m) = c.object(raw, "the webhook payload") else {
-        return Err(c.finish().unwrap_err());
+        return Err(c.into_error());
     };
     match m.get("version") {
         Some(Value::String(v)) if v == "4" => {}

@@ -66,6 +66,11 @@ impl Check {
         self.errors.push(msg.into());
     }
 
+    /// The problems found so far as a rejection (for when checking cannot go on).
+    pub fn into_error(self) -> EventError {
+        EventError::Invalid(self.errors)
+    }
+
     pub fn finish(self) -> Result<(), EventError> {
         if self.errors.is_empty() {
             Ok(())

@@ -21,7 +21,7 @@ pub(crate) async fn enqueue(
     let raw = json_body(body)?;
     let mut c = Check::default();
     let Some(m) = c.object(&raw, "the change event") else {
-        return Err(c.finish().unwrap_err());
+        return Err(c.into_error());
     };
     c.only_keys(m, "", &["routing_key", "payload", "links", "images"]);
     let key = c.string(m, "", "routing_key", true, 32);

@@ -44,7 +44,7 @@ pub(crate) async fn create_event(
 fn parse(raw: &Value) -> Result<(String, AlertKind, Option<String>), EventError> {
     let mut c = Check::default();
     let Some(m) = c.object(raw, "the event") else {
-        return Err(c.finish().unwrap_err());
+        return Err(c.into_error());
     };
     c.only_keys(
         m,

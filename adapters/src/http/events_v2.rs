@@ -54,7 +54,7 @@ pub(crate) async fn enqueue(
 pub(crate) fn parse(raw: &Value) -> Result<EventV2, EventError> {
     let mut c = Check::default();
     let Some(m) = c.object(raw, "the event") else {
-        return Err(c.finish().unwrap_err());
+        return Err(c.into_error());
     };
     c.only_keys(
         m,
@@ -103,18 +103,17 @@ pub(crate) fn parse(raw: &Value) -> Result<EventV2, EventError> {
                 }
             };
             payload.flatten().map(|mut p| {
-                let details = p
-                    .details
-                    .as_object_mut()
-                    .expect("details is built as an object");
-                for (k, v) in [("links", links), ("images", images)] {
-                    if let Some(v) = v {
-                        details.insert(k.to_owned(), v);
+                // `trigger_payload` builds `details` as an object; extend it in place.
+                if let Value::Object(details) = &mut p.details {
+                    for (k, v) in [("links", links), ("images", images)] {
+                        if let Some(v) = v {
+                            details.insert(k.to_owned(), v);
+                        }
                     }
-                }
-                for (k, v) in [("client", client.clone()), ("client_url", client_url)] {
-                    if let Some(v) = v {
-                        details.insert(k.to_owned(), Value::String(v));
+                    for (k, v) in [("client", client.clone()), ("client_url", client_url)] {
+                        if let Some(v) = v {
+                            details.insert(k.to_owned(), Value::String(v));
+                        }
                     }
                 }
                 AlertKind::Trigger {
