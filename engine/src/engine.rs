@@ -18,6 +18,22 @@ use crate::kinds::{Actor, IncidentStatus};
 use crate::store::pending::Pending;
 use crate::store::{Store, incidents, outbox, queries};
 
+/// What a person does to an incident through [`Engine::act`].
+#[derive(Clone, Copy)]
+enum Action<'a> {
+    Acknowledge,
+    Resolve(Option<&'a str>),
+}
+
+impl Action<'_> {
+    fn verb(self) -> &'static str {
+        match self {
+            Action::Acknowledge => "acknowledge",
+            Action::Resolve(_) => "resolve",
+        }
+    }
+}
+
 /// Longest note (and resolve note) accepted, from any channel.
 pub const MAX_NOTE_CHARS: usize = 4096;
 
@@ -180,22 +196,7 @@ impl Engine {
         n: IncidentNumber,
         by: &Actor,
     ) -> Result<Incident, EngineError> {
-        let current = self.incident(n).await?;
-        let room = self.room_of(&current.service)?;
-        let now = to_micros(self.clock().now());
-        let mut tx = self.store().begin().await?;
-        let mut pending = Pending::default();
-        let changed = incidents::acknowledge(&mut tx.c(), &mut pending, n, by, &room, now).await?;
-        pending.flush(&mut tx.c()).await?;
-        tx.commit().await?;
-        match changed {
-            Some(incident) => {
-                info!(incident = %n, by = %by, "acknowledged");
-                self.inner.outbox_nudge.notify_one();
-                Ok(incident)
-            }
-            None => Err(self.why_not(n, "acknowledge").await),
-        }
+        self.act(n, by, Action::Acknowledge).await
     }
 
     #[tracing::instrument(skip_all, fields(incident = %n))]
@@ -209,22 +210,39 @@ impl Engine {
         if let Some(note) = note {
             check_note(note)?;
         }
+        self.act(n, by, Action::Resolve(note)).await
+    }
+
+    /// A person's guarded change to one incident, with its timeline entry and chat post committed
+    /// together; when the guard refuses, says why from the incident's current state.
+    async fn act(
+        &self,
+        n: IncidentNumber,
+        by: &Actor,
+        action: Action<'_>,
+    ) -> Result<Incident, EngineError> {
         let current = self.incident(n).await?;
         let room = self.room_of(&current.service)?;
         let now = to_micros(self.clock().now());
         let mut tx = self.store().begin().await?;
         let mut pending = Pending::default();
-        let changed =
-            incidents::resolve(&mut tx.c(), &mut pending, n, by, note, &room, now).await?;
+        let changed = match action {
+            Action::Acknowledge => {
+                incidents::acknowledge(&mut tx.c(), &mut pending, n, by, &room, now).await?
+            }
+            Action::Resolve(note) => {
+                incidents::resolve(&mut tx.c(), &mut pending, n, by, note, &room, now).await?
+            }
+        };
         pending.flush(&mut tx.c()).await?;
         tx.commit().await?;
         match changed {
             Some(incident) => {
-                info!(incident = %n, by = %by, "resolved");
+                info!(incident = %n, by = %by, action = action.verb(), "changed");
                 self.inner.outbox_nudge.notify_one();
                 Ok(incident)
             }
-            None => Err(self.why_not(n, "resolve").await),
+            None => Err(self.why_not(n, action.verb()).await),
         }
     }
 

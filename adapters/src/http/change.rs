@@ -59,7 +59,7 @@ pub(crate) async fn enqueue(
         summary,
         source,
         timestamp,
-        raw: redacted(&raw, "routing_key"),
+        raw: redacted(raw, "routing_key"),
     };
     state.engine.record_change(change).await?;
     Ok((

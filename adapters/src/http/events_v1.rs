@@ -29,7 +29,7 @@ pub(crate) async fn create_event(
         service,
         kind,
         actor,
-        raw: redacted(&raw, "service_key"),
+        raw: redacted(raw, "service_key"),
     };
     let outcome = state.engine.ingest(alert).await?;
     state.metrics.ingested("events_v1", &outcome);

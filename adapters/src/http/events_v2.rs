@@ -38,7 +38,7 @@ pub(crate) async fn enqueue(
         service,
         kind: event.kind,
         actor,
-        raw: redacted(&raw, "routing_key"),
+        raw: redacted(raw, "routing_key"),
     };
     let outcome = state.engine.ingest(alert).await?;
     state.metrics.ingested("events_v2", &outcome);
