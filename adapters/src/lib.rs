@@ -4,6 +4,10 @@
 //! - `http`: the axum server — PagerDuty Events API v1/v2, change events, the Alertmanager webhook,
 //!   the bearer-token JSON API, health and metrics.
 //! - `console`: a chat room on the terminal, used when no Slack or Discord token is configured.
+//! - `telephony`: SMS and calls through Twilio (Vonage as SMS fallback) and Twilio's webhooks.
+//! - `email`: pages and status notices by SMTP.
 
 pub mod console;
+pub mod email;
 pub mod http;
+pub mod telephony;

@@ -19,6 +19,7 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use firebell_adapters::console::{ConsoleNotifier, ConsoleRoom, Style};
 use firebell_adapters::http::{self, AppState};
+use firebell_engine::escalation::tick::run_timer_worker;
 use firebell_engine::notify::{Notifier, run_outbox_worker};
 use firebell_engine::{Clock, Config, Engine, Store, SystemClock};
 use tokio::io::{AsyncBufRead, AsyncWrite};
@@ -27,7 +28,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tracing::info;
 
-pub use notifiers::RoomRouter;
+pub use notifiers::NotifyRouter;
 
 /// What `main` passes in from the command line.
 pub struct Options {
@@ -80,7 +81,7 @@ impl App {
             engine_stop.clone(),
         );
 
-        let mut router = RoomRouter::default();
+        let mut router = NotifyRouter::default();
         let mut tasks: Vec<JoinHandle<()>> = Vec::new();
         if let Some(io) = parts.console {
             let out = firebell_adapters::console::shared_output(io.output);
@@ -96,6 +97,10 @@ impl App {
             let stop = workers_stop.clone();
             tasks.push(tokio::spawn(async move { room.run(io.input, stop).await }));
         }
+        tasks.push(tokio::spawn(run_timer_worker(
+            engine.clone(),
+            workers_stop.clone(),
+        )));
         if router.has_any() {
             let notifier: Arc<dyn Notifier> = Arc::new(router);
             tasks.push(tokio::spawn(run_outbox_worker(

@@ -1,28 +1,50 @@
-//! Routes each notification to every chat platform that serves its room. With no Slack or Discord
-//! configured, the console shows every room.
+//! Routes each notification to whatever reaches its addressee: room posts and chat mentions to
+//! every chat platform serving the room (the console shows every room), SMS and calls to the
+//! telephony notifier, email to the email notifier.
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use firebell_engine::ContactMethod;
 use firebell_engine::notify::{Delivered, Notifier, NotifyError, Outgoing};
 
 #[derive(Default)]
-pub struct RoomRouter {
+pub struct NotifyRouter {
     pub console: Option<Arc<dyn Notifier>>,
+    /// SMS and voice (Twilio, with Vonage as the second SMS provider).
+    pub telephony: Option<Arc<dyn Notifier>>,
+    pub email: Option<Arc<dyn Notifier>>,
 }
 
-impl RoomRouter {
+impl NotifyRouter {
     pub fn has_any(&self) -> bool {
-        self.console.is_some()
+        self.console.is_some() || self.telephony.is_some() || self.email.is_some()
     }
 }
 
 #[async_trait]
-impl Notifier for RoomRouter {
+impl Notifier for NotifyRouter {
     async fn deliver(&self, msg: &Outgoing) -> Result<Delivered, NotifyError> {
-        match &self.console {
-            Some(console) => console.deliver(msg).await,
-            None => Err(NotifyError::retryable(format!(
+        let method = msg.recipient.as_ref().map(|r| r.method);
+        let (target, missing) = match method {
+            None | Some(ContactMethod::Chat) => (&self.console, None),
+            Some(ContactMethod::Sms | ContactMethod::Voice) => (
+                &self.telephony,
+                Some(
+                    "no SMS or voice provider is configured ([providers.twilio] or [providers.vonage])",
+                ),
+            ),
+            Some(ContactMethod::Email) => (
+                &self.email,
+                Some("no email provider is configured ([providers.smtp])"),
+            ),
+        };
+        match (target, missing) {
+            (Some(n), _) => n.deliver(msg).await,
+            // A person-addressed page with no way out: retrying cannot help, and the timeline
+            // should say so at once.
+            (None, Some(why)) => Err(NotifyError::permanent(why)),
+            (None, None) => Err(NotifyError::retryable(format!(
                 "no chat platform serves room `{}` yet",
                 msg.room.name
             ))),

@@ -7,8 +7,8 @@ use firebell_engine::{Engine, IncidentNumber};
 
 use crate::authorize::authorize;
 use crate::cmd::{
-    ack::Ack, help::Help, incidents::Incidents, note::Note, resolve::Resolve, trigger::Trigger,
-    unknown,
+    ack::Ack, escalate::Escalate, help::Help, incidents::Incidents, maintenance::Maintenance,
+    note::Note, oncall::OnCall, overrides::Override, resolve::Resolve, trigger::Trigger, unknown,
 };
 use crate::context::Context;
 use crate::invocation::{Args, Invocation};
@@ -22,6 +22,10 @@ pub enum Command {
     Resolve(Resolve),
     Incidents(Incidents),
     Note(Note),
+    Escalate(Escalate),
+    OnCall(OnCall),
+    Override(Override),
+    Maintenance(Maintenance),
     Trigger(Trigger),
     Help(Help),
     /// A name no command answers to: gets a suggestion and a pointer to `!help`, not an error.
@@ -98,6 +102,10 @@ impl Command {
                     c.execute(engine).await
                 }
                 Command::Note(c) => c.execute(engine, &actor()?).await,
+                Command::Escalate(c) => c.execute(engine, &actor()?).await,
+                Command::OnCall(c) => c.execute(engine, &actor()?).await,
+                Command::Override(c) => c.execute(engine, ctx, &actor()?).await,
+                Command::Maintenance(c) => c.execute(engine, ctx, &actor()?).await,
                 Command::Trigger(c) => c.execute(engine, &actor()?).await,
             })
         };
@@ -129,9 +137,9 @@ mod tests {
     #[test]
     fn unknown_names_become_unknown_commands_not_errors() {
         assert_eq!(
-            parse("!oncall"),
+            parse("!postmortem"),
             Ok(Command::Unknown {
-                name: "oncall".into()
+                name: "postmortem".into()
             })
         );
         assert_eq!(parse("!AKC 3"), Ok(Command::Unknown { name: "akc".into() }));

@@ -49,6 +49,9 @@ pub struct Context {
     /// The console is a room of one talking only to firebell, so `ack 3` means `!ack 3`; in a
     /// shared channel only `!`-prefixed text is addressed to the bot.
     pub bang_optional: bool,
+    /// The configured room (`[rooms.NAME]`) the message was typed in, when the adapter knows it;
+    /// `None` on the console. `!maintenance` announces its window there.
+    pub room: Option<String>,
 }
 
 impl Context {
@@ -59,6 +62,7 @@ impl Context {
             user: user.into(),
             thread_incident: None,
             bang_optional: false,
+            room: None,
         }
     }
 
@@ -69,7 +73,14 @@ impl Context {
             user: user.map(|u| u.as_str().to_owned()).unwrap_or_default(),
             thread_incident: None,
             bang_optional: true,
+            room: None,
         }
+    }
+
+    /// The same message, typed in the configured room `room`.
+    pub fn in_room(mut self, room: impl Into<String>) -> Self {
+        self.room = Some(room.into());
+        self
     }
 
     /// The same message, typed in incident `n`'s thread.

@@ -16,6 +16,8 @@
 //! - `authorize`: chat user → configured user → engine [`Actor`](firebell_engine::Actor).
 //! - `reply`: [`Reply`] and [`Tone`]; engine errors split into user-facing and logged.
 //! - `targets`: `[N…|all]` shared by `!ack` and `!resolve`.
+//! - `people`: `bob`, `@bob`, chat mentions → configured users; users → `Bob Brown (bob)`.
+//! - `when`: times in the asking person's time zone, and how far away they are.
 //! - `cmd/*`: one file per command, each with `parse_args` and `execute`.
 
 mod authorize;
@@ -23,23 +25,30 @@ mod cmd;
 mod command;
 mod context;
 mod invocation;
+mod people;
 mod reply;
 mod spec;
 mod targets;
 #[cfg(test)]
 mod test_support;
+mod when;
 
 use firebell_engine::Engine;
 
 pub use cmd::ack::Ack;
+pub use cmd::escalate::Escalate;
 pub use cmd::help::Help;
 pub use cmd::incidents::Incidents;
+pub use cmd::maintenance::Maintenance;
 pub use cmd::note::Note;
+pub use cmd::oncall::OnCall;
+pub use cmd::overrides::Override;
 pub use cmd::resolve::Resolve;
 pub use cmd::trigger::Trigger;
 pub use command::{Command, ParseError};
 pub use context::{Context, Platform};
 pub use invocation::Invocation;
+pub use people::UserRef;
 pub use reply::{Reply, Tone};
 pub use spec::{COMMANDS, CommandSpec, markdown_table};
 pub use targets::Targets;

@@ -3,7 +3,9 @@
 
 use firebell_engine::IncidentNumber;
 
-use crate::cmd::{ack, help, incidents, note, resolve, trigger};
+use crate::cmd::{
+    ack, escalate, help, incidents, maintenance, note, oncall, overrides, resolve, trigger,
+};
 use crate::command::{Command, ParseError};
 use crate::invocation::Args;
 
@@ -32,6 +34,10 @@ pub static COMMANDS: &[CommandSpec] = &[
     resolve::SPEC,
     incidents::SPEC,
     note::SPEC,
+    escalate::SPEC,
+    oncall::SPEC,
+    overrides::SPEC,
+    maintenance::SPEC,
     trigger::SPEC,
     help::SPEC,
 ];
@@ -123,8 +129,10 @@ mod tests {
         assert_eq!(lookup("ack").map(|c| c.name), Some("ack"));
         assert_eq!(lookup("acknowledge").map(|c| c.name), Some("ack"));
         assert_eq!(lookup("inc").map(|c| c.name), Some("incidents"));
+        assert_eq!(lookup("who").map(|c| c.name), Some("oncall"));
+        assert_eq!(lookup("maint").map(|c| c.name), Some("maintenance"));
         assert_eq!(
-            lookup("oncall").map(|c| c.name),
+            lookup("postmortem").map(|c| c.name),
             None,
             "not implemented yet, so not listed"
         );
@@ -145,11 +153,16 @@ mod tests {
             "a near alias suggests the command"
         );
         assert_eq!(s("trig"), Some("trigger"), "a prefix is a good guess");
+        assert_eq!(s("onacll"), Some("oncall"));
+        assert_eq!(s("on-call"), Some("oncall"));
+        assert_eq!(s("overide"), Some("override"));
+        assert_eq!(s("escalte"), Some("escalate"));
+        assert_eq!(s("maintenace"), Some("maintenance"));
     }
 
     #[test]
     fn unrelated_or_very_short_words_suggest_nothing() {
-        for n in ["a", "no", "oncall", "postmortem", "deploy", "xyzzy"] {
+        for n in ["a", "no", "postmortem", "deploy", "xyzzy"] {
             assert!(
                 suggest(n).is_none(),
                 "`{n}` suggested {:?}",

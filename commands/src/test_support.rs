@@ -16,8 +16,11 @@ use crate::command::{Command, ParseError};
 use crate::context::{Context, Platform};
 use crate::reply::Reply;
 
-/// Two services in one room; alice is on Slack and Discord and is the console user, bob is on
-/// Slack, carol on neither.
+/// Two services in one room; alice (in Berlin) is on Slack and Discord and is the console user,
+/// bob is on Slack, carol on neither. Schedule `primary` hands over weekly between alice and bob
+/// (bob is on at the test's start, Mon 2 Mar 2026 10:00 CET); `secondary` is carol in the evenings
+/// only, so nobody is on it at the start. `db` pages primary and carol, then secondary; `web` has
+/// no escalation policy.
 const CONFIG: &str = r#"
 [console]
 user = "alice"
@@ -27,6 +30,7 @@ slack = "C0OPS"
 
 [users.alice]
 name = "Alice Adams"
+timezone = "Europe/Berlin"
 slack = "U0ALICE"
 discord = "200000000000000001"
 
@@ -44,6 +48,28 @@ room = "ops"
 [services.db]
 integration_keys = ["DBKEY000000000000000000000000001"]
 room = "ops"
+escalation_policy = "db"
+
+[escalation_policies.db]
+levels = [
+  { targets = ["schedule:primary", "carol"], delay_minutes = 15 },
+  { targets = ["schedule:secondary"], delay_minutes = 15 },
+]
+
+[schedules.primary]
+timezone = "Europe/Berlin"
+[[schedules.primary.layers]]
+users = ["alice", "bob"]
+rotation = "1w"
+start = "2026-02-23T09:00"
+
+[schedules.secondary]
+timezone = "UTC"
+[[schedules.secondary.layers]]
+users = ["carol"]
+rotation = "1d"
+start = "2026-02-23T00:00"
+restrictions = [{ start = "18:00", end = "23:00" }]
 "#;
 
 pub(crate) fn config() -> Config {
@@ -105,8 +131,8 @@ impl TestEngine {
         }
     }
 
-    /// Opens an incident as a monitor would.
-    pub(crate) async fn open(&self, service: &str, title: &str) -> IncidentNumber {
+    /// A trigger from host `monitor`, as a monitor would send it.
+    pub(crate) fn alert(&self, service: &str, title: &str) -> NewAlert {
         let service = self
             .engine
             .config()
@@ -114,7 +140,7 @@ impl TestEngine {
             .expect("configured service")
             .name
             .clone();
-        let alert = NewAlert {
+        NewAlert {
             service,
             kind: AlertKind::Trigger {
                 dedup_key: None,
@@ -128,8 +154,17 @@ impl TestEngine {
             },
             actor: Actor::new("monitor", Channel::Events),
             raw: serde_json::json!({}),
-        };
-        match self.engine.ingest(alert).await.expect("ingest") {
+        }
+    }
+
+    /// Opens an incident as a monitor would.
+    pub(crate) async fn open(&self, service: &str, title: &str) -> IncidentNumber {
+        match self
+            .engine
+            .ingest(self.alert(service, title))
+            .await
+            .expect("ingest")
+        {
             Ingested::Created { number, .. } => number,
             other => panic!("expected a new incident, got {other:?}"),
         }

@@ -113,6 +113,9 @@ pub enum Ingested {
     /// Acknowledge/resolve for a key with no open incident (unknown, or already resolved), or an
     /// acknowledge for one already acknowledged. Recorded in the alert log, changes nothing.
     Dropped { dedup_key: DedupKey, reason: String },
+    /// A trigger that fell under maintenance window `window`: recorded and counted, no incident,
+    /// nobody paged.
+    Suppressed { dedup_key: DedupKey, window: i64 },
 }
 
 impl Ingested {
@@ -122,7 +125,8 @@ impl Ingested {
             | Ingested::Deduplicated { dedup_key, .. }
             | Ingested::Acknowledged { dedup_key, .. }
             | Ingested::Resolved { dedup_key, .. }
-            | Ingested::Dropped { dedup_key, .. } => dedup_key,
+            | Ingested::Dropped { dedup_key, .. }
+            | Ingested::Suppressed { dedup_key, .. } => dedup_key,
         }
     }
 
@@ -134,6 +138,7 @@ impl Ingested {
             Ingested::Acknowledged { .. } => "acknowledged",
             Ingested::Resolved { .. } => "resolved",
             Ingested::Dropped { .. } => "dropped",
+            Ingested::Suppressed { .. } => "suppressed",
         }
     }
 
@@ -143,7 +148,7 @@ impl Ingested {
             | Ingested::Deduplicated { number, .. }
             | Ingested::Acknowledged { number, .. }
             | Ingested::Resolved { number, .. } => Some(*number),
-            Ingested::Dropped { .. } => None,
+            Ingested::Dropped { .. } | Ingested::Suppressed { .. } => None,
         }
     }
 }
@@ -155,4 +160,5 @@ pub const OUTCOMES: &[&str] = &[
     "acknowledged",
     "resolved",
     "dropped",
+    "suppressed",
 ];

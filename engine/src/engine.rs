@@ -48,6 +48,7 @@ struct Inner {
     config: Arc<Config>,
     queues: ingest::Queues,
     outbox_nudge: Arc<Notify>,
+    timer_nudge: Arc<Notify>,
 }
 
 /// A change event (deploy, config change): recorded against its service, never pages.
@@ -102,20 +103,21 @@ impl Engine {
         cancel: CancellationToken,
     ) -> (Engine, Vec<tokio::task::JoinHandle<()>>) {
         let outbox_nudge = Arc::new(Notify::new());
+        let timer_nudge = Arc::new(Notify::new());
         let writers = if store.is_postgres() { 4 } else { 1 };
-        let (queues, handles) = ingest::spawn_writers(
-            writers,
-            store.clone(),
-            clock.clone(),
-            outbox_nudge.clone(),
-            cancel,
-        );
+        let committed = ingest::Committed {
+            outbox: outbox_nudge.clone(),
+            timer: timer_nudge.clone(),
+        };
+        let (queues, handles) =
+            ingest::spawn_writers(writers, store.clone(), clock.clone(), committed, cancel);
         let inner = Inner {
             store,
             clock,
             config,
             queues,
             outbox_nudge,
+            timer_nudge,
         };
         (
             Engine {
@@ -142,7 +144,18 @@ impl Engine {
         self.inner.outbox_nudge.clone()
     }
 
-    fn room_of(&self, service: &ServiceName) -> Result<String, EngineError> {
+    /// Wakes the timer worker (after the clock moved, or a change that may make a step due now).
+    pub fn timer_nudge(&self) -> Arc<Notify> {
+        self.inner.timer_nudge.clone()
+    }
+
+    /// Wakes both workers: something was committed that they may have to act on.
+    pub(crate) fn nudge_workers(&self) {
+        self.inner.outbox_nudge.notify_one();
+        self.inner.timer_nudge.notify_one();
+    }
+
+    pub(crate) fn room_of(&self, service: &ServiceName) -> Result<String, EngineError> {
         self.config()
             .services
             .get(service)
@@ -234,12 +247,17 @@ impl Engine {
                 incidents::resolve(&mut tx.c(), &mut pending, n, by, note, &room, now).await?
             }
         };
+        if let Some(i) = &changed {
+            let changes = [(n.get(), room.as_str(), i.status, by)];
+            crate::store::escalation::notify_paged(&mut tx.c(), &mut pending, &changes, now)
+                .await?;
+        }
         pending.flush(&mut tx.c()).await?;
         tx.commit().await?;
         match changed {
             Some(incident) => {
                 info!(incident = %n, by = %by, action = action.verb(), "changed");
-                self.inner.outbox_nudge.notify_one();
+                self.nudge_workers();
                 Ok(incident)
             }
             None => Err(self.why_not(n, action.verb()).await),
@@ -390,6 +408,9 @@ impl Engine {
             .into_iter()
             .map(|r| Delivery {
                 room: r.room,
+                method: r.method,
+                recipient: r.recipient,
+                provider: r.provider,
                 notification: serde_json::from_str(&r.notification).ok(),
                 attempts: r.attempts,
                 delivered_at: r.delivered_at.map(from_micros),
@@ -426,6 +447,12 @@ impl Engine {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Delivery {
     pub room: String,
+    /// `room` for a post to the room; `chat`, `sms`, `voice` or `email` for a page or notice to
+    /// `recipient`.
+    pub method: String,
+    pub recipient: Option<String>,
+    /// Which provider carried it (`twilio`, `vonage`, …), once delivered.
+    pub provider: Option<String>,
     pub notification: Option<crate::notify::Notification>,
     pub attempts: i64,
     pub delivered_at: Option<DateTime<Utc>>,

@@ -163,6 +163,38 @@ impl fmt::Display for UserId {
     }
 }
 
+/// A phone number in E.164 form (`+` then 8 to 15 digits, no leading zero): what Twilio and
+/// Vonage accept, and what their webhooks send back in `From`, so lookups compare equal strings.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PhoneNumber(String);
+
+impl PhoneNumber {
+    pub fn parse(s: &str) -> Result<Self, UserError> {
+        let digits = s.strip_prefix('+').unwrap_or("");
+        let ok = (8..=15).contains(&digits.len())
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && !digits.starts_with('0');
+        if ok {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(UserError::new(format!(
+                "`{s}` is not an E.164 phone number — write `+` then the country code and number, digits only, e.g. `+14155550100`"
+            )))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for PhoneNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,5 +252,25 @@ mod tests {
             !dbg.contains("0000000000"),
             "debug output must not leak the key: {dbg}"
         );
+    }
+
+    #[test]
+    fn phone_numbers_must_be_e164() {
+        assert_eq!(
+            PhoneNumber::parse("+14155550100").unwrap().as_str(),
+            "+14155550100"
+        );
+        for bad in [
+            "14155550100",
+            "+1 415 555 0100",
+            "+0415555010",
+            "+1234567",
+            "+1234567890123456",
+            "",
+            "+",
+        ] {
+            let err = PhoneNumber::parse(bad).unwrap_err();
+            assert!(err.message().contains("E.164"), "{bad}: {err}");
+        }
     }
 }

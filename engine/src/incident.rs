@@ -45,6 +45,14 @@ pub enum TimelineKind {
     Note,
     /// An event that changed nothing (e.g. an acknowledge for an already acknowledged incident).
     Ignored,
+    /// Someone was reached (or could not be): chat mention, SMS, call, email, and their status.
+    Notified,
+    /// The escalation policy moved: a level started, was skipped, or the policy ran out.
+    Escalated,
+    /// An acknowledged incident went back to triggered (ack timeout).
+    Retriggered,
+    /// Something was put off, e.g. a low-urgency SMS until support hours.
+    Deferred,
 }
 
 impl TimelineKind {
@@ -56,6 +64,10 @@ impl TimelineKind {
             TimelineKind::Resolved => "resolved",
             TimelineKind::Note => "note",
             TimelineKind::Ignored => "ignored",
+            TimelineKind::Notified => "notified",
+            TimelineKind::Escalated => "escalated",
+            TimelineKind::Retriggered => "retriggered",
+            TimelineKind::Deferred => "deferred",
         }
     }
 
@@ -66,6 +78,10 @@ impl TimelineKind {
             "acknowledged" => TimelineKind::Acknowledged,
             "resolved" => TimelineKind::Resolved,
             "ignored" => TimelineKind::Ignored,
+            "notified" => TimelineKind::Notified,
+            "escalated" => TimelineKind::Escalated,
+            "retriggered" => TimelineKind::Retriggered,
+            "deferred" => TimelineKind::Deferred,
             _ => TimelineKind::Note,
         }
     }

@@ -88,6 +88,26 @@ string_enum!(
     }
 );
 
+string_enum!(
+    /// How a person is reached when paged: a mention in the service's chat room, an SMS, a voice
+    /// call, or an email.
+    ContactMethod, "contact method" {
+        Chat = "chat",
+        Sms = "sms",
+        Voice = "voice",
+        Email = "email",
+    }
+);
+
+string_enum!(
+    /// High-urgency incidents page by every method a person set; low-urgency ones never ring a
+    /// phone outside support hours and have no ack timeout.
+    Urgency, "urgency" {
+        High = "high",
+        Low = "low",
+    }
+);
+
 /// Who did something, and through which channel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Actor {

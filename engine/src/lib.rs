@@ -5,6 +5,9 @@
 //! [`notify::run_outbox_worker`] delivers through a [`notify::Notifier`] an adapter provides.
 //! People act on incidents through [`Engine::acknowledge`], [`Engine::resolve`] and
 //! [`Engine::add_note`]; every change lands on the incident's timeline with actor and channel.
+//! The timer worker ([`escalation::tick::run_timer_worker`]) pages people level by level until
+//! someone acknowledges; every step is a row with a due time, claimed in the transaction that
+//! acts on it.
 //!
 //! # Layout
 //! - `clock`: injected time ([`SystemClock`], [`ManualClock`]).
@@ -15,19 +18,28 @@
 //! - `engine`: the inbound API.
 //! - `notify`: the outbound port and the outbox worker.
 //! - `schedule`: who is on call, computed from layers and overrides (pure).
+//! - `oncall`: who is on call now, and overrides (the `!oncall` / `!override` API).
+//! - `escalation`: the paging ladder — pure decisions, notification rules and urgency, and the
+//!   durable timer worker that runs levels, page steps, ack timeouts, auto-resolve, handoffs.
+//! - `maintenance`: windows that silence matching triggers, and their notices.
+//! - `duration`: durations people type (`2h30m`).
 //! - `store`: SQLite and PostgreSQL persistence behind one type.
 //! - `error`: user-facing vs internal errors.
 
 pub mod alert;
 pub mod clock;
 pub mod config;
+pub mod duration;
 pub mod engine;
 pub mod error;
+pub mod escalation;
 pub mod ids;
 pub mod incident;
 mod ingest;
 pub mod kinds;
+pub mod maintenance;
 pub mod notify;
+pub mod oncall;
 pub mod schedule;
 pub mod store;
 
@@ -36,7 +48,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::Config;
 pub use engine::{ChangeEvent, Engine};
 pub use error::{EngineError, UserError};
-pub use ids::{DedupKey, IncidentNumber, RoutingKey, ServiceName, UserId};
+pub use ids::{DedupKey, IncidentNumber, PhoneNumber, RoutingKey, ServiceName, UserId};
 pub use incident::{Incident, IncidentFilter, TimelineEntry, TimelineKind};
-pub use kinds::{Actor, Channel, EventAction, IncidentStatus, Severity};
+pub use kinds::{Actor, Channel, ContactMethod, EventAction, IncidentStatus, Severity, Urgency};
 pub use store::Store;

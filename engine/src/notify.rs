@@ -10,19 +10,24 @@ use tokio_util::sync::CancellationToken;
 use tracing::{debug, error, warn};
 
 use crate::clock::to_micros;
-use crate::config::Room;
+use crate::config::{Room, User};
 use crate::engine::Engine;
 use crate::ids::IncidentNumber;
 use crate::incident::Incident;
+use crate::kinds::ContactMethod;
 use crate::store::outbox;
 
-pub use crate::store::outbox::Notification;
+pub use crate::store::outbox::{MaintenancePhase, Notification};
 
 /// One notification ready to go out.
 #[derive(Debug, Clone)]
 pub struct Outgoing {
     pub outbox_id: i64,
+    /// The room the post goes to, or — for a row addressed to a person — the incident's room.
     pub room: Room,
+    /// `None`: a post to `room`. `Some`: a page or notice to one person by one method (a chat
+    /// mention goes to `room`, naming the person).
+    pub recipient: Option<Recipient>,
     /// The incident as it is now (not as it was when the row was written).
     pub incident: Option<Incident>,
     pub notification: Notification,
@@ -30,10 +35,20 @@ pub struct Outgoing {
     pub attempt: i64,
 }
 
-/// A successful delivery, with the platform's id for the message if it has one (Slack `ts`, …).
+#[derive(Debug, Clone)]
+pub struct Recipient {
+    pub user: User,
+    pub method: ContactMethod,
+}
+
+/// A successful delivery, with the platform's id for the message if it has one (Slack `ts`,
+/// Twilio `SM…`), which provider carried it, and anything the timeline should say about how
+/// ("Twilio failed: HTTP 500; sent through Vonage").
 #[derive(Debug, Clone, Default)]
 pub struct Delivered {
     pub external_ref: Option<String>,
+    pub provider: Option<String>,
+    pub note: Option<String>,
 }
 
 /// Why a delivery failed, and whether trying again could help.
@@ -132,6 +147,24 @@ pub async fn deliver_due(engine: &Engine, notifier: &dyn Notifier) -> Result<usi
             outbox::mark_failed(store, row.id, &msg, None, now).await?;
             continue;
         };
+        let recipient = match (&row.recipient, row.method.parse::<ContactMethod>()) {
+            (None, _) => None,
+            (Some(user), Ok(method)) => match engine.config().user(user) {
+                Some(u) => Some(Recipient {
+                    user: u.clone(),
+                    method,
+                }),
+                None => {
+                    let msg = format!("user `{user}` is no longer configured");
+                    outbox::mark_failed(store, row.id, &msg, None, now).await?;
+                    continue;
+                }
+            },
+            (Some(_), Err(e)) => {
+                outbox::mark_failed(store, row.id, e.message(), None, now).await?;
+                continue;
+            }
+        };
         let incident = match row.incident_id {
             Some(id) => engine.incident(IncidentNumber::from_db(id)).await.ok(),
             None => None,
@@ -139,6 +172,7 @@ pub async fn deliver_due(engine: &Engine, notifier: &dyn Notifier) -> Result<usi
         let msg = Outgoing {
             outbox_id: row.id,
             room,
+            recipient,
             incident,
             notification,
             attempt: row.attempts,
@@ -147,7 +181,8 @@ pub async fn deliver_due(engine: &Engine, notifier: &dyn Notifier) -> Result<usi
         match notifier.deliver(&msg).await {
             Ok(d) => {
                 debug!(outbox = row.id, "delivered");
-                outbox::mark_delivered(store, row.id, d.external_ref.as_deref(), done).await?;
+                let note = crate::escalation::wording::delivered(&msg, &d);
+                outbox::mark_delivered(store, row.id, &d, note, done).await?;
             }
             Err(e) if e.retryable && row.attempts < MAX_ATTEMPTS => {
                 let retry_at = done + backoff_secs(row.attempts) * 1_000_000;
@@ -156,7 +191,8 @@ pub async fn deliver_due(engine: &Engine, notifier: &dyn Notifier) -> Result<usi
             }
             Err(e) => {
                 error!(outbox = row.id, attempt = row.attempts, error = %e.message, "delivery failed; giving up");
-                outbox::mark_failed(store, row.id, &e.message, None, done).await?;
+                let note = crate::escalation::wording::gave_up(&msg, &e.message);
+                outbox::mark_gave_up(store, row.id, &e.message, note, done).await?;
             }
         }
     }

@@ -116,11 +116,14 @@ async fn trigger_duplicate_acknowledge_resolve_and_retrigger_follow_pagerduty() 
         );
         assert_eq!(i2["incident"]["dedup_key"], "disk/db-01");
 
+        // The incident's own lifecycle; paging entries (escalated, notified) interleave with it
+        // depending on when the timer worker ran, and are covered by the escalation tests.
         let kinds: Vec<&str> = i["timeline"]
             .as_array()
             .unwrap()
             .iter()
             .map(|e| e["kind"].as_str().unwrap())
+            .filter(|k| !["escalated", "notified"].contains(k))
             .collect();
         assert_eq!(
             kinds,

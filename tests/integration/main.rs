@@ -4,5 +4,7 @@ mod api;
 mod bad_input;
 mod console_room;
 mod ingest_flow;
+mod oncall_api;
 mod readme;
 mod store_contract;
+mod telephony;

@@ -29,6 +29,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub clock: ManualClock,
     pub db: TestDb,
+    config: Config,
     app: Option<App>,
     console_in: DuplexStream,
     console_out: Arc<(Mutex<String>, Notify)>,
@@ -77,7 +78,7 @@ impl TestApp {
             style: Style { color: false },
         };
         let app = App::start(AppParts {
-            config,
+            config: config.clone(),
             store,
             listener,
             clock: Arc::new(clock.clone()),
@@ -91,6 +92,7 @@ impl TestApp {
             client: reqwest::Client::new(),
             clock,
             db,
+            config,
             app: Some(app),
             console_in,
             console_out,
@@ -104,14 +106,21 @@ impl TestApp {
             app.stop().await;
         }
         let clock = self.clock.clone();
-        let TestApp { db, .. } = self;
-        Self::start(db, clock, fixtures::config()).await
+        let TestApp { db, config, .. } = self;
+        Self::start(db, clock, config).await
     }
 
     pub async fn stop(mut self) {
         if let Some(app) = self.app.take() {
             app.stop().await;
         }
+    }
+
+    /// Moves the manual clock forward and wakes the timer worker, as the passing of real time
+    /// would: whatever became due fires within moments.
+    pub fn advance(&self, by: chrono::Duration) {
+        self.clock.advance(by);
+        self.engine().timer_nudge().notify_one();
     }
 
     pub fn engine(&self) -> &firebell_engine::Engine {

@@ -5,9 +5,12 @@
 //! - `db`: [`TestDb`] — a fresh SQLite file or a fresh PostgreSQL schema per test.
 //! - `app`: [`TestApp`] — the real application on port 0 with a manual clock and a console.
 //! - `fixtures`: the standard test config and recorded payloads from `../shared/fixtures`.
+//! - `fake_telephony`, `fake_smtp`: fake Twilio + Vonage and SMTP servers on 127.0.0.1.
 
 pub mod app;
 pub mod db;
+pub mod fake_smtp;
+pub mod fake_telephony;
 pub mod fixtures;
 
 pub use app::{TestApp, t0};

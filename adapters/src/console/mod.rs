@@ -19,6 +19,7 @@
 //!   notifier so their lines never interleave.
 //! - `sanitize`: control characters and escape sequences → visible, inert text.
 //! - `render`: incident cards, updates and replies as text (pure).
+//! - `render_oncall`: pages, escalations, hand-offs and maintenance notices as text (pure).
 //! - `notifier`: [`ConsoleNotifier`], the engine's outbound port on the terminal.
 //! - `room`: [`ConsoleRoom`], the read–command–reply loop and its greeting.
 //! - `stdin`: [`stdin()`], terminal input read on its own thread so shutdown never waits for Enter.
@@ -26,6 +27,7 @@
 mod notifier;
 mod output;
 mod render;
+mod render_oncall;
 mod room;
 mod sanitize;
 mod stdin;

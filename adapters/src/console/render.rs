@@ -6,6 +6,7 @@ use firebell_engine::notify::{Notification, Outgoing};
 use firebell_engine::{Actor, Incident, IncidentStatus, Severity};
 
 use super::output::{BOLD, BOLD_RED, CYAN, DIM, GREEN, RED, Style, YELLOW};
+use super::render_oncall as oncall;
 use super::sanitize::{multi_line, one_line};
 
 /// For Markdown, which is only rendered when colour is on.
@@ -25,6 +26,9 @@ pub(crate) fn notification(msg: &Outgoing, style: Style, show_room: bool) -> Str
     } else {
         String::new()
     };
+    if let Some(text) = oncall_line(msg, style) {
+        return text + &room;
+    }
     let Some(i) = &msg.incident else {
         return update_without_incident(&msg.notification) + &room;
     };
@@ -54,7 +58,75 @@ pub(crate) fn notification(msg: &Outgoing, style: Style, show_room: bool) -> Str
             &room,
             Some(text),
         ),
+        // Rendered by `oncall_line` above.
+        Notification::Paged { .. }
+        | Notification::Escalated { .. }
+        | Notification::PolicyExhausted { .. }
+        | Notification::Retriggered { .. }
+        | Notification::StatusNotice { .. }
+        | Notification::Handoff { .. }
+        | Notification::Maintenance { .. } => String::new(),
     }
+}
+
+/// Paging, escalation, hand-off and maintenance lines ([`render_oncall`](super::render_oncall)),
+/// with or without the incident; `None` for the incident-card kinds.
+fn oncall_line(msg: &Outgoing, style: Style) -> Option<String> {
+    let i = msg.incident.as_ref();
+    let to = msg.recipient.as_ref();
+    Some(match &msg.notification {
+        Notification::IncidentOpened
+        | Notification::Acknowledged { .. }
+        | Notification::Resolved { .. }
+        | Notification::Note { .. } => return None,
+        Notification::Paged {
+            user,
+            level,
+            urgency,
+            failover_from,
+        } => oncall::paged(
+            i,
+            to,
+            user,
+            *level,
+            *urgency,
+            failover_from.as_deref(),
+            style,
+        ),
+        Notification::Escalated {
+            actor,
+            level,
+            users,
+        } => oncall::escalated(i, actor.as_ref(), *level, users, style),
+        Notification::PolicyExhausted { policy } => oncall::policy_exhausted(i, policy, style),
+        Notification::Retriggered { reason } => oncall::retriggered(i, reason, style),
+        Notification::StatusNotice { status, actor } => {
+            oncall::status_notice(i, to, *status, actor, style)
+        }
+        Notification::Handoff {
+            schedule,
+            from,
+            to,
+            open_incidents,
+        } => oncall::handoff(schedule, from.as_deref(), to.as_deref(), open_incidents),
+        Notification::Maintenance {
+            window,
+            phase,
+            matcher,
+            reason,
+            by,
+            ends_at,
+            suppressed,
+        } => oncall::maintenance(&oncall::Window {
+            id: *window,
+            phase: *phase,
+            matcher,
+            reason: reason.as_deref(),
+            by,
+            ends_at: *ends_at,
+            suppressed: *suppressed,
+        }),
+    })
 }
 
 /// ```text
@@ -132,6 +204,8 @@ fn update_without_incident(n: &Notification) -> String {
         Notification::Note { actor, text } => {
             format!("📝 note by {}: {}", who(actor), one_line(text))
         }
+        // Rendered by `oncall_line`, which needs no incident.
+        _ => String::new(),
     }
 }
 

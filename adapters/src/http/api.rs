@@ -1,5 +1,7 @@
 //! `/api/v1`: read incidents with their timelines, acknowledge and resolve them, read the alert log
 //! and change events. Bearer-token authenticated; errors are `{"error": code, "message": text}`.
+//! On-call, overrides and maintenance windows live beside it (`api_oncall`, `api_maintenance`)
+//! and are merged into [`routes`].
 
 use std::collections::HashMap;
 
@@ -26,6 +28,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/alerts", get(alerts))
         .route("/api/v1/changes", get(changes))
         .route("/api/v1/services", get(services))
+        .merge(super::api_oncall::routes())
+        .merge(super::api_maintenance::routes())
 }
 
 /// An incident as the API shows it: PagerDuty-like field names, RFC 3339 times or null.
@@ -76,7 +80,7 @@ impl From<Incident> for IncidentView {
     }
 }
 
-type Params = Query<HashMap<String, String>>;
+pub(super) type Params = Query<HashMap<String, String>>;
 
 fn limit(q: &HashMap<String, String>) -> Result<i64, ApiError> {
     match q.get("limit") {
@@ -90,7 +94,7 @@ fn limit(q: &HashMap<String, String>) -> Result<i64, ApiError> {
     }
 }
 
-fn only_params(q: &HashMap<String, String>, allowed: &[&str]) -> Result<(), ApiError> {
+pub(super) fn only_params(q: &HashMap<String, String>, allowed: &[&str]) -> Result<(), ApiError> {
     match q.keys().find(|k| !allowed.contains(&k.as_str())) {
         Some(k) => Err(ApiError::bad_request(format!(
             "unknown query parameter `{k}` (allowed: {})",

@@ -70,6 +70,16 @@ impl ApiError {
         }
     }
 
+    /// Well-formed, but naming something that does not exist or cannot be (an unknown schedule,
+    /// a duration of `1x`): 422, so clients can tell it from malformed JSON (400).
+    pub(crate) fn unprocessable(message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "unprocessable",
+            message: message.into(),
+        }
+    }
+
     pub(crate) fn unauthorized(message: impl Into<String>) -> Self {
         Self {
             status: StatusCode::UNAUTHORIZED,

@@ -1,21 +1,27 @@
 //! The HTTP edge: monitors send events in, tools read and change incidents, operators probe health.
 //!
-//! Every reply is JSON (except `/metrics`). Bad input gets a 4xx whose body says what was wrong;
-//! nothing is written unless the whole request is valid; a 202/200 for an event is sent only after
-//! the event is committed.
+//! Every reply is JSON (except `/metrics`, and the TwiML Twilio asks for). Bad input gets a 4xx
+//! whose body says what was wrong; nothing is written unless the whole request is valid; a
+//! 202/200 for an event is sent only after the event is committed.
 //!
 //! # Layout
 //! - `error`: JSON error replies (PagerDuty's shape for event endpoints, a plain one for the API).
 //! - `body`: reading and size-limiting request bodies, field-by-field JSON validation.
 //! - `events_v2`, `events_v1`, `change`, `alertmanager`: the ingest endpoints.
 //! - `auth`: bearer tokens for the API.
-//! - `api`: `/api/v1/…`.
+//! - `api`: `/api/v1/…`; `api_oncall` (`/oncall`, `/overrides`) and `api_maintenance`
+//!   (`/maintenance`) beside it, `api_fields` for their JSON bodies.
 //! - `ops`: `/healthz`, `/readyz`, `/metrics`.
 //! - `ratelimit`: per-integration-key throttling.
 //! - `metrics`: counters and gauges.
+//!
+//! Twilio's webhooks (`/twilio/…`) live in [`crate::telephony`] and are merged in here.
 
 mod alertmanager;
 mod api;
+mod api_fields;
+mod api_maintenance;
+mod api_oncall;
 mod auth;
 mod body;
 mod change;
@@ -84,6 +90,7 @@ pub fn router(state: AppState) -> Router {
             post(alertmanager::webhook),
         )
         .merge(api::routes())
+        .merge(crate::telephony::routes())
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

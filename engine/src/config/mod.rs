@@ -8,9 +8,17 @@
 //! - `raw`: serde structs mirroring the file, with spans.
 //! - `validate`: raw → [`Config`], collecting [`ConfigError`]s.
 //! - `schedules`: `[schedules.NAME]` → [`Schedule`](crate::schedule::Schedule) values.
+//! - `users`: contact details and notification ladders, checked against the providers.
+//! - `policies`: escalation levels and their targets (users or schedules).
+//! - `services`: keys, rooms, urgency, support hours, ack timeout, auto-resolve.
+//! - `providers`: Twilio, Vonage, SMTP and the public URL; secrets from the environment.
 
+mod policies;
+mod providers;
 mod raw;
 mod schedules;
+mod services;
+mod users;
 mod validate;
 
 use std::collections::BTreeMap;
@@ -19,7 +27,8 @@ use std::fmt;
 use chrono_tz::Tz;
 use subtle::ConstantTimeEq;
 
-use crate::ids::{RoutingKey, ServiceName, UserId};
+use crate::escalation::rules::{NotificationRules, SupportHours, UrgencyRule};
+use crate::ids::{PhoneNumber, RoutingKey, ServiceName, UserId};
 
 pub use validate::ConfigErrors;
 
@@ -38,7 +47,93 @@ pub struct Config {
     pub escalation_policies: BTreeMap<String, EscalationPolicy>,
     /// On-call schedules, ready for [`crate::schedule::on_call_at`].
     pub schedules: BTreeMap<String, crate::schedule::Schedule>,
+    /// SMS, voice and email providers, and the public URL their webhooks call back.
+    pub providers: Providers,
 }
+
+/// Outbound providers. Each is optional: without Twilio or Vonage nobody gets SMS or calls (and
+/// `check` says so for users whose rules ask for them), without SMTP nobody gets email.
+#[derive(Debug, Clone, Default)]
+pub struct Providers {
+    /// The URL Twilio reaches firebell at (`https://firebell.example.com`, no trailing slash).
+    /// Webhook signatures are computed over it, never over the request's Host header.
+    pub public_url: Option<String>,
+    pub twilio: Option<Twilio>,
+    pub vonage: Option<Vonage>,
+    pub smtp: Option<Smtp>,
+}
+
+#[derive(Clone)]
+pub struct Twilio {
+    pub account_sid: String,
+    pub auth_token: Secret,
+    pub from: PhoneNumber,
+    /// `https://api.twilio.com` unless pointed elsewhere (tests, a proxy).
+    pub api_url: String,
+}
+
+#[derive(Clone)]
+pub struct Vonage {
+    pub api_key: String,
+    pub api_secret: Secret,
+    /// A number or an alphanumeric sender id.
+    pub from: String,
+    /// `https://rest.nexmo.com` unless pointed elsewhere.
+    pub api_url: String,
+}
+
+#[derive(Clone)]
+pub struct Smtp {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+    /// `firebell <pager@example.com>`.
+    pub from: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// Plain connection (a local relay, tests).
+    None,
+    StartTls,
+    /// Implicit TLS (port 465).
+    Tls,
+}
+
+/// A secret from the file or the environment; never printed by `Debug`.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Self(s.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+macro_rules! debug_without_secrets {
+    ($t:ty, $($field:ident),+) => {
+        impl fmt::Debug for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(stringify!($t))$(.field(stringify!($field), &self.$field))+.finish_non_exhaustive()
+            }
+        }
+    };
+}
+debug_without_secrets!(Twilio, account_sid, from, api_url);
+debug_without_secrets!(Vonage, api_key, from, api_url);
+debug_without_secrets!(Smtp, host, port, tls, username, from);
 
 #[derive(Debug, Clone)]
 pub struct ConsoleConfig {
@@ -74,6 +169,10 @@ pub struct User {
     pub timezone: Tz,
     pub slack_id: Option<String>,
     pub discord_id: Option<String>,
+    pub phone: Option<PhoneNumber>,
+    pub email: Option<String>,
+    /// The chat-first ladder per urgency ([`NotificationRules::defaults`] unless configured).
+    pub rules: NotificationRules,
 }
 
 #[derive(Debug, Clone)]
@@ -84,10 +183,21 @@ pub struct Service {
     pub room: String,
     pub escalation_policy: Option<String>,
     pub events_per_minute: u32,
+    pub urgency: UrgencyRule,
+    /// Needed by `UrgencyRule::SupportHours`; also when low-urgency phone pages may ring.
+    pub support_hours: Option<SupportHours>,
+    /// An acknowledged incident still open after this re-triggers (high urgency only);
+    /// `None` = off. Default 30 minutes.
+    pub ack_timeout: Option<chrono::Duration>,
+    /// An open incident with no new alert for this long resolves itself; `None` (default) = off.
+    pub auto_resolve: Option<chrono::Duration>,
 }
 
+/// PagerDuty's default acknowledgement timeout.
+pub const DEFAULT_ACK_TIMEOUT_MINUTES: i64 = 30;
+
 /// Ordered levels, each notifying its targets and waiting `delay_minutes` before the next;
-/// the whole policy runs `repeat + 1` times. Executed by the escalation engine (on-call issue).
+/// the whole policy runs `repeat + 1` times.
 #[derive(Debug, Clone)]
 pub struct EscalationPolicy {
     pub name: String,
@@ -97,8 +207,15 @@ pub struct EscalationPolicy {
 
 #[derive(Debug, Clone)]
 pub struct EscalationLevel {
-    pub targets: Vec<UserId>,
+    pub targets: Vec<Target>,
     pub delay_minutes: u32,
+}
+
+/// Who a level pages: a person, or whoever a schedule has on call at that moment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    User(UserId),
+    Schedule(String),
 }
 
 /// Which chat platform a user id belongs to.
@@ -164,6 +281,40 @@ impl Config {
     /// Looks a service up by the name people type (`!trigger web …`).
     pub fn service(&self, name: &str) -> Option<&Service> {
         self.services.values().find(|s| s.name.as_str() == name)
+    }
+
+    /// The user owning a phone number (inbound SMS and calls say who they are by `From`).
+    pub fn user_by_phone(&self, phone: &str) -> Option<&User> {
+        self.users
+            .values()
+            .find(|u| u.phone.as_ref().is_some_and(|p| p.as_str() == phone))
+    }
+
+    /// The rooms told about a schedule's handoffs: those of every service whose escalation
+    /// policy pages the schedule, each once.
+    pub fn schedule_rooms(&self, schedule: &str) -> Vec<String> {
+        let mut rooms: Vec<String> = self
+            .services_paging(schedule)
+            .into_iter()
+            .map(|s| s.room.clone())
+            .collect();
+        rooms.sort();
+        rooms.dedup();
+        rooms
+    }
+
+    /// Services whose escalation policy pages `schedule`.
+    pub fn services_paging(&self, schedule: &str) -> Vec<&Service> {
+        let target = Target::Schedule(schedule.to_owned());
+        self.services
+            .values()
+            .filter(|s| {
+                s.escalation_policy
+                    .as_ref()
+                    .and_then(|p| self.escalation_policies.get(p))
+                    .is_some_and(|p| p.levels.iter().any(|l| l.targets.contains(&target)))
+            })
+            .collect()
     }
 
     pub fn service_names(&self) -> Vec<&str> {

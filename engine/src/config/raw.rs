@@ -23,6 +23,8 @@ pub(super) struct RawConfig {
     pub escalation_policies: BTreeMap<String, Spanned<RawPolicy>>,
     #[serde(default)]
     pub schedules: BTreeMap<String, Spanned<RawSchedule>>,
+    #[serde(default)]
+    pub providers: RawProviders,
 }
 
 #[derive(Debug, Deserialize)]
@@ -92,6 +94,30 @@ pub(super) struct RawUser {
     pub timezone: Spanned<String>,
     pub slack: Option<String>,
     pub discord: Option<String>,
+    /// E.164, needed for SMS and calls.
+    pub phone: Option<Spanned<String>>,
+    pub email: Option<Spanned<String>>,
+    #[serde(default)]
+    pub notify: RawNotify,
+}
+
+/// `notify.high` / `notify.low`: a ladder given replaces that urgency's default entirely.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawNotify {
+    pub high: Option<Spanned<RawLadder>>,
+    pub low: Option<Spanned<RawLadder>>,
+}
+
+/// Minutes after being paged, per method. Signed so a negative number gets our message, not
+/// serde's; the fields are the method names, so an unknown one is listed with the valid ones.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawLadder {
+    pub chat: Option<Spanned<i64>>,
+    pub sms: Option<Spanned<i64>>,
+    pub voice: Option<Spanned<i64>>,
+    pub email: Option<Spanned<i64>>,
 }
 
 fn default_tz() -> Spanned<String> {
@@ -108,6 +134,22 @@ pub(super) struct RawService {
     pub escalation_policy: Option<Spanned<String>>,
     /// Events per minute per integration key before answering 429 (PagerDuty throttles likewise).
     pub events_per_minute: Option<Spanned<u32>>,
+    /// high (default) | low | by-severity | support-hours.
+    pub urgency: Option<Spanned<String>>,
+    pub support_hours: Option<Spanned<RawSupportHours>>,
+    /// A duration such as `30m`, or `off`.
+    pub ack_timeout: Option<Spanned<String>>,
+    pub auto_resolve: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSupportHours {
+    pub timezone: Spanned<String>,
+    /// Weekday names; all days when absent.
+    pub days: Option<Vec<Spanned<String>>>,
+    pub start: Spanned<String>,
+    pub end: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -132,4 +174,46 @@ fn no_repeat() -> Spanned<u8> {
 
 fn default_delay() -> Spanned<u32> {
     Spanned::new(0..0, 30)
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawProviders {
+    pub public_url: Option<Spanned<String>>,
+    pub twilio: Option<Spanned<RawTwilio>>,
+    pub vonage: Option<Spanned<RawVonage>>,
+    pub smtp: Option<Spanned<RawSmtp>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawTwilio {
+    pub account_sid: Spanned<String>,
+    pub auth_token: Option<Spanned<String>>,
+    pub auth_token_env: Option<Spanned<String>>,
+    pub from: Spanned<String>,
+    pub api_url: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawVonage {
+    pub api_key: Spanned<String>,
+    pub api_secret: Option<Spanned<String>>,
+    pub api_secret_env: Option<Spanned<String>>,
+    pub from: Spanned<String>,
+    pub api_url: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSmtp {
+    pub host: Spanned<String>,
+    pub port: Option<Spanned<u16>>,
+    /// starttls (default) | tls | none.
+    pub tls: Option<Spanned<String>>,
+    pub username: Option<Spanned<String>>,
+    pub password: Option<Spanned<String>>,
+    pub password_env: Option<Spanned<String>>,
+    pub from: Spanned<String>,
 }

@@ -32,17 +32,7 @@ pub(super) fn validate(
     for (name, spanned) in raw {
         let key = format!("schedules.{name}");
         let s = spanned.get_ref();
-        let time_zone = s.timezone.get_ref().parse::<Tz>().unwrap_or_else(|_| {
-            c.at(
-                s.timezone.span(),
-                format!("{key}.timezone"),
-                format!(
-                    "unknown time zone `{}` — use an IANA name such as `Europe/Berlin` or `UTC`",
-                    s.timezone.get_ref()
-                ),
-            );
-            Tz::UTC
-        });
+        let time_zone = time_zone(c, &format!("{key}.timezone"), &s.timezone);
         if s.layers.is_empty() {
             c.at(
                 spanned.span(),
@@ -157,6 +147,34 @@ fn parse_rotation(s: &str) -> Result<Rotation, String> {
 }
 
 fn restriction(c: &mut Collector<'_>, key: &str, r: &RawRestriction) -> Option<Restriction> {
+    let (days, start, end) = weekly_window(c, key, r.days.as_deref(), &r.start, &r.end)?;
+    Some(Restriction { days, start, end })
+}
+
+/// An IANA time zone (`key` is the full dotted key); UTC after reporting a bad one.
+pub(super) fn time_zone(c: &mut Collector<'_>, key: &str, v: &Spanned<String>) -> Tz {
+    v.get_ref().parse::<Tz>().unwrap_or_else(|_| {
+        c.at(
+            v.span(),
+            key,
+            format!(
+                "unknown time zone `{}` — use an IANA name such as `Europe/Berlin`, `America/New_York` or `UTC`",
+                v.get_ref()
+            ),
+        );
+        Tz::UTC
+    })
+}
+
+/// `days` (every day when absent), `start` and `end` of a weekly window, shared by schedule
+/// restrictions and service support hours; `None` after reporting any part that is wrong.
+pub(super) fn weekly_window(
+    c: &mut Collector<'_>,
+    key: &str,
+    days: Option<&[Spanned<String>]>,
+    start: &Spanned<String>,
+    end: &Spanned<String>,
+) -> Option<(Vec<Weekday>, NaiveTime, NaiveTime)> {
     let time = |c: &mut Collector<'_>, v: &Spanned<String>, field: &str| {
         let t = NaiveTime::parse_from_str(v.get_ref(), "%H:%M").ok();
         if t.is_none() {
@@ -171,11 +189,12 @@ fn restriction(c: &mut Collector<'_>, key: &str, r: &RawRestriction) -> Option<R
         }
         t
     };
-    let start = time(c, &r.start, "start");
-    let end = time(c, &r.end, "end");
-    let mut days = Vec::new();
-    match &r.days {
-        None => days.extend([
+    let start = time(c, start, "start");
+    let end = time(c, end, "end");
+    let mut weekdays = Vec::new();
+    let mut bad_day = false;
+    match days {
+        None => weekdays.extend([
             Weekday::Mon,
             Weekday::Tue,
             Weekday::Wed,
@@ -187,24 +206,26 @@ fn restriction(c: &mut Collector<'_>, key: &str, r: &RawRestriction) -> Option<R
         Some(list) => {
             for d in list {
                 match d.get_ref().to_ascii_lowercase().parse::<Weekday>() {
-                    Ok(w) => days.push(w),
-                    Err(_) => c.at(
-                        d.span(),
-                        format!("{key}.days"),
-                        format!(
-                            "`{}` is not a weekday — use mon, tue, wed, thu, fri, sat or sun",
-                            d.get_ref()
-                        ),
-                    ),
+                    Ok(w) => weekdays.push(w),
+                    Err(_) => {
+                        bad_day = true;
+                        c.at(
+                            d.span(),
+                            format!("{key}.days"),
+                            format!(
+                                "`{}` is not a weekday — use mon, tue, wed, thu, fri, sat or sun",
+                                d.get_ref()
+                            ),
+                        );
+                    }
                 }
             }
         }
     }
-    Some(Restriction {
-        days,
-        start: start?,
-        end: end?,
-    })
+    if bad_day {
+        return None;
+    }
+    Some((weekdays, start?, end?))
 }
 
 #[cfg(test)]

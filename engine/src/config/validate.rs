@@ -1,14 +1,12 @@
 //! Raw file → [`Config`]: checks every reference, key format, time zone and secret, and collects
 //! all problems with their locations instead of stopping at the first.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
 
-use chrono_tz::Tz;
-use toml::Spanned;
-
-use super::raw::{RawConfig, RawPolicy, RawService};
+use super::providers::{SecretField, secret};
+use super::raw::RawConfig;
 use super::*;
 
 /// One problem in the config file.
@@ -178,39 +176,13 @@ pub(super) fn parse(
         })
         .collect();
 
-    let mut users = BTreeMap::new();
-    for (id, u) in &raw.users {
-        let key = format!("users.{id}");
-        let tz = match u.get_ref().timezone.get_ref().parse::<Tz>() {
-            Ok(tz) => tz,
-            Err(_) => {
-                c.at(
-                    u.get_ref().timezone.span(),
-                    format!("{key}.timezone"),
-                    format!(
-                        "unknown time zone `{}` — use an IANA name such as `Europe/Berlin`, `America/New_York` or `UTC`",
-                        u.get_ref().timezone.get_ref()
-                    ),
-                );
-                Tz::UTC
-            }
-        };
-        let u = u.get_ref();
-        users.insert(
-            UserId::new(id.clone()),
-            User {
-                id: UserId::new(id.clone()),
-                name: u.name.clone(),
-                timezone: tz,
-                slack_id: u.slack.clone(),
-                discord_id: u.discord.clone(),
-            },
-        );
-    }
-
-    let policies = validate_policies(&mut c, &raw.escalation_policies, &users);
+    let providers = super::providers::validate(&mut c, &raw.providers, lookup_env);
+    let users = super::users::validate(&mut c, &raw.users, &raw.providers);
     let schedules = super::schedules::validate(&mut c, &raw.schedules, &users);
-    let services = validate_services(&mut c, &raw.services, &rooms, &policies);
+    let schedule_names: Vec<&String> = raw.schedules.keys().collect();
+    let policies =
+        super::policies::validate(&mut c, &raw.escalation_policies, &users, &schedule_names);
+    let services = super::services::validate(&mut c, &raw.services, &rooms, &policies);
 
     let console_user = raw.console.user.as_ref().and_then(|u| {
         if users.contains_key(&UserId::new(u.get_ref().clone())) {
@@ -233,24 +205,18 @@ pub(super) fn parse(
     for (i, t) in raw.api.tokens.iter().enumerate() {
         let key = format!("api.tokens[{i}]");
         let raw_t = t.get_ref();
-        let secret = match (&raw_t.token, &raw_t.token_env) {
-            (Some(lit), None) => Some(lit.get_ref().clone()),
-            (None, Some(var)) => match lookup_env(var.get_ref()) {
-                Some(v) if !v.is_empty() => Some(v),
-                _ => {
-                    c.at(
-                        var.span(),
-                        format!("{key}.token_env"),
-                        format!("environment variable `{}` is not set", var.get_ref()),
-                    );
-                    None
-                }
+        let secret = secret(
+            &mut c,
+            SecretField {
+                key: &key,
+                span: t.span(),
+                literal: raw_t.token.as_ref(),
+                env: raw_t.token_env.as_ref(),
+                names: ("token", "token_env"),
+                required: true,
             },
-            _ => {
-                c.at(t.span(), key.clone(), "give exactly one of `token` (literal) or `token_env` (environment variable name)");
-                None
-            }
-        };
+            lookup_env,
+        );
         if let Some(secret) = secret {
             if secret.len() < 16 {
                 c.at(
@@ -277,174 +243,12 @@ pub(super) fn parse(
             services,
             escalation_policies: policies,
             schedules,
+            providers,
         })
     } else {
         c.errors.sort_by_key(|e| (e.line, e.column));
         Err(ConfigErrors(c.errors))
     }
-}
-
-fn validate_policies(
-    c: &mut Collector<'_>,
-    raw: &BTreeMap<String, Spanned<RawPolicy>>,
-    users: &BTreeMap<UserId, User>,
-) -> BTreeMap<String, EscalationPolicy> {
-    let mut out = BTreeMap::new();
-    for (name, spanned) in raw {
-        let key = format!("escalation_policies.{name}");
-        let p = spanned.get_ref();
-        if p.levels.is_empty() {
-            c.at(
-                spanned.span(),
-                format!("{key}.levels"),
-                "a policy needs at least one level",
-            );
-        }
-        if *p.repeat.get_ref() > 9 {
-            c.at(
-                p.repeat.span(),
-                format!("{key}.repeat"),
-                "repeat must be between 0 and 9",
-            );
-        }
-        let mut levels = Vec::new();
-        for (i, level) in p.levels.iter().enumerate() {
-            let l = level.get_ref();
-            if l.targets.is_empty() {
-                c.at(
-                    level.span(),
-                    format!("{key}.levels[{i}].targets"),
-                    "a level needs at least one target",
-                );
-            }
-            let mut targets = Vec::new();
-            for t in &l.targets {
-                let id = UserId::new(t.get_ref().clone());
-                if users.contains_key(&id) {
-                    targets.push(id);
-                } else {
-                    c.at(
-                        t.span(),
-                        format!("{key}.levels[{i}].targets"),
-                        format!(
-                            "unknown user `{}` — defined users: {}",
-                            t.get_ref(),
-                            names(users.keys())
-                        ),
-                    );
-                }
-            }
-            if *l.delay_minutes.get_ref() == 0 {
-                c.at(
-                    l.delay_minutes.span(),
-                    format!("{key}.levels[{i}].delay_minutes"),
-                    "delay must be at least 1 minute",
-                );
-            }
-            levels.push(EscalationLevel {
-                targets,
-                delay_minutes: *l.delay_minutes.get_ref(),
-            });
-        }
-        out.insert(
-            name.clone(),
-            EscalationPolicy {
-                name: name.clone(),
-                levels,
-                repeat: *p.repeat.get_ref(),
-            },
-        );
-    }
-    out
-}
-
-fn validate_services(
-    c: &mut Collector<'_>,
-    raw: &BTreeMap<String, Spanned<RawService>>,
-    rooms: &BTreeMap<String, Room>,
-    policies: &BTreeMap<String, EscalationPolicy>,
-) -> BTreeMap<ServiceName, Service> {
-    let mut seen_keys: HashMap<String, String> = HashMap::new();
-    let mut out = BTreeMap::new();
-    for (name, s) in raw {
-        let key = format!("services.{name}");
-        let span = s.span();
-        let s = s.get_ref();
-        if s.integration_keys.is_empty() {
-            c.at(
-                span.clone(),
-                format!("{key}.integration_keys"),
-                "a service needs at least one integration key (32 letters or digits)",
-            );
-        }
-        let mut keys = Vec::new();
-        for k in &s.integration_keys {
-            match RoutingKey::parse(k.get_ref()) {
-                Ok(rk) => {
-                    if let Some(other) = seen_keys.insert(k.get_ref().clone(), name.clone()) {
-                        c.at(k.span(), format!("{key}.integration_keys"), format!("this key is already used by service `{other}`; every key routes to one service"));
-                    }
-                    keys.push(rk);
-                }
-                Err(e) => c.at(
-                    k.span(),
-                    format!("{key}.integration_keys"),
-                    e.message().to_owned(),
-                ),
-            }
-        }
-        if !rooms.contains_key(s.room.get_ref()) {
-            c.at(
-                s.room.span(),
-                format!("{key}.room"),
-                format!(
-                    "unknown room `{}` — defined rooms: {}",
-                    s.room.get_ref(),
-                    names(rooms.keys())
-                ),
-            );
-        }
-        if let Some(p) = &s.escalation_policy
-            && !policies.contains_key(p.get_ref())
-        {
-            c.at(
-                p.span(),
-                format!("{key}.escalation_policy"),
-                format!(
-                    "unknown escalation policy `{}` — defined policies: {}",
-                    p.get_ref(),
-                    names(policies.keys())
-                ),
-            );
-        }
-        let rate = s
-            .events_per_minute
-            .as_ref()
-            .map_or(DEFAULT_EVENTS_PER_MINUTE, |r| *r.get_ref());
-        if rate == 0 {
-            let span = s
-                .events_per_minute
-                .as_ref()
-                .map_or(span.clone(), Spanned::span);
-            c.at(
-                span,
-                format!("{key}.events_per_minute"),
-                "must be at least 1",
-            );
-        }
-        out.insert(
-            ServiceName::new(name.clone()),
-            Service {
-                name: ServiceName::new(name.clone()),
-                description: s.description.clone(),
-                integration_keys: keys,
-                room: s.room.get_ref().clone(),
-                escalation_policy: s.escalation_policy.as_ref().map(|p| p.get_ref().clone()),
-                events_per_minute: rate.max(1),
-            },
-        );
-    }
-    out
 }
 
 #[cfg(test)]

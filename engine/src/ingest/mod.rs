@@ -18,9 +18,14 @@ use tracing::{error, warn};
 use crate::alert::{Ingested, NewAlert};
 use crate::clock::{Clock, to_micros};
 use crate::error::EngineError;
+use std::collections::HashMap;
+
+use crate::kinds::{EventAction, IncidentStatus};
+use crate::maintenance::Matcher;
 use crate::store::batch::{self, Item};
+use crate::store::incidents::record_suppressed;
 use crate::store::pending::Pending;
-use crate::store::{Store, Tx};
+use crate::store::{Store, Tx, escalation, maintenance};
 
 /// Most events committed in one transaction.
 pub const MAX_BATCH: usize = 512;
@@ -53,11 +58,26 @@ impl Queues {
 /// Spawns `writers` tasks, each draining its own queue. SQLite wants one (a single writer);
 /// PostgreSQL commits batches in parallel. They commit what is queued after `cancel` fires,
 /// then stop.
+/// The workers to wake after a commit: the outbox worker (chat posts) and the timer worker (a new
+/// incident's first escalation level is due at once).
+#[derive(Clone)]
+pub(crate) struct Committed {
+    pub outbox: Arc<Notify>,
+    pub timer: Arc<Notify>,
+}
+
+impl Committed {
+    fn notify(&self) {
+        self.outbox.notify_one();
+        self.timer.notify_one();
+    }
+}
+
 pub(crate) fn spawn_writers(
     writers: usize,
     store: Store,
     clock: Arc<dyn Clock>,
-    committed: Arc<Notify>,
+    committed: Committed,
     cancel: CancellationToken,
 ) -> (Queues, Vec<tokio::task::JoinHandle<()>>) {
     let mut senders = Vec::new();
@@ -80,7 +100,7 @@ async fn writer(
     mut rx: mpsc::Receiver<Job>,
     store: Store,
     clock: Arc<dyn Clock>,
-    committed: Arc<Notify>,
+    committed: Committed,
     cancel: CancellationToken,
 ) {
     loop {
@@ -102,7 +122,7 @@ async fn writer(
             }
         }
         commit(&store, clock.as_ref(), batch).await;
-        committed.notify_one();
+        committed.notify();
     }
 }
 
@@ -135,21 +155,88 @@ async fn commit(store: &Store, clock: &dyn Clock, batch: Vec<Job>) {
 }
 
 async fn apply(store: &Store, batch: &[Job], now: i64) -> Result<Vec<Ingested>, sqlx::Error> {
-    let items: Vec<Item<'_>> = batch
-        .iter()
-        .map(|j| Item {
-            alert: &j.alert,
-            key: j.alert.dedup_key_or_generate(),
-            room: &j.room,
-        })
-        .collect();
     let mut tx = store.begin().await?;
     let mut pending = Pending::default();
-    let out = match &mut tx {
-        Tx::Sqlite(t) => batch::sqlite::apply(t, &mut pending, &items, now).await?,
-        Tx::Pg(t) => batch::postgres::apply(t, &mut pending, &items, now).await?,
+    // Triggers falling under an open maintenance window are recorded and counted, nothing more.
+    let windows = if batch
+        .iter()
+        .any(|j| j.alert.kind.action() == EventAction::Trigger)
+    {
+        maintenance::active(&mut tx.c(), now).await?
+    } else {
+        Vec::new()
     };
+    let matchers: Vec<(i64, Matcher)> = windows
+        .iter()
+        .map(|w| (w.id, Matcher::from_db(&w.matcher)))
+        .collect();
+    let window_of = |j: &Job| {
+        matchers
+            .iter()
+            .find(|(_, m)| m.matches(&j.alert))
+            .map(|(id, m)| (*id, m))
+    };
+    let mut items: Vec<Item<'_>> = Vec::with_capacity(batch.len());
+    let mut suppressed: Vec<(usize, Ingested)> = Vec::new();
+    let mut counts: HashMap<i64, i64> = HashMap::new();
+    for (i, j) in batch.iter().enumerate() {
+        let key = j.alert.dedup_key_or_generate();
+        match window_of(j) {
+            Some((window, matcher)) => {
+                *counts.entry(window).or_default() += 1;
+                let outcome = record_suppressed(&mut pending, &j.alert, key, window, matcher, now);
+                suppressed.push((i, outcome));
+            }
+            None => items.push(Item {
+                alert: &j.alert,
+                key,
+                room: &j.room,
+            }),
+        }
+    }
+    let applied = if items.is_empty() {
+        Vec::new()
+    } else {
+        match &mut tx {
+            Tx::Sqlite(t) => batch::sqlite::apply(t, &mut pending, &items, now).await?,
+            Tx::Pg(t) => batch::postgres::apply(t, &mut pending, &items, now).await?,
+        }
+    };
+    // Everyone already reached by SMS hears about acknowledges and resolves from monitors too.
+    let changes: Vec<(i64, &str, IncidentStatus, &crate::kinds::Actor)> = items
+        .iter()
+        .zip(&applied)
+        .filter_map(|(item, out)| match out {
+            Ingested::Acknowledged { number, .. } => Some((
+                number.get(),
+                item.room,
+                IncidentStatus::Acknowledged,
+                &item.alert.actor,
+            )),
+            Ingested::Resolved { number, .. } => Some((
+                number.get(),
+                item.room,
+                IncidentStatus::Resolved,
+                &item.alert.actor,
+            )),
+            _ => None,
+        })
+        .collect();
+    escalation::notify_paged(&mut tx.c(), &mut pending, &changes, now).await?;
+    for (window, n) in counts {
+        maintenance::count_suppressed(&mut tx.c(), window, n).await?;
+    }
     pending.flush(&mut tx.c()).await?;
     tx.commit().await?;
+    // Back into the callers' order.
+    let mut out = Vec::with_capacity(batch.len());
+    let mut applied = applied.into_iter();
+    let mut suppressed = suppressed.into_iter().peekable();
+    for i in 0..batch.len() {
+        match suppressed.peek() {
+            Some((at, _)) if *at == i => out.extend(suppressed.next().map(|s| s.1)),
+            _ => out.extend(applied.next()),
+        }
+    }
     Ok(out)
 }

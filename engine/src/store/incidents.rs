@@ -136,6 +136,23 @@ pub(crate) fn record(
     })
 }
 
+/// A trigger silenced by maintenance window `window`: logged with why, nothing else.
+pub(crate) fn record_suppressed(
+    p: &mut Pending,
+    alert: &NewAlert,
+    key: DedupKey,
+    window: i64,
+    matcher: &crate::maintenance::Matcher,
+    now: i64,
+) -> Ingested {
+    let reason = format!("maintenance window {window} ({matcher})");
+    log_alert(p, alert, &key, "suppressed", Some(&reason), None, now);
+    Ingested::Suppressed {
+        dedup_key: key,
+        window,
+    }
+}
+
 fn log_alert(
     p: &mut Pending,
     alert: &NewAlert,

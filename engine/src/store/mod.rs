@@ -16,7 +16,10 @@
 //! - `rows.rs`: row structs and their conversion to domain types.
 
 pub(crate) mod batch;
+pub(crate) mod escalation;
 pub(crate) mod incidents;
+pub(crate) mod maintenance;
+pub(crate) mod oncall;
 pub(crate) mod outbox;
 pub(crate) mod pending;
 pub(crate) mod queries;
@@ -69,6 +72,11 @@ macro_rules! sql {
     (@fetch all, $q:expr, $c:ident) => { $q.fetch_all(&mut *$c).await };
 }
 pub(crate) use sql;
+
+/// One nullable column, as a row type for `sql!` (a named alias, because rustfmt rewrites a
+/// one-element tuple type inside a macro call into a plain type).
+pub(crate) type OptI64 = (Option<i64>,);
+pub(crate) type OptText = (Option<String>,);
 
 /// A write transaction on either backend. On SQLite it starts with `BEGIN IMMEDIATE`, taking the
 /// write lock up front, so read-then-write sequences never fail with "database is locked".

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{C, Store, sql};
-use crate::kinds::Actor;
+use crate::kinds::{Actor, IncidentStatus, Urgency};
 
 /// What happened, as stored in an outbox row. The worker pairs it with the incident's current
 /// state at delivery time, so a late delivery never shows stale data.
@@ -12,9 +12,81 @@ use crate::kinds::Actor;
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Notification {
     IncidentOpened,
-    Acknowledged { actor: Actor },
-    Resolved { actor: Actor, note: Option<String> },
-    Note { actor: Actor, text: String },
+    Acknowledged {
+        actor: Actor,
+    },
+    Resolved {
+        actor: Actor,
+        note: Option<String>,
+    },
+    Note {
+        actor: Actor,
+        text: String,
+    },
+    /// A person paged for an incident: to the room as a mention (`method` chat), or to the
+    /// person by SMS, call or email. `level` is 1-based.
+    Paged {
+        user: String,
+        level: u32,
+        urgency: Urgency,
+        /// Set on an SMS re-sent through the second provider after the first reported it failed:
+        /// the notifier must not use `failover_from` again.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        failover_from: Option<String>,
+    },
+    /// The ladder moved to a new level (by timer, or by `actor` with `!escalate`).
+    Escalated {
+        actor: Option<Actor>,
+        level: u32,
+        users: Vec<String>,
+    },
+    /// Every level ran `repeat + 1` times and nobody acknowledged.
+    PolicyExhausted {
+        policy: String,
+    },
+    /// An acknowledged incident was still open after the service's ack timeout.
+    Retriggered {
+        reason: String,
+    },
+    /// To someone paged earlier, on the channel they were paged on: the incident changed.
+    StatusNotice {
+        status: IncidentStatus,
+        actor: Actor,
+    },
+    /// A schedule's on-call person changed.
+    Handoff {
+        schedule: String,
+        from: Option<String>,
+        to: Option<String>,
+        open_incidents: Vec<i64>,
+    },
+    Maintenance {
+        window: i64,
+        phase: MaintenancePhase,
+        matcher: String,
+        reason: Option<String>,
+        by: String,
+        ends_at: i64,
+        suppressed: i64,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaintenancePhase {
+    Started,
+    EndingSoon,
+    Ended,
+}
+
+/// Whom an outbox row is for: the room, or one person by one method.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Addressee<'a> {
+    Room,
+    Person {
+        user: &'a str,
+        method: crate::kinds::ContactMethod,
+    },
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -24,14 +96,19 @@ pub(crate) struct OutboxRow {
     pub incident_id: Option<i64>,
     pub notification: String,
     pub attempts: i64,
+    /// `room`, or the contact method for a row addressed to `recipient`.
+    pub method: String,
+    pub recipient: Option<String>,
 }
 
 /// Rows that are due, not locked by another worker, and have no earlier undelivered row for the
-/// same incident (so "acknowledged" is never shown before "opened").
+/// same incident and addressee (so "acknowledged" is never shown before "opened", and a person's
+/// SMS retrying for an hour holds up nothing but that person's later SMS).
 const CLAIMABLE: &str = "SELECT id FROM outbox o \
      WHERE o.delivered_at IS NULL AND o.failed_at IS NULL AND o.due_at <= $2 \
        AND (o.locked_until IS NULL OR o.locked_until < $2) \
        AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.incident_id = o.incident_id AND e.id < o.id \
+                       AND e.method = o.method AND COALESCE(e.recipient, '') = COALESCE(o.recipient, '') \
                        AND e.delivered_at IS NULL AND e.failed_at IS NULL) \
      ORDER BY o.due_at, o.id LIMIT $3";
 
@@ -47,12 +124,12 @@ pub(crate) async fn claim(
     let q = if store.is_postgres() {
         format!(
             "UPDATE outbox SET locked_until = $1, attempts = attempts + 1 WHERE id IN ({CLAIMABLE} FOR UPDATE SKIP LOCKED) \
-             RETURNING id, room, incident_id, notification, attempts"
+             RETURNING id, room, incident_id, notification, attempts, method, recipient"
         )
     } else {
         format!(
             "UPDATE outbox SET locked_until = $1, attempts = attempts + 1 WHERE id IN ({CLAIMABLE}) \
-             RETURNING id, room, incident_id, notification, attempts"
+             RETURNING id, room, incident_id, notification, attempts, method, recipient"
         )
     };
     let mut tx = store.begin().await?;
@@ -62,16 +139,66 @@ pub(crate) async fn claim(
     Ok(rows)
 }
 
+/// A timeline entry a delivery outcome adds ("Notified Alice by SMS (level 1)").
+#[derive(Debug, Clone)]
+pub(crate) struct TimelineNote {
+    pub incident_id: i64,
+    pub kind: crate::incident::TimelineKind,
+    pub channel: crate::kinds::Channel,
+    pub message: String,
+}
+
+impl TimelineNote {
+    fn write(self, p: &mut super::pending::Pending, now: i64) {
+        let actor = Actor::new("firebell", self.channel);
+        p.timeline(self.incident_id, now, self.kind, &actor, self.message);
+    }
+}
+
+/// Settles a row as delivered, once: a row already settled (a second worker after a lease ran
+/// out) changes nothing and adds no second timeline entry.
 pub(crate) async fn mark_delivered(
     store: &Store,
     id: i64,
-    external_ref: Option<&str>,
+    d: &crate::notify::Delivered,
+    note: Option<TimelineNote>,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     let mut tx = store.begin().await?;
-    sql!(execute tx.c(),
-        "UPDATE outbox SET delivered_at = $1, external_ref = $2, locked_until = NULL, last_error = NULL WHERE id = $3",
-        now, external_ref, id)?;
+    let changed = sql!(execute tx.c(),
+        "UPDATE outbox SET delivered_at = $1, external_ref = $2, provider = $3, locked_until = NULL, last_error = NULL \
+         WHERE id = $4 AND delivered_at IS NULL AND failed_at IS NULL",
+        now, d.external_ref.as_deref(), d.provider.as_deref(), id)?;
+    if changed == 1
+        && let Some(note) = note
+    {
+        let mut p = super::pending::Pending::default();
+        note.write(&mut p, now);
+        p.flush(&mut tx.c()).await?;
+    }
+    tx.commit().await
+}
+
+/// Gives a row up for good, saying why on the incident's timeline when `note` is given.
+pub(crate) async fn mark_gave_up(
+    store: &Store,
+    id: i64,
+    error: &str,
+    note: Option<TimelineNote>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let mut tx = store.begin().await?;
+    let changed = sql!(execute tx.c(),
+        "UPDATE outbox SET failed_at = $1, locked_until = NULL, last_error = $2 \
+         WHERE id = $3 AND delivered_at IS NULL AND failed_at IS NULL",
+        now, error, id)?;
+    if changed == 1
+        && let Some(note) = note
+    {
+        let mut p = super::pending::Pending::default();
+        note.write(&mut p, now);
+        p.flush(&mut tx.c()).await?;
+    }
     tx.commit().await
 }
 
@@ -108,6 +235,9 @@ pub(crate) async fn depth(c: &mut C<'_>) -> Result<i64, sqlx::Error> {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub(crate) struct DeliveryRow {
     pub room: String,
+    pub method: String,
+    pub recipient: Option<String>,
+    pub provider: Option<String>,
     pub notification: String,
     pub attempts: i64,
     pub delivered_at: Option<i64>,
@@ -120,6 +250,6 @@ pub(crate) async fn for_incident(
     incident: i64,
 ) -> Result<Vec<DeliveryRow>, sqlx::Error> {
     sql!(all DeliveryRow, c.reborrow(),
-        "SELECT room, notification, attempts, delivered_at, failed_at, last_error FROM outbox \
+        "SELECT room, method, recipient, provider, notification, attempts, delivered_at, failed_at, last_error FROM outbox \
          WHERE incident_id = $1 ORDER BY id", incident)
 }

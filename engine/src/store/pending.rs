@@ -8,7 +8,7 @@ use serde_json::json;
 use sqlx::{Postgres, QueryBuilder};
 
 use super::C;
-use super::outbox::Notification;
+use super::outbox::{Addressee, Notification};
 use crate::incident::TimelineKind;
 use crate::kinds::Actor;
 
@@ -42,6 +42,9 @@ struct OutboxRow {
     incident_id: Option<i64>,
     notification: String,
     created_at: i64,
+    /// `room`, or the contact method when addressed to `recipient`.
+    method: &'static str,
+    recipient: Option<String>,
 }
 
 #[derive(Default)]
@@ -85,6 +88,7 @@ impl Pending {
         });
     }
 
+    /// A post to `room`.
     pub(crate) fn outbox(
         &mut self,
         room: &str,
@@ -92,13 +96,31 @@ impl Pending {
         n: &Notification,
         now: i64,
     ) -> Result<(), sqlx::Error> {
+        self.outbox_to(room, incident_id, Addressee::Room, n, now)
+    }
+
+    /// A notification to `to`; `room` is the incident's room (context for chat mentions).
+    pub(crate) fn outbox_to(
+        &mut self,
+        room: &str,
+        incident_id: Option<i64>,
+        to: Addressee<'_>,
+        n: &Notification,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
         let notification =
             serde_json::to_string(n).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        let (method, recipient) = match to {
+            Addressee::Room => ("room", None),
+            Addressee::Person { user, method } => (method.as_str(), Some(user.to_owned())),
+        };
         self.outbox.push(OutboxRow {
             room: room.to_owned(),
             incident_id,
             notification,
             created_at: now,
+            method,
+            recipient,
         });
         Ok(())
     }
@@ -147,7 +169,16 @@ impl Pending {
         let outbox: Vec<_> = self
             .outbox
             .iter()
-            .map(|r| json!([r.room, r.incident_id, r.notification, r.created_at]))
+            .map(|r| {
+                json!([
+                    r.room,
+                    r.incident_id,
+                    r.notification,
+                    r.created_at,
+                    r.method,
+                    r.recipient
+                ])
+            })
             .collect();
         sqlx::query(
             "INSERT INTO alerts (service, dedup_key, action, outcome, reason, incident_id, actor, channel, received_at, payload) \
@@ -155,8 +186,9 @@ impl Pending {
                     value ->> 8, value ->> 9 FROM json_each($1) ORDER BY key; \
              INSERT INTO timeline (incident_id, at, kind, actor, channel, message) \
              SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each($2) ORDER BY key; \
-             INSERT INTO outbox (room, incident_id, notification, created_at, due_at) \
-             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 3 FROM json_each($3) ORDER BY key",
+             INSERT INTO outbox (room, incident_id, notification, created_at, due_at, method, recipient) \
+             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 3, value ->> 4, value ->> 5 \
+             FROM json_each($3) ORDER BY key",
         )
         .bind(serde_json::Value::Array(alerts).to_string())
         .bind(serde_json::Value::Array(timeline).to_string())
@@ -200,14 +232,16 @@ impl Pending {
         );
         insert_rows!(
             conn,
-            "INSERT INTO outbox (room, incident_id, notification, created_at, due_at) ",
+            "INSERT INTO outbox (room, incident_id, notification, created_at, due_at, method, recipient) ",
             self.outbox,
             |b, r| {
                 b.push_bind(&r.room)
                     .push_bind(r.incident_id)
                     .push_bind(&r.notification)
                     .push_bind(r.created_at)
-                    .push_bind(r.created_at);
+                    .push_bind(r.created_at)
+                    .push_bind(r.method)
+                    .push_bind(&r.recipient);
             }
         );
         Ok(())

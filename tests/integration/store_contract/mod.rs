@@ -15,9 +15,12 @@
 //! - `outbox`: transactional outbox rows and their delivery.
 //! - `replicas`: two engines on one database, and group commit under concurrency.
 //! - `lifecycle`: restart durability, shutdown, stats, change events.
+//! - `escalation`: the paging ladder on a manual clock, restarts and replicas mid-ladder,
+//!   maintenance, ack timeouts, handoffs.
 
 mod by_key;
 mod by_number;
+mod escalation;
 mod incidents;
 mod lifecycle;
 mod outbox;
@@ -80,6 +83,7 @@ pub fn t0() -> DateTime<Utc> {
 pub struct Harness {
     pub engine: Engine,
     pub clock: ManualClock,
+    config: Arc<firebell_engine::Config>,
     cancel: CancellationToken,
     writers: Vec<JoinHandle<()>>,
     /// Last, so the database is dropped after the engines that use it.
@@ -88,13 +92,24 @@ pub struct Harness {
 
 impl Harness {
     pub async fn start(backend: Backend) -> Harness {
+        Self::start_with(backend, fixtures::config(), t0()).await
+    }
+
+    /// A harness with its own configuration and start time.
+    pub async fn start_with(
+        backend: Backend,
+        config: firebell_engine::Config,
+        at: DateTime<Utc>,
+    ) -> Harness {
         let db = TestDb::new(backend).await;
-        let clock = ManualClock::new(t0());
+        let clock = ManualClock::new(at);
         let cancel = CancellationToken::new();
-        let (engine, writers) = start_engine(&db, &clock, &cancel).await;
+        let config = Arc::new(config);
+        let (engine, writers) = start_engine(&db, &clock, &cancel, &config).await;
         Harness {
             engine,
             clock,
+            config,
             cancel,
             writers,
             db,
@@ -103,7 +118,8 @@ impl Harness {
 
     /// Another engine on its own pool of the same database, as a second replica would be.
     pub async fn replica(&mut self) -> Engine {
-        let (engine, writers) = start_engine(&self.db, &self.clock, &self.cancel).await;
+        let (engine, writers) =
+            start_engine(&self.db, &self.clock, &self.cancel, &self.config).await;
         self.writers.extend(writers);
         engine
     }
@@ -122,7 +138,8 @@ impl Harness {
         self.shut_down().await;
         self.engine.store().close().await;
         self.cancel = CancellationToken::new();
-        let (engine, writers) = start_engine(&self.db, &self.clock, &self.cancel).await;
+        let (engine, writers) =
+            start_engine(&self.db, &self.clock, &self.cancel, &self.config).await;
         self.engine = engine;
         self.writers = writers;
     }
@@ -141,11 +158,12 @@ async fn start_engine(
     db: &TestDb,
     clock: &ManualClock,
     cancel: &CancellationToken,
+    config: &Arc<firebell_engine::Config>,
 ) -> (Engine, Vec<JoinHandle<()>>) {
     let store = db.store().await;
     Engine::start(
         store,
-        Arc::new(fixtures::config()),
+        config.clone(),
         Arc::new(clock.clone()),
         cancel.clone(),
     )
@@ -266,6 +284,8 @@ pub fn user_error<T: std::fmt::Debug>(result: Result<T, EngineError>) -> String 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Got {
     pub outbox_id: i64,
+    /// For a person-addressed row: whom, and by which method.
+    pub to: Option<(String, firebell_engine::ContactMethod)>,
     pub incident: Option<i64>,
     pub status: Option<IncidentStatus>,
     pub notification: Notification,
@@ -311,6 +331,10 @@ impl Notifier for Recorder {
         let failure = self.script.lock().expect("script").pop_front();
         self.got.lock().expect("got").push(Got {
             outbox_id: msg.outbox_id,
+            to: msg
+                .recipient
+                .as_ref()
+                .map(|r| (r.user.id.as_str().to_owned(), r.method)),
             incident: msg.incident.as_ref().map(|i| i.number.get()),
             status: msg.incident.as_ref().map(|i| i.status),
             notification: msg.notification.clone(),
@@ -321,6 +345,8 @@ impl Notifier for Recorder {
             Some(e) => Err(e),
             None => Ok(Delivered {
                 external_ref: Some(format!("msg-{}", msg.outbox_id)),
+                provider: msg.recipient.as_ref().map(|_| "recorder".to_owned()),
+                note: None,
             }),
         };
         Box::pin(std::future::ready(result))

@@ -37,12 +37,12 @@ fn fixture_like_config_parses_into_services_rooms_users_policies_and_tokens() {
     );
     let policy = &config.escalation_policies["default"];
     assert_eq!(policy.repeat, 1);
-    let level_targets: Vec<Vec<&str>> = policy
-        .levels
-        .iter()
-        .map(|l| l.targets.iter().map(UserId::as_str).collect())
-        .collect();
-    assert_eq!(level_targets, vec![vec!["alice"], vec!["bob", "carol"]]);
+    let user = |id: &str| Target::User(UserId::new(id));
+    let level_targets: Vec<&[Target]> = policy.levels.iter().map(|l| &l.targets[..]).collect();
+    assert_eq!(
+        level_targets,
+        vec![&[user("alice")][..], &[user("bob"), user("carol")][..]]
+    );
     assert_eq!(policy.levels[0].delay_minutes, 15);
     assert_eq!(
         config.console.user.as_ref().map(UserId::as_str),
@@ -150,7 +150,7 @@ fn unknown_escalation_policy_lists_defined_policies() {
 }
 
 #[test]
-fn unknown_user_in_a_policy_level_lists_defined_users() {
+fn unknown_bare_target_in_a_policy_level_lists_defined_users_and_schedules() {
     let text = valid_with("[\"bob\", \"carol\"]", "[\"bob\", \"dave\"]");
 
     let err = only_error(&text);
@@ -159,7 +159,8 @@ fn unknown_user_in_a_policy_level_lists_defined_users() {
     assert_eq!(err.line, line_of(&text, "\"dave\""));
     assert_eq!(
         err.message,
-        "unknown user `dave` — defined users: alice, bob, carol"
+        "unknown user or schedule `dave` — defined users: alice, bob, carol; defined schedules: \
+         none are defined (write `user:NAME` or `schedule:NAME` to say which)"
     );
 }
 

@@ -106,7 +106,8 @@ async fn insert_new(
     for chunk in rows.chunks(500) {
         let mut q = QueryBuilder::<Postgres>::new(
             "INSERT INTO incidents (id, service, dedup_key, title, source, severity, status, alert_count, created_at, \
-             last_alert_at, acknowledged_at, acknowledged_by, acknowledged_via, resolved_at, resolved_by, resolved_via, details) ",
+             last_alert_at, acknowledged_at, acknowledged_by, acknowledged_via, resolved_at, resolved_by, resolved_via, details, \
+             esc_next_at) ",
         );
         q.push_values(chunk, |mut b, (id, item, payload, change)| {
             let (ack_by, ack_via) = who(change.acknowledged_by.as_ref());
@@ -127,7 +128,9 @@ async fn insert_new(
                 .push_bind(res_by.as_ref().map(|_| now))
                 .push_bind(res_by)
                 .push_bind(res_via)
-                .push_bind(payload.details.to_string());
+                .push_bind(payload.details.to_string())
+                // Escalation starts at once: the timer worker pages level 1 within moments.
+                .push_bind(now);
         });
         q.build().execute(&mut *conn).await?;
     }

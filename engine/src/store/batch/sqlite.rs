@@ -99,12 +99,13 @@ async fn write_incidents(
     }
     sqlx::query(
         "INSERT INTO incidents (id, service, dedup_key, title, source, severity, status, alert_count, created_at, \
-           last_alert_at, acknowledged_at, acknowledged_by, acknowledged_via, resolved_at, resolved_by, resolved_via, details) \
+           last_alert_at, acknowledged_at, acknowledged_by, acknowledged_via, resolved_at, resolved_by, resolved_via, details, \
+           esc_next_at) \
          SELECT value ->> 'id', value ->> 'service', value ->> 'key', value ->> 'title', value ->> 'source', \
            value ->> 'severity', value ->> 'status', value ->> 'count', $1, $1, \
            CASE WHEN value ->> 'ack_by' IS NULL THEN NULL ELSE $1 END, value ->> 'ack_by', value ->> 'ack_via', \
            CASE WHEN value ->> 'res_by' IS NULL THEN NULL ELSE $1 END, value ->> 'res_by', value ->> 'res_via', \
-           value ->> 'details' \
+           value ->> 'details', $1 \
          FROM json_each($2) ORDER BY key; \
          UPDATE incidents SET \
            alert_count = alert_count + u.added, \

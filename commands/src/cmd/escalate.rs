@@ -1,0 +1,200 @@
+//! `!escalate [N]`: page the next level now instead of waiting for its timer.
+
+use firebell_engine::config::Target;
+use firebell_engine::{Actor, Config, Engine, Incident, IncidentNumber, TimelineKind};
+
+use crate::command::{Command, ParseError};
+use crate::invocation::Args;
+use crate::people::person;
+use crate::reply::Reply;
+use crate::spec::CommandSpec;
+
+pub(crate) const SPEC: CommandSpec = CommandSpec {
+    name: "escalate",
+    aliases: &[],
+    usage: "!escalate [N]",
+    summary: "Page the next escalation level now instead of waiting for its timer.",
+    details: "In an incident's thread you can leave out the number. An acknowledged incident goes \
+              back to triggered, so the next level is paged until someone acknowledges.",
+    examples: &[("!escalate 42", "page #42's next level now")],
+    parse: |args, thread| Escalate::parse_args(args, thread).map(Command::Escalate),
+};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Escalate {
+    pub incident: IncidentNumber,
+}
+
+impl Escalate {
+    pub(crate) fn parse_args(
+        args: &mut Args<'_>,
+        thread: Option<IncidentNumber>,
+    ) -> Result<Escalate, ParseError> {
+        let incident = match (args.next_word(), thread) {
+            (Some(word), _) => {
+                IncidentNumber::parse(word).map_err(|e| ParseError::new(e.message(), SPEC.usage))?
+            }
+            (None, Some(n)) => n,
+            (None, None) => {
+                return Err(ParseError::new(
+                    "Which incident? Outside its thread, give the number",
+                    SPEC.usage,
+                ));
+            }
+        };
+        match args.peek() {
+            Some(extra) => Err(ParseError::new(
+                format!("escalate one incident at a time (got `{extra}` too)"),
+                SPEC.usage,
+            )),
+            None => Ok(Escalate { incident }),
+        }
+    }
+
+    pub(crate) async fn execute(self, engine: &Engine, actor: &Actor) -> Reply {
+        let incident = match engine.escalate(self.incident, actor).await {
+            Ok(i) => i,
+            Err(e) => return Reply::from_engine(&e),
+        };
+        let level = escalated_level(engine, &incident, actor).await;
+        let config = engine.config();
+        let (what, whom) = match level {
+            Some(l) => (
+                format!("level {l} is being paged"),
+                targets(config, &incident, l)
+                    .map(|t| format!(" ({t})"))
+                    .unwrap_or_default(),
+            ),
+            None => ("the next level is being paged".to_owned(), String::new()),
+        };
+        Reply::success(format!(
+            "*{}* escalated — {what}{whom} · {}",
+            incident.number, incident.title
+        ))
+    }
+}
+
+/// The 1-based level the escalation started, from the timeline entry it just wrote
+/// ("Escalated to level 2 by alice"). `None` if that cannot be read; the reply then says
+/// "the next level" rather than guess.
+async fn escalated_level(engine: &Engine, incident: &Incident, actor: &Actor) -> Option<usize> {
+    let timeline = engine.timeline(incident.number).await.ok()?;
+    let entry = timeline
+        .iter()
+        .rev()
+        .find(|e| e.kind == TimelineKind::Escalated && e.actor == actor.name)?;
+    let rest = entry.message.split("level ").nth(1)?;
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok().filter(|l| *l > 0)
+}
+
+/// Who `level` pages, as configured: `schedule primary, Carol Chen (carol)`.
+fn targets(config: &Config, incident: &Incident, level: usize) -> Option<String> {
+    let policy = config
+        .services
+        .get(&incident.service)?
+        .escalation_policy
+        .as_ref()
+        .and_then(|p| config.escalation_policies.get(p))?;
+    let names: Vec<String> = policy
+        .levels
+        .get(level - 1)?
+        .targets
+        .iter()
+        .map(|t| match t {
+            Target::User(u) => person(config, u.as_str()),
+            Target::Schedule(s) => format!("schedule {s}"),
+        })
+        .collect();
+    (!names.is_empty()).then(|| names.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reply::Tone;
+    use crate::test_support::{TestEngine, n, parse, parse_in_thread};
+
+    #[test]
+    fn escalate_takes_a_number_or_the_thread() {
+        assert_eq!(
+            parse("!escalate #42"),
+            Ok(Command::Escalate(Escalate { incident: n(42) }))
+        );
+        assert_eq!(
+            parse_in_thread("!escalate", 7),
+            Ok(Command::Escalate(Escalate { incident: n(7) }))
+        );
+        assert_eq!(
+            parse_in_thread("!escalate 8", 7),
+            Ok(Command::Escalate(Escalate { incident: n(8) }))
+        );
+    }
+
+    #[test]
+    fn escalate_refuses_what_it_cannot_read() {
+        let msg = |text: &str| parse(text).unwrap_err().to_string();
+        assert_eq!(
+            msg("!escalate"),
+            "Which incident? Outside its thread, give the number. Usage: `!escalate [N]`"
+        );
+        assert_eq!(
+            msg("!escalate abc"),
+            "`abc` is not an incident number — try `42` or `#42`. Usage: `!escalate [N]`"
+        );
+        assert_eq!(
+            msg("!escalate 3 4"),
+            "escalate one incident at a time (got `4` too). Usage: `!escalate [N]`"
+        );
+    }
+
+    #[tokio::test]
+    async fn escalate_pages_the_next_level_and_says_which() {
+        let t = TestEngine::start().await;
+        t.open("db", "Replication lag").await;
+        firebell_engine::escalation::tick::tick(&t.engine)
+            .await
+            .unwrap();
+
+        let reply = t.say("!escalate 1").await;
+
+        assert_eq!(
+            reply,
+            Reply::success(
+                "*#1* escalated — level 2 is being paged (schedule secondary) · Replication lag"
+            )
+        );
+    }
+
+    #[tokio::test]
+    async fn an_acknowledged_incident_goes_back_to_triggered() {
+        let t = TestEngine::start().await;
+        t.open("db", "Replication lag").await;
+        firebell_engine::escalation::tick::tick(&t.engine)
+            .await
+            .unwrap();
+        t.say("!ack 1").await;
+
+        let reply = t.say_in_thread("!escalate", 1).await;
+
+        assert_eq!(reply.tone, Tone::Success, "{}", reply.text);
+        let i = t.engine.incident(n(1)).await.unwrap();
+        assert_eq!(i.status, firebell_engine::IncidentStatus::Triggered);
+    }
+
+    #[tokio::test]
+    async fn escalating_without_a_policy_or_a_missing_incident_says_why() {
+        let t = TestEngine::start().await;
+        t.open("web", "Checkout 500s").await;
+        assert_eq!(
+            t.say("!escalate 1").await,
+            Reply::error(
+                "service `web` has no escalation policy, so there is no level to escalate to"
+            )
+        );
+        assert_eq!(
+            t.say("!escalate 9").await,
+            Reply::error("there is no incident #9")
+        );
+    }
+}

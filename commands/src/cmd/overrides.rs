@@ -1,0 +1,242 @@
+//! `!override <schedule> [@user] <duration>`, `!override list [schedule]`, `!override cancel <id>`:
+//! take someone's pager for a while (a doctor's appointment, a swap), see and undo such swaps.
+
+use firebell_engine::duration::HumanDuration;
+use firebell_engine::oncall::{OverrideRecord, max_override};
+use firebell_engine::{Actor, Config, Engine, IncidentNumber};
+
+use crate::command::{Command, ParseError};
+use crate::context::Context;
+use crate::invocation::Args;
+use crate::people::{UserRef, person};
+use crate::reply::Reply;
+use crate::spec::CommandSpec;
+use crate::when;
+
+pub(crate) const SPEC: CommandSpec = CommandSpec {
+    name: "override",
+    aliases: &[],
+    usage: "!override <schedule> [@user] <duration> | list [schedule] | cancel <id>",
+    summary: "Take a schedule's pager from now for a while (or give it to someone), list or cancel overrides.",
+    details: "Without a person you take the pager yourself. Name someone by their firebell id \
+              (`bob`, `@bob`) or mention them. Durations: 30m, 1h, 2h30m, 1d (at most 14d).",
+    examples: &[
+        (
+            "!override primary 2h",
+            "you are on call for `primary` for the next two hours",
+        ),
+        (
+            "!override primary @bob 1d",
+            "bob is on call for `primary` for a day",
+        ),
+        ("!override list", "overrides in effect"),
+        ("!override cancel 3", "undo override 3"),
+    ],
+    parse: |args, thread| Override::parse_args(args, thread).map(Command::Override),
+};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Override {
+    /// `user` (the sender when `None`) has `schedule`'s pager from now for `duration`.
+    Take {
+        schedule: String,
+        user: Option<UserRef>,
+        duration: HumanDuration,
+    },
+    List {
+        schedule: Option<String>,
+    },
+    Cancel {
+        id: i64,
+    },
+}
+
+fn err(message: impl Into<String>) -> ParseError {
+    ParseError::new(message, SPEC.usage)
+}
+
+impl Override {
+    pub(crate) fn parse_args(
+        args: &mut Args<'_>,
+        _thread: Option<IncidentNumber>,
+    ) -> Result<Override, ParseError> {
+        let Some(first) = args.next_word() else {
+            return Err(err("Which schedule, and for how long?"));
+        };
+        let parsed = match first.to_lowercase().as_str() {
+            "list" => Override::List {
+                schedule: args.next_word().map(str::to_owned),
+            },
+            "cancel" => {
+                let Some(word) = args.next_word() else {
+                    return Err(err(
+                        "Which override? `!override list` shows their ids, e.g. `!override cancel 3`",
+                    ));
+                };
+                Override::Cancel {
+                    id: parse_id(word)?,
+                }
+            }
+            _ => take(first, args)?,
+        };
+        match args.peek() {
+            Some(extra) => Err(err(format!("unexpected `{extra}` at the end"))),
+            None => Ok(parsed),
+        }
+    }
+
+    pub(crate) async fn execute(self, engine: &Engine, ctx: &Context, actor: &Actor) -> Reply {
+        let config = engine.config();
+        let viewer = config.user(&actor.name);
+        let now = engine.clock().now();
+        match self {
+            Override::Take {
+                schedule,
+                user,
+                duration,
+            } => {
+                let user = match user {
+                    Some(r) => match r.resolve(config, ctx.platform) {
+                        Ok(u) => u,
+                        Err(why) => return Reply::error(err(why).to_string()),
+                    },
+                    None => match viewer {
+                        Some(v) => v.id.clone(),
+                        None => {
+                            return Reply::error(format!("`{}` is not a firebell user", actor.name));
+                        }
+                    },
+                };
+                match engine
+                    .create_override(&schedule, &user, duration, actor)
+                    .await
+                {
+                    Ok(o) => Reply::success(format!(
+                        "Override *#{id}*: {who} is on call for *{schedule}* for {duration}, until {until}. \
+                         Undo with `!override cancel {id}`.",
+                        id = o.id,
+                        who = person(config, o.user.as_str()),
+                        until = when::local_and_relative(o.end, now, viewer),
+                    )),
+                    Err(e) => Reply::from_engine(&e),
+                }
+            }
+            Override::List { schedule } => {
+                if let Some(s) = &schedule
+                    && !config.schedules.contains_key(s)
+                {
+                    return Reply::error(unknown_schedule(config, s));
+                }
+                match engine.overrides(schedule.as_deref()).await {
+                    Ok(list) => Reply::info(listing(config, &list, schedule.as_deref(), |o| {
+                        format!(
+                            "from {} until {}",
+                            when::local(o.start, viewer),
+                            when::local_and_relative(o.end, now, viewer)
+                        )
+                    })),
+                    Err(e) => Reply::from_engine(&e),
+                }
+            }
+            Override::Cancel { id } => match engine.cancel_override(id, actor).await {
+                Ok(o) => Reply::success(format!(
+                    "Cancelled override *#{id}*: {} no longer holds *{}* through it.",
+                    person(config, o.user.as_str()),
+                    o.schedule
+                )),
+                Err(e) => Reply::from_engine(&e),
+            },
+        }
+    }
+}
+
+/// `<schedule> [@user] <duration>`, after the schedule word.
+fn take(schedule: &str, args: &mut Args<'_>) -> Result<Override, ParseError> {
+    let Some(second) = args.next_word() else {
+        return Err(err(format!("For how long? e.g. `!override {schedule} 2h`")));
+    };
+    let (user, duration) = if second.starts_with(|c: char| c.is_ascii_digit()) {
+        if let Some(w) = args.peek() {
+            return Err(err(format!(
+                "unexpected `{w}` after the duration — name the person before it: \
+                 `!override {schedule} @{w} {second}`"
+            )));
+        }
+        (None, second)
+    } else {
+        let user = UserRef::parse(second).ok_or_else(|| {
+            err(format!(
+                "`{second}` is neither a duration nor a person — try `2h`, `bob` or a mention"
+            ))
+        })?;
+        let Some(duration) = args.next_word() else {
+            return Err(err(format!(
+                "For how long should {second} take `{schedule}`? e.g. `!override {schedule} {second} 2h`"
+            )));
+        };
+        (Some(user), duration)
+    };
+    let duration = HumanDuration::parse(duration, max_override()).map_err(|e| err(e.message()))?;
+    Ok(Override::Take {
+        schedule: schedule.to_owned(),
+        user,
+        duration,
+    })
+}
+
+fn parse_id(word: &str) -> Result<i64, ParseError> {
+    word.strip_prefix('#')
+        .unwrap_or(word)
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| {
+            err(format!(
+                "`{word}` is not an override id — `!override list` shows them"
+            ))
+        })
+}
+
+pub(crate) fn unknown_schedule(config: &Config, name: &str) -> String {
+    let names: Vec<&str> = config.schedules.keys().map(String::as_str).collect();
+    format!(
+        "unknown schedule `{name}` — schedules: {}",
+        if names.is_empty() {
+            "none configured".to_owned()
+        } else {
+            names.join(", ")
+        }
+    )
+}
+
+/// `*2 overrides*` then one line each: `• *#1* primary — Alice Adams (alice), from … until … · by alice`.
+fn listing(
+    config: &Config,
+    list: &[OverrideRecord],
+    schedule: Option<&str>,
+    span: impl Fn(&OverrideRecord) -> String,
+) -> String {
+    let scope = schedule.map(|s| format!(" for *{s}*")).unwrap_or_default();
+    if list.is_empty() {
+        return format!("No overrides in effect{scope}.");
+    }
+    let mut text = match list.len() {
+        1 => format!("*1 override*{scope}"),
+        k => format!("*{k} overrides*{scope}"),
+    };
+    for o in list {
+        text.push_str(&format!(
+            "\n• *#{}* {} — {}, {} · by {}",
+            o.id,
+            o.schedule,
+            person(config, o.user.as_str()),
+            span(o),
+            o.created_by
+        ));
+    }
+    text
+}
+
+#[cfg(test)]
+#[path = "overrides_tests.rs"]
+mod tests;

@@ -1,0 +1,188 @@
+//! The engine's paging API: `!escalate`, and what telephony adapters report back (which incident
+//! a reply is about, how a message fared).
+
+use serde::Serialize;
+
+use super::wording::{by_method, channel_of};
+use crate::clock::to_micros;
+use crate::engine::Engine;
+use crate::error::EngineError;
+use crate::ids::{IncidentNumber, UserId};
+use crate::incident::{Incident, TimelineKind};
+use crate::kinds::{Actor, ContactMethod, IncidentStatus};
+use crate::notify::Notification;
+use crate::store::escalation as rows;
+use crate::store::pending::Pending;
+
+/// Provider names as recorded on outbox rows and timelines.
+pub const TWILIO: &str = "twilio";
+pub const VONAGE: &str = "vonage";
+
+/// What a provider's status callback says about a message or call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", content = "detail", rename_all = "snake_case")]
+pub enum PageStatus {
+    Delivered,
+    /// The provider gave up on it (carrier rejected, unreachable); the detail says why.
+    Failed(String),
+    NoAnswer,
+    Busy,
+    /// A call that was answered and ended.
+    Completed,
+}
+
+impl PageStatus {
+    fn describe(&self) -> String {
+        match self {
+            PageStatus::Delivered => "delivered".to_owned(),
+            PageStatus::Failed(why) => format!("failed ({why})"),
+            PageStatus::NoAnswer => "not answered".to_owned(),
+            PageStatus::Busy => "busy".to_owned(),
+            PageStatus::Completed => "answered".to_owned(),
+        }
+    }
+}
+
+impl Engine {
+    /// Starts the incident's next escalation level now (an acknowledged incident goes back to
+    /// triggered). The timer worker pages the level within moments; the returned incident is
+    /// the state after the move.
+    #[tracing::instrument(skip_all, fields(incident = %n))]
+    pub async fn escalate(&self, n: IncidentNumber, by: &Actor) -> Result<Incident, EngineError> {
+        let incident = self.incident(n).await?;
+        let room = self.room_of(&incident.service)?;
+        let config = self.config();
+        let policy = config
+            .services
+            .get(&incident.service)
+            .and_then(|s| s.escalation_policy.as_ref())
+            .and_then(|p| config.escalation_policies.get(p))
+            .ok_or_else(|| {
+                EngineError::user(format!(
+                    "service `{}` has no escalation policy, so there is no level to escalate to",
+                    incident.service
+                ))
+            })?;
+        if incident.status == IncidentStatus::Resolved {
+            return Err(EngineError::user(format!(
+                "incident {n} is already resolved — nothing to escalate"
+            )));
+        }
+        let now = to_micros(self.clock().now());
+        let mut tx = self.store().begin().await?;
+        let Some((level, pass, next_at)) = rows::position(&mut tx.c(), n.get()).await? else {
+            return Err(EngineError::NotFound(format!("there is no incident {n}")));
+        };
+        if next_at.is_none() && level == 0 && pass == 0 {
+            // Never started (a service that got its policy later): start at the first level.
+        } else if next_at.is_none() {
+            return Err(EngineError::user(format!(
+                "incident {n} has been through every level of policy `{}` ({} time(s)); there is nobody further to escalate to",
+                policy.name,
+                u32::from(policy.repeat) + 1
+            )));
+        }
+        if !rows::restart_ladder(&mut tx.c(), n.get(), incident.status, level, pass, now).await? {
+            return Err(EngineError::user(format!(
+                "incident {n} changed while you asked; try again"
+            )));
+        }
+        let mut p = Pending::default();
+        p.timeline(
+            n.get(),
+            now,
+            TimelineKind::Escalated,
+            by,
+            format!("Escalated to level {} by {}", level + 1, by.name),
+        );
+        let changes = [(n.get(), room.as_str(), IncidentStatus::Triggered, by)];
+        rows::notify_paged(&mut tx.c(), &mut p, &changes, now).await?;
+        p.flush(&mut tx.c()).await?;
+        tx.commit().await?;
+        tracing::info!(incident = %n, by = %by, level = level + 1, "escalated");
+        self.nudge_workers();
+        self.incident(n).await
+    }
+
+    /// The incident `user` was last reached about by SMS or call: what a bare `4` replies to.
+    pub async fn last_paged_incident(
+        &self,
+        user: &UserId,
+    ) -> Result<Option<IncidentNumber>, EngineError> {
+        let mut conn = self.store().conn().await?;
+        Ok(rows::last_paged(&mut conn.c(), user.as_str())
+            .await?
+            .map(IncidentNumber::from_db))
+    }
+
+    /// Records a provider's status callback for the message or call `external_ref` on the
+    /// incident's timeline. When Twilio reports a page SMS failed and Vonage is configured, the
+    /// page is queued once more through Vonage (once, however often Twilio repeats itself).
+    /// Unknown references are ignored (`Ok(false)`): providers retry callbacks.
+    pub async fn page_status(
+        &self,
+        external_ref: &str,
+        status: PageStatus,
+    ) -> Result<bool, EngineError> {
+        let now = to_micros(self.clock().now());
+        let mut tx = self.store().begin().await?;
+        let Some(row) = rows::by_external_ref(&mut tx.c(), external_ref).await? else {
+            return Ok(false);
+        };
+        let (Some(incident), Some(user), Ok(method)) = (
+            row.incident_id,
+            row.recipient.as_deref(),
+            row.method.parse::<ContactMethod>(),
+        ) else {
+            return Ok(false);
+        };
+        let name = self
+            .config()
+            .user(user)
+            .map_or_else(|| user.to_owned(), |u| format!("{} ({})", u.name, u.id));
+        let via = row.provider.as_deref().unwrap_or("provider");
+        let mut p = Pending::default();
+        let actor = Actor::new("firebell", channel_of(method));
+        let mut message = format!(
+            "{via} reports the {} to {name}: {}",
+            match method {
+                ContactMethod::Voice => "call",
+                ContactMethod::Email => "email",
+                _ => "SMS",
+            },
+            status.describe()
+        );
+        let failover = matches!(status, PageStatus::Failed(_))
+            && method == ContactMethod::Sms
+            && row.provider.as_deref() == Some(TWILIO)
+            && self.config().providers.vonage.is_some();
+        if failover
+            && let Ok(Notification::Paged {
+                user,
+                level,
+                urgency,
+                ..
+            }) = serde_json::from_str::<Notification>(&row.notification)
+        {
+            let again = Notification::Paged {
+                user,
+                level,
+                urgency,
+                failover_from: Some(TWILIO.to_owned()),
+            };
+            let text =
+                serde_json::to_string(&again).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+            if rows::insert_failover(&mut tx.c(), &row, &text, now).await? {
+                message.push_str(&format!(
+                    "; sending it {} through {VONAGE}",
+                    by_method(method)
+                ));
+            }
+        }
+        p.timeline(incident, now, TimelineKind::Notified, &actor, message);
+        p.flush(&mut tx.c()).await?;
+        tx.commit().await?;
+        self.nudge_workers();
+        Ok(true)
+    }
+}

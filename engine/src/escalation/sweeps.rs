@@ -1,0 +1,235 @@
+//! Sweeps the timer worker runs every tick, each a guarded update so replicas never do one
+//! twice: ack timeouts (re-trigger), auto-resolve, schedule handoffs, maintenance notices.
+
+use chrono::Duration;
+
+use super::tick::{system, urgency_of};
+use crate::clock::{from_micros, to_micros};
+use crate::config::Config;
+use crate::duration::HumanDuration;
+use crate::engine::Engine;
+use crate::error::EngineError;
+use crate::incident::TimelineKind;
+use crate::kinds::{IncidentStatus, Urgency};
+use crate::maintenance::{announce, warning_ahead};
+use crate::notify::{MaintenancePhase, Notification};
+use crate::oncall::as_overrides;
+use crate::schedule::on_call_at;
+use crate::store::pending::Pending;
+use crate::store::{C, escalation as esc, maintenance, oncall, sql};
+
+pub(crate) async fn run(engine: &Engine) -> Result<usize, EngineError> {
+    let config = engine.config();
+    let now = to_micros(engine.clock().now());
+    let mut tx = engine.store().begin().await?;
+    let mut p = Pending::default();
+    let mut done = ack_timeouts(config, &mut tx.c(), &mut p, now).await?;
+    done += auto_resolve(config, &mut tx.c(), &mut p, now).await?;
+    done += handoffs(config, &mut tx.c(), &mut p, now).await?;
+    done += maintenance_notices(config, &mut tx.c(), &mut p, now).await?;
+    p.flush(&mut tx.c()).await?;
+    tx.commit().await?;
+    Ok(done)
+}
+
+/// The earliest moment anything is due (level, page, maintenance notice).
+pub(crate) async fn next_due(engine: &Engine) -> Result<Option<i64>, sqlx::Error> {
+    let mut conn = engine.store().conn().await?;
+    let a = esc::next_due(&mut conn.c()).await?;
+    let ahead = warning_ahead().num_microseconds().unwrap_or(0);
+    let b = maintenance::next_due(&mut conn.c(), ahead).await?;
+    Ok(match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    })
+}
+
+fn micros(d: Duration) -> i64 {
+    d.num_microseconds().unwrap_or(i64::MAX / 4)
+}
+
+type AckedRow = (i64, String, i64, Option<i64>, Option<String>);
+
+/// High-urgency incidents acknowledged longer ago than their service's ack timeout go back to
+/// triggered, and their ladder starts again from the first level.
+async fn ack_timeouts(
+    config: &Config,
+    c: &mut C<'_>,
+    p: &mut Pending,
+    now: i64,
+) -> Result<usize, sqlx::Error> {
+    let mut done = 0;
+    for service in config.services.values() {
+        let Some(timeout) = service.ack_timeout else {
+            continue;
+        };
+        let cutoff = now - micros(timeout);
+        let rows: Vec<AckedRow> = sql!(all AckedRow, c.reborrow(),
+            "SELECT id, severity, created_at, acknowledged_at, acknowledged_by FROM incidents \
+             WHERE service = $1 AND status = 'acknowledged' AND acknowledged_at <= $2 ORDER BY id LIMIT 200",
+            service.name.as_str(), cutoff)?;
+        for (id, severity, created_at, acked_at, acked_by) in rows {
+            if urgency_of(service, &severity, created_at).0 == Urgency::Low {
+                continue;
+            }
+            let n = sql!(execute c.reborrow(),
+                "UPDATE incidents SET status = 'triggered', acknowledged_at = NULL, acknowledged_by = NULL, \
+                 acknowledged_via = NULL, esc_gen = esc_gen + 1, esc_level = 0, esc_loop = 0, esc_next_at = $1 \
+                 WHERE id = $2 AND status = 'acknowledged' AND acknowledged_at = $3",
+                now, id, acked_at)?;
+            if n != 1 {
+                continue;
+            }
+            let ago = (now - acked_at.unwrap_or(now)) / 60_000_000;
+            let reason = format!(
+                "acknowledged by {} {} ago and still not resolved (ack timeout {})",
+                acked_by.as_deref().unwrap_or("someone"),
+                HumanDuration::from_minutes(ago),
+                HumanDuration::from_minutes(timeout.num_minutes())
+            );
+            p.timeline(
+                id,
+                now,
+                TimelineKind::Retriggered,
+                &system(),
+                format!("Re-triggered: {reason}"),
+            );
+            p.outbox(
+                &service.room,
+                Some(id),
+                &Notification::Retriggered { reason },
+                now,
+            )?;
+            done += 1;
+        }
+    }
+    Ok(done)
+}
+
+/// Open incidents with no new alert for their service's auto-resolve time resolve themselves.
+async fn auto_resolve(
+    config: &Config,
+    c: &mut C<'_>,
+    p: &mut Pending,
+    now: i64,
+) -> Result<usize, sqlx::Error> {
+    let mut done = 0;
+    for service in config.services.values() {
+        let Some(after) = service.auto_resolve else {
+            continue;
+        };
+        let ids: Vec<(i64,)> = sql!(
+            all(i64,),
+            c.reborrow(),
+            "UPDATE incidents SET status = 'resolved', resolved_at = $1, resolved_by = 'firebell', resolved_via = 'system' \
+             WHERE service = $2 AND status <> 'resolved' AND last_alert_at <= $3 RETURNING id",
+            now,
+            service.name.as_str(),
+            now - micros(after)
+        )?;
+        let note = format!(
+            "auto-resolved: no new alert for {}",
+            HumanDuration::from_minutes(after.num_minutes())
+        );
+        for (id,) in ids {
+            let by = system();
+            p.timeline(
+                id,
+                now,
+                TimelineKind::Resolved,
+                &by,
+                format!("Resolved: {note}"),
+            );
+            let n = Notification::Resolved {
+                actor: by.clone(),
+                note: Some(note.clone()),
+            };
+            p.outbox(&service.room, Some(id), &n, now)?;
+            let changes = [(id, service.room.as_str(), IncidentStatus::Resolved, &by)];
+            esc::notify_paged(c, p, &changes, now).await?;
+            done += 1;
+        }
+    }
+    Ok(done)
+}
+
+/// Announces each schedule's handoff once: who comes on, who goes off, and the open incidents of
+/// the services it pages.
+async fn handoffs(
+    config: &Config,
+    c: &mut C<'_>,
+    p: &mut Pending,
+    now: i64,
+) -> Result<usize, sqlx::Error> {
+    if config.schedules.is_empty() {
+        return Ok(0);
+    }
+    let overrides = oncall::current_overrides(c, None, now).await?;
+    let mut done = 0;
+    for (name, schedule) in &config.schedules {
+        let current = on_call_at(schedule, &as_overrides(&overrides, name), from_micros(now));
+        let current = current.as_ref().map(|u| u.as_str());
+        match oncall::announced(c, name).await? {
+            None => {
+                oncall::first_look(c, name, current, now).await?;
+            }
+            Some(before) if before.as_deref() != current => {
+                if !oncall::hand_off(c, name, before.as_deref(), current, now).await? {
+                    continue;
+                }
+                let services: Vec<String> = config
+                    .services_paging(name)
+                    .iter()
+                    .map(|s| s.name.as_str().to_owned())
+                    .collect();
+                let open = open_incidents(c, &services).await?;
+                let n = Notification::Handoff {
+                    schedule: name.clone(),
+                    from: before,
+                    to: current.map(str::to_owned),
+                    open_incidents: open,
+                };
+                for room in config.schedule_rooms(name) {
+                    p.outbox(&room, None, &n, now)?;
+                }
+                done += 1;
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(done)
+}
+
+async fn open_incidents(c: &mut C<'_>, services: &[String]) -> Result<Vec<i64>, sqlx::Error> {
+    let mut out = Vec::new();
+    for s in services {
+        let ids: Vec<(i64,)> = sql!(
+            all(i64,),
+            c.reborrow(),
+            "SELECT id FROM incidents WHERE service = $1 AND status <> 'resolved' ORDER BY id LIMIT 50",
+            s.as_str()
+        )?;
+        out.extend(ids.into_iter().map(|r| r.0));
+    }
+    out.sort_unstable();
+    Ok(out)
+}
+
+/// "Ends in 10 minutes" and "ended, N alerts suppressed", each once per window.
+async fn maintenance_notices(
+    config: &Config,
+    c: &mut C<'_>,
+    p: &mut Pending,
+    now: i64,
+) -> Result<usize, sqlx::Error> {
+    let ahead = micros(warning_ahead());
+    let warned = maintenance::claim_warnings(c, now, ahead).await?;
+    for w in &warned {
+        announce(p, config, w, MaintenancePhase::EndingSoon, now)?;
+    }
+    let closed = maintenance::claim_closings(c, now).await?;
+    for w in &closed {
+        announce(p, config, w, MaintenancePhase::Ended, now)?;
+    }
+    Ok(warned.len() + closed.len())
+}

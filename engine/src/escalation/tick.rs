@@ -1,0 +1,353 @@
+//! The timer worker: an idempotent tick that does whatever is due — start escalation levels, fire
+//! page steps, and the sweeps in [`super::sweeps`] — each in the transaction that claimed it.
+//! State lives in rows with due times, not in tasks: a restart at any moment neither skips a
+//! step (its row is still due) nor repeats one (its row was settled in the same commit as its
+//! effects). On PostgreSQL, claims skip rows another replica holds.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio_util::sync::CancellationToken;
+use tracing::{error, info};
+
+use super::rules::SupportHours;
+use super::wording::by_method;
+use super::{Position, next_step, phone_deferral};
+use crate::clock::{from_micros, to_micros};
+use crate::config::{Config, Service, Target};
+use crate::engine::Engine;
+use crate::error::EngineError;
+use crate::incident::TimelineKind;
+use crate::kinds::{Actor, Channel, ContactMethod, IncidentStatus, Severity, Urgency};
+use crate::notify::Notification;
+use crate::oncall::as_overrides;
+use crate::schedule::on_call_at;
+use crate::store::escalation::{self as rows, DueLevel, DuePage, NewPage};
+use crate::store::oncall::{OverrideRow, current_overrides};
+use crate::store::outbox::Addressee;
+use crate::store::pending::Pending;
+
+/// Longest the worker sleeps without looking (and how often sweeps run when nothing is due).
+const POLL: Duration = Duration::from_secs(1);
+/// Rows handled per transaction.
+const BATCH: i64 = 200;
+
+pub(crate) fn system() -> Actor {
+    Actor::new("firebell", Channel::System)
+}
+
+/// Runs ticks until `cancel` fires, sleeping until the next due row (at most [`POLL`]) or a nudge.
+pub async fn run_timer_worker(engine: Engine, cancel: CancellationToken) {
+    let nudge = engine.timer_nudge();
+    loop {
+        let wait = match tick(&engine).await {
+            Ok(0) => until_next(&engine).await,
+            Ok(_) => Duration::ZERO,
+            Err(e) => {
+                error!(error = %e, "timer worker: database error");
+                POLL
+            }
+        };
+        if wait.is_zero() {
+            tokio::task::yield_now().await;
+            if cancel.is_cancelled() {
+                return;
+            }
+            continue;
+        }
+        tokio::select! {
+            biased;
+            _ = cancel.cancelled() => return,
+            _ = nudge.notified() => {}
+            _ = tokio::time::sleep(wait) => {}
+        }
+    }
+}
+
+async fn until_next(engine: &Engine) -> Duration {
+    let Ok(next) = super::sweeps::next_due(engine).await else {
+        return POLL;
+    };
+    let now = to_micros(engine.clock().now());
+    match next {
+        Some(t) if t <= now => Duration::ZERO,
+        Some(t) => Duration::from_micros((t - now) as u64).min(POLL),
+        None => POLL,
+    }
+}
+
+/// Does everything due now; returns how many rows it acted on (0: nothing was due).
+pub async fn tick(engine: &Engine) -> Result<usize, EngineError> {
+    let mut done = start_due_levels(engine).await?;
+    done += fire_due_pages(engine).await?;
+    done += super::sweeps::run(engine).await?;
+    if done > 0 {
+        engine.outbox_nudge().notify_one();
+    }
+    Ok(done)
+}
+
+pub(crate) fn urgency_of<'s>(
+    service: &'s Service,
+    severity: &str,
+    created_at: i64,
+) -> (Urgency, Option<&'s SupportHours>) {
+    let sev = severity.parse().unwrap_or(Severity::Critical);
+    let support = service.support_hours.as_ref();
+    (
+        service
+            .urgency
+            .urgency(sev, from_micros(created_at), support),
+        support,
+    )
+}
+
+fn person(config: &Config, id: &str) -> String {
+    config
+        .user(id)
+        .map_or_else(|| id.to_owned(), |u| format!("{} ({})", u.name, u.id))
+}
+
+async fn start_due_levels(engine: &Engine) -> Result<usize, EngineError> {
+    let now = to_micros(engine.clock().now());
+    let mut tx = engine.store().begin().await?;
+    let due = rows::claim_due_levels(&mut tx.c(), now, BATCH).await?;
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let overrides = current_overrides(&mut tx.c(), None, now).await?;
+    let mut p = Pending::default();
+    for d in &due {
+        start_level(engine.config(), &mut tx.c(), &mut p, d, &overrides, now).await?;
+    }
+    p.flush(&mut tx.c()).await?;
+    tx.commit().await?;
+    Ok(due.len())
+}
+
+/// Starts the due level of one incident: pages its people per their rules, records skipped
+/// levels, and sets when the next level is due.
+async fn start_level(
+    config: &Config,
+    c: &mut crate::store::C<'_>,
+    p: &mut Pending,
+    d: &DueLevel,
+    overrides: &[OverrideRow],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let service = config
+        .services
+        .values()
+        .find(|s| s.name.as_str() == d.service);
+    let policy = service
+        .and_then(|s| s.escalation_policy.as_ref())
+        .and_then(|p| config.escalation_policies.get(p));
+    let (Some(service), Some(policy)) = (service, policy) else {
+        rows::set_position(c, d.id, d.esc_gen, 0, 0, None).await?;
+        return Ok(());
+    };
+    let at = from_micros(now);
+    let who = |t: &Target| match t {
+        Target::User(u) => Some(u.clone()),
+        Target::Schedule(s) => config
+            .schedules
+            .get(s)
+            .and_then(|sch| on_call_at(sch, &as_overrides(overrides, s), at)),
+    };
+    let from = Position {
+        level: usize::try_from(d.esc_level).unwrap_or(usize::MAX),
+        pass: u32::try_from(d.esc_loop).unwrap_or(0),
+    };
+    let step = next_step(policy, from, who);
+    let sys = system();
+    for s in &step.skipped {
+        let msg = format!("Level {} skipped: {}", s.at.level + 1, s.reason);
+        p.timeline(d.id, now, TimelineKind::Escalated, &sys, msg);
+    }
+    let Some(run) = step.run else {
+        let msg = format!(
+            "Escalation policy `{}` ran out after {} pass(es): nobody acknowledged",
+            policy.name,
+            u32::from(policy.repeat) + 1
+        );
+        p.timeline(d.id, now, TimelineKind::Escalated, &sys, msg);
+        let n = Notification::PolicyExhausted {
+            policy: policy.name.clone(),
+        };
+        p.outbox(&service.room, Some(d.id), &n, now)?;
+        rows::set_position(c, d.id, d.esc_gen, -1, i64::from(from.pass), None).await?;
+        return Ok(());
+    };
+    let (urgency, _) = urgency_of(service, &d.severity, d.created_at);
+    // Step times count from when the level was due, so a late tick does not push the ladder back.
+    let base = d.esc_next_at.min(now);
+    for user in &run.users {
+        let Some(u) = config.user(user.as_str()) else {
+            continue;
+        };
+        for rule in u.rules.for_urgency(urgency) {
+            let page = NewPage {
+                incident_id: d.id,
+                gen_: d.esc_gen,
+                level: run.at.level as i64,
+                pass: i64::from(run.at.pass),
+                user: user.as_str(),
+                method: rule.method,
+                due_at: base + i64::from(rule.after_minutes) * 60_000_000,
+            };
+            rows::insert_page(c, &page).await?;
+        }
+    }
+    let names: Vec<String> = run
+        .users
+        .iter()
+        .map(|u| person(config, u.as_str()))
+        .collect();
+    let pass = if run.at.pass > 0 {
+        format!(", pass {}", run.at.pass + 1)
+    } else {
+        String::new()
+    };
+    let msg = format!(
+        "Level {}{pass} ({urgency} urgency): paging {}",
+        run.at.level + 1,
+        names.join(", ")
+    );
+    p.timeline(d.id, now, TimelineKind::Escalated, &sys, msg);
+    if run.at.level > 0 || run.at.pass > 0 {
+        let n = Notification::Escalated {
+            actor: None,
+            level: run.at.level as u32 + 1,
+            users: run.users.iter().map(|u| u.as_str().to_owned()).collect(),
+        };
+        p.outbox(&service.room, Some(d.id), &n, now)?;
+    }
+    let delay = i64::from(run.delay_minutes) * 60_000_000;
+    let (level, pass, next_at) = match run.next {
+        Some(next) => (next.level as i64, i64::from(next.pass), Some(base + delay)),
+        None => (-1, i64::from(run.at.pass), None),
+    };
+    rows::set_position(c, d.id, d.esc_gen, level, pass, next_at).await?;
+    info!(
+        incident = d.id,
+        level = run.at.level + 1,
+        "escalation level started"
+    );
+    Ok(())
+}
+
+async fn fire_due_pages(engine: &Engine) -> Result<usize, EngineError> {
+    let now = to_micros(engine.clock().now());
+    let mut tx = engine.store().begin().await?;
+    let due = rows::claim_due_pages(&mut tx.c(), now, BATCH).await?;
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let mut p = Pending::default();
+    for d in &due {
+        fire_page(engine.config(), &mut tx.c(), &mut p, d, now).await?;
+    }
+    p.flush(&mut tx.c()).await?;
+    tx.commit().await?;
+    Ok(due.len())
+}
+
+/// One page step: sent (queued in the outbox), cancelled (acknowledged, resolved or superseded),
+/// deferred (low urgency, phone, outside support hours) or skipped (no way to reach them).
+async fn fire_page(
+    config: &Config,
+    c: &mut crate::store::C<'_>,
+    p: &mut Pending,
+    d: &DuePage,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    if d.status != IncidentStatus::Triggered.as_str() || d.esc_gen != d.current_gen {
+        let why = if d.esc_gen != d.current_gen {
+            "cancelled: ladder moved".to_owned()
+        } else {
+            format!("cancelled: {}", d.status)
+        };
+        return rows::fire_page(c, d.id, &why, now).await;
+    }
+    let service = config
+        .services
+        .values()
+        .find(|s| s.name.as_str() == d.service);
+    let (Some(service), Some(user), Ok(method)) = (
+        service,
+        config.user(&d.user_id),
+        d.method.parse::<ContactMethod>(),
+    ) else {
+        return rows::fire_page(c, d.id, "skipped: no longer configured", now).await;
+    };
+    let sys = system();
+    tracing::debug!(
+        incident = d.incident_id,
+        late_ms = (now - d.due_at) / 1000,
+        "page step due"
+    );
+    let (urgency, support) = urgency_of(service, &d.severity, d.created_at);
+    if d.deferred == 0
+        && let Some(until) = phone_deferral(method, urgency, support, from_micros(now))
+    {
+        rows::defer_page(c, d.id, to_micros(until)).await?;
+        let msg = format!(
+            "{} to {} put off until support hours begin ({}): low urgency",
+            noun(method),
+            person(config, &d.user_id),
+            local_time(until, support)
+        );
+        p.timeline(d.incident_id, now, TimelineKind::Deferred, &sys, msg);
+        return Ok(());
+    }
+    let reachable = match method {
+        ContactMethod::Chat => true,
+        ContactMethod::Sms | ContactMethod::Voice => user.phone.is_some(),
+        ContactMethod::Email => user.email.is_some(),
+    };
+    if !reachable {
+        let msg = format!(
+            "Could not reach {} {}: no {} configured",
+            person(config, &d.user_id),
+            by_method(method),
+            if method == ContactMethod::Email {
+                "email address"
+            } else {
+                "phone number"
+            }
+        );
+        p.timeline(d.incident_id, now, TimelineKind::Notified, &sys, msg);
+        return rows::fire_page(c, d.id, "skipped: unreachable", now).await;
+    }
+    let n = Notification::Paged {
+        user: d.user_id.clone(),
+        level: d.level as u32 + 1,
+        urgency,
+        failover_from: None,
+    };
+    let to = Addressee::Person {
+        user: &d.user_id,
+        method,
+    };
+    p.outbox_to(&service.room, Some(d.incident_id), to, &n, now)?;
+    rows::fire_page(c, d.id, "queued", now).await
+}
+
+fn noun(m: ContactMethod) -> &'static str {
+    match m {
+        ContactMethod::Chat => "Chat mention",
+        ContactMethod::Sms => "SMS",
+        ContactMethod::Voice => "Call",
+        ContactMethod::Email => "Email",
+    }
+}
+
+fn local_time(t: DateTime<Utc>, support: Option<&SupportHours>) -> String {
+    match support {
+        Some(s) => t
+            .with_timezone(&s.time_zone)
+            .format(&format!("%a %d %b %H:%M {}", s.time_zone.name()))
+            .to_string(),
+        None => t.format("%a %d %b %H:%M UTC").to_string(),
+    }
+}

@@ -1,0 +1,87 @@
+//! What the timeline says about paging: one place for the wording, so chat, postmortems and
+//! reports read the same sentences.
+
+use crate::config::User;
+use crate::incident::TimelineKind;
+use crate::kinds::{Channel, ContactMethod};
+use crate::notify::{Delivered, Notification, Outgoing};
+use crate::store::outbox::TimelineNote;
+
+/// "by SMS", "by voice call", "in chat", "by email".
+pub fn by_method(m: ContactMethod) -> &'static str {
+    match m {
+        ContactMethod::Chat => "in chat",
+        ContactMethod::Sms => "by SMS",
+        ContactMethod::Voice => "by voice call",
+        ContactMethod::Email => "by email",
+    }
+}
+
+/// The channel a timeline entry about `m` is recorded under.
+pub fn channel_of(m: ContactMethod) -> Channel {
+    match m {
+        ContactMethod::Chat => Channel::System,
+        ContactMethod::Sms => Channel::Sms,
+        ContactMethod::Voice => Channel::Voice,
+        ContactMethod::Email => Channel::Email,
+    }
+}
+
+fn who(u: &User) -> String {
+    format!("{} ({})", u.name, u.id)
+}
+
+/// The timeline entry for a delivered page or notice, `None` for plain room posts.
+pub(crate) fn delivered(msg: &Outgoing, d: &Delivered) -> Option<TimelineNote> {
+    let r = msg.recipient.as_ref()?;
+    let incident_id = msg.incident.as_ref()?.number.get();
+    let via = d
+        .provider
+        .as_deref()
+        .map(|p| format!(" via {p}"))
+        .unwrap_or_default();
+    let note = d
+        .note
+        .as_deref()
+        .map(|n| format!(" — {n}"))
+        .unwrap_or_default();
+    let message = match &msg.notification {
+        Notification::Paged { level, .. } => format!(
+            "Notified {} {} (level {level}){via}{note}",
+            who(&r.user),
+            by_method(r.method)
+        ),
+        Notification::StatusNotice { status, .. } => format!(
+            "Told {} {} that the incident is {status}{via}{note}",
+            who(&r.user),
+            by_method(r.method)
+        ),
+        _ => return None,
+    };
+    Some(TimelineNote {
+        incident_id,
+        kind: TimelineKind::Notified,
+        channel: channel_of(r.method),
+        message,
+    })
+}
+
+/// The timeline entry for a page that could not be delivered at all.
+pub(crate) fn gave_up(msg: &Outgoing, error: &str) -> Option<TimelineNote> {
+    let r = msg.recipient.as_ref()?;
+    let incident_id = msg.incident.as_ref()?.number.get();
+    let what = match &msg.notification {
+        Notification::Paged { level, .. } => format!("page (level {level})"),
+        _ => "notice".to_owned(),
+    };
+    Some(TimelineNote {
+        incident_id,
+        kind: TimelineKind::Notified,
+        channel: channel_of(r.method),
+        message: format!(
+            "Could not reach {} {}: {what} failed: {error}",
+            who(&r.user),
+            by_method(r.method)
+        ),
+    })
+}

@@ -1,0 +1,165 @@
+//! The engine's maintenance API: open, list and end windows, each change announced in the room.
+
+use super::{MaintenanceWindow, Matcher, max_duration};
+use crate::clock::{from_micros, to_micros};
+use crate::config::Config;
+use crate::duration::HumanDuration;
+use crate::engine::Engine;
+use crate::error::EngineError;
+use crate::kinds::Actor;
+use crate::notify::{MaintenancePhase, Notification};
+use crate::store::maintenance::{self as rows, NewWindow, WindowRow};
+use crate::store::pending::Pending;
+
+/// Longest reason accepted.
+const MAX_REASON_CHARS: usize = 500;
+
+impl From<WindowRow> for MaintenanceWindow {
+    fn from(r: WindowRow) -> Self {
+        Self {
+            id: r.id,
+            matcher: Matcher::from_db(&r.matcher),
+            reason: r.reason,
+            room: r.room,
+            created_by: r.created_by,
+            starts_at: from_micros(r.starts_at),
+            ends_at: from_micros(r.ends_at),
+            ended_by: r.ended_by,
+            suppressed: r.suppressed,
+        }
+    }
+}
+
+/// The rooms that hear about a window: the one it was opened from, else the matched service's,
+/// else every room a service posts to.
+pub(crate) fn rooms_for(config: &Config, w: &WindowRow) -> Vec<String> {
+    if let Some(r) = &w.room
+        && config.rooms.contains_key(r)
+    {
+        return vec![r.clone()];
+    }
+    if let Matcher::Service(s) = Matcher::from_db(&w.matcher)
+        && let Some(s) = config.services.get(&s)
+    {
+        return vec![s.room.clone()];
+    }
+    let mut rooms: Vec<String> = config.services.values().map(|s| s.room.clone()).collect();
+    rooms.sort();
+    rooms.dedup();
+    rooms
+}
+
+/// Queues the notice for `phase` of window `w` to its rooms.
+pub(crate) fn announce(
+    p: &mut Pending,
+    config: &Config,
+    w: &WindowRow,
+    phase: MaintenancePhase,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let n = Notification::Maintenance {
+        window: w.id,
+        phase,
+        matcher: Matcher::from_db(&w.matcher).to_string(),
+        reason: w.reason.clone(),
+        by: w.ended_by.clone().unwrap_or_else(|| w.created_by.clone()),
+        ends_at: w.ends_at,
+        suppressed: w.suppressed,
+    };
+    for room in rooms_for(config, w) {
+        p.outbox(&room, None, &n, now)?;
+    }
+    Ok(())
+}
+
+impl Engine {
+    /// Opens a window from now for `duration`. `room` is where it was asked for (chat), if any.
+    pub async fn start_maintenance(
+        &self,
+        matcher: Matcher,
+        duration: HumanDuration,
+        reason: Option<&str>,
+        room: Option<&str>,
+        by: &Actor,
+    ) -> Result<MaintenanceWindow, EngineError> {
+        if duration.get() > max_duration() {
+            return Err(EngineError::user(format!(
+                "a maintenance window can last at most {}",
+                HumanDuration::from_minutes(max_duration().num_minutes())
+            )));
+        }
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        if reason.is_some_and(|r| r.chars().count() > MAX_REASON_CHARS) {
+            return Err(EngineError::user(format!(
+                "the reason is too long; keep it under {MAX_REASON_CHARS} characters"
+            )));
+        }
+        let now = to_micros(self.clock().now());
+        let end = now + duration.get().num_microseconds().unwrap_or(i64::MAX / 4);
+        let db_matcher = matcher.to_db();
+        let mut tx = self.store().begin().await?;
+        let row = rows::insert(
+            &mut tx.c(),
+            &NewWindow {
+                matcher: &db_matcher,
+                reason,
+                room,
+                by: &by.name,
+                via: by.channel.as_str(),
+                starts_at: now,
+                ends_at: end,
+            },
+        )
+        .await?;
+        let mut p = Pending::default();
+        announce(&mut p, self.config(), &row, MaintenancePhase::Started, now)?;
+        p.flush(&mut tx.c()).await?;
+        tx.commit().await?;
+        tracing::info!(window = row.id, matcher = %matcher, by = %by, "maintenance started");
+        self.nudge_workers();
+        Ok(row.into())
+    }
+
+    /// Windows not yet over (and ones just ended whose closing notice is still to go out).
+    pub async fn maintenance_windows(&self) -> Result<Vec<MaintenanceWindow>, EngineError> {
+        let mut conn = self.store().conn().await?;
+        let now = self.clock().now();
+        let rows = rows::open(&mut conn.c()).await?;
+        Ok(rows
+            .into_iter()
+            .map(MaintenanceWindow::from)
+            .filter(|w| w.ends_at > now)
+            .collect())
+    }
+
+    pub async fn maintenance_window(&self, id: i64) -> Result<MaintenanceWindow, EngineError> {
+        let mut conn = self.store().conn().await?;
+        rows::by_id(&mut conn.c(), id)
+            .await?
+            .map(Into::into)
+            .ok_or_else(|| EngineError::NotFound(format!("there is no maintenance window {id}")))
+    }
+
+    /// Ends a window now; the timer worker posts the closing notice with the suppressed count.
+    pub async fn end_maintenance(
+        &self,
+        id: i64,
+        by: &Actor,
+    ) -> Result<MaintenanceWindow, EngineError> {
+        let now = to_micros(self.clock().now());
+        let mut tx = self.store().begin().await?;
+        if rows::by_id(&mut tx.c(), id).await?.is_none() {
+            return Err(EngineError::NotFound(format!(
+                "there is no maintenance window {id} — `!maintenance list` shows the open ones"
+            )));
+        }
+        if !rows::end_now(&mut tx.c(), id, &by.name, now).await? {
+            return Err(EngineError::user(format!(
+                "maintenance window {id} has already ended"
+            )));
+        }
+        tx.commit().await?;
+        self.nudge_workers();
+        self.maintenance_window(id).await
+    }
+}

@@ -1,0 +1,269 @@
+//! Escalation rows: due level starts (on `incidents`), due page steps (`pages`), and the lookups
+//! SMS replies, status callbacks and status notices need (on `outbox`). Claims run inside the
+//! transaction that acts on them; on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so replicas share
+//! the work and never take the same row.
+
+use super::outbox::{Addressee, Notification};
+use super::pending::Pending;
+use super::{C, OptI64, sql};
+use crate::kinds::{Actor, ContactMethod, IncidentStatus};
+
+/// An incident whose next escalation level is due.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct DueLevel {
+    pub id: i64,
+    pub service: String,
+    pub severity: String,
+    pub created_at: i64,
+    pub esc_gen: i64,
+    pub esc_level: i64,
+    pub esc_loop: i64,
+    pub esc_next_at: i64,
+}
+
+fn skip_locked(c: &C<'_>) -> &'static str {
+    match c {
+        C::Pg(_) => " FOR UPDATE SKIP LOCKED",
+        C::Sqlite(_) => "",
+    }
+}
+
+pub(crate) async fn claim_due_levels(
+    c: &mut C<'_>,
+    now: i64,
+    limit: i64,
+) -> Result<Vec<DueLevel>, sqlx::Error> {
+    let q = format!(
+        "SELECT id, service, severity, created_at, esc_gen, esc_level, esc_loop, esc_next_at FROM incidents \
+         WHERE status = 'triggered' AND esc_next_at IS NOT NULL AND esc_next_at <= $1 \
+         ORDER BY esc_next_at LIMIT $2{}",
+        skip_locked(c)
+    );
+    sql!(all DueLevel, c.reborrow(), sqlx::AssertSqlSafe(q), now, limit)
+}
+
+/// Moves an incident to its next position (or ends its ladder with `next_at = None`), guarded
+/// by the generation it was claimed at.
+pub(crate) async fn set_position(
+    c: &mut C<'_>,
+    id: i64,
+    gen_: i64,
+    level: i64,
+    pass: i64,
+    next_at: Option<i64>,
+) -> Result<bool, sqlx::Error> {
+    let n = sql!(execute c.reborrow(),
+        "UPDATE incidents SET esc_level = $1, esc_loop = $2, esc_next_at = $3 WHERE id = $4 AND esc_gen = $5",
+        level, pass, next_at, id, gen_)?;
+    Ok(n == 1)
+}
+
+pub(crate) struct NewPage<'a> {
+    pub incident_id: i64,
+    pub gen_: i64,
+    pub level: i64,
+    pub pass: i64,
+    pub user: &'a str,
+    pub method: ContactMethod,
+    pub due_at: i64,
+}
+
+pub(crate) async fn insert_page(c: &mut C<'_>, p: &NewPage<'_>) -> Result<(), sqlx::Error> {
+    sql!(execute c.reborrow(),
+        "INSERT INTO pages (incident_id, esc_gen, level, loop_no, user_id, method, due_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+        p.incident_id, p.gen_, p.level, p.pass, p.user, p.method.as_str(), p.due_at)?;
+    Ok(())
+}
+
+/// A page step that is due, with what is needed to decide whether it still applies.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct DuePage {
+    pub id: i64,
+    pub incident_id: i64,
+    pub esc_gen: i64,
+    pub level: i64,
+    pub user_id: String,
+    pub method: String,
+    pub due_at: i64,
+    pub deferred: i64,
+    pub status: String,
+    pub current_gen: i64,
+    pub service: String,
+    pub severity: String,
+    pub created_at: i64,
+}
+
+pub(crate) async fn claim_due_pages(
+    c: &mut C<'_>,
+    now: i64,
+    limit: i64,
+) -> Result<Vec<DuePage>, sqlx::Error> {
+    let lock = match c {
+        C::Pg(_) => " FOR UPDATE OF p SKIP LOCKED",
+        C::Sqlite(_) => "",
+    };
+    let q = format!(
+        "SELECT p.id, p.incident_id, p.esc_gen, p.level, p.user_id, p.method, p.due_at, p.deferred, \
+                i.status, i.esc_gen AS current_gen, i.service, i.severity, i.created_at \
+         FROM pages p JOIN incidents i ON i.id = p.incident_id \
+         WHERE p.fired_at IS NULL AND p.due_at <= $1 ORDER BY p.due_at, p.id LIMIT $2{lock}"
+    );
+    sql!(all DuePage, c.reborrow(), sqlx::AssertSqlSafe(q), now, limit)
+}
+
+pub(crate) async fn fire_page(
+    c: &mut C<'_>,
+    id: i64,
+    outcome: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sql!(execute c.reborrow(),
+        "UPDATE pages SET fired_at = $1, outcome = $2 WHERE id = $3 AND fired_at IS NULL",
+        now, outcome, id)?;
+    Ok(())
+}
+
+pub(crate) async fn defer_page(c: &mut C<'_>, id: i64, until: i64) -> Result<(), sqlx::Error> {
+    sql!(execute c.reborrow(),
+        "UPDATE pages SET due_at = $1, deferred = 1 WHERE id = $2 AND fired_at IS NULL",
+        until, id)?;
+    Ok(())
+}
+
+/// The earliest due level start or page step, if any.
+pub(crate) async fn next_due(c: &mut C<'_>) -> Result<Option<i64>, sqlx::Error> {
+    let (a,): (Option<i64>,) = sql!(
+        one OptI64,
+        c.reborrow(),
+        "SELECT MIN(esc_next_at) FROM incidents WHERE status = 'triggered' AND esc_next_at IS NOT NULL"
+    )?;
+    let (b,): (Option<i64>,) = sql!(
+        one OptI64,
+        c.reborrow(),
+        "SELECT MIN(due_at) FROM pages WHERE fired_at IS NULL"
+    )?;
+    Ok(match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    })
+}
+
+/// Restarts or moves the ladder: a new generation, due now. With `retrigger`, an acknowledged
+/// incident also goes back to triggered. `false` when the guard refused (resolved, or the state
+/// changed under us).
+pub(crate) async fn restart_ladder(
+    c: &mut C<'_>,
+    id: i64,
+    from_status: IncidentStatus,
+    level: i64,
+    pass: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let n = sql!(execute c.reborrow(),
+        "UPDATE incidents SET status = 'triggered', acknowledged_at = NULL, acknowledged_by = NULL, \
+         acknowledged_via = NULL, esc_gen = esc_gen + 1, esc_level = $1, esc_loop = $2, esc_next_at = $3 \
+         WHERE id = $4 AND status = $5",
+        level, pass, now, id, from_status.as_str())?;
+    Ok(n == 1)
+}
+
+/// (esc_level, esc_loop, esc_next_at) of an incident.
+pub(crate) async fn position(
+    c: &mut C<'_>,
+    id: i64,
+) -> Result<Option<(i64, i64, Option<i64>)>, sqlx::Error> {
+    sql!(
+        optional(i64, i64, Option<i64>),
+        c.reborrow(),
+        "SELECT esc_level, esc_loop, esc_next_at FROM incidents WHERE id = $1",
+        id
+    )
+}
+
+/// Tells everyone reached by SMS about each changed incident `(id, room, new status, by whom)`
+/// that its status changed, by SMS; except the person who changed it. (Chat hears through the
+/// room post every change already makes.) One query for the whole list.
+pub(crate) async fn notify_paged(
+    c: &mut C<'_>,
+    p: &mut Pending,
+    changes: &[(i64, &str, IncidentStatus, &Actor)],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    // Integers only, so building the list into the SQL text is safe.
+    let ids: Vec<String> = changes.iter().map(|c| c.0.to_string()).collect();
+    let q = format!(
+        "SELECT DISTINCT incident_id, recipient FROM outbox WHERE incident_id IN ({}) AND method = 'sms' \
+         AND recipient IS NOT NULL AND delivered_at IS NOT NULL ORDER BY incident_id, recipient",
+        ids.join(", ")
+    );
+    let reached: Vec<(i64, String)> = sql!(all(i64, String), c.reborrow(), sqlx::AssertSqlSafe(q))?;
+    for (id, user) in &reached {
+        let Some((_, room, status, by)) = changes.iter().find(|c| c.0 == *id) else {
+            continue;
+        };
+        if *user == by.name {
+            continue;
+        }
+        let n = Notification::StatusNotice {
+            status: *status,
+            actor: (*by).clone(),
+        };
+        let to = Addressee::Person {
+            user,
+            method: ContactMethod::Sms,
+        };
+        p.outbox_to(room, Some(*id), to, &n, now)?;
+    }
+    Ok(())
+}
+
+/// The incident a person was last reached about by SMS or call (for replies like `4`).
+pub(crate) async fn last_paged(c: &mut C<'_>, user: &str) -> Result<Option<i64>, sqlx::Error> {
+    let row: Option<(Option<i64>,)> = sql!(
+        optional OptI64,
+        c.reborrow(),
+        "SELECT incident_id FROM outbox WHERE recipient = $1 AND method IN ('sms', 'voice') \
+         AND delivered_at IS NOT NULL ORDER BY delivered_at DESC, id DESC LIMIT 1",
+        user
+    )?;
+    Ok(row.and_then(|r| r.0))
+}
+
+/// A delivered row found by the provider's message id.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct SentRow {
+    pub id: i64,
+    pub room: String,
+    pub incident_id: Option<i64>,
+    pub notification: String,
+    pub method: String,
+    pub recipient: Option<String>,
+    pub provider: Option<String>,
+}
+
+pub(crate) async fn by_external_ref(
+    c: &mut C<'_>,
+    external_ref: &str,
+) -> Result<Option<SentRow>, sqlx::Error> {
+    sql!(optional SentRow, c.reborrow(),
+        "SELECT id, room, incident_id, notification, method, recipient, provider FROM outbox \
+         WHERE external_ref = $1 ORDER BY id DESC LIMIT 1", external_ref)
+}
+
+/// Queues `row` again for the second provider, once (a unique index on `failover_of`).
+pub(crate) async fn insert_failover(
+    c: &mut C<'_>,
+    row: &SentRow,
+    notification: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let n = sql!(execute c.reborrow(),
+        "INSERT INTO outbox (room, incident_id, notification, created_at, due_at, method, recipient, failover_of) \
+         VALUES ($1, $2, $3, $4, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+        &row.room, row.incident_id, notification, now, &row.method, &row.recipient, row.id)?;
+    Ok(n == 1)
+}
