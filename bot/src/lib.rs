@@ -1,5 +1,6 @@
-//! The `firebell` binary's wiring: configuration, database, engine, HTTP server, outbox worker and
-//! chat rooms, started together and stopped in order. No domain logic lives here.
+//! The `firebell` binary's wiring: configuration, database, engine, HTTP server, timer and outbox
+//! workers, chat rooms, SMS/voice and email notifiers, started together and stopped in order. No
+//! domain logic lives here.
 //!
 //! Shutdown order matters for "nothing is lost": the HTTP server stops accepting and finishes its
 //! in-flight requests first, then the ingest queue commits what it already accepted, then the
@@ -7,7 +8,8 @@
 //!
 //! # Layout
 //! - `lib.rs`: [`App`] (start/stop, used by `main` and the integration tests) and the commands.
-//! - `notifiers`: routes each notification to the chat platforms that serve its room.
+//! - `notifiers`: routes each notification to what reaches its addressee: the chat platforms
+//!   serving its room, or a person's SMS, call or email.
 
 mod notifiers;
 
@@ -18,7 +20,9 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use firebell_adapters::console::{ConsoleNotifier, ConsoleRoom, Style};
+use firebell_adapters::email::EmailNotifier;
 use firebell_adapters::http::{self, AppState};
+use firebell_adapters::telephony::TelephonyNotifier;
 use firebell_engine::escalation::tick::run_timer_worker;
 use firebell_engine::notify::{Notifier, run_outbox_worker};
 use firebell_engine::{Clock, Config, Engine, Store, SystemClock};
@@ -101,6 +105,12 @@ impl App {
             engine.clone(),
             workers_stop.clone(),
         )));
+        if let Some(t) = TelephonyNotifier::from_config(&config) {
+            router.telephony = Some(Arc::new(t));
+        }
+        if let Some(e) = EmailNotifier::from_config(&config) {
+            router.email = Some(Arc::new(e));
+        }
         if router.has_any() {
             let notifier: Arc<dyn Notifier> = Arc::new(router);
             tasks.push(tokio::spawn(run_outbox_worker(

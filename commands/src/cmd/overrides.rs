@@ -103,7 +103,10 @@ impl Override {
                     None => match viewer {
                         Some(v) => v.id.clone(),
                         None => {
-                            return Reply::error(format!("`{}` is not a firebell user", actor.name));
+                            return Reply::error(format!(
+                                "`{}` is not a firebell user",
+                                actor.name
+                            ));
                         }
                     },
                 };

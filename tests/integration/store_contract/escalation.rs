@@ -19,6 +19,7 @@ contract_tests! {
     low_urgency_never_rings_a_phone_outside_support_hours,
     auto_resolve_closes_incidents_without_new_alerts,
     a_handoff_is_announced_once_with_the_open_incidents,
+    maintenance_suppresses_counts_and_reports,
 }
 
 /// Saturday 2026-11-21, 03:00 UTC: the primary schedule has alice until 09:00, then bob.
@@ -450,4 +451,91 @@ async fn a_handoff_is_announced_once_with_the_open_incidents(backend: Backend) {
             open_incidents: vec![n.get()],
         }]
     );
+}
+
+async fn maintenance_suppresses_counts_and_reports(backend: Backend) {
+    use firebell_engine::duration::HumanDuration;
+    use firebell_engine::maintenance::Matcher;
+    use firebell_engine::notify::MaintenancePhase;
+
+    let h = start(backend).await;
+    let rec = Recorder::default();
+    let matcher = Matcher::parse("web-01", h.engine.config()).expect("matcher");
+    let window = h
+        .engine
+        .start_maintenance(
+            matcher,
+            HumanDuration::parse("1h", Duration::days(7)).expect("duration"),
+            Some("kernel upgrade"),
+            None,
+            &alice(),
+        )
+        .await
+        .expect("window");
+
+    // `event_for` sends source web-01: silenced, twice; another host still pages.
+    for k in ["disk-full", "load-high"] {
+        let out = h.engine.ingest(event_for("web", k)).await.expect("ingest");
+        assert_eq!(out.outcome(), "suppressed", "{k}");
+    }
+    let mut other = event_for("web", "cpu");
+    if let AlertKind::Trigger { payload, .. } = &mut other.kind {
+        payload.source = Some("web-02".to_owned());
+    }
+    assert_eq!(
+        h.engine.ingest(other).await.expect("ingest").outcome(),
+        "created"
+    );
+    settle(&[&h.engine], &rec).await;
+    assert_eq!(
+        pages(&rec),
+        vec![page("alice", M::Chat)],
+        "only web-02 pages"
+    );
+    let log = h
+        .engine
+        .alert_log(Some("web"), Some("suppressed"), 10)
+        .await
+        .expect("log");
+    assert_eq!(log.len(), 2);
+    assert!(
+        log[0]
+            .reason
+            .as_deref()
+            .unwrap_or("")
+            .contains("maintenance window")
+    );
+
+    h.advance(Duration::minutes(50));
+    settle(&[&h.engine], &rec).await;
+    h.advance(Duration::minutes(10));
+    settle(&[&h.engine], &rec).await;
+    let phases: Vec<(MaintenancePhase, i64)> = rec
+        .delivered()
+        .into_iter()
+        .filter_map(|g| match g.notification {
+            Notification::Maintenance {
+                window: w,
+                phase,
+                suppressed,
+                ..
+            } if w == window.id => Some((phase, suppressed)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        phases,
+        vec![
+            (MaintenancePhase::Started, 0),
+            (MaintenancePhase::EndingSoon, 2),
+            (MaintenancePhase::Ended, 2),
+        ]
+    );
+    // After the window, the same host pages again.
+    let out = h
+        .engine
+        .ingest(event_for("web", "disk-full"))
+        .await
+        .expect("ingest");
+    assert_eq!(out.outcome(), "created");
 }
