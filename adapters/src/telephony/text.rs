@@ -29,7 +29,9 @@ impl<'a> From<&'a Incident> for About<'a> {
         Self {
             number: i.number,
             severity: i.severity,
-            service: i.service.as_str(),
+            // The host when the monitor named one (`db-01`: what the person woken up recognises
+            // first, as in PagerDuty's texts), else the service.
+            service: i.source.as_deref().unwrap_or(i.service.as_str()),
             title: &i.title,
         }
     }

@@ -308,7 +308,7 @@ async fn a_failed_sms_status_lands_on_the_timeline_and_the_page_is_resent_throug
             vonage
                 .field("text")
                 .unwrap()
-                .starts_with(&format!("firebell #{} CRITICAL web: disk full", n.get()))
+                .starts_with(&format!("firebell #{} CRITICAL db-01: disk full", n.get()))
         );
         assert_eq!(
             all.iter().filter(|r| r.is_twilio_sms()).count(),

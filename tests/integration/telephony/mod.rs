@@ -8,6 +8,7 @@
 
 mod email;
 mod inbound;
+mod ladder;
 mod outbound;
 
 use std::time::Duration;

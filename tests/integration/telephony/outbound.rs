@@ -33,7 +33,7 @@ async fn an_unanswered_page_texts_after_two_minutes_then_calls_after_five() {
     assert_eq!(
         sms.field("Body").unwrap(),
         format!(
-            "firebell #{} CRITICAL web: disk full. Reply 4 ack, 6 resolve",
+            "firebell #{} CRITICAL db-01: disk full. Reply 4 ack, 6 resolve",
             n.get()
         )
     );
@@ -59,7 +59,7 @@ async fn an_unanswered_page_texts_after_two_minutes_then_calls_after_five() {
     );
     assert!(
         twiml.contains(
-            "critical, web: disk full. Press 4 to acknowledge, 6 to resolve, 5 to escalate."
+            "critical, db-01: disk full. Press 4 to acknowledge, 6 to resolve, 5 to escalate."
         ),
         "{twiml}"
     );
