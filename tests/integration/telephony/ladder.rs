@@ -36,14 +36,17 @@ async fn quiesce(rig: &Rig, n: IncidentNumber) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nobody_answers_then_alice_acks_by_sms_and_level_two_stops() {
     for backend in firebell_tests::backends() {
-        let mut rig = Rig::start(backend, Providers::BOTH).await;
+        let rig = Rig::start(backend, Providers::BOTH).await;
         let mark = rig.app.console_mark();
 
         // 03:00 — the disk fills up; the room gets the card and alice is mentioned.
         let n = rig.open_incident("disk/db-01", "Disk full on db-01").await;
         rig.app.console_wait(mark, "paging @alice").await;
         quiesce(&rig, n).await;
-        assert!(rig.phones.requests().is_empty(), "{backend:?}: chat first, no SMS yet");
+        assert!(
+            rig.phones.requests().is_empty(),
+            "{backend:?}: chat first, no SMS yet"
+        );
 
         // 03:02 — no acknowledgement: an SMS to alice.
         rig.app.advance(Minutes::minutes(2));
@@ -82,9 +85,16 @@ async fn nobody_answers_then_alice_acks_by_sms_and_level_two_stops() {
         rig.app.advance(Minutes::minutes(14));
         quiesce(&rig, n).await;
         let reqs = rig.phones.requests();
-        assert!(sms_to(&reqs, BOB_PHONE).is_empty(), "{backend:?}: {reqs:#?}");
+        assert!(
+            sms_to(&reqs, BOB_PHONE).is_empty(),
+            "{backend:?}: {reqs:#?}"
+        );
         assert_eq!(calls_to(&reqs, BOB_PHONE), 0);
-        assert_eq!(sms_to(&reqs, ALICE_PHONE).len(), 1, "alice acked herself: no notice");
+        assert_eq!(
+            sms_to(&reqs, ALICE_PHONE).len(),
+            1,
+            "alice acked herself: no notice"
+        );
         assert_eq!(calls_to(&reqs, ALICE_PHONE), 1);
 
         let i = rig.show(n).await;
@@ -103,7 +113,10 @@ async fn nobody_answers_then_alice_acks_by_sms_and_level_two_stops() {
             "Level 2 (high urgency): paging Bob Brown (bob), Carol Chen (carol)",
             "Acknowledged",
         ] {
-            assert!(timeline.contains(&line), "{backend:?}: missing {line:?} in {timeline:#?}");
+            assert!(
+                timeline.contains(&line),
+                "{backend:?}: missing {line:?} in {timeline:#?}"
+            );
         }
         rig.app.stop().await;
     }
@@ -112,8 +125,7 @@ async fn nobody_answers_then_alice_acks_by_sms_and_level_two_stops() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restart_in_the_middle_of_the_ladder_loses_no_step_and_repeats_none() {
     for backend in firebell_tests::backends() {
-        let Rig { app, phones, smtp } = Rig::start(backend, Providers::BOTH).await;
-        let mut rig = Rig { app, phones, smtp };
+        let mut rig = Rig::start(backend, Providers::BOTH).await;
         let n = rig.open_incident("disk/db-01", "Disk full on db-01").await;
         rig.app.advance(Minutes::minutes(2));
         rig.phones
@@ -123,13 +135,23 @@ async fn a_restart_in_the_middle_of_the_ladder_loses_no_step_and_repeats_none() 
         rig.app = rig.app.restart().await;
         rig.app.advance(Minutes::minutes(3));
         rig.phones
-            .wait_for("the call after the restart", |r| calls_to(r, ALICE_PHONE) == 1)
+            .wait_for("the call after the restart", |r| {
+                calls_to(r, ALICE_PHONE) == 1
+            })
             .await;
         rig.app.advance(Minutes::minutes(1));
         quiesce(&rig, n).await;
         let reqs = rig.phones.requests();
-        assert_eq!(sms_to(&reqs, ALICE_PHONE).len(), 1, "{backend:?}: SMS not repeated");
-        assert_eq!(calls_to(&reqs, ALICE_PHONE), 1, "{backend:?}: call not repeated");
+        assert_eq!(
+            sms_to(&reqs, ALICE_PHONE).len(),
+            1,
+            "{backend:?}: SMS not repeated"
+        );
+        assert_eq!(
+            calls_to(&reqs, ALICE_PHONE),
+            1,
+            "{backend:?}: call not repeated"
+        );
         rig.app.stop().await;
     }
 }
