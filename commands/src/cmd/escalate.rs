@@ -1,7 +1,7 @@
 //! `!escalate [N]`: page the next level now instead of waiting for its timer.
 
 use firebell_engine::config::Target;
-use firebell_engine::{Actor, Config, Engine, Incident, IncidentNumber, TimelineKind};
+use firebell_engine::{Actor, Config, Engine, Incident, IncidentNumber};
 
 use crate::command::{Command, ParseError};
 use crate::invocation::Args;
@@ -52,40 +52,18 @@ impl Escalate {
     }
 
     pub(crate) async fn execute(self, engine: &Engine, actor: &Actor) -> Reply {
-        let incident = match engine.escalate(self.incident, actor).await {
-            Ok(i) => i,
+        let (incident, level) = match engine.escalate(self.incident, actor).await {
+            Ok(e) => (e.incident, e.level as usize),
             Err(e) => return Reply::from_engine(&e),
         };
-        let level = escalated_level(engine, &incident, actor).await;
-        let config = engine.config();
-        let (what, whom) = match level {
-            Some(l) => (
-                format!("level {l} is being paged"),
-                targets(config, &incident, l)
-                    .map(|t| format!(" ({t})"))
-                    .unwrap_or_default(),
-            ),
-            None => ("the next level is being paged".to_owned(), String::new()),
-        };
+        let whom = targets(engine.config(), &incident, level)
+            .map(|t| format!(" ({t})"))
+            .unwrap_or_default();
         Reply::success(format!(
-            "*{}* escalated — {what}{whom} · {}",
+            "*{}* escalated — level {level} is being paged{whom} · {}",
             incident.number, incident.title
         ))
     }
-}
-
-/// The 1-based level the escalation started, from the timeline entry it just wrote
-/// ("Escalated to level 2 by alice"). `None` if that cannot be read; the reply then says
-/// "the next level" rather than guess.
-async fn escalated_level(engine: &Engine, incident: &Incident, actor: &Actor) -> Option<usize> {
-    let timeline = engine.timeline(incident.number).await.ok()?;
-    let entry = timeline
-        .iter()
-        .rev()
-        .find(|e| e.kind == TimelineKind::Escalated && e.actor == actor.name)?;
-    let rest = entry.message.split("level ").nth(1)?;
-    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    digits.parse().ok().filter(|l| *l > 0)
 }
 
 /// Who `level` pages, as configured: `schedule primary, Carol Chen (carol)`.

@@ -43,12 +43,19 @@ impl PageStatus {
     }
 }
 
+/// What `!escalate` did: the incident after the move, and the level now being paged.
+#[derive(Debug, Clone)]
+pub struct Escalation {
+    pub incident: Incident,
+    /// 1-based.
+    pub level: u32,
+}
+
 impl Engine {
     /// Starts the incident's next escalation level now (an acknowledged incident goes back to
-    /// triggered). The timer worker pages the level within moments; the returned incident is
-    /// the state after the move.
+    /// triggered). The timer worker pages the level within moments.
     #[tracing::instrument(skip_all, fields(incident = %n))]
-    pub async fn escalate(&self, n: IncidentNumber, by: &Actor) -> Result<Incident, EngineError> {
+    pub async fn escalate(&self, n: IncidentNumber, by: &Actor) -> Result<Escalation, EngineError> {
         let incident = self.incident(n).await?;
         let room = self.room_of(&incident.service)?;
         let config = self.config();
@@ -101,7 +108,10 @@ impl Engine {
         tx.commit().await?;
         tracing::info!(incident = %n, by = %by, level = level + 1, "escalated");
         self.nudge_workers();
-        self.incident(n).await
+        Ok(Escalation {
+            incident: self.incident(n).await?,
+            level: u32::try_from(level + 1).unwrap_or(1),
+        })
     }
 
     /// The incident `user` was last reached about by SMS or call: what a bare `4` replies to.

@@ -17,7 +17,7 @@ mod sweeps;
 pub mod tick;
 pub(crate) mod wording;
 
-pub use api::{PageStatus, TWILIO, VONAGE};
+pub use api::{Escalation, PageStatus, TWILIO, VONAGE};
 
 #[cfg(test)]
 mod tests;

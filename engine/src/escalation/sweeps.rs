@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::duration::HumanDuration;
 use crate::engine::Engine;
 use crate::error::EngineError;
+use crate::ids::IncidentNumber;
 use crate::incident::TimelineKind;
 use crate::kinds::{IncidentStatus, Urgency};
 use crate::maintenance::{announce, warning_ahead};
@@ -16,7 +17,7 @@ use crate::notify::{MaintenancePhase, Notification};
 use crate::oncall::as_overrides;
 use crate::schedule::on_call_at;
 use crate::store::pending::Pending;
-use crate::store::{C, escalation as esc, maintenance, oncall, sql};
+use crate::store::{C, escalation as esc, incidents, maintenance, oncall, sql};
 
 pub(crate) async fn run(engine: &Engine) -> Result<usize, EngineError> {
     let config = engine.config();
@@ -121,9 +122,8 @@ async fn auto_resolve(
         let ids: Vec<(i64,)> = sql!(
             all(i64,),
             c.reborrow(),
-            "UPDATE incidents SET status = 'resolved', resolved_at = $1, resolved_by = 'firebell', resolved_via = 'system' \
-             WHERE service = $2 AND status <> 'resolved' AND last_alert_at <= $3 RETURNING id",
-            now,
+            "SELECT id FROM incidents WHERE service = $1 AND status <> 'resolved' AND last_alert_at <= $2 \
+             ORDER BY id LIMIT 200",
             service.name.as_str(),
             now - micros(after)
         )?;
@@ -131,24 +131,20 @@ async fn auto_resolve(
             "auto-resolved: no new alert for {}",
             HumanDuration::from_minutes(after.num_minutes())
         );
+        let by = system();
+        let mut resolved = Vec::new();
         for (id,) in ids {
-            let by = system();
-            p.timeline(
-                id,
-                now,
-                TimelineKind::Resolved,
-                &by,
-                format!("Resolved: {note}"),
-            );
-            let n = Notification::Resolved {
-                actor: by.clone(),
-                note: Some(note.clone()),
-            };
-            p.outbox(&service.room, Some(id), &n, now)?;
-            let changes = [(id, service.room.as_str(), IncidentStatus::Resolved, &by)];
-            esc::notify_paged(c, p, &changes, now).await?;
-            done += 1;
+            // The same guarded resolve, timeline entry and room post as a person's `!resolve`.
+            let n = IncidentNumber::from_db(id);
+            if incidents::resolve(c, p, n, &by, Some(&note), &service.room, now)
+                .await?
+                .is_some()
+            {
+                resolved.push((id, service.room.as_str(), IncidentStatus::Resolved, &by));
+            }
         }
+        esc::notify_paged(c, p, &resolved, now).await?;
+        done += resolved.len();
     }
     Ok(done)
 }

@@ -58,7 +58,7 @@ impl Action {
         match self {
             Action::Acknowledge => engine.acknowledge(n, actor).await,
             Action::Resolve => engine.resolve(n, actor, None).await,
-            Action::Escalate => engine.escalate(n, actor).await,
+            Action::Escalate => engine.escalate(n, actor).await.map(|e| e.incident),
         }
     }
 }
