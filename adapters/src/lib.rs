@@ -6,8 +6,10 @@
 //! - `console`: a chat room on the terminal, used when no Slack or Discord token is configured.
 //! - `telephony`: SMS and calls through Twilio (Vonage as SMS fallback) and Twilio's webhooks.
 //! - `email`: pages and status notices by SMTP.
+//! - `slack`: incident cards, threads, buttons and commands in Slack (Socket Mode or Events API).
 
 pub mod console;
 pub mod email;
 pub mod http;
+pub mod slack;
 pub mod telephony;

@@ -22,9 +22,11 @@ use anyhow::Context as _;
 use firebell_adapters::console::{ConsoleNotifier, ConsoleRoom, Style};
 use firebell_adapters::email::EmailNotifier;
 use firebell_adapters::http::{self, AppState};
+use firebell_adapters::slack::{SlackApi, SlackEvents, SlackInbound, SlackNotifier};
 use firebell_adapters::telephony::TelephonyNotifier;
+use firebell_engine::config::SlackMode;
 use firebell_engine::escalation::tick::run_timer_worker;
-use firebell_engine::notify::{Notifier, run_outbox_worker};
+use firebell_engine::notify::{Lane, Notifier, run_outbox_lane};
 use firebell_engine::{Clock, Config, Engine, Store, SystemClock};
 use tokio::io::{AsyncBufRead, AsyncWrite};
 use tokio::net::TcpListener;
@@ -78,6 +80,9 @@ impl App {
         let engine_stop = CancellationToken::new();
         let workers_stop = CancellationToken::new();
         let config = Arc::new(parts.config);
+        // One TLS crypto provider for every rustls user (reqwest, Slack, SMTP); see
+        // DEPENDENCY-NOTES. Already installed is fine (tests start several apps).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let (engine, writers) = Engine::start(
             parts.store,
             config.clone(),
@@ -111,16 +116,43 @@ impl App {
         if let Some(e) = EmailNotifier::from_config(&config) {
             router.email = Some(Arc::new(e));
         }
-        if router.has_any() {
-            let notifier: Arc<dyn Notifier> = Arc::new(router);
-            tasks.push(tokio::spawn(run_outbox_worker(
+        let mut slack_events = None;
+        if let Some(slack) = &config.slack {
+            let api = SlackApi::new(slack).context("setting up the Slack client")?;
+            router.slack = Some(Arc::new(SlackNotifier::new(
                 engine.clone(),
-                notifier,
-                workers_stop.clone(),
+                api.clone(),
+                slack,
             )));
+            let inbound = SlackInbound::new(engine.clone(), api.clone());
+            if let Some(secret) = &slack.signing_secret {
+                slack_events = Some(SlackEvents::new(inbound.clone(), secret.expose()));
+            }
+            if let (SlackMode::Socket, Some(token)) = (slack.mode, &slack.app_token) {
+                tasks.push(tokio::spawn(firebell_adapters::slack::socket::run(
+                    engine.clone(),
+                    api,
+                    inbound,
+                    token.expose().to_owned(),
+                    workers_stop.clone(),
+                )));
+            }
+        }
+        if router.has_any() {
+            // Chat posts and direct pages in separate workers: a chat platform that is slow or
+            // down never delays an SMS, a call or an email.
+            let notifier: Arc<dyn Notifier> = Arc::new(router);
+            for lane in [Lane::Chat, Lane::Direct] {
+                tasks.push(tokio::spawn(run_outbox_lane(
+                    engine.clone(),
+                    notifier.clone(),
+                    lane,
+                    workers_stop.clone(),
+                )));
+            }
         }
 
-        let app = http::router(AppState::new(engine.clone()));
+        let app = http::router(AppState::new(engine.clone()).with_slack(slack_events));
         let server_stop = shutdown.clone();
         let server = tokio::spawn(async move {
             let serve = axum::serve(parts.listener, app)

@@ -1,6 +1,7 @@
 //! Routes each notification to whatever reaches its addressee: room posts and chat mentions to
-//! every chat platform serving the room (the console shows every room), SMS and calls to the
-//! telephony notifier, email to the email notifier.
+//! the chat platform serving the room (Slack for a room with a Slack channel when Slack is
+//! configured, else the console, which shows every other room), SMS and calls to the telephony
+//! notifier, email to the email notifier.
 
 use std::sync::Arc;
 
@@ -11,6 +12,8 @@ use firebell_engine::notify::{Delivered, Notifier, NotifyError, Outgoing};
 #[derive(Default)]
 pub struct NotifyRouter {
     pub console: Option<Arc<dyn Notifier>>,
+    /// Rooms with a Slack channel, when Slack is configured.
+    pub slack: Option<Arc<dyn Notifier>>,
     /// SMS and voice (Twilio, with Vonage as the second SMS provider).
     pub telephony: Option<Arc<dyn Notifier>>,
     pub email: Option<Arc<dyn Notifier>>,
@@ -18,7 +21,10 @@ pub struct NotifyRouter {
 
 impl NotifyRouter {
     pub fn has_any(&self) -> bool {
-        self.console.is_some() || self.telephony.is_some() || self.email.is_some()
+        self.console.is_some()
+            || self.slack.is_some()
+            || self.telephony.is_some()
+            || self.email.is_some()
     }
 }
 
@@ -27,6 +33,11 @@ impl Notifier for NotifyRouter {
     async fn deliver(&self, msg: &Outgoing) -> Result<Delivered, NotifyError> {
         let method = msg.recipient.as_ref().map(|r| r.method);
         let (target, missing) = match method {
+            None | Some(ContactMethod::Chat)
+                if msg.room.slack_channel.is_some() && self.slack.is_some() =>
+            {
+                (&self.slack, None)
+            }
             None | Some(ContactMethod::Chat) => (&self.console, None),
             Some(ContactMethod::Sms | ContactMethod::Voice) => (
                 &self.telephony,

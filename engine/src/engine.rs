@@ -47,7 +47,7 @@ struct Inner {
     clock: Arc<dyn Clock>,
     config: Arc<Config>,
     queues: ingest::Queues,
-    outbox_nudge: Arc<Notify>,
+    outbox_nudge: Arc<crate::notify::OutboxNudge>,
     timer_nudge: Arc<Notify>,
 }
 
@@ -102,7 +102,7 @@ impl Engine {
         clock: Arc<dyn Clock>,
         cancel: CancellationToken,
     ) -> (Engine, Vec<tokio::task::JoinHandle<()>>) {
-        let outbox_nudge = Arc::new(Notify::new());
+        let outbox_nudge = Arc::new(crate::notify::OutboxNudge::default());
         let timer_nudge = Arc::new(Notify::new());
         let writers = if store.is_postgres() { 4 } else { 1 };
         let committed = ingest::Committed {
@@ -140,7 +140,7 @@ impl Engine {
     }
 
     /// Wakes the outbox worker (after a commit that queued notifications).
-    pub fn outbox_nudge(&self) -> Arc<Notify> {
+    pub fn outbox_nudge(&self) -> Arc<crate::notify::OutboxNudge> {
         self.inner.outbox_nudge.clone()
     }
 

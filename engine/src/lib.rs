@@ -27,6 +27,7 @@
 //! - `error`: user-facing vs internal errors.
 
 pub mod alert;
+pub mod chat;
 pub mod clock;
 pub mod config;
 pub mod duration;

@@ -94,15 +94,59 @@ pub fn backoff_secs(attempts: i64) -> i64 {
     (1_i64 << exp).min(MAX_BACKOFF_SECS)
 }
 
+/// Which outbox rows a worker takes. Chat posts and direct pages run in separate workers, so a
+/// chat platform that is slow or down never holds up an SMS, a call or an email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    All,
+    /// Room posts and chat mentions.
+    Chat,
+    /// SMS, calls and email to a person.
+    Direct,
+}
+
+/// Wakes the outbox workers after a commit that queued rows: every lane's worker, each with its
+/// own permit, so a nudge is never taken by the wrong worker.
+#[derive(Debug, Default)]
+pub struct OutboxNudge {
+    chat: tokio::sync::Notify,
+    direct: tokio::sync::Notify,
+}
+
+impl OutboxNudge {
+    pub fn notify_one(&self) {
+        self.chat.notify_one();
+        self.direct.notify_one();
+    }
+
+    /// Waits for the next nudge meant for `lane`'s worker.
+    pub async fn notified(&self, lane: Lane) {
+        match lane {
+            Lane::Chat => self.chat.notified().await,
+            Lane::Direct | Lane::All => self.direct.notified().await,
+        }
+    }
+}
+
 /// Delivers outbox rows until `cancel` fires.
 pub async fn run_outbox_worker(
     engine: Engine,
     notifier: Arc<dyn Notifier>,
     cancel: CancellationToken,
 ) {
+    run_outbox_lane(engine, notifier, Lane::All, cancel).await
+}
+
+/// Delivers the outbox rows of one lane until `cancel` fires.
+pub async fn run_outbox_lane(
+    engine: Engine,
+    notifier: Arc<dyn Notifier>,
+    lane: Lane,
+    cancel: CancellationToken,
+) {
     let nudge = engine.outbox_nudge();
     loop {
-        let delivered = match deliver_due(&engine, notifier.as_ref()).await {
+        let delivered = match deliver_due_in(&engine, notifier.as_ref(), lane).await {
             Ok(n) => n,
             Err(e) => {
                 error!(error = %e, "outbox worker: database error");
@@ -115,7 +159,7 @@ pub async fn run_outbox_worker(
         tokio::select! {
             biased;
             _ = cancel.cancelled() => return,
-            _ = nudge.notified() => {}
+            _ = nudge.notified(lane) => {}
             _ = tokio::time::sleep(POLL) => {}
         }
     }
@@ -123,9 +167,18 @@ pub async fn run_outbox_worker(
 
 /// Claims and delivers one batch of due rows; returns how many were claimed.
 pub async fn deliver_due(engine: &Engine, notifier: &dyn Notifier) -> Result<usize, sqlx::Error> {
+    deliver_due_in(engine, notifier, Lane::All).await
+}
+
+/// [`deliver_due`] for one lane.
+pub async fn deliver_due_in(
+    engine: &Engine,
+    notifier: &dyn Notifier,
+    lane: Lane,
+) -> Result<usize, sqlx::Error> {
     let store = engine.store();
     let now = to_micros(engine.clock().now());
-    let rows = outbox::claim(store, now, LEASE.as_micros() as i64, 32).await?;
+    let rows = outbox::claim(store, now, LEASE.as_micros() as i64, 32, lane).await?;
     let claimed = rows.len();
     for row in rows {
         let notification: Notification = match serde_json::from_str(&row.notification) {
@@ -183,6 +236,11 @@ pub async fn deliver_due(engine: &Engine, notifier: &dyn Notifier) -> Result<usi
                 debug!(outbox = row.id, "delivered");
                 let note = crate::escalation::wording::delivered(&msg, &d);
                 outbox::mark_delivered(store, row.id, &d, note, done).await?;
+                if let (Notification::AlertsAdded, Some(incident)) =
+                    (&msg.notification, row.incident_id)
+                {
+                    outbox::coalesce(store, row.id, incident, &row.notification, done).await?;
+                }
             }
             Err(e) if e.retryable && row.attempts < MAX_ATTEMPTS => {
                 let retry_at = done + backoff_secs(row.attempts) * 1_000_000;

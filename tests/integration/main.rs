@@ -6,5 +6,6 @@ mod console_room;
 mod ingest_flow;
 mod oncall_api;
 mod readme;
+mod slack;
 mod store_contract;
 mod telephony;

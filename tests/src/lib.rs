@@ -6,9 +6,11 @@
 //! - `app`: [`TestApp`] — the real application on port 0 with a manual clock and a console.
 //! - `fixtures`: the standard test config and recorded payloads from `../shared/fixtures`.
 //! - `fake_telephony`, `fake_smtp`: fake Twilio + Vonage and SMTP servers on 127.0.0.1.
+//! - `fake_slack`: a fake Slack Web API + Socket Mode, and builders for what Slack sends.
 
 pub mod app;
 pub mod db;
+pub mod fake_slack;
 pub mod fake_smtp;
 pub mod fake_telephony;
 pub mod fixtures;

@@ -35,6 +35,9 @@ impl ConsoleNotifier {
 impl Notifier for ConsoleNotifier {
     async fn deliver(&self, msg: &Outgoing) -> Result<Delivered, NotifyError> {
         let text = render::notification(msg, self.style, self.room_names);
+        if text.is_empty() {
+            return Ok(Delivered::default());
+        }
         match self.out.write_block(&text).await {
             Ok(()) => Ok(Delivered::default()),
             // Nobody will ever read a closed terminal: retrying for hours would only fill the log.

@@ -34,6 +34,8 @@ pub(crate) fn notification(msg: &Outgoing, style: Style, show_room: bool) -> Str
     };
     match &msg.notification {
         Notification::IncidentOpened => card(i, style, &room),
+        // The terminal cannot edit a card already printed; the next update shows the count.
+        Notification::AlertsAdded => String::new(),
         Notification::Acknowledged { actor } => update(
             style,
             "✅",
@@ -76,6 +78,7 @@ fn oncall_line(msg: &Outgoing, style: Style) -> Option<String> {
     let to = msg.recipient.as_ref();
     Some(match &msg.notification {
         Notification::IncidentOpened
+        | Notification::AlertsAdded
         | Notification::Acknowledged { .. }
         | Notification::Resolved { .. }
         | Notification::Note { .. } => return None,

@@ -25,7 +25,7 @@ mod api_oncall;
 mod auth;
 mod body;
 mod change;
-mod error;
+pub(crate) mod error;
 mod events_v1;
 mod events_v2;
 mod metrics;
@@ -51,6 +51,8 @@ pub struct AppState {
     pub engine: Engine,
     pub limits: Arc<RateLimits>,
     pub metrics: Arc<Metrics>,
+    /// The Slack Events API routes' handler, when a signing secret is configured.
+    pub slack: Option<crate::slack::SlackEvents>,
 }
 
 impl AppState {
@@ -60,7 +62,13 @@ impl AppState {
             engine,
             limits,
             metrics: Arc::new(Metrics::new()),
+            slack: None,
         }
+    }
+
+    pub fn with_slack(mut self, slack: Option<crate::slack::SlackEvents>) -> Self {
+        self.slack = slack;
+        self
     }
 }
 
@@ -91,6 +99,7 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(api::routes())
         .merge(crate::telephony::routes())
+        .merge(crate::slack::events::routes())
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

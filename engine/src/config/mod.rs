@@ -12,12 +12,14 @@
 //! - `policies`: escalation levels and their targets (users or schedules).
 //! - `services`: keys, rooms, urgency, support hours, ack timeout, auto-resolve.
 //! - `providers`: Twilio, Vonage, SMTP and the public URL; secrets from the environment.
+//! - `slack`: `[slack]` and the Slack tokens from the environment.
 
 mod policies;
 mod providers;
 mod raw;
 mod schedules;
 mod services;
+pub mod slack;
 mod users;
 mod validate;
 
@@ -49,6 +51,32 @@ pub struct Config {
     pub schedules: BTreeMap<String, crate::schedule::Schedule>,
     /// SMS, voice and email providers, and the public URL their webhooks call back.
     pub providers: Providers,
+    /// `None` unless `FIREBELL_SLACK_BOT_TOKEN` is set.
+    pub slack: Option<Slack>,
+}
+
+/// How firebell talks to Slack.
+#[derive(Clone)]
+pub struct Slack {
+    pub mode: SlackMode,
+    pub bot_token: Secret,
+    /// For Socket Mode (`xapp-…`).
+    pub app_token: Option<Secret>,
+    /// For the Events API routes (`/slack/*`): requests are checked against it.
+    pub signing_secret: Option<Secret>,
+    /// `https://slack.com/api` unless pointed elsewhere (tests).
+    pub api_url: String,
+    /// Cards a channel gets within `storm_window` before further incidents are bundled.
+    pub storm_after: u32,
+    pub storm_window: chrono::Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlackMode {
+    /// Socket Mode: firebell dials out to Slack over a websocket; no inbound port.
+    Socket,
+    /// Events API: Slack POSTs to `/slack/events`, `/slack/interactions`, `/slack/commands`.
+    Events,
 }
 
 /// Outbound providers. Each is optional: without Twilio or Vonage nobody gets SMS or calls (and
@@ -134,6 +162,7 @@ macro_rules! debug_without_secrets {
 debug_without_secrets!(Twilio, account_sid, from, api_url);
 debug_without_secrets!(Vonage, api_key, from, api_url);
 debug_without_secrets!(Smtp, host, port, tls, username, from);
+debug_without_secrets!(Slack, mode, api_url, storm_after, storm_window);
 
 #[derive(Debug, Clone)]
 pub struct ConsoleConfig {
@@ -265,6 +294,13 @@ impl Config {
             }
         }
         found
+    }
+
+    /// The room whose Slack channel is `channel`.
+    pub fn room_by_slack_channel(&self, channel: &str) -> Option<&Room> {
+        self.rooms
+            .values()
+            .find(|r| r.slack_channel.as_deref() == Some(channel))
     }
 
     pub fn user_by_chat_id(&self, platform: ChatPlatform, id: &str) -> Option<&User> {

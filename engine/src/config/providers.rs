@@ -296,7 +296,7 @@ fn phone(c: &mut Collector<'_>, key: &str, v: &Spanned<String>) -> Option<PhoneN
         .ok()
 }
 
-fn api_url(
+pub(super) fn api_url(
     c: &mut Collector<'_>,
     key: &str,
     v: Option<&Spanned<String>>,

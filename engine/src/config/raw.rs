@@ -25,6 +25,19 @@ pub(super) struct RawConfig {
     pub schedules: BTreeMap<String, Spanned<RawSchedule>>,
     #[serde(default)]
     pub providers: RawProviders,
+    pub slack: Option<Spanned<RawSlack>>,
+}
+
+/// `[slack]`: how to reach Slack. The tokens themselves come from the environment only.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSlack {
+    /// `socket` (default when an app token is set) or `events`.
+    pub mode: Option<Spanned<String>>,
+    pub api_url: Option<Spanned<String>>,
+    /// Incidents a channel may get as cards within `storm_window` before the rest are bundled.
+    pub storm_after: Option<Spanned<u32>>,
+    pub storm_window: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

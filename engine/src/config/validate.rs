@@ -177,6 +177,7 @@ pub(super) fn parse(
         .collect();
 
     let providers = super::providers::validate(&mut c, &raw.providers, lookup_env);
+    let slack = super::slack::validate(&mut c, raw.slack.as_ref(), lookup_env);
     let users = super::users::validate(&mut c, &raw.users, &raw.providers);
     let schedules = super::schedules::validate(&mut c, &raw.schedules, &users);
     let schedule_names: Vec<&String> = raw.schedules.keys().collect();
@@ -244,6 +245,7 @@ pub(super) fn parse(
             escalation_policies: policies,
             schedules,
             providers,
+            slack,
         })
     } else {
         c.errors.sort_by_key(|e| (e.line, e.column));

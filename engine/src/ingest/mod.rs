@@ -62,7 +62,7 @@ impl Queues {
 /// incident's first escalation level is due at once).
 #[derive(Clone)]
 pub(crate) struct Committed {
-    pub outbox: Arc<Notify>,
+    pub outbox: Arc<crate::notify::OutboxNudge>,
     pub timer: Arc<Notify>,
 }
 

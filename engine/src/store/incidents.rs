@@ -67,6 +67,7 @@ pub(crate) fn record(
                 actor,
                 format!("Alert again: {summary}"),
             );
+            p.alerts_added(room, id, now)?;
             Ingested::Deduplicated {
                 number: IncidentNumber::from_db(id),
                 dedup_key: key,

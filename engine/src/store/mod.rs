@@ -16,6 +16,7 @@
 //! - `rows.rs`: row structs and their conversion to domain types.
 
 pub(crate) mod batch;
+pub(crate) mod chat;
 pub(crate) mod escalation;
 pub(crate) mod incidents;
 pub(crate) mod maintenance;

@@ -12,6 +12,10 @@ use crate::kinds::{Actor, IncidentStatus, Urgency};
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Notification {
     IncidentOpened,
+    /// More alerts arrived for an open incident (deduplicated): chat cards refresh their alert
+    /// count. Queued at most once per incident per ingest batch, and delivering one settles the
+    /// copies still waiting behind it, so an alert flood costs one card edit at a time.
+    AlertsAdded,
     Acknowledged {
         actor: Actor,
     },
@@ -105,7 +109,7 @@ pub(crate) struct OutboxRow {
 /// same incident and addressee (so "acknowledged" is never shown before "opened", and a person's
 /// SMS retrying for an hour holds up nothing but that person's later SMS).
 const CLAIMABLE: &str = "SELECT id FROM outbox o \
-     WHERE o.delivered_at IS NULL AND o.failed_at IS NULL AND o.due_at <= $2 \
+     WHERE o.delivered_at IS NULL AND o.failed_at IS NULL AND o.due_at <= $2 {LANE} \
        AND (o.locked_until IS NULL OR o.locked_until < $2) \
        AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.incident_id = o.incident_id AND e.id < o.id \
                        AND e.method = o.method AND COALESCE(e.recipient, '') = COALESCE(o.recipient, '') \
@@ -120,15 +124,23 @@ pub(crate) async fn claim(
     now: i64,
     lease_us: i64,
     limit: i64,
+    lane: crate::notify::Lane,
 ) -> Result<Vec<OutboxRow>, sqlx::Error> {
+    use crate::notify::Lane;
+    let lane = match lane {
+        Lane::All => "",
+        Lane::Chat => "AND o.method IN ('room', 'chat')",
+        Lane::Direct => "AND o.method IN ('sms', 'voice', 'email')",
+    };
+    let claimable = CLAIMABLE.replace("{LANE}", lane);
     let q = if store.is_postgres() {
         format!(
-            "UPDATE outbox SET locked_until = $1, attempts = attempts + 1 WHERE id IN ({CLAIMABLE} FOR UPDATE SKIP LOCKED) \
+            "UPDATE outbox SET locked_until = $1, attempts = attempts + 1 WHERE id IN ({claimable} FOR UPDATE SKIP LOCKED) \
              RETURNING id, room, incident_id, notification, attempts, method, recipient"
         )
     } else {
         format!(
-            "UPDATE outbox SET locked_until = $1, attempts = attempts + 1 WHERE id IN ({CLAIMABLE}) \
+            "UPDATE outbox SET locked_until = $1, attempts = attempts + 1 WHERE id IN ({claimable}) \
              RETURNING id, room, incident_id, notification, attempts, method, recipient"
         )
     };
@@ -137,6 +149,37 @@ pub(crate) async fn claim(
     tx.commit().await?;
     rows.sort_by_key(|r| r.id);
     Ok(rows)
+}
+
+/// Settles the not-yet-delivered copies of a row that was just delivered for the same incident
+/// (used for [`Notification::AlertsAdded`], where delivering the newest state once is enough).
+pub(crate) async fn coalesce(
+    store: &Store,
+    delivered: i64,
+    incident_id: i64,
+    notification: &str,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    let mut tx = store.begin().await?;
+    let n = sql!(execute tx.c(),
+        "UPDATE outbox SET delivered_at = $1, last_error = 'coalesced', locked_until = NULL \
+         WHERE incident_id = $2 AND id > $3 AND method = 'room' AND notification = $4 \
+           AND delivered_at IS NULL AND failed_at IS NULL",
+        now, incident_id, delivered, notification)?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+/// Makes every waiting chat row due now: the chat platform is reachable again, and posts that
+/// failed during its outage should not sit out the rest of their backoff.
+pub(crate) async fn hurry_chat(store: &Store, now: i64) -> Result<u64, sqlx::Error> {
+    let mut tx = store.begin().await?;
+    let n = sql!(execute tx.c(),
+        "UPDATE outbox SET due_at = $1 WHERE method IN ('room', 'chat') AND due_at > $1 \
+           AND attempts > 0 AND delivered_at IS NULL AND failed_at IS NULL",
+        now)?;
+    tx.commit().await?;
+    Ok(n)
 }
 
 /// A timeline entry a delivery outcome adds ("Notified Alice by SMS (level 1)").

@@ -52,6 +52,8 @@ pub(crate) struct Pending {
     alerts: Vec<AlertRow>,
     timeline: Vec<TimelineRow>,
     outbox: Vec<OutboxRow>,
+    /// Incidents with an `AlertsAdded` row in this batch already (one is enough).
+    alerts_added: std::collections::HashSet<i64>,
 }
 
 /// Builds and runs one multi-row INSERT per chunk on PostgreSQL.
@@ -99,6 +101,19 @@ impl Pending {
         self.outbox_to(room, incident_id, Addressee::Room, n, now)
     }
 
+    /// "More alerts" for an incident's chat card, at most once per batch.
+    pub(crate) fn alerts_added(
+        &mut self,
+        room: &str,
+        incident_id: i64,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        if self.alerts_added.insert(incident_id) {
+            self.outbox(room, Some(incident_id), &Notification::AlertsAdded, now)?;
+        }
+        Ok(())
+    }
+
     /// A notification to `to`; `room` is the incident's room (context for chat mentions).
     pub(crate) fn outbox_to(
         &mut self,
@@ -137,6 +152,7 @@ impl Pending {
         self.alerts.clear();
         self.timeline.clear();
         self.outbox.clear();
+        self.alerts_added.clear();
         Ok(())
     }
 

@@ -234,9 +234,10 @@ async fn trigger_while_acknowledged_is_deduplicated_and_pages_nobody(backend: Ba
         queued(&h.engine, n).await,
         vec![
             Notification::IncidentOpened,
-            Notification::Acknowledged { actor: monitor() }
+            Notification::Acknowledged { actor: monitor() },
+            Notification::AlertsAdded,
         ],
-        "no new page for the repeat"
+        "no new page for the repeat, only the card's alert count"
     );
 }
 

@@ -103,7 +103,7 @@ async fn same_key_on_the_same_service_while_open_is_deduplicated_without_a_new_p
     );
     assert_eq!(
         queued(&h.engine, n).await,
-        vec![Notification::IncidentOpened],
+        vec![Notification::IncidentOpened, Notification::AlertsAdded],
         "no second page"
     );
     assert_eq!(

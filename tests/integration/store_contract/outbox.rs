@@ -69,6 +69,7 @@ async fn each_state_change_queues_exactly_its_notifications(backend: Backend) {
         queued(&h.engine, n).await,
         vec![
             Notification::IncidentOpened,
+            Notification::AlertsAdded,
             Notification::Acknowledged { actor: monitor() },
             Notification::Note {
                 actor: bob(),
@@ -85,7 +86,7 @@ async fn each_state_change_queues_exactly_its_notifications(backend: Backend) {
         && d.attempts == 0
         && d.delivered_at.is_none()
         && d.failed_at.is_none()));
-    assert_eq!(h.engine.stats().await.expect("stats").outbox_depth, 4);
+    assert_eq!(h.engine.stats().await.expect("stats").outbox_depth, 5);
 }
 
 async fn delivered_rows_are_marked_delivered_and_never_sent_twice(backend: Backend) {

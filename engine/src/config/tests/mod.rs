@@ -12,6 +12,7 @@ mod providers;
 mod references;
 mod schedules;
 mod secrets_and_reporting;
+mod slack;
 
 pub(super) const FILE: &str = "firebell.toml";
 pub(super) const WEB_KEY: &str = "R0UT1NGKEY0000000000000000000000";

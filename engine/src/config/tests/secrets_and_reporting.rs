@@ -63,7 +63,7 @@ fn token_shorter_than_16_characters_is_rejected() {
 fn token_with_both_or_neither_of_token_and_token_env_is_rejected() {
     let both = valid_with("token = \"test", "token_env = \"X\", token = \"test");
     let neither = valid_with(", token = \"test-token-0123456789abcdef\"", "");
-    let env = |_: &str| Some("value-of-the-variable-x".to_owned());
+    let env = |name: &str| (name == "X").then(|| "value-of-the-variable-x".to_owned());
 
     let both_errs = Config::parse(&both, FILE, &env).expect_err("both given").0;
     let neither_err = only_error(&neither);

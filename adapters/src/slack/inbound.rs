@@ -1,0 +1,268 @@
+//! What people do in Slack, whichever way it arrives (Socket Mode or the Events API): a `!`
+//! command typed in a channel or a card's thread, a button on a card, `/firebell <command>`.
+//! All three become the same command grammar and get the same replies.
+
+use firebell_commands::{Context, Platform, Reply, Tone};
+use firebell_engine::Engine;
+use firebell_engine::config::ChatPlatform;
+use slack_morphism::prelude::*;
+use tracing::{debug, warn};
+
+use super::api::SlackApi;
+use super::render;
+
+/// The shared handler behind both connection modes.
+#[derive(Clone)]
+pub struct SlackInbound {
+    engine: Engine,
+    api: SlackApi,
+}
+
+/// A message typed in a channel the bot is in.
+#[derive(Debug, Clone)]
+pub struct Typed<'a> {
+    pub channel: &'a str,
+    pub user: &'a str,
+    pub text: &'a str,
+    pub ts: &'a str,
+    pub thread_ts: Option<&'a str>,
+}
+
+/// A button clicked on a card or storm summary.
+#[derive(Debug, Clone)]
+pub struct Clicked<'a> {
+    pub channel: &'a str,
+    pub user: &'a str,
+    pub message_ts: &'a str,
+    pub action_id: &'a str,
+    pub value: &'a str,
+}
+
+impl SlackInbound {
+    pub fn new(engine: Engine, api: SlackApi) -> Self {
+        Self { engine, api }
+    }
+
+    fn context(&self, channel: &str, user: &str) -> Context {
+        let ctx = Context::chat(Platform::Slack, user);
+        match self.engine.config().room_by_slack_channel(channel) {
+            Some(room) => ctx.in_room(room.name.clone()),
+            None => ctx,
+        }
+    }
+
+    fn linked(&self, user: &str) -> bool {
+        self.engine
+            .config()
+            .user_by_chat_id(ChatPlatform::Slack, user)
+            .is_some()
+    }
+
+    /// The incident whose card (or thread) `ts` is, if it stands for exactly one.
+    async fn incident_at(
+        &self,
+        channel: &str,
+        ts: &str,
+    ) -> Option<firebell_engine::IncidentNumber> {
+        match self
+            .engine
+            .chat_incident_at(ChatPlatform::Slack, channel, ts)
+            .await
+        {
+            Ok(n) => n,
+            Err(e) => {
+                warn!(error = %e, "looking up a thread's incident failed");
+                None
+            }
+        }
+    }
+
+    /// A push event from Slack: `!` commands in messages; everything else is ignored.
+    pub async fn push_event(&self, event: SlackPushEventCallback) {
+        let SlackEventCallbackBody::Message(m) = event.event else {
+            return;
+        };
+        // Edits, joins, our own posts and other bots are not commands.
+        if m.subtype.is_some() || m.sender.bot_id.is_some() {
+            return;
+        }
+        let (Some(channel), Some(user)) = (&m.origin.channel, &m.sender.user) else {
+            return;
+        };
+        let Some(text) = m.content.as_ref().and_then(|c| c.text.as_deref()) else {
+            return;
+        };
+        self.typed(Typed {
+            channel: &channel.0,
+            user: &user.0,
+            text,
+            ts: &m.origin.ts.0,
+            thread_ts: m.origin.thread_ts.as_ref().map(|t| t.0.as_str()),
+        })
+        .await;
+    }
+
+    /// A typed command: answered where it was typed (the thread, or the channel); someone not
+    /// linked to a firebell user is answered privately.
+    pub async fn typed(&self, msg: Typed<'_>) {
+        let mut ctx = self.context(msg.channel, msg.user);
+        if let Some(thread) = msg.thread_ts
+            && let Some(n) = self.incident_at(msg.channel, thread).await
+        {
+            ctx = ctx.in_thread(n);
+        }
+        let Some(reply) = firebell_commands::handle(&self.engine, &ctx, msg.text).await else {
+            return;
+        };
+        debug!(user = msg.user, tone = ?reply.tone, "answering a Slack command");
+        let text = render::reply(&reply);
+        let sent = if self.linked(msg.user) {
+            let content = SlackMessageContent::new().with_text(text);
+            self.api
+                .post(msg.channel, content, msg.thread_ts)
+                .await
+                .map(|_| ())
+        } else {
+            self.api
+                .ephemeral(msg.channel, msg.user, text, msg.thread_ts)
+                .await
+        };
+        if let Err(e) = sent {
+            warn!(error = %e.message, "could not answer a Slack command");
+        }
+    }
+
+    /// An interaction: buttons on cards. The reply goes to the clicker only; everyone sees the
+    /// card change.
+    pub async fn interaction(&self, event: SlackInteractionEvent) {
+        let SlackInteractionEvent::BlockActions(ev) = event else {
+            return;
+        };
+        let Some(user) = ev.user.as_ref().map(|u| u.id.0.clone()) else {
+            return;
+        };
+        let (message_ts, channel) = match &ev.container {
+            SlackInteractionActionContainer::Message(c) => (
+                c.message_ts.0.clone(),
+                c.channel_id.as_ref().map(|c| c.0.clone()),
+            ),
+            // The card's buttons sit in its colour-bar attachment.
+            SlackInteractionActionContainer::MessageAttachment(c) => (
+                c.message_ts.0.clone(),
+                c.channel_id.as_ref().map(|c| c.0.clone()),
+            ),
+            SlackInteractionActionContainer::View(_) => return,
+        };
+        let Some(channel) = channel.or_else(|| ev.channel.as_ref().map(|c| c.id.0.clone())) else {
+            return;
+        };
+        for action in ev.actions.iter().flatten() {
+            self.clicked(Clicked {
+                channel: &channel,
+                user: &user,
+                message_ts: &message_ts,
+                action_id: &action.action_id.0,
+                value: action.value.as_deref().unwrap_or(""),
+            })
+            .await;
+        }
+    }
+
+    pub async fn clicked(&self, click: Clicked<'_>) {
+        let Some(text) = button_command(click.action_id, click.value) else {
+            debug!(action = click.action_id, "ignoring an unknown button");
+            return;
+        };
+        let ctx = self.context(click.channel, click.user);
+        let reply = firebell_commands::handle(&self.engine, &ctx, &text)
+            .await
+            .unwrap_or_else(|| Reply::error("That button no longer works; type `!help`."));
+        let thread = self
+            .incident_at(click.channel, click.message_ts)
+            .await
+            .map(|_| click.message_ts);
+        if let Err(e) = self
+            .api
+            .ephemeral(click.channel, click.user, render::reply(&reply), thread)
+            .await
+        {
+            warn!(error = %e.message, "could not answer a Slack button");
+        }
+    }
+
+    /// `/firebell <command>`: the answer is the command's response — in the channel when it
+    /// changed something, privately otherwise (help, lists, mistakes).
+    pub async fn command(&self, event: SlackCommandEvent) -> SlackCommandEventResponse {
+        let words = event.text.as_deref().unwrap_or("").trim();
+        let text = if words.is_empty() {
+            "!help".to_owned()
+        } else if words.starts_with('!') {
+            words.to_owned()
+        } else {
+            format!("!{words}")
+        };
+        let ctx = self.context(&event.channel_id.0, &event.user_id.0);
+        let reply = firebell_commands::handle(&self.engine, &ctx, &text)
+            .await
+            .unwrap_or_else(|| Reply::info("Try `/firebell help`."));
+        let public = reply.tone == Tone::Success && self.linked(&event.user_id.0);
+        SlackCommandEventResponse::new(SlackMessageContent::new().with_text(render::reply(&reply)))
+            .with_response_type(if public {
+                SlackMessageResponseType::InChannel
+            } else {
+                SlackMessageResponseType::Ephemeral
+            })
+    }
+}
+
+/// The command a button stands for: the same grammar people type.
+fn button_command(action_id: &str, value: &str) -> Option<String> {
+    let numbers = value.trim();
+    if numbers.is_empty()
+        || !numbers
+            .split_whitespace()
+            .all(|n| n.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let verb = match action_id {
+        render::ACK | render::ACK_ALL => "ack",
+        render::RESOLVE => "resolve",
+        render::ESCALATE => "escalate",
+        _ => return None,
+    };
+    Some(format!("!{verb} {numbers}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::button_command;
+    use crate::slack::render;
+
+    #[test]
+    fn buttons_are_the_commands_people_type() {
+        assert_eq!(
+            button_command(render::ACK, "42").as_deref(),
+            Some("!ack 42")
+        );
+        assert_eq!(
+            button_command(render::RESOLVE, "42").as_deref(),
+            Some("!resolve 42")
+        );
+        assert_eq!(
+            button_command(render::ESCALATE, "7").as_deref(),
+            Some("!escalate 7")
+        );
+        assert_eq!(
+            button_command(render::ACK_ALL, "3 4 5").as_deref(),
+            Some("!ack 3 4 5")
+        );
+    }
+
+    #[test]
+    fn a_forged_or_unknown_button_is_no_command() {
+        assert_eq!(button_command("firebell_delete", "42"), None);
+        assert_eq!(button_command(render::ACK, "42; !resolve all"), None);
+        assert_eq!(button_command(render::ACK, ""), None);
+    }
+}

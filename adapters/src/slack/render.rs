@@ -1,0 +1,436 @@
+//! firebell's Slack messages: the incident card as Block Kit here; thread entries, room notices
+//! and command replies in `text`; the alert-storm bundle in [`render_bundle`](super::render_bundle).
+//! Pure functions of their inputs, so every shape is unit-tested without a Slack server.
+//!
+//! Every string from an alert, a person or the config goes through [`escape`]; every text is cut
+//! to Slack's limits, so a 10 kB alert title still gives a card Slack accepts. `mrkdwn` objects
+//! are sent with `verbatim: true`, so Slack does not auto-link channel names or parse mentions
+//! in them either. Times are `<!date^…>` tokens: each reader sees their own time zone, and the
+//! fallback says UTC.
+
+use chrono::{DateTime, Utc};
+use firebell_engine::{Channel, Incident, IncidentStatus, Severity};
+use serde_json::Value;
+use slack_morphism::prelude::*;
+
+use super::escape::{self, FIELD_TEXT, SECTION_TEXT};
+
+pub use super::render_bundle::{BundleView, bundle};
+pub use text::{reply, room_notice, thread_entry};
+
+mod text;
+
+/// Button action ids (the inbound handler maps them back to commands); value = incident number
+/// as decimal text.
+pub const ACK: &str = "firebell_ack";
+pub const RESOLVE: &str = "firebell_resolve";
+pub const ESCALATE: &str = "firebell_escalate";
+/// Bundle button: value = space-separated incident numbers, e.g. "12 13 14".
+pub const ACK_ALL: &str = "firebell_ack_all";
+
+/// The colour bar while acknowledged (someone is on it: neither alarm nor done) and resolved.
+const ACKNOWLEDGED_COLOR: &str = "#8b5cf6";
+const RESOLVED_COLOR: &str = "#16a34a";
+
+/// Budgets (characters) for the parts of a message, well inside Slack's limits.
+pub(super) const NAME_CHARS: usize = 80;
+const TITLE_CHARS: usize = 1000;
+const SOURCE_CHARS: usize = 300;
+const KEY_CHARS: usize = 80;
+const PEOPLE_CHARS: usize = 1500;
+/// At most this many links and images from an alert's `details`.
+const MAX_LINKS: usize = 10;
+
+pub struct CardView<'a> {
+    pub incident: &'a Incident,
+    /// People paged so far, in order, no duplicates.
+    pub paged: &'a [Paged],
+    /// The escalation level reached (1-based), when known.
+    pub level: Option<u32>,
+    pub now: DateTime<Utc>,
+    /// A user's display name for a firebell user id (for "Acknowledged by Alice Adams"); falls
+    /// back to the id.
+    pub names: &'a dyn Fn(&str) -> String,
+}
+
+/// Someone paged for an incident.
+pub struct Paged {
+    pub slack_id: Option<String>,
+    pub name: String,
+}
+
+impl Paged {
+    /// `<@U0ALICE>` (a real mention) for a person linked to Slack, else their escaped name.
+    pub fn mention(&self) -> String {
+        match self.slack_id.as_deref().filter(|id| is_slack_id(id)) {
+            Some(id) => format!("<@{id}>"),
+            None => escape::mrkdwn_line(&self.name, NAME_CHARS),
+        }
+    }
+}
+
+/// Slack ids are short runs of capitals and digits (`U0ALICE`, `W123`); anything else in the
+/// config must not be pasted inside `<@…>`.
+fn is_slack_id(id: &str) -> bool {
+    (1..=32).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// The incident card: posted on open, then replaced with `chat.update` on every change. The
+/// header is a top-level block (so `text` is only the notification fallback); the rest sits in
+/// one attachment, for the colour bar.
+pub fn card(view: &CardView) -> SlackMessageContent {
+    let i = view.incident;
+    let headline = format!("{} {} {}", icon(i), i.number, title_line(&i.title));
+    let header = plain_text(&headline, escape::HEADER_TEXT);
+    let cut = header.text != escape::plain(&headline, usize::MAX);
+    let header = SlackHeaderBlock::new(header.into());
+    let mut blocks = vec![facts(view)];
+    if cut {
+        blocks.push(section(escape::mrkdwn_line(&i.title, TITLE_CHARS)));
+    }
+    if let Some(links) = links(&i.details) {
+        blocks.push(section(links));
+    }
+    blocks.push(context(i, view.now));
+    blocks.extend(actions(i));
+    let text = card_text(view);
+    let attachment = SlackMessageAttachment::new()
+        .with_color(color(i).to_owned())
+        .with_fallback(text.clone())
+        .with_blocks(blocks);
+    SlackMessageContent::new()
+        .with_text(text)
+        .with_blocks(vec![header.into()])
+        .with_attachments(vec![attachment])
+}
+
+/// The card's one-line notification text, e.g. `🔴 #42 CRITICAL web: Disk full on web-01 —
+/// triggered` (escaped; no mentions, no date tokens).
+pub fn card_text(view: &CardView) -> String {
+    let i = view.incident;
+    let status = match i.status {
+        IncidentStatus::Triggered => "triggered".to_owned(),
+        IncidentStatus::Acknowledged => match &i.acknowledged_by {
+            Some(id) => format!("acknowledged by {}", name(view.names, id)),
+            None => "acknowledged".to_owned(),
+        },
+        IncidentStatus::Resolved => match &i.resolved_by {
+            Some(id) => format!("resolved by {}", name(view.names, id)),
+            None => "resolved".to_owned(),
+        },
+    };
+    format!(
+        "{} {} {} {}: {} — {status}",
+        icon(i),
+        i.number,
+        i.severity.as_str().to_uppercase(),
+        escape::mrkdwn_line(i.service.as_str(), NAME_CHARS),
+        escape::mrkdwn_line(&title_line(&i.title), 300),
+    )
+}
+
+/// Service, severity, status, who was paged, alert count and source, two columns.
+fn facts(view: &CardView) -> SlackBlock {
+    let i = view.incident;
+    let mut fields = vec![
+        (
+            "Service",
+            escape::mrkdwn_line(i.service.as_str(), NAME_CHARS),
+        ),
+        (
+            "Severity",
+            format!(
+                "{} {}",
+                severity_icon(i.severity),
+                severity_name(i.severity)
+            ),
+        ),
+        ("Status", status_line(view)),
+    ];
+    if !view.paged.is_empty() || view.level.is_some() {
+        let mut who = if view.paged.is_empty() {
+            "nobody yet".to_owned()
+        } else {
+            join_capped(view.paged.iter().map(Paged::mention), PEOPLE_CHARS)
+        };
+        if let Some(level) = view.level {
+            who.push_str(&format!(" · level {level}"));
+        }
+        fields.push(("Paged", who));
+    }
+    fields.push(("Alerts", i.alert_count.to_string()));
+    if let Some(source) = i.source.as_deref().filter(|s| !s.trim().is_empty()) {
+        fields.push(("Source", escape::mrkdwn_line(source, SOURCE_CHARS)));
+    }
+    let fields = fields
+        .into_iter()
+        .take(escape::MAX_FIELDS)
+        .map(|(label, value)| md(escape::truncate(&format!("*{label}*\n{value}"), FIELD_TEXT)))
+        .collect();
+    SlackSectionBlock::new().with_fields(fields).into()
+}
+
+/// `Triggered` / `Acknowledged by Alice Adams at 03:05 (via Slack)` / `Resolved by Bob after
+/// 1h 12m (via SMS)`.
+fn status_line(view: &CardView) -> String {
+    let i = view.incident;
+    let who = |id: &Option<String>| {
+        id.as_deref()
+            .map(|id| format!(" by {}", name(view.names, id)))
+            .unwrap_or_default()
+    };
+    match i.status {
+        IncidentStatus::Triggered => "Triggered".to_owned(),
+        IncidentStatus::Acknowledged => format!(
+            "Acknowledged{}{}{}",
+            who(&i.acknowledged_by),
+            i.acknowledged_at
+                .map(|t| format!(" at {}", slack_time(t, view.now)))
+                .unwrap_or_default(),
+            i.acknowledged_via.map(via).unwrap_or_default()
+        ),
+        IncidentStatus::Resolved => format!(
+            "Resolved{}{}{}",
+            who(&i.resolved_by),
+            after(i, view.now),
+            i.resolved_via.map(via).unwrap_or_default()
+        ),
+    }
+}
+
+/// ` after 1h 12m`: how long the incident was open (until now if it has no resolve time).
+fn after(i: &Incident, now: DateTime<Utc>) -> String {
+    let end = i.resolved_at.unwrap_or(now);
+    format!(" after {}", duration(end - i.created_at))
+}
+
+/// PagerDuty-style `links` (`[{href, text}]`) and `images` (`[{src, href, alt}]`) from the alert.
+/// Images are links too: an image block whose URL Slack cannot fetch (a Grafana behind the VPN)
+/// makes `chat.postMessage` fail with `invalid_blocks`, and the card must always post.
+fn links(details: &Value) -> Option<String> {
+    let list = |key: &str| {
+        details
+            .get(key)
+            .and_then(Value::as_array)
+            .map(|a| a.as_slice())
+            .unwrap_or_default()
+    };
+    let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
+    let links = list("links")
+        .iter()
+        .filter_map(|l| escape::link(&text(l, "href")?, text(l, "text").as_deref()))
+        .map(|l| format!("🔗 {l}"));
+    let images = list("images").iter().filter_map(|img| {
+        let target = text(img, "href")
+            .filter(|h| escape::link(h, None).is_some())
+            .or_else(|| text(img, "src"))?;
+        let alt = text(img, "alt").unwrap_or_else(|| "image".to_owned());
+        escape::link(&target, Some(&alt)).map(|l| format!("🖼 {l}"))
+    });
+    let all: Vec<String> = links.chain(images).take(MAX_LINKS).collect();
+    (!all.is_empty()).then(|| join_capped(all.into_iter(), SECTION_TEXT - 100))
+}
+
+/// `Opened Today at 3:02 AM · key disk-db01 · last alert 3:10 AM`
+fn context(i: &Incident, now: DateTime<Utc>) -> SlackBlock {
+    let mut text = format!(
+        "Opened {} · key `{}`",
+        slack_time(i.created_at, now),
+        escape::mrkdwn_line(i.dedup_key.as_str(), KEY_CHARS)
+    );
+    if i.alert_count > 1 {
+        text.push_str(&format!(
+            " · last alert {}",
+            slack_time(i.last_alert_at, now)
+        ));
+    }
+    let text =
+        SlackBlockMarkDownText::new(escape::truncate(&text, SECTION_TEXT)).with_verbatim(true);
+    SlackContextBlock::new(vec![text.into()]).into()
+}
+
+/// Acknowledge (while triggered), Resolve and Escalate (while open); none once resolved.
+fn actions(i: &Incident) -> Option<SlackBlock> {
+    let n = i.number.get().to_string();
+    let mut buttons = Vec::new();
+    if i.status == IncidentStatus::Triggered {
+        buttons
+            .push(button(ACK, "Acknowledge", n.clone()).with_style(SlackBlockButtonStyle::Primary));
+    }
+    if i.status != IncidentStatus::Resolved {
+        buttons.push(button(RESOLVE, "Resolve", n.clone()));
+        let confirm = confirm(
+            &format!("Escalate {}?", i.number),
+            "This pages the next level of the escalation policy now.",
+            "Escalate",
+        );
+        buttons.push(button(ESCALATE, "Escalate", n.clone()).with_confirm(confirm));
+    }
+    if buttons.is_empty() {
+        return None;
+    }
+    let elements = buttons.into_iter().map(Into::into).collect();
+    let block = SlackActionsBlock::new(elements)
+        .with_block_id(SlackBlockId(format!("firebell_incident_{n}")));
+    Some(block.into())
+}
+
+pub(super) fn button(action: &str, text: &str, value: String) -> SlackBlockButtonElement {
+    SlackBlockButtonElement::new(plain_text(text, escape::BUTTON_TEXT).into())
+        .with_action_id(SlackActionId(action.to_owned()))
+        .with_value(value)
+}
+
+/// A "are you sure?" dialog for a button that pages or changes many incidents.
+pub(super) fn confirm(title: &str, text: &str, yes: &str) -> SlackBlockConfirmItem {
+    SlackBlockConfirmItem::new(
+        plain_text(title, 100).into(),
+        SlackBlockPlainText::new(text.to_owned()).into(),
+        plain_text(yes, 30).into(),
+        plain_text("Cancel", 30).into(),
+    )
+}
+
+fn color(i: &Incident) -> &'static str {
+    match i.status {
+        IncidentStatus::Triggered => match i.severity {
+            Severity::Critical => "#d92d20",
+            Severity::Error => "#f97316",
+            Severity::Warning => "#eab308",
+            Severity::Info => "#3b82f6",
+        },
+        IncidentStatus::Acknowledged => ACKNOWLEDGED_COLOR,
+        IncidentStatus::Resolved => RESOLVED_COLOR,
+    }
+}
+
+/// The severity's mark while open; 🟢 once resolved, so a channel of old cards reads calm.
+fn icon(i: &Incident) -> &'static str {
+    match i.status {
+        IncidentStatus::Resolved => "🟢",
+        _ => severity_icon(i.severity),
+    }
+}
+
+pub(super) fn severity_icon(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "🔴",
+        Severity::Error => "🟠",
+        Severity::Warning => "🟡",
+        Severity::Info => "🔵",
+    }
+}
+
+fn severity_name(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "Critical",
+        Severity::Error => "Error",
+        Severity::Warning => "Warning",
+        Severity::Info => "Info",
+    }
+}
+
+/// The title on one line, or a placeholder when the alert had none.
+fn title_line(title: &str) -> String {
+    let line: String = title
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    match line.trim() {
+        "" => "(no title)".to_owned(),
+        t => t.to_owned(),
+    }
+}
+
+/// A `plain_text` object Slack shows as is (emoji rendered), cut to `max` characters.
+pub(super) fn plain_text(text: &str, max: usize) -> SlackBlockPlainText {
+    SlackBlockPlainText::new(escape::plain(text, max)).with_emoji(true)
+}
+
+/// A `mrkdwn` text object; the text must already be escaped where untrusted.
+pub(super) fn md(text: String) -> SlackBlockText {
+    SlackBlockMarkDownText::new(text).with_verbatim(true).into()
+}
+
+/// A section block of (escaped) mrkdwn, cut to the section limit.
+pub(super) fn section(text: String) -> SlackBlock {
+    SlackSectionBlock::new()
+        .with_text(md(escape::truncate(&text, SECTION_TEXT)))
+        .into()
+}
+
+/// A user's escaped display name.
+fn name(names: &dyn Fn(&str) -> String, id: &str) -> String {
+    escape::mrkdwn_line(&names(id), NAME_CHARS)
+}
+
+/// `a, b, c and 4 more`, within `max` characters. Items are already escaped mrkdwn.
+pub(super) fn join_capped(items: impl ExactSizeIterator<Item = String>, max: usize) -> String {
+    let total = items.len();
+    let mut out = String::new();
+    let mut len = 0;
+    for (k, item) in items.enumerate() {
+        let sep = if k == 0 { "" } else { ", " };
+        let n = item.chars().count() + sep.len();
+        // Room for " and 9999 more" if this is not the last one.
+        if len + n + if k + 1 < total { 16 } else { 0 } > max {
+            out.push_str(&format!(" and {} more", total - k));
+            return out;
+        }
+        out.push_str(sep);
+        out.push_str(&item);
+        len += n;
+    }
+    out
+}
+
+/// A time every reader sees in their own zone: `<!date^…^{time}|03:05 UTC>`, with the day when
+/// it is not today (in UTC).
+pub(super) fn slack_time(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    date_token(t, t.date_naive() != now.date_naive())
+}
+
+fn date_token(t: DateTime<Utc>, with_day: bool) -> String {
+    let (format, fallback) = if with_day {
+        (
+            "{date_short_pretty} at {time}",
+            t.format("%a %d %b %H:%M UTC"),
+        )
+    } else {
+        ("{time}", t.format("%H:%M UTC"))
+    };
+    format!("<!date^{}^{format}|{fallback}>", t.timestamp())
+}
+
+/// `45s`, `12m`, `1h 12m`, `2d 3h`: how long, to the unit that matters.
+pub(super) fn duration(d: chrono::Duration) -> String {
+    let s = d.num_seconds().max(0);
+    let (days, hours, mins) = (s / 86_400, s % 86_400 / 3600, s % 3600 / 60);
+    match s {
+        0..=59 => format!("{s}s"),
+        60..=3599 => format!("{mins}m"),
+        3600..=86_399 if mins == 0 => format!("{hours}h"),
+        3600..=86_399 => format!("{hours}h {mins}m"),
+        _ if hours == 0 => format!("{days}d"),
+        _ => format!("{days}d {hours}h"),
+    }
+}
+
+/// ` (via Slack)`; nothing for firebell's own actions.
+fn via(c: Channel) -> String {
+    let how = match c {
+        Channel::Events => "events API",
+        Channel::Api => "API",
+        Channel::Console => "console",
+        Channel::Slack => "Slack",
+        Channel::Discord => "Discord",
+        Channel::Sms => "SMS",
+        Channel::Voice => "voice call",
+        Channel::Email => "email",
+        Channel::System => return String::new(),
+    };
+    format!(" (via {how})")
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,145 @@
+//! The alert-storm summary: when incidents open faster than a room can read cards, one message
+//! counts them, lists them compactly, and offers to acknowledge every triggered one at once.
+//! Sized for the worst storm: hundreds of incidents still give one message inside Slack's limits.
+
+use chrono::{DateTime, Utc};
+use firebell_engine::{Incident, IncidentStatus};
+use slack_morphism::prelude::*;
+
+use super::escape::{self, SECTION_TEXT};
+use super::render::{
+    ACK_ALL, NAME_CHARS, Paged, button, confirm, join_capped, section, severity_icon, slack_time,
+};
+
+/// Rows listed; the rest are counted ("…and 27 more"). A chat message is not a report.
+const MAX_LISTED: usize = 30;
+const ROW_TITLE_CHARS: usize = 100;
+const PEOPLE_CHARS: usize = 1000;
+
+pub struct BundleView<'a> {
+    /// The storm's incidents, oldest first (may be hundreds).
+    pub incidents: &'a [Incident],
+    pub since: DateTime<Utc>,
+    pub now: DateTime<Utc>,
+    pub paged: &'a [Paged],
+}
+
+/// `🌩 Alert storm — 47 more incidents opened since 03:02 (12 triggered, 3 acknowledged, 32
+/// resolved)`, the list (open ones first), what was left out, and an "Acknowledge all open"
+/// button (value: the triggered incidents' numbers) while any is triggered.
+pub fn bundle(view: &BundleView) -> SlackMessageContent {
+    let count = |s: IncidentStatus| view.incidents.iter().filter(|i| i.status == s).count();
+    let tally = format!(
+        "{} triggered, {} acknowledged, {} resolved",
+        count(IncidentStatus::Triggered),
+        count(IncidentStatus::Acknowledged),
+        count(IncidentStatus::Resolved)
+    );
+    let opened = match view.incidents.len() {
+        1 => "1 more incident".to_owned(),
+        k => format!("{k} more incidents"),
+    };
+    let text = format!(
+        "🌩 Alert storm — {opened} opened since {} ({tally})",
+        view.since.format("%H:%M UTC")
+    );
+    let mut summary = format!(
+        "🌩 *Alert storm* — {opened} opened since {} ({tally})",
+        slack_time(view.since, view.now)
+    );
+    if !view.paged.is_empty() {
+        let who = join_capped(view.paged.iter().map(Paged::mention), PEOPLE_CHARS);
+        summary.push_str(&format!("\nPaging {who}"));
+    }
+    let mut blocks = vec![section(summary)];
+
+    // Open incidents first (they need someone), oldest first within each group.
+    let (open, resolved): (Vec<&Incident>, Vec<&Incident>) =
+        view.incidents.iter().partition(|i| i.is_open());
+    let listed: Vec<&Incident> = open.into_iter().chain(resolved).take(MAX_LISTED).collect();
+    let mut chunk = String::new();
+    for i in &listed {
+        let row = row(i);
+        if !chunk.is_empty() && chunk.chars().count() + 1 + row.chars().count() > SECTION_TEXT {
+            blocks.push(section(std::mem::take(&mut chunk)));
+        }
+        if !chunk.is_empty() {
+            chunk.push('\n');
+        }
+        chunk.push_str(&row);
+    }
+    if !chunk.is_empty() {
+        blocks.push(section(chunk));
+    }
+    let left_out = view.incidents.len() - listed.len();
+    if left_out > 0 {
+        let text = format!("…and {left_out} more — `!incidents` lists every open one");
+        let text = SlackBlockMarkDownText::new(text).with_verbatim(true);
+        blocks.push(SlackContextBlock::new(vec![text.into()]).into());
+    }
+    blocks.extend(ack_all(view.incidents));
+    blocks.truncate(escape::MAX_BLOCKS);
+    SlackMessageContent::new()
+        .with_text(escape::truncate(&text, escape::MESSAGE_TEXT))
+        .with_blocks(blocks)
+}
+
+/// `🚨 *#12* CRITICAL · web · Disk full on web-01`
+fn row(i: &Incident) -> String {
+    let status = match i.status {
+        IncidentStatus::Triggered => "🚨",
+        IncidentStatus::Acknowledged => "✅",
+        IncidentStatus::Resolved => "🟢",
+    };
+    format!(
+        "{status} *{}* {} {} · {} · {}",
+        i.number,
+        severity_icon(i.severity),
+        i.severity.as_str().to_uppercase(),
+        escape::mrkdwn_line(i.service.as_str(), NAME_CHARS),
+        escape::mrkdwn_line(&i.title, ROW_TITLE_CHARS)
+    )
+}
+
+/// "Acknowledge all open", carrying the triggered incidents' numbers: as many as fit in a
+/// button's value (oldest first), the label saying so when not all do.
+fn ack_all(incidents: &[Incident]) -> Option<SlackBlock> {
+    let triggered: Vec<i64> = incidents
+        .iter()
+        .filter(|i| i.status == IncidentStatus::Triggered)
+        .map(|i| i.number.get())
+        .collect();
+    if triggered.is_empty() {
+        return None;
+    }
+    let mut value = String::new();
+    let mut carried = 0;
+    for n in &triggered {
+        let next = if value.is_empty() {
+            n.to_string()
+        } else {
+            format!(" {n}")
+        };
+        if value.len() + next.len() > escape::BUTTON_VALUE {
+            break;
+        }
+        value.push_str(&next);
+        carried += 1;
+    }
+    let label = if carried == triggered.len() {
+        "Acknowledge all open".to_owned()
+    } else {
+        format!("Acknowledge oldest {carried} of {}", triggered.len())
+    };
+    let ask = match carried {
+        1 => "Acknowledge 1 incident?".to_owned(),
+        k => format!("Acknowledge {k} incidents?"),
+    };
+    let sure = confirm(&ask, "This stops paging for all of them.", "Acknowledge");
+    let button = button(ACK_ALL, &label, value)
+        .with_style(SlackBlockButtonStyle::Primary)
+        .with_confirm(sure);
+    let block = SlackActionsBlock::new(vec![button.into()])
+        .with_block_id(SlackBlockId("firebell_storm".to_owned()));
+    Some(block.into())
+}

@@ -1,0 +1,113 @@
+//! Slack against a fake Slack on 127.0.0.1 that speaks the real wire formats: the Web API,
+//! Socket Mode envelopes and acks, and Events API requests signed like Slack signs them.
+//!
+//! # Layout
+//! - `mod.rs`: the config pointing at the fake, and shared steps.
+//! - `socket`: the incident's life in a channel over Socket Mode — card, buttons, thread.
+//! - `storm`: many incidents at once, rate limits, an outage and what comes after.
+//! - `events`: the signed HTTP routes (Events API mode).
+
+mod events;
+mod socket;
+mod storm;
+
+use firebell_engine::Config;
+use firebell_tests::fake_slack::{FakeSlack, SlackCall};
+use firebell_tests::fixtures::{WEB_KEY, config_toml};
+use firebell_tests::{Backend, TestApp};
+use reqwest::StatusCode;
+
+use crate::ingest_flow::trigger;
+
+pub const BOT_TOKEN: &str = "xoxb-0000-firebell-test";
+pub const APP_TOKEN: &str = "xapp-1-A0FIREBELL-test";
+pub const SIGNING_SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
+/// `[rooms.ops] slack` in the standard test config.
+pub const OPS: &str = "C0OPS";
+pub const ALICE: &str = "U0ALICE";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Socket,
+    Events,
+}
+
+/// The standard test config with Slack pointed at the fake.
+pub fn config(fake: &FakeSlack, mode: Mode, extra: &str) -> Config {
+    config_from(&config_toml(), fake, mode, extra)
+}
+
+/// `base` (a whole config file) with Slack pointed at the fake.
+pub fn config_from(base: &str, fake: &FakeSlack, mode: Mode, extra: &str) -> Config {
+    let mode_name = match mode {
+        Mode::Socket => "socket",
+        Mode::Events => "events",
+    };
+    let toml = format!(
+        "{base}\n[slack]\nmode = \"{mode_name}\"\napi_url = \"{}\"\n{extra}",
+        fake.api_url()
+    );
+    Config::parse(&toml, "slack-test.toml", &|name| match name {
+        "FIREBELL_SLACK_BOT_TOKEN" => Some(BOT_TOKEN.to_owned()),
+        "FIREBELL_SLACK_APP_TOKEN" if mode == Mode::Socket => Some(APP_TOKEN.to_owned()),
+        "FIREBELL_SLACK_SIGNING_SECRET" => Some(SIGNING_SECRET.to_owned()),
+        _ => None,
+    })
+    .expect("the Slack test config is valid")
+}
+
+/// The app on SQLite with Slack over Socket Mode, connected.
+pub async fn start(mode: Mode, extra: &str) -> (TestApp, FakeSlack) {
+    let fake = FakeSlack::start().await;
+    let app = TestApp::spawn_with(Backend::Sqlite, config(&fake, mode, extra)).await;
+    if mode == Mode::Socket {
+        fake.wait_connected().await;
+    }
+    (app, fake)
+}
+
+/// Sends a PagerDuty trigger for service `web`.
+pub async fn open(app: &TestApp, dedup: &str, summary: &str) {
+    let (status, body) = app
+        .post_json("/v2/enqueue", &trigger(WEB_KEY, dedup, summary))
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+}
+
+/// Top-level posts (not thread replies).
+pub fn top_level(calls: &[SlackCall]) -> Vec<&SlackCall> {
+    calls
+        .iter()
+        .filter(|c| {
+            c.method == "chat.postMessage" && c.status == 200 && c.str("thread_ts").is_none()
+        })
+        .collect()
+}
+
+/// Successful replies in the thread of `ts`.
+pub fn in_thread<'a>(calls: &'a [SlackCall], ts: &str) -> Vec<&'a SlackCall> {
+    calls
+        .iter()
+        .filter(|c| {
+            c.method == "chat.postMessage" && c.status == 200 && c.str("thread_ts") == Some(ts)
+        })
+        .collect()
+}
+
+/// Successful edits of the message `ts`.
+pub fn edits<'a>(calls: &'a [SlackCall], ts: &str) -> Vec<&'a SlackCall> {
+    calls
+        .iter()
+        .filter(|c| c.method == "chat.update" && c.status == 200 && c.str("ts") == Some(ts))
+        .collect()
+}
+
+/// Waits for the first incident card and returns its ts.
+pub async fn first_card(fake: &FakeSlack) -> String {
+    let calls = fake
+        .wait_until("an incident card", |calls| !top_level(calls).is_empty())
+        .await;
+    let card = top_level(&calls)[0];
+    assert_eq!(card.str("channel"), Some(OPS));
+    card.ts.clone().expect("the fake answers with a ts")
+}
