@@ -64,6 +64,7 @@ pub(crate) fn notification(msg: &Outgoing, style: Style, show_room: bool) -> Str
         Notification::Paged { .. }
         | Notification::Escalated { .. }
         | Notification::PolicyExhausted { .. }
+        | Notification::PageSent { .. }
         | Notification::Retriggered { .. }
         | Notification::StatusNotice { .. }
         | Notification::Handoff { .. }
@@ -102,6 +103,12 @@ fn oncall_line(msg: &Outgoing, style: Style) -> Option<String> {
             users,
         } => oncall::escalated(i, actor.as_ref(), *level, users, style),
         Notification::PolicyExhausted { policy } => oncall::policy_exhausted(i, policy, style),
+        Notification::PageSent {
+            user,
+            method,
+            level,
+            failed,
+        } => oncall::page_sent(i, user, *method, *level, failed.as_deref(), style),
         Notification::Retriggered { reason } => oncall::retriggered(i, reason, style),
         Notification::StatusNotice { status, actor } => {
             oncall::status_notice(i, to, *status, actor, style)

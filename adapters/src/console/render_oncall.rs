@@ -120,6 +120,37 @@ pub(super) fn retriggered(i: Option<&Incident>, reason: &str, style: Style) -> S
     )
 }
 
+/// `📱 #42: texted alice (level 1)`, or why the page could not go out.
+pub(super) fn page_sent(
+    i: Option<&Incident>,
+    user: &str,
+    method: firebell_engine::ContactMethod,
+    level: u32,
+    failed: Option<&str>,
+    style: Style,
+) -> String {
+    use firebell_engine::ContactMethod as M;
+    let (mark, did, could) = match method {
+        M::Sms => ("📱", "texted", "text"),
+        M::Voice => ("📞", "called", "call"),
+        M::Email => ("✉️", "emailed", "email"),
+        M::Chat => ("📟", "paged", "page"),
+    };
+    match failed {
+        None => format!(
+            "{mark} {}: {did} {} (level {level})",
+            subject(i, style),
+            one_line(user)
+        ),
+        Some(why) => format!(
+            "⚠️ {}: could not {could} {} (level {level}): {}",
+            subject(i, style),
+            one_line(user),
+            one_line(why)
+        ),
+    }
+}
+
 /// `📣 #42 is now resolved (by alice (slack)) · title`, to someone paged earlier.
 pub(super) fn status_notice(
     i: Option<&Incident>,

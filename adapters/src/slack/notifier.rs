@@ -249,9 +249,21 @@ impl SlackNotifier {
         let mention = |u: &str| self.mention(u);
         match card.bundle {
             None => {
-                let Some(text) =
-                    render::thread_entry(&msg.notification, Some(incident), now, &mention)
-                else {
+                let text = match &msg.notification {
+                    Notification::PageSent {
+                        user,
+                        method,
+                        level,
+                        failed,
+                    } => Some(render::page_sent(
+                        &self.name(user),
+                        *method,
+                        *level,
+                        failed.as_deref(),
+                    )),
+                    n => render::thread_entry(n, Some(incident), now, &mention),
+                };
+                let Some(text) = text else {
                     return Ok(None);
                 };
                 let ts = self

@@ -16,7 +16,7 @@ use slack_morphism::prelude::*;
 use super::escape::{self, FIELD_TEXT, SECTION_TEXT};
 
 pub use super::render_bundle::{BundleView, bundle};
-pub use text::{reply, room_notice, thread_entry};
+pub use text::{page_sent, reply, room_notice, thread_entry};
 
 mod text;
 

@@ -63,7 +63,25 @@ pub(crate) fn delivered(msg: &Outgoing, d: &Delivered) -> Option<TimelineNote> {
         kind: TimelineKind::Notified,
         channel: channel_of(r.method),
         message,
+        room_echo: page_echo(msg, None),
     })
+}
+
+/// For a page by phone or email, the room post that tells the chat thread about it.
+fn page_echo(msg: &Outgoing, failed: Option<&str>) -> Option<(String, Notification)> {
+    let r = msg.recipient.as_ref()?;
+    match &msg.notification {
+        Notification::Paged { level, .. } if r.method != ContactMethod::Chat => Some((
+            msg.room.name.clone(),
+            Notification::PageSent {
+                user: r.user.id.as_str().to_owned(),
+                method: r.method,
+                level: *level,
+                failed: failed.map(str::to_owned),
+            },
+        )),
+        _ => None,
+    }
 }
 
 /// The timeline entry for a page that could not be delivered at all.
@@ -83,5 +101,6 @@ pub(crate) fn gave_up(msg: &Outgoing, error: &str) -> Option<TimelineNote> {
             who(&r.user),
             by_method(r.method)
         ),
+        room_echo: page_echo(msg, Some(error)),
     })
 }

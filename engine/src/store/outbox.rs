@@ -48,6 +48,15 @@ pub enum Notification {
     PolicyExhausted {
         policy: String,
     },
+    /// A page by SMS, call or email went out (`failed` is `None`) or could not be delivered:
+    /// posted to the incident's room, so its chat thread tells who was reached and how.
+    PageSent {
+        user: String,
+        method: crate::kinds::ContactMethod,
+        level: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        failed: Option<String>,
+    },
     /// An acknowledged incident was still open after the service's ack timeout.
     Retriggered {
         reason: String,
@@ -189,12 +198,19 @@ pub(crate) struct TimelineNote {
     pub kind: crate::incident::TimelineKind,
     pub channel: crate::kinds::Channel,
     pub message: String,
+    /// A post for the incident's room saying the same (room, notification), written in the same
+    /// transaction: how a page by phone or email shows up in the chat thread.
+    pub room_echo: Option<(String, Notification)>,
 }
 
 impl TimelineNote {
-    fn write(self, p: &mut super::pending::Pending, now: i64) {
+    fn write(self, p: &mut super::pending::Pending, now: i64) -> Result<(), sqlx::Error> {
         let actor = Actor::new("firebell", self.channel);
         p.timeline(self.incident_id, now, self.kind, &actor, self.message);
+        if let Some((room, n)) = self.room_echo {
+            p.outbox(&room, Some(self.incident_id), &n, now)?;
+        }
+        Ok(())
     }
 }
 
@@ -216,7 +232,7 @@ pub(crate) async fn mark_delivered(
         && let Some(note) = note
     {
         let mut p = super::pending::Pending::default();
-        note.write(&mut p, now);
+        note.write(&mut p, now)?;
         p.flush(&mut tx.c()).await?;
     }
     tx.commit().await
@@ -239,7 +255,7 @@ pub(crate) async fn mark_gave_up(
         && let Some(note) = note
     {
         let mut p = super::pending::Pending::default();
-        note.write(&mut p, now);
+        note.write(&mut p, now)?;
         p.flush(&mut tx.c()).await?;
     }
     tx.commit().await

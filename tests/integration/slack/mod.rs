@@ -13,6 +13,7 @@ mod storm;
 
 use firebell_engine::Config;
 use firebell_tests::fake_slack::{FakeSlack, SlackCall};
+use firebell_tests::fake_telephony::FakeTelephony;
 use firebell_tests::fixtures::{WEB_KEY, config_toml};
 use firebell_tests::{Backend, TestApp};
 use reqwest::StatusCode;
@@ -64,6 +65,28 @@ pub async fn start(mode: Mode, extra: &str) -> (TestApp, FakeSlack) {
         fake.wait_connected().await;
     }
     (app, fake)
+}
+
+/// The app with Slack over Socket Mode (connected) and a fake Twilio; alice has a phone and is
+/// texted two minutes after being paged in chat.
+pub async fn start_with_phones() -> (TestApp, FakeSlack, FakeTelephony) {
+    use crate::telephony::{ACCOUNT_SID, ALICE_PHONE, AUTH_TOKEN, PUBLIC_URL, TWILIO_FROM};
+    let fake = FakeSlack::start().await;
+    let phones = FakeTelephony::start().await;
+    let alice = format!(
+        "name = \"Alice Adams\"\nphone = \"{ALICE_PHONE}\"\nnotify.high = {{ chat = 0, sms = 2 }}\n"
+    );
+    let base = format!(
+        "{}\n[providers]\npublic_url = \"{PUBLIC_URL}\"\n[providers.twilio]\n\
+         account_sid = \"{ACCOUNT_SID}\"\nauth_token = \"{AUTH_TOKEN}\"\nfrom = \"{TWILIO_FROM}\"\n\
+         api_url = \"{}\"\n",
+        config_toml().replace("name = \"Alice Adams\"\n", &alice),
+        phones.url
+    );
+    let app =
+        TestApp::spawn_with(Backend::Sqlite, config_from(&base, &fake, Mode::Socket, "")).await;
+    fake.wait_connected().await;
+    (app, fake, phones)
 }
 
 /// Sends a PagerDuty trigger for service `web`.

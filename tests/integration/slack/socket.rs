@@ -290,3 +290,32 @@ async fn after_a_dropped_socket_firebell_reconnects_and_sends_what_it_missed_at_
     .await;
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_by_sms_is_told_in_the_cards_thread() {
+    let (app, fake, phones) = super::start_with_phones().await;
+    open(&app, "disk", "Disk full on db-01").await;
+    let card_ts = first_card(&fake).await;
+
+    app.advance(chrono::Duration::minutes(2));
+    phones
+        .wait_for("alice's SMS", |r| r.iter().any(|m| m.is_twilio_sms()))
+        .await;
+    let calls = fake
+        .wait_until("the SMS in the thread", |c| {
+            in_thread(c, &card_ts)
+                .iter()
+                .any(|m| m.text().contains("Texted Alice Adams (level 1)"))
+        })
+        .await;
+    let texted = in_thread(&calls, &card_ts)
+        .into_iter()
+        .find(|m| m.text().contains("Texted"))
+        .expect("found");
+    assert!(
+        !texted.text().contains("<@"),
+        "no second ping: {}",
+        texted.text()
+    );
+    app.stop().await;
+}

@@ -165,23 +165,7 @@ async fn posts_missed_during_a_slack_outage_go_out_when_it_returns() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slack_outage_never_holds_up_an_sms_page() {
-    use crate::telephony::{ACCOUNT_SID, ALICE_PHONE, AUTH_TOKEN, PUBLIC_URL, TWILIO_FROM};
-    let fake = firebell_tests::fake_slack::FakeSlack::start().await;
-    let phones = firebell_tests::fake_telephony::FakeTelephony::start().await;
-    let base = format!(
-        "{}\n[providers]\npublic_url = \"{PUBLIC_URL}\"\n[providers.twilio]\naccount_sid = \"{ACCOUNT_SID}\"\n\
-         auth_token = \"{AUTH_TOKEN}\"\nfrom = \"{TWILIO_FROM}\"\napi_url = \"{}\"\n",
-        firebell_tests::fixtures::config_toml().replace(
-            "name = \"Alice Adams\"\n",
-            &format!("name = \"Alice Adams\"\nphone = \"{ALICE_PHONE}\"\nnotify.high = {{ chat = 0, sms = 2 }}\n"),
-        ),
-        phones.url
-    );
-    let app = TestApp::spawn_with(
-        firebell_tests::Backend::Sqlite,
-        super::config_from(&base, &fake, Mode::Socket, ""),
-    )
-    .await;
+    let (app, fake, phones) = super::start_with_phones().await;
     fake.wait_connected().await;
     fake.set_down(true);
 
@@ -194,7 +178,7 @@ async fn a_slack_outage_never_holds_up_an_sms_page() {
         .wait_for("alice's SMS", |r| r.iter().any(|m| m.is_twilio_sms()))
         .await;
     let sms = sent.iter().find(|m| m.is_twilio_sms()).expect("found");
-    assert_eq!(sms.field("To"), Some(ALICE_PHONE));
+    assert_eq!(sms.field("To"), Some(crate::telephony::ALICE_PHONE));
     assert!(top_level(&fake.calls()).is_empty(), "Slack is still down");
     app.stop().await;
 }

@@ -28,6 +28,8 @@ pub fn thread_entry(
     let text = match n {
         Notification::IncidentOpened
         | Notification::AlertsAdded
+        // Told by the notifier with the person's name (`page_sent`), not a second ping.
+        | Notification::PageSent { .. }
         | Notification::StatusNotice { .. }
         | Notification::Handoff { .. }
         | Notification::Maintenance { .. } => return None,
@@ -98,6 +100,31 @@ pub fn thread_entry(
         ),
     };
     Some(escape::truncate(&text, SECTION_TEXT))
+}
+
+/// The thread entry for a page by phone or email: "📱 Texted Alice Adams (level 1)", or why it
+/// could not go out. By name, not mention: the person was already pinged in chat.
+pub fn page_sent(
+    name: &str,
+    method: firebell_engine::ContactMethod,
+    level: u32,
+    failed: Option<&str>,
+) -> String {
+    use firebell_engine::ContactMethod as M;
+    let name = escape::mrkdwn_line(name, NAME_CHARS);
+    let (mark, did, could) = match method {
+        M::Sms => ("📱", "Texted", "text"),
+        M::Voice => ("📞", "Called", "call"),
+        M::Email => ("✉️", "Emailed", "email"),
+        M::Chat => ("📟", "Paged", "page"),
+    };
+    match failed {
+        None => format!("{mark} {did} {name} (level {level})"),
+        Some(why) => format!(
+            "⚠️ Could not {could} {name} (level {level}): {}",
+            escape::mrkdwn_line(why, 300)
+        ),
+    }
 }
 
 /// ` — _one line_`, or `:` and the lines quoted below; nothing for an empty note.

@@ -207,13 +207,28 @@ async fn an_unacknowledged_incident_climbs_the_ladder_chat_then_sms_then_call_th
         .filter(|g| g.to.is_none())
         .map(|g| g.notification)
         .collect();
-    assert!(matches!(
-        room_posts.as_slice(),
-        [
-            Notification::IncidentOpened,
-            Notification::Escalated { level: 2, .. }
-        ]
-    ));
+    assert!(
+        matches!(
+            room_posts.as_slice(),
+            [
+                Notification::IncidentOpened,
+                Notification::PageSent {
+                    method: M::Sms,
+                    level: 1,
+                    failed: None,
+                    ..
+                },
+                Notification::PageSent {
+                    method: M::Voice,
+                    level: 1,
+                    failed: None,
+                    ..
+                },
+                Notification::Escalated { level: 2, .. }
+            ]
+        ),
+        "the room hears of the opening, each page by phone, and the escalation: {room_posts:?}"
+    );
     let t = timeline_text(&h.engine, n).await;
     for line in [
         "Escalated: Level 1 (high urgency): paging Alice Adams (alice)",

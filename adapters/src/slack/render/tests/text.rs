@@ -378,3 +378,25 @@ fn times_on_another_day_carry_the_date() {
         )
     );
 }
+
+#[test]
+fn a_page_by_phone_or_email_is_told_by_name_with_why_it_failed() {
+    use firebell_engine::ContactMethod as M;
+    assert_eq!(
+        page_sent("Alice Adams", M::Sms, 1, None),
+        "📱 Texted Alice Adams (level 1)"
+    );
+    assert_eq!(
+        page_sent("Bob", M::Voice, 2, None),
+        "📞 Called Bob (level 2)"
+    );
+    assert_eq!(
+        page_sent(
+            "<!channel>",
+            M::Sms,
+            1,
+            Some("Twilio 21211: invalid 'To' <@U1>")
+        ),
+        "⚠️ Could not text &lt;!channel&gt; (level 1): Twilio 21211: invalid 'To' &lt;@U1&gt;"
+    );
+}
