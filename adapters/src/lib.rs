@@ -8,6 +8,7 @@
 //! - `email`: pages and status notices by SMTP.
 //! - `slack`: incident cards, threads, buttons and commands in Slack (Socket Mode or Events API).
 
+pub mod chat;
 pub mod console;
 pub mod email;
 pub mod http;

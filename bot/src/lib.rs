@@ -22,7 +22,7 @@ use anyhow::Context as _;
 use firebell_adapters::console::{ConsoleNotifier, ConsoleRoom, Style};
 use firebell_adapters::email::EmailNotifier;
 use firebell_adapters::http::{self, AppState};
-use firebell_adapters::slack::{SlackApi, SlackEvents, SlackInbound, SlackNotifier};
+use firebell_adapters::slack::{SlackApi, SlackEvents, SlackInbound};
 use firebell_adapters::telephony::TelephonyNotifier;
 use firebell_engine::config::SlackMode;
 use firebell_engine::escalation::tick::run_timer_worker;
@@ -119,7 +119,7 @@ impl App {
         let mut slack_events = None;
         if let Some(slack) = &config.slack {
             let api = SlackApi::new(slack).context("setting up the Slack client")?;
-            router.slack = Some(Arc::new(SlackNotifier::new(
+            router.slack = Some(Arc::new(firebell_adapters::slack::notifier(
                 engine.clone(),
                 api.clone(),
                 slack,

@@ -4,7 +4,8 @@
 //! # Layout
 //! - `api`: the Web API calls (slack-morphism), paced and retried on 429, errors sorted for the
 //!   outbox.
-//! - `notifier`: the outbound port — cards, storm summaries, thread entries, room notices.
+//! - `surface`: Slack for the shared card driver ([`crate::chat::cards`]) — how to draw, post,
+//!   reply in a thread and edit.
 //! - `render` (+ `render_bundle`), `escape`: Block Kit and mrkdwn, with alert text defused.
 //! - `inbound`: typed commands, button clicks and slash commands → the command grammar.
 //! - `socket`: Socket Mode; `events`: the signed `/slack/*` HTTP routes.
@@ -13,12 +14,12 @@ pub mod api;
 pub mod escape;
 pub mod events;
 pub mod inbound;
-pub mod notifier;
 pub mod render;
 mod render_bundle;
 pub mod socket;
+pub mod surface;
 
 pub use api::SlackApi;
 pub use events::SlackEvents;
 pub use inbound::SlackInbound;
-pub use notifier::SlackNotifier;
+pub use surface::{SlackNotifier, notifier};

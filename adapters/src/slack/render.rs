@@ -41,28 +41,17 @@ const PEOPLE_CHARS: usize = 1500;
 /// At most this many links and images from an alert's `details`.
 const MAX_LINKS: usize = 10;
 
-pub struct CardView<'a> {
-    pub incident: &'a Incident,
-    /// People paged so far, in order, no duplicates.
-    pub paged: &'a [Paged],
-    /// The escalation level reached (1-based), when known.
-    pub level: Option<u32>,
-    pub now: DateTime<Utc>,
-    /// A user's display name for a firebell user id (for "Acknowledged by Alice Adams"); falls
-    /// back to the id.
-    pub names: &'a dyn Fn(&str) -> String,
-}
+pub use crate::chat::view::{CardView, Person as Paged};
 
-/// Someone paged for an incident.
-pub struct Paged {
-    pub slack_id: Option<String>,
-    pub name: String,
-}
-
-impl Paged {
+/// How a person is named in Slack text.
+pub trait SlackMention {
     /// `<@U0ALICE>` (a real mention) for a person linked to Slack, else their escaped name.
-    pub fn mention(&self) -> String {
-        match self.slack_id.as_deref().filter(|id| is_slack_id(id)) {
+    fn mention(&self) -> String;
+}
+
+impl SlackMention for Paged {
+    fn mention(&self) -> String {
+        match self.chat_id.as_deref().filter(|id| is_slack_id(id)) {
             Some(id) => format!("<@{id}>"),
             None => escape::mrkdwn_line(&self.name, NAME_CHARS),
         }

@@ -2,13 +2,13 @@
 //! counts them, lists them compactly, and offers to acknowledge every triggered one at once.
 //! Sized for the worst storm: hundreds of incidents still give one message inside Slack's limits.
 
-use chrono::{DateTime, Utc};
 use firebell_engine::{Incident, IncidentStatus};
 use slack_morphism::prelude::*;
 
 use super::escape::{self, SECTION_TEXT};
 use super::render::{
-    ACK_ALL, NAME_CHARS, Paged, button, confirm, join_capped, section, severity_icon, slack_time,
+    ACK_ALL, NAME_CHARS, SlackMention, button, confirm, join_capped, section, severity_icon,
+    slack_time,
 };
 
 /// Rows listed; the rest are counted ("…and 27 more"). A chat message is not a report.
@@ -16,13 +16,7 @@ const MAX_LISTED: usize = 30;
 const ROW_TITLE_CHARS: usize = 100;
 const PEOPLE_CHARS: usize = 1000;
 
-pub struct BundleView<'a> {
-    /// The storm's incidents, oldest first (may be hundreds).
-    pub incidents: &'a [Incident],
-    pub since: DateTime<Utc>,
-    pub now: DateTime<Utc>,
-    pub paged: &'a [Paged],
-}
+pub use crate::chat::view::BundleView;
 
 /// `🌩 Alert storm — 47 more incidents opened since 03:02 (12 triggered, 3 acknowledged, 32
 /// resolved)`, the list (open ones first), what was left out, and an "Acknowledge all open"
@@ -48,7 +42,7 @@ pub fn bundle(view: &BundleView) -> SlackMessageContent {
         slack_time(view.since, view.now)
     );
     if !view.paged.is_empty() {
-        let who = join_capped(view.paged.iter().map(Paged::mention), PEOPLE_CHARS);
+        let who = join_capped(view.paged.iter().map(SlackMention::mention), PEOPLE_CHARS);
         summary.push_str(&format!("\nPaging {who}"));
     }
     let mut blocks = vec![section(summary)];

@@ -70,11 +70,11 @@ fn mention(id: &str) -> String {
 fn paged() -> Vec<Paged> {
     vec![
         Paged {
-            slack_id: Some("U0ALICE".to_owned()),
+            chat_id: Some("U0ALICE".to_owned()),
             name: "Alice Adams".to_owned(),
         },
         Paged {
-            slack_id: None,
+            chat_id: None,
             name: "Carol Chen".to_owned(),
         },
     ]
@@ -364,7 +364,7 @@ fn hostile_text_never_reaches_slack_in_a_form_it_acts_on() {
     i.details = json!({"links": [{"href": "https://ok.example", "text": HOSTILE}]});
     let hostile_names = |_: &str| HOSTILE.to_owned();
     let people = vec![Paged {
-        slack_id: Some("U1>|<!channel".to_owned()),
+        chat_id: Some("U1>|<!channel".to_owned()),
         name: HOSTILE.to_owned(),
     }];
     let view = CardView {

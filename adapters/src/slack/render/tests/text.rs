@@ -356,12 +356,12 @@ fn replies_get_a_tone_mark_and_keep_their_markdown_but_not_mentions() {
 #[test]
 fn a_slack_id_that_is_not_one_is_shown_as_the_name() {
     let p = Paged {
-        slack_id: Some("U1>|<!channel".into()),
+        chat_id: Some("U1>|<!channel".into()),
         name: "Eve <!here>".into(),
     };
     assert_eq!(p.mention(), "Eve &lt;!here&gt;");
     let p = Paged {
-        slack_id: Some("U0ALICE".into()),
+        chat_id: Some("U0ALICE".into()),
         name: "Alice".into(),
     };
     assert_eq!(p.mention(), "<@U0ALICE>");

@@ -1,0 +1,138 @@
+//! Slack as a [`Surface`] for the card driver: Block Kit cards, mrkdwn lines, thread replies by
+//! `thread_ts`, edits by `chat.update`.
+
+use async_trait::async_trait;
+use firebell_engine::config::{ChatPlatform, Room, Slack, User};
+use firebell_engine::notify::{Notification, NotifyError};
+use firebell_engine::{ContactMethod, Engine, Incident};
+use slack_morphism::prelude::SlackMessageContent;
+
+use super::api::{SlackApi, api_error_code};
+use super::render::{self, SlackMention};
+use crate::chat::cards::{CardNotifier, Line, Storm, Surface};
+use crate::chat::view::{BundleView, CardView, Person};
+
+/// The Slack notifier: the shared card driver over Slack.
+pub type SlackNotifier = CardNotifier<SlackSurface>;
+
+pub fn notifier(engine: Engine, api: SlackApi, config: &Slack) -> SlackNotifier {
+    CardNotifier::new(
+        engine,
+        SlackSurface { api },
+        Storm {
+            after: config.storm_after,
+            window: config.storm_window,
+        },
+    )
+}
+
+#[derive(Clone)]
+pub struct SlackSurface {
+    api: SlackApi,
+}
+
+#[async_trait]
+impl Surface for SlackSurface {
+    type Content = SlackMessageContent;
+    const PLATFORM: ChatPlatform = ChatPlatform::Slack;
+    const NAME: &'static str = "Slack";
+
+    fn channel<'a>(&self, room: &'a Room) -> Option<&'a str> {
+        room.slack_channel.as_deref()
+    }
+
+    fn chat_id<'a>(&self, user: &'a User) -> Option<&'a str> {
+        user.slack_id.as_deref()
+    }
+
+    fn mention(&self, p: &Person) -> String {
+        p.mention()
+    }
+
+    fn card(&self, view: &CardView) -> SlackMessageContent {
+        render::card(view)
+    }
+
+    fn bundle(&self, view: &BundleView) -> SlackMessageContent {
+        render::bundle(view)
+    }
+
+    /// Slack pings whoever a line mentions; `ping` needs no extra handling here.
+    fn message(&self, line: Line) -> SlackMessageContent {
+        SlackMessageContent::new().with_text(line.text)
+    }
+
+    fn thread_entry(
+        &self,
+        n: &Notification,
+        incident: &Incident,
+        now: chrono::DateTime<chrono::Utc>,
+        mention: &dyn Fn(&str) -> String,
+    ) -> Option<String> {
+        render::thread_entry(n, Some(incident), now, mention)
+    }
+
+    fn page_sent(
+        &self,
+        name: &str,
+        method: ContactMethod,
+        level: u32,
+        failed: Option<&str>,
+    ) -> String {
+        render::page_sent(name, method, level, failed)
+    }
+
+    fn room_notice(
+        &self,
+        n: &Notification,
+        mention: &dyn Fn(&str) -> String,
+        names: &dyn Fn(&str) -> String,
+    ) -> Option<String> {
+        render::room_notice(n, mention, names)
+    }
+
+    fn storm_page(&self, mention: &str) -> String {
+        format!(
+            "📟 {mention} you're on call for the incidents in this storm. `!ack all` acknowledges \
+             every one you're paged for; the summary above lists them."
+        )
+    }
+
+    async fn post(
+        &self,
+        channel: &str,
+        content: SlackMessageContent,
+    ) -> Result<String, NotifyError> {
+        self.api.post(channel, content, None).await
+    }
+
+    async fn reply(
+        &self,
+        channel: &str,
+        parent: &str,
+        content: SlackMessageContent,
+    ) -> Result<String, NotifyError> {
+        self.api.post(channel, content, Some(parent)).await
+    }
+
+    async fn edit(
+        &self,
+        channel: &str,
+        id: &str,
+        content: SlackMessageContent,
+    ) -> Result<(), NotifyError> {
+        self.api.update(channel, id, content).await
+    }
+
+    async fn delete(&self, channel: &str, id: &str) -> Result<(), NotifyError> {
+        self.api.delete(channel, id).await
+    }
+
+    fn is_gone(&self, e: &NotifyError) -> bool {
+        api_error_code(e) == Some("message_not_found")
+    }
+
+    fn was_failing(&self) -> bool {
+        self.api.was_failing()
+    }
+}
