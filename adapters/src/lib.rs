@@ -6,10 +6,14 @@
 //! - `console`: a chat room on the terminal, used when no Slack or Discord token is configured.
 //! - `telephony`: SMS and calls through Twilio (Vonage as SMS fallback) and Twilio's webhooks.
 //! - `email`: pages and status notices by SMTP.
+//! - `chat`: what every chat platform shares — the card views and the card driver.
+//! - `discord`: incident embeds, threads, buttons and commands in Discord (gateway and signed
+//!   interactions endpoint).
 //! - `slack`: incident cards, threads, buttons and commands in Slack (Socket Mode or Events API).
 
 pub mod chat;
 pub mod console;
+pub mod discord;
 pub mod email;
 pub mod http;
 pub mod slack;

@@ -20,6 +20,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use firebell_adapters::console::{ConsoleNotifier, ConsoleRoom, Style};
+use firebell_adapters::discord::{DiscordApi, DiscordEndpoint, DiscordInbound};
 use firebell_adapters::email::EmailNotifier;
 use firebell_adapters::http::{self, AppState};
 use firebell_adapters::slack::{SlackApi, SlackEvents, SlackInbound};
@@ -138,6 +139,24 @@ impl App {
                 )));
             }
         }
+        let mut discord_endpoint = None;
+        if let Some(discord) = &config.discord {
+            let api = DiscordApi::new(discord);
+            router.discord = Some(Arc::new(firebell_adapters::discord::notifier(
+                engine.clone(),
+                api.clone(),
+                discord,
+            )));
+            let inbound = DiscordInbound::new(engine.clone(), api);
+            if let Some(key) = &discord.public_key {
+                discord_endpoint = DiscordEndpoint::new(inbound.clone(), key);
+            }
+            tasks.push(tokio::spawn(firebell_adapters::discord::gateway::run(
+                engine.clone(),
+                inbound,
+                workers_stop.clone(),
+            )));
+        }
         if router.has_any() {
             // Chat posts and direct pages in separate workers: a chat platform that is slow or
             // down never delays an SMS, a call or an email.
@@ -152,7 +171,11 @@ impl App {
             }
         }
 
-        let app = http::router(AppState::new(engine.clone()).with_slack(slack_events));
+        let app = http::router(
+            AppState::new(engine.clone())
+                .with_slack(slack_events)
+                .with_discord(discord_endpoint),
+        );
         let server_stop = shutdown.clone();
         let server = tokio::spawn(async move {
             let serve = axum::serve(parts.listener, app)

@@ -1,7 +1,8 @@
 //! Routes each notification to whatever reaches its addressee: room posts and chat mentions to
 //! the chat platform serving the room (Slack for a room with a Slack channel when Slack is
-//! configured, else the console, which shows every other room), SMS and calls to the telephony
-//! notifier, email to the email notifier.
+//! configured, else Discord for a room with a Discord channel when Discord is, else the console,
+//! which shows every other room), SMS and calls to the telephony notifier, email to the email
+//! notifier.
 
 use std::sync::Arc;
 
@@ -14,6 +15,8 @@ pub struct NotifyRouter {
     pub console: Option<Arc<dyn Notifier>>,
     /// Rooms with a Slack channel, when Slack is configured.
     pub slack: Option<Arc<dyn Notifier>>,
+    /// Rooms with a Discord channel (and no Slack), when Discord is configured.
+    pub discord: Option<Arc<dyn Notifier>>,
     /// SMS and voice (Twilio, with Vonage as the second SMS provider).
     pub telephony: Option<Arc<dyn Notifier>>,
     pub email: Option<Arc<dyn Notifier>>,
@@ -23,6 +26,7 @@ impl NotifyRouter {
     pub fn has_any(&self) -> bool {
         self.console.is_some()
             || self.slack.is_some()
+            || self.discord.is_some()
             || self.telephony.is_some()
             || self.email.is_some()
     }
@@ -37,6 +41,11 @@ impl Notifier for NotifyRouter {
                 if msg.room.slack_channel.is_some() && self.slack.is_some() =>
             {
                 (&self.slack, None)
+            }
+            None | Some(ContactMethod::Chat)
+                if msg.room.discord_channel.is_some() && self.discord.is_some() =>
+            {
+                (&self.discord, None)
             }
             None | Some(ContactMethod::Chat) => (&self.console, None),
             Some(ContactMethod::Sms | ContactMethod::Voice) => (

@@ -103,6 +103,21 @@ impl Engine {
         })
     }
 
+    /// Where a message (a card or storm summary, or on Discord the thread started on one) was
+    /// posted, and the incident it stands for when it stands for exactly one.
+    pub async fn chat_thread(
+        &self,
+        platform: ChatPlatform,
+        message_id: &str,
+    ) -> Result<Option<(String, Option<IncidentNumber>)>, EngineError> {
+        let mut conn = self.store().conn().await?;
+        let rows = rows::by_message(&mut conn.c(), platform.as_str(), message_id).await?;
+        Ok(rows.first().map(|first| {
+            let one = (rows.len() == 1).then(|| IncidentNumber::from_db(first.incident_id));
+            (first.channel.clone(), one)
+        }))
+    }
+
     /// Remembers the message showing `card.incident`. `false` when one was already recorded (by
     /// another replica racing this one): the caller should remove its duplicate.
     pub async fn record_chat_card(

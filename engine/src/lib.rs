@@ -38,6 +38,7 @@ pub mod ids;
 pub mod incident;
 mod ingest;
 pub mod kinds;
+pub mod leader;
 pub mod maintenance;
 pub mod notify;
 pub mod oncall;

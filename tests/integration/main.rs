@@ -3,6 +3,7 @@
 mod api;
 mod bad_input;
 mod console_room;
+mod discord;
 mod ingest_flow;
 mod oncall_api;
 mod readme;

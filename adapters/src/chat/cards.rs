@@ -71,11 +71,13 @@ pub trait Surface: Send + Sync + 'static {
 
     /// Posts to a channel; returns the message id.
     async fn post(&self, channel: &str, content: Self::Content) -> Result<String, NotifyError>;
-    /// Posts in the thread of message `parent` (starting the thread if the platform needs to).
+    /// Posts in the thread of message `parent` (starting the thread if the platform needs to;
+    /// `topic` is the incident the thread is about, `None` for a storm summary's).
     async fn reply(
         &self,
         channel: &str,
         parent: &str,
+        topic: Option<&Incident>,
         content: Self::Content,
     ) -> Result<String, NotifyError>;
     async fn edit(
@@ -331,7 +333,12 @@ impl<S: Surface> CardNotifier<S> {
                 let line = self.paging_line(user, self.surface.storm_page(&self.mention(user)));
                 let ts = self
                     .surface
-                    .reply(&card.channel, &card.message_id, self.surface.message(line))
+                    .reply(
+                        &card.channel,
+                        &card.message_id,
+                        None,
+                        self.surface.message(line),
+                    )
                     .await?;
                 bundle.mentioned.push(user.clone());
                 self.engine.save_chat_bundle(&bundle).await.map_err(db)?;
@@ -368,7 +375,12 @@ impl<S: Surface> CardNotifier<S> {
         };
         let id = self
             .surface
-            .reply(&card.channel, &card.message_id, self.surface.message(line))
+            .reply(
+                &card.channel,
+                &card.message_id,
+                Some(incident),
+                self.surface.message(line),
+            )
             .await?;
         Ok(Some(id))
     }

@@ -53,6 +53,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The Slack Events API routes' handler, when a signing secret is configured.
     pub slack: Option<crate::slack::SlackEvents>,
+    /// The Discord interactions endpoint's handler, when a public key is configured.
+    pub discord: Option<crate::discord::DiscordEndpoint>,
 }
 
 impl AppState {
@@ -63,7 +65,13 @@ impl AppState {
             limits,
             metrics: Arc::new(Metrics::new()),
             slack: None,
+            discord: None,
         }
+    }
+
+    pub fn with_discord(mut self, discord: Option<crate::discord::DiscordEndpoint>) -> Self {
+        self.discord = discord;
+        self
     }
 
     pub fn with_slack(mut self, slack: Option<crate::slack::SlackEvents>) -> Self {
@@ -100,6 +108,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::routes())
         .merge(crate::telephony::routes())
         .merge(crate::slack::events::routes())
+        .merge(crate::discord::interactions::routes())
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

@@ -110,6 +110,7 @@ impl Surface for SlackSurface {
         &self,
         channel: &str,
         parent: &str,
+        _topic: Option<&Incident>,
         content: SlackMessageContent,
     ) -> Result<String, NotifyError> {
         self.api.post(channel, content, Some(parent)).await

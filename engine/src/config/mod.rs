@@ -14,6 +14,7 @@
 //! - `providers`: Twilio, Vonage, SMTP and the public URL; secrets from the environment.
 //! - `slack`: `[slack]` and the Slack tokens from the environment.
 
+pub mod discord;
 mod policies;
 mod providers;
 mod raw;
@@ -53,6 +54,21 @@ pub struct Config {
     pub providers: Providers,
     /// `None` unless `FIREBELL_SLACK_BOT_TOKEN` is set.
     pub slack: Option<Slack>,
+    /// `None` unless `FIREBELL_DISCORD_TOKEN` is set.
+    pub discord: Option<Discord>,
+}
+
+/// How firebell talks to Discord.
+#[derive(Clone)]
+pub struct Discord {
+    pub token: Secret,
+    /// The application's public key (hex), for `POST /discord/interactions`; `None` turns
+    /// that endpoint off (the gateway still carries commands and clicks).
+    pub public_key: Option<String>,
+    /// `https://discord.com` unless pointed elsewhere (tests).
+    pub api_url: String,
+    pub storm_after: u32,
+    pub storm_window: chrono::Duration,
 }
 
 /// How firebell talks to Slack.
@@ -163,6 +179,7 @@ debug_without_secrets!(Twilio, account_sid, from, api_url);
 debug_without_secrets!(Vonage, api_key, from, api_url);
 debug_without_secrets!(Smtp, host, port, tls, username, from);
 debug_without_secrets!(Slack, mode, api_url, storm_after, storm_window);
+debug_without_secrets!(Discord, public_key, api_url, storm_after, storm_window);
 
 #[derive(Debug, Clone)]
 pub struct ConsoleConfig {
@@ -294,6 +311,13 @@ impl Config {
             }
         }
         found
+    }
+
+    /// The room whose Discord channel is `channel`.
+    pub fn room_by_discord_channel(&self, channel: &str) -> Option<&Room> {
+        self.rooms
+            .values()
+            .find(|r| r.discord_channel.as_deref() == Some(channel))
     }
 
     /// The room whose Slack channel is `channel`.

@@ -26,6 +26,17 @@ pub(super) struct RawConfig {
     #[serde(default)]
     pub providers: RawProviders,
     pub slack: Option<Spanned<RawSlack>>,
+    pub discord: Option<Spanned<RawDiscord>>,
+}
+
+/// `[discord]`: how to reach Discord. The token and public key come from the environment only.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawDiscord {
+    /// `https://discord.com` unless pointed elsewhere (tests, a proxy).
+    pub api_url: Option<Spanned<String>>,
+    pub storm_after: Option<Spanned<u32>>,
+    pub storm_window: Option<Spanned<String>>,
 }
 
 /// `[slack]`: how to reach Slack. The tokens themselves come from the environment only.

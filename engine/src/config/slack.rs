@@ -105,30 +105,43 @@ pub(super) fn validate(
         _ => {}
     }
     let api_url = super::providers::api_url(c, "slack.api_url", s.api_url.as_ref(), API_URL);
-    let storm_after = s.storm_after.as_ref().map_or(STORM_AFTER, |n| {
-        if *n.get_ref() == 0 {
-            c.at(
-                n.span(),
-                "slack.storm_after",
-                "must be at least 1 (the first incident of a storm always gets its own card)",
-            );
-        }
-        *n.get_ref()
-    });
-    let storm_window = match &s.storm_window {
-        None => Some(chrono::Duration::minutes(STORM_WINDOW_MINUTES)),
-        Some(w) => HumanDuration::parse(w.get_ref(), chrono::Duration::hours(1))
-            .map(HumanDuration::get)
-            .map_err(|e| c.at(w.span(), "slack.storm_window", e.to_string()))
-            .ok(),
-    };
+    let (storm_after, storm_window) =
+        storm(c, "slack", s.storm_after.as_ref(), s.storm_window.as_ref());
     Some(Slack {
         mode,
         bot_token: Secret::new(bot_token),
         app_token: app_token.map(Secret::new),
         signing_secret: signing_secret.map(Secret::new),
         api_url: api_url?,
-        storm_after: storm_after.max(1),
+        storm_after,
         storm_window: storm_window?,
     })
+}
+
+/// `storm_after` (at least 1, default 3) and `storm_window` (at most an hour, default 2m) of a
+/// chat platform's section.
+pub(super) fn storm(
+    c: &mut Collector<'_>,
+    section: &str,
+    after: Option<&Spanned<u32>>,
+    window: Option<&Spanned<String>>,
+) -> (u32, Option<chrono::Duration>) {
+    let after = after.map_or(STORM_AFTER, |n| {
+        if *n.get_ref() == 0 {
+            c.at(
+                n.span(),
+                format!("{section}.storm_after"),
+                "must be at least 1 (the first incident of a storm always gets its own card)",
+            );
+        }
+        *n.get_ref()
+    });
+    let window = match window {
+        None => Some(chrono::Duration::minutes(STORM_WINDOW_MINUTES)),
+        Some(w) => HumanDuration::parse(w.get_ref(), chrono::Duration::hours(1))
+            .map(HumanDuration::get)
+            .map_err(|e| c.at(w.span(), format!("{section}.storm_window"), e.to_string()))
+            .ok(),
+    };
+    (after.max(1), window)
 }

@@ -178,6 +178,7 @@ pub(super) fn parse(
 
     let providers = super::providers::validate(&mut c, &raw.providers, lookup_env);
     let slack = super::slack::validate(&mut c, raw.slack.as_ref(), lookup_env);
+    let discord = super::discord::validate(&mut c, raw.discord.as_ref(), lookup_env);
     let users = super::users::validate(&mut c, &raw.users, &raw.providers);
     let schedules = super::schedules::validate(&mut c, &raw.schedules, &users);
     let schedule_names: Vec<&String> = raw.schedules.keys().collect();
@@ -246,6 +247,7 @@ pub(super) fn parse(
             schedules,
             providers,
             slack,
+            discord,
         })
     } else {
         c.errors.sort_by_key(|e| (e.line, e.column));

@@ -51,6 +51,19 @@ pub(crate) async fn at_message(
     sql!(all CardRow, c.reborrow(), sqlx::AssertSqlSafe(q), platform, channel, message_id)
 }
 
+/// Every incident shown by the message `message_id` in any channel (ids unique per platform,
+/// as Discord's snowflakes are: a thread's id is its card's).
+pub(crate) async fn by_message(
+    c: &mut C<'_>,
+    platform: &str,
+    message_id: &str,
+) -> Result<Vec<CardRow>, sqlx::Error> {
+    let q = format!(
+        "SELECT {CARD} FROM chat_cards WHERE platform = $1 AND message_id = $2 ORDER BY incident_id"
+    );
+    sql!(all CardRow, c.reborrow(), sqlx::AssertSqlSafe(q), platform, message_id)
+}
+
 /// Records the message showing an incident; `false` when another worker recorded one first.
 pub(crate) async fn insert_card(
     c: &mut C<'_>,

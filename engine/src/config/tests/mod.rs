@@ -5,6 +5,7 @@ use super::validate::ConfigError;
 use super::*;
 
 mod demo;
+mod discord;
 mod lookups;
 mod oncall;
 mod oncall_errors;

@@ -1,0 +1,175 @@
+//! What people do in Discord, whichever way it arrives (the gateway, or the HTTP interactions
+//! endpoint): a `!` command typed in a channel or a card's thread, a button on a card,
+//! `/firebell <command>`. All become the same command grammar and get the same replies.
+
+use firebell_commands::{Context, Platform, Reply, Tone};
+use firebell_engine::config::ChatPlatform;
+use firebell_engine::{Engine, IncidentNumber};
+use serde_json::{Value, json};
+use tracing::warn;
+
+use super::api::DiscordApi;
+use super::render;
+use crate::chat::cards::Line;
+
+/// Discord's "respond with a message" interaction callback type.
+const CHANNEL_MESSAGE: u8 = 4;
+
+#[derive(Clone)]
+pub struct DiscordInbound {
+    engine: Engine,
+    api: DiscordApi,
+}
+
+impl DiscordInbound {
+    pub fn new(engine: Engine, api: DiscordApi) -> Self {
+        Self { engine, api }
+    }
+
+    pub fn api(&self) -> &DiscordApi {
+        &self.api
+    }
+
+    /// The command context for a message in `channel`: its room, and — in a card's thread,
+    /// whose id is the card's — the incident.
+    async fn context(&self, channel: &str, user: &str) -> Context {
+        let place = match self
+            .engine
+            .chat_thread(ChatPlatform::Discord, channel)
+            .await
+        {
+            Ok(p) => p,
+            Err(e) => {
+                warn!(error = %e, "looking up a Discord thread failed");
+                None
+            }
+        };
+        let (room_channel, incident): (String, Option<IncidentNumber>) = match place {
+            Some((parent, n)) => (parent, n),
+            None => (channel.to_owned(), None),
+        };
+        let mut ctx = Context::chat(Platform::Discord, user);
+        if let Some(room) = self.engine.config().room_by_discord_channel(&room_channel) {
+            ctx = ctx.in_room(room.name.clone());
+        }
+        if let Some(n) = incident {
+            ctx = ctx.in_thread(n);
+        }
+        ctx
+    }
+
+    fn linked(&self, user: &str) -> bool {
+        self.engine
+            .config()
+            .user_by_chat_id(ChatPlatform::Discord, user)
+            .is_some()
+    }
+
+    /// A message typed in a channel or thread: `!` commands are answered in the same place.
+    pub async fn typed(&self, channel: &str, user: &str, text: &str) {
+        if !text.trim_start().starts_with('!') {
+            return;
+        }
+        let ctx = self.context(channel, user).await;
+        let Some(reply) = firebell_commands::handle(&self.engine, &ctx, text).await else {
+            return;
+        };
+        let body = render::message(Line {
+            text: render::reply(&reply),
+            ping: Vec::new(),
+        });
+        if let Err(e) = self.api.post(channel, &body).await {
+            warn!(error = %e.message, "could not answer a Discord command");
+        }
+    }
+
+    /// A button: the same command people type, answered to the clicker only.
+    pub async fn clicked(&self, channel: &str, user: &str, custom_id: &str) -> Value {
+        let reply = match button_command(custom_id) {
+            Some(text) => {
+                let ctx = self.context(channel, user).await;
+                firebell_commands::handle(&self.engine, &ctx, &text)
+                    .await
+                    .unwrap_or_else(|| Reply::error("That button no longer works; type `!help`."))
+            }
+            None => Reply::error("That button is not one of firebell's; type `!help`."),
+        };
+        response(&reply, true)
+    }
+
+    /// `/firebell <command>`: in the channel when it changed something, privately otherwise.
+    pub async fn slash(&self, channel: &str, user: &str, words: &str) -> Value {
+        let words = words.trim();
+        let text = if words.is_empty() {
+            "!help".to_owned()
+        } else if words.starts_with('!') {
+            words.to_owned()
+        } else {
+            format!("!{words}")
+        };
+        let ctx = self.context(channel, user).await;
+        let reply = firebell_commands::handle(&self.engine, &ctx, &text)
+            .await
+            .unwrap_or_else(|| Reply::info("Try `/firebell help`."));
+        let public = reply.tone == Tone::Success && self.linked(user);
+        response(&reply, !public)
+    }
+}
+
+/// An interaction response carrying a reply; it pings nobody.
+pub fn response(reply: &Reply, ephemeral: bool) -> Value {
+    json!({ "type": CHANNEL_MESSAGE, "data": render::reply_message(reply, ephemeral) })
+}
+
+/// The command a button stands for.
+fn button_command(custom_id: &str) -> Option<String> {
+    let (action, numbers) = render::parse_custom_id(custom_id)?;
+    let numbers = numbers.trim();
+    if numbers.is_empty()
+        || !numbers
+            .split_whitespace()
+            .all(|n| n.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let verb = match action {
+        render::ACK | render::ACK_ALL => "ack",
+        render::RESOLVE => "resolve",
+        render::ESCALATE => "escalate",
+        _ => return None,
+    };
+    Some(format!("!{verb} {numbers}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::button_command;
+
+    #[test]
+    fn buttons_are_the_commands_people_type() {
+        assert_eq!(
+            button_command("firebell_ack:42").as_deref(),
+            Some("!ack 42")
+        );
+        assert_eq!(
+            button_command("firebell_resolve:42").as_deref(),
+            Some("!resolve 42")
+        );
+        assert_eq!(
+            button_command("firebell_escalate:7").as_deref(),
+            Some("!escalate 7")
+        );
+        assert_eq!(
+            button_command("firebell_ack_all:3 4 5").as_deref(),
+            Some("!ack 3 4 5")
+        );
+    }
+
+    #[test]
+    fn a_forged_or_unknown_button_is_no_command() {
+        assert_eq!(button_command("firebell_delete:42"), None);
+        assert_eq!(button_command("firebell_ack:42; !resolve all"), None);
+        assert_eq!(button_command("firebell_ack:"), None);
+        assert_eq!(button_command("something else"), None);
+    }
+}

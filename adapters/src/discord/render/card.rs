@@ -1,0 +1,212 @@
+//! The incident card: one embed (title, colour by status, facts as fields, the alert's links and
+//! image) and a row of buttons that follows the status.
+
+use chrono::SecondsFormat;
+use firebell_engine::{Incident, IncidentStatus, Severity};
+use serde_json::{Value, json};
+
+use super::parts::{
+    ACKNOWLEDGED_COLOR, RESOLVED_COLOR, after, join_capped, name, relative, severity_color,
+    severity_icon, title_line, via,
+};
+use super::{
+    ACK, CardView, ESCALATE, NAME_CHARS, RESOLVE, button, field, mention, row, within_total,
+};
+use crate::discord::escape;
+
+/// Budgets for the parts of a card, well inside Discord's limits and together inside the
+/// 6000 an embed may hold.
+const TITLE_CHARS: usize = 1000;
+const SOURCE_CHARS: usize = 300;
+const KEY_CHARS: usize = 200;
+const PEOPLE_CHARS: usize = 900;
+const LINKS_CHARS: usize = 2000;
+/// At most this many links and images from an alert's `details`.
+const MAX_LINKS: usize = 10;
+
+/// The incident card: posted on open, then replaced by Edit Message on every change. Buttons
+/// follow the status; a resolved card sends `components: []`, so the edit removes them.
+pub fn card(view: &CardView) -> Value {
+    let i = view.incident;
+    let prefix = format!("{} {} ", icon(i), i.number);
+    let budget = escape::EMBED_TITLE - escape::len(&prefix);
+    let title = escape::markdown_line(&title_line(&i.title), budget);
+    let cut = title != escape::markdown(&title_line(&i.title));
+    let mut description = Vec::new();
+    if cut {
+        description.push(escape::markdown_line(&i.title, TITLE_CHARS));
+    }
+    let (links, image) = links(&i.details);
+    description.extend(links);
+    let mut embed = json!({
+        "title": format!("{prefix}{title}"),
+        "color": color(i),
+        "fields": facts(view),
+        "timestamp": i.created_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+        "footer": {"text": format!("dedup key: {}", escape::plain_line(i.dedup_key.as_str(), KEY_CHARS))},
+    });
+    if !description.is_empty() {
+        let text = escape::truncate(&description.join("\n"), escape::EMBED_DESCRIPTION);
+        embed["description"] = json!(text);
+    }
+    if let Some(url) = image {
+        embed["image"] = json!({ "url": url });
+    }
+    json!({
+        "content": "",
+        "embeds": [within_total(embed)],
+        "components": actions(i),
+        "allowed_mentions": {"parse": []},
+    })
+}
+
+/// Service, severity, status, who was paged, alert count and source; short ones side by side.
+fn facts(view: &CardView) -> Vec<Value> {
+    let i = view.incident;
+    let mut fields = vec![
+        field(
+            "Service",
+            escape::markdown_line(i.service.as_str(), NAME_CHARS),
+            true,
+        ),
+        field(
+            "Severity",
+            format!(
+                "{} {}",
+                severity_icon(i.severity),
+                severity_name(i.severity)
+            ),
+            true,
+        ),
+        field("Status", status_line(view), true),
+    ];
+    if !view.paged.is_empty() || view.level.is_some() {
+        let mut who = if view.paged.is_empty() {
+            "nobody yet".to_owned()
+        } else {
+            join_capped(view.paged.iter().map(mention), PEOPLE_CHARS)
+        };
+        if let Some(level) = view.level {
+            who.push_str(&format!(" · level {level}"));
+        }
+        fields.push(field("Paged", who, true));
+    }
+    let mut alerts = i.alert_count.to_string();
+    if i.alert_count > 1 {
+        alerts.push_str(&format!(" · last {}", relative(i.last_alert_at)));
+    }
+    fields.push(field("Alerts", alerts, true));
+    if let Some(source) = i.source.as_deref().filter(|s| !s.trim().is_empty()) {
+        let source = escape::markdown_line(source, SOURCE_CHARS);
+        let short = escape::len(&source) <= 40;
+        fields.push(field("Source", source, short));
+    }
+    fields.truncate(escape::MAX_FIELDS);
+    fields
+}
+
+/// `Triggered` / `Acknowledged by Alice Adams <t:…:R> (via Discord)` / `Resolved by Bob after
+/// 1h 12m (via SMS)`.
+fn status_line(view: &CardView) -> String {
+    let i = view.incident;
+    let who = |id: &Option<String>| {
+        id.as_deref()
+            .map(|id| format!(" by {}", name(view.names, id)))
+            .unwrap_or_default()
+    };
+    match i.status {
+        IncidentStatus::Triggered => "Triggered".to_owned(),
+        IncidentStatus::Acknowledged => format!(
+            "Acknowledged{}{}{}",
+            who(&i.acknowledged_by),
+            i.acknowledged_at
+                .map(|t| format!(" {}", relative(t)))
+                .unwrap_or_default(),
+            i.acknowledged_via.map(via).unwrap_or_default()
+        ),
+        IncidentStatus::Resolved => format!(
+            "Resolved{}{}{}",
+            who(&i.resolved_by),
+            after(i, view.now),
+            i.resolved_via.map(via).unwrap_or_default()
+        ),
+    }
+}
+
+/// PagerDuty-style `links` (`[{href, text}]`) and `images` (`[{src, href, alt}]`) as masked
+/// links, one per line, and the first image's URL for the embed (Discord fetches it; one it
+/// cannot reach simply does not show, the message still posts).
+fn links(details: &Value) -> (Vec<String>, Option<String>) {
+    let list = |key: &str| {
+        details
+            .get(key)
+            .and_then(Value::as_array)
+            .map(|a| a.as_slice())
+            .unwrap_or_default()
+    };
+    let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
+    let image = list("images")
+        .iter()
+        .find_map(|img| escape::url(&text(img, "src")?));
+    let links = list("links")
+        .iter()
+        .filter_map(|l| escape::link(&text(l, "href")?, text(l, "text").as_deref()))
+        .map(|l| format!("🔗 {l}"));
+    let images = list("images").iter().filter_map(|img| {
+        let target = text(img, "href")
+            .filter(|h| escape::url(h).is_some())
+            .or_else(|| text(img, "src"))?;
+        let alt = text(img, "alt").unwrap_or_else(|| "image".to_owned());
+        escape::link(&target, Some(&alt)).map(|l| format!("🖼 {l}"))
+    });
+    let mut out = Vec::new();
+    let mut used = 0;
+    for l in links.chain(images).take(MAX_LINKS) {
+        used += escape::len(&l) + 1;
+        if used > LINKS_CHARS {
+            break;
+        }
+        out.push(l);
+    }
+    (out, image)
+}
+
+/// Acknowledge (primary, while triggered), Resolve (success) and Escalate (secondary) while
+/// open; an empty list once resolved.
+fn actions(i: &Incident) -> Value {
+    let n = [i.number.get()];
+    let mut buttons = Vec::new();
+    if i.status == IncidentStatus::Triggered {
+        buttons.push(button(ACK, "Acknowledge", 1, &n).0);
+    }
+    if i.status != IncidentStatus::Resolved {
+        buttons.push(button(RESOLVE, "Resolve", 3, &n).0);
+        buttons.push(button(ESCALATE, "Escalate", 2, &n).0);
+    }
+    row(buttons)
+}
+
+fn color(i: &Incident) -> u32 {
+    match i.status {
+        IncidentStatus::Triggered => severity_color(i.severity),
+        IncidentStatus::Acknowledged => ACKNOWLEDGED_COLOR,
+        IncidentStatus::Resolved => RESOLVED_COLOR,
+    }
+}
+
+/// The severity's mark while open; 🟢 once resolved, so a channel of old cards reads calm.
+fn icon(i: &Incident) -> &'static str {
+    match i.status {
+        IncidentStatus::Resolved => "🟢",
+        _ => severity_icon(i.severity),
+    }
+}
+
+fn severity_name(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "Critical",
+        Severity::Error => "Error",
+        Severity::Warning => "Warning",
+        Severity::Info => "Info",
+    }
+}

@@ -1,0 +1,128 @@
+//! Discord as a [`Surface`] for the card driver: embed cards with buttons, lines whose
+//! `allowed_mentions` ping only the person paged, a thread started on each card, edits in place.
+
+use async_trait::async_trait;
+use firebell_engine::config::{ChatPlatform, Discord, Room, User};
+use firebell_engine::notify::{Notification, NotifyError};
+use firebell_engine::{ContactMethod, Engine, Incident};
+use serde_json::Value;
+
+use super::api::{DiscordApi, UNKNOWN_MESSAGE, code_of};
+use super::render;
+use crate::chat::cards::{CardNotifier, Line, Storm, Surface};
+use crate::chat::view::{BundleView, CardView, Person};
+
+pub type DiscordNotifier = CardNotifier<DiscordSurface>;
+
+pub fn notifier(engine: Engine, api: DiscordApi, config: &Discord) -> DiscordNotifier {
+    CardNotifier::new(
+        engine,
+        DiscordSurface { api },
+        Storm {
+            after: config.storm_after,
+            window: config.storm_window,
+        },
+    )
+}
+
+#[derive(Clone)]
+pub struct DiscordSurface {
+    api: DiscordApi,
+}
+
+#[async_trait]
+impl Surface for DiscordSurface {
+    type Content = Value;
+    const PLATFORM: ChatPlatform = ChatPlatform::Discord;
+    const NAME: &'static str = "Discord";
+
+    fn channel<'a>(&self, room: &'a Room) -> Option<&'a str> {
+        room.discord_channel.as_deref()
+    }
+
+    fn chat_id<'a>(&self, user: &'a User) -> Option<&'a str> {
+        user.discord_id.as_deref()
+    }
+
+    fn mention(&self, p: &Person) -> String {
+        render::mention(p)
+    }
+
+    fn card(&self, view: &CardView) -> Value {
+        render::card(view)
+    }
+
+    fn bundle(&self, view: &BundleView) -> Value {
+        render::bundle(view)
+    }
+
+    fn message(&self, line: Line) -> Value {
+        render::message(line)
+    }
+
+    fn thread_entry(
+        &self,
+        n: &Notification,
+        incident: &Incident,
+        now: chrono::DateTime<chrono::Utc>,
+        mention: &dyn Fn(&str) -> String,
+    ) -> Option<String> {
+        render::thread_entry(n, incident, now, mention)
+    }
+
+    fn page_sent(
+        &self,
+        name: &str,
+        method: ContactMethod,
+        level: u32,
+        failed: Option<&str>,
+    ) -> String {
+        render::page_sent(name, method, level, failed)
+    }
+
+    fn room_notice(
+        &self,
+        n: &Notification,
+        mention: &dyn Fn(&str) -> String,
+        names: &dyn Fn(&str) -> String,
+    ) -> Option<String> {
+        render::room_notice(n, mention, names)
+    }
+
+    fn storm_page(&self, mention: &str) -> String {
+        render::storm_page(mention)
+    }
+
+    async fn post(&self, channel: &str, content: Value) -> Result<String, NotifyError> {
+        self.api.post(channel, &content).await
+    }
+
+    /// A card's thread is a channel whose id is the card's: started on first use.
+    async fn reply(
+        &self,
+        channel: &str,
+        parent: &str,
+        topic: Option<&Incident>,
+        content: Value,
+    ) -> Result<String, NotifyError> {
+        let name = topic.map_or_else(|| "Alert storm".to_owned(), render::thread_name);
+        self.api.start_thread(channel, parent, &name).await?;
+        self.api.post(parent, &content).await
+    }
+
+    async fn edit(&self, channel: &str, id: &str, content: Value) -> Result<(), NotifyError> {
+        self.api.edit(channel, id, &content).await
+    }
+
+    async fn delete(&self, channel: &str, id: &str) -> Result<(), NotifyError> {
+        self.api.delete(channel, id).await
+    }
+
+    fn is_gone(&self, e: &NotifyError) -> bool {
+        code_of(e) == Some(UNKNOWN_MESSAGE)
+    }
+
+    fn was_failing(&self) -> bool {
+        self.api.was_failing()
+    }
+}
