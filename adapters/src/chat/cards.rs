@@ -89,8 +89,8 @@ pub trait Surface: Send + Sync + 'static {
     async fn delete(&self, channel: &str, id: &str) -> Result<(), NotifyError>;
     /// Whether an error says the message no longer exists (deleted by someone).
     fn is_gone(&self, e: &NotifyError) -> bool;
-    /// Whether the last call failed (the platform unreachable or refusing).
-    fn was_failing(&self) -> bool;
+    /// Whether the platform answered again after failures (told once).
+    fn take_recovered(&self) -> bool;
 }
 
 /// Storm settings: after `after` cards within `window` in one channel, bundle.
@@ -427,7 +427,6 @@ impl<S: Surface> Notifier for CardNotifier<S> {
                 S::NAME
             )));
         };
-        let was_failing = self.surface.was_failing();
         let result = match &msg.incident {
             None => self.room_post(channel, msg).await,
             Some(incident) => {
@@ -437,7 +436,7 @@ impl<S: Surface> Notifier for CardNotifier<S> {
                 Ok(delivered::<S>(id.or(Some(card.message_id))))
             }
         };
-        if was_failing && result.is_ok() {
+        if result.is_ok() && self.surface.take_recovered() {
             // The platform is back: what failed during the outage goes out now, not after its
             // backoff.
             match self.engine.retry_chat_now().await {

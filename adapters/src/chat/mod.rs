@@ -3,4 +3,5 @@
 //! that can post, reply in a thread and edit ([`cards::Surface`]).
 
 pub mod cards;
+pub mod health;
 pub mod view;

@@ -8,7 +8,6 @@
 //! then a 429 is retried here after 1 s, 2 s and 4 s.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use firebell_engine::config::Discord;
@@ -29,7 +28,7 @@ pub(crate) const UNKNOWN_MESSAGE: isize = 10_008;
 pub struct DiscordApi {
     http: Arc<Http>,
     config: Discord,
-    failing: Arc<AtomicBool>,
+    health: crate::chat::health::Health,
 }
 
 impl DiscordApi {
@@ -37,7 +36,7 @@ impl DiscordApi {
         DiscordApi {
             http: Arc::new(build_http(config)),
             config: config.clone(),
-            failing: Arc::new(AtomicBool::new(false)),
+            health: Default::default(),
         }
     }
 
@@ -129,8 +128,9 @@ impl DiscordApi {
         .map(|_| ())
     }
 
-    pub fn was_failing(&self) -> bool {
-        self.failing.load(Ordering::Relaxed)
+    /// Whether Discord answered again after failures (told once).
+    pub fn take_recovered(&self) -> bool {
+        self.health.take_recovered()
     }
 
     async fn call<T, F>(&self, what: &str, f: impl Fn() -> F) -> Result<T, NotifyError>
@@ -158,7 +158,7 @@ impl DiscordApi {
                 Err(e) => break Err(classify(what, &e)),
             }
         };
-        self.failing.store(result.is_err(), Ordering::Relaxed);
+        self.health.record(result.is_ok());
         result
     }
 }
@@ -216,8 +216,10 @@ fn classify(what: &str, e: &serenity::Error) -> NotifyError {
         r.status_code.as_u16(),
         r.error.message
     );
-    match r.status_code.as_u16() {
-        400 | 404 | 413 => NotifyError::permanent(message),
+    match (r.status_code.as_u16(), code) {
+        // A wrong channel id can be fixed in the config while the outbox keeps retrying.
+        (404, 10003) => NotifyError::retryable(message),
+        (400 | 404 | 413, _) => NotifyError::permanent(message),
         _ => NotifyError::retryable(message),
     }
 }

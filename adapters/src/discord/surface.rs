@@ -122,7 +122,7 @@ impl Surface for DiscordSurface {
         code_of(e) == Some(UNKNOWN_MESSAGE)
     }
 
-    fn was_failing(&self) -> bool {
-        self.api.was_failing()
+    fn take_recovered(&self) -> bool {
+        self.api.take_recovered()
     }
 }

@@ -2,7 +2,6 @@
 //! delete. Each failure is sorted into "retry later" or "retrying cannot help" for the outbox.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use firebell_engine::config::Slack;
@@ -26,9 +25,7 @@ const RATE_LIMIT_RETRIES: usize = 3;
 pub struct SlackApi {
     pub(crate) client: Arc<Client>,
     token: SlackApiToken,
-    /// Set after a failed call, cleared by the next successful one: how the notifier notices
-    /// that Slack is back and the backlog can go out now.
-    failing: Arc<AtomicBool>,
+    health: crate::chat::health::Health,
 }
 
 impl SlackApi {
@@ -49,7 +46,7 @@ impl SlackApi {
         Ok(SlackApi {
             client: Arc::new(slack_morphism::SlackClient::new(connector)),
             token: SlackApiToken::new(config.bot_token.expose().into()),
-            failing: Arc::new(AtomicBool::new(false)),
+            health: Default::default(),
         })
     }
 
@@ -113,9 +110,9 @@ impl SlackApi {
             .map(|_| ())
     }
 
-    /// Whether the last call failed (Slack unreachable or refusing).
-    pub fn was_failing(&self) -> bool {
-        self.failing.load(Ordering::Relaxed)
+    /// Whether Slack answered again after failures (told once).
+    pub fn take_recovered(&self) -> bool {
+        self.health.take_recovered()
     }
 
     async fn settle<T>(
@@ -131,7 +128,7 @@ impl SlackApi {
                 CALL_TIMEOUT.as_secs()
             ))),
         };
-        self.failing.store(result.is_err(), Ordering::Relaxed);
+        self.health.record(result.is_ok());
         result
     }
 }

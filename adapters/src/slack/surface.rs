@@ -133,7 +133,7 @@ impl Surface for SlackSurface {
         api_error_code(e) == Some("message_not_found")
     }
 
-    fn was_failing(&self) -> bool {
-        self.api.was_failing()
+    fn take_recovered(&self) -> bool {
+        self.api.take_recovered()
     }
 }

@@ -236,3 +236,59 @@ async fn two_replicas_on_one_postgres_hold_one_gateway_session_and_hand_over() {
     assert_eq!(fake.open_gateways(), 1, "still one session");
     second.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_the_gateway_drops_the_session_comes_back_and_commands_still_work() {
+    let (app, fake, _) = start().await;
+    open(&app, "disk", "Disk full on db-01").await;
+    let card_id = first_card(&fake).await;
+
+    fake.drop_gateway().await;
+    fake.dispatch("MESSAGE_CREATE", message_create(OPS, ALICE, "!ack 1"))
+        .await;
+    fake.wait_until("the card acknowledged", |c| {
+        edits(c, &card_id)
+            .iter()
+            .any(|e| e.all_text().contains("Acknowledged"))
+    })
+    .await;
+    assert_eq!(status(&app, 1).await, "acknowledged");
+    assert_eq!(fake.open_gateways(), 1, "one session after the reconnect");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_storm_is_one_card_and_one_summary_in_the_channel() {
+    let fake = FakeDiscord::start().await;
+    let signer = InteractionSigner::new();
+    let mut config = config(&fake, &signer);
+    if let Some(d) = config.discord.as_mut() {
+        d.storm_after = 1;
+    }
+    let app = TestApp::spawn_with(Backend::Sqlite, config).await;
+    fake.wait_ready().await;
+
+    for i in 0..12 {
+        open(
+            &app,
+            &format!("storm-{i}"),
+            &format!("Host web-{i:02} down"),
+        )
+        .await;
+    }
+    let calls = fake
+        .wait_until("the summary counting eleven", |c| {
+            posts_to(c, OPS).len() == 2
+                && posts_to(c, OPS)[1]
+                    .id
+                    .as_deref()
+                    .is_some_and(|id| edits(c, id).iter().any(|e| e.all_text().contains("11")))
+        })
+        .await;
+    assert_eq!(
+        posts_to(&calls, OPS).len(),
+        2,
+        "one card, one storm summary"
+    );
+    app.stop().await;
+}
