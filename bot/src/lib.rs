@@ -19,13 +19,14 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context as _;
+use firebell_adapters::chat::fanout::ChatFanout;
 use firebell_adapters::console::{ConsoleNotifier, ConsoleRoom, Style};
 use firebell_adapters::discord::{DiscordApi, DiscordEndpoint, DiscordInbound};
 use firebell_adapters::email::EmailNotifier;
 use firebell_adapters::http::{self, AppState};
 use firebell_adapters::slack::{SlackApi, SlackEvents, SlackInbound};
 use firebell_adapters::telephony::TelephonyNotifier;
-use firebell_engine::config::SlackMode;
+use firebell_engine::config::{ChatPlatform, SlackMode};
 use firebell_engine::escalation::tick::run_timer_worker;
 use firebell_engine::notify::{Lane, Notifier, run_outbox_lane};
 use firebell_engine::{Clock, Config, Engine, Store, SystemClock};
@@ -117,14 +118,18 @@ impl App {
         if let Some(e) = EmailNotifier::from_config(&config) {
             router.email = Some(Arc::new(e));
         }
+        let mut chat = ChatFanout::new(engine.clone());
         let mut slack_events = None;
         if let Some(slack) = &config.slack {
             let api = SlackApi::new(slack).context("setting up the Slack client")?;
-            router.slack = Some(Arc::new(firebell_adapters::slack::notifier(
-                engine.clone(),
-                api.clone(),
-                slack,
-            )));
+            chat = chat.with(
+                ChatPlatform::Slack,
+                Arc::new(firebell_adapters::slack::notifier(
+                    engine.clone(),
+                    api.clone(),
+                    slack,
+                )),
+            );
             let inbound = SlackInbound::new(engine.clone(), api.clone());
             if let Some(secret) = &slack.signing_secret {
                 slack_events = Some(SlackEvents::new(inbound.clone(), secret.expose()));
@@ -142,11 +147,14 @@ impl App {
         let mut discord_endpoint = None;
         if let Some(discord) = &config.discord {
             let api = DiscordApi::new(discord);
-            router.discord = Some(Arc::new(firebell_adapters::discord::notifier(
-                engine.clone(),
-                api.clone(),
-                discord,
-            )));
+            chat = chat.with(
+                ChatPlatform::Discord,
+                Arc::new(firebell_adapters::discord::notifier(
+                    engine.clone(),
+                    api.clone(),
+                    discord,
+                )),
+            );
             let inbound = DiscordInbound::new(engine.clone(), api);
             if let Some(key) = &discord.public_key {
                 discord_endpoint = DiscordEndpoint::new(inbound.clone(), key);
@@ -156,6 +164,9 @@ impl App {
                 inbound,
                 workers_stop.clone(),
             )));
+        }
+        if !chat.is_empty() {
+            router.chat = Some(Arc::new(chat));
         }
         if router.has_any() {
             // Chat posts and direct pages in separate workers: a chat platform that is slow or

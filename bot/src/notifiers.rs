@@ -1,22 +1,20 @@
 //! Routes each notification to whatever reaches its addressee: room posts and chat mentions to
-//! the chat platform serving the room (Slack for a room with a Slack channel when Slack is
-//! configured, else Discord for a room with a Discord channel when Discord is, else the console,
-//! which shows every other room), SMS and calls to the telephony notifier, email to the email
-//! notifier.
+//! every chat platform serving the room (Slack and/or Discord, for a room with a channel on a
+//! configured platform; else the console, which shows every other room), SMS and calls to the
+//! telephony notifier, email to the email notifier.
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use firebell_adapters::chat::fanout::ChatFanout;
 use firebell_engine::ContactMethod;
 use firebell_engine::notify::{Delivered, Notifier, NotifyError, Outgoing};
 
 #[derive(Default)]
 pub struct NotifyRouter {
     pub console: Option<Arc<dyn Notifier>>,
-    /// Rooms with a Slack channel, when Slack is configured.
-    pub slack: Option<Arc<dyn Notifier>>,
-    /// Rooms with a Discord channel (and no Slack), when Discord is configured.
-    pub discord: Option<Arc<dyn Notifier>>,
+    /// Slack and Discord, for the rooms with a channel on a configured platform.
+    pub chat: Option<Arc<ChatFanout>>,
     /// SMS and voice (Twilio, with Vonage as the second SMS provider).
     pub telephony: Option<Arc<dyn Notifier>>,
     pub email: Option<Arc<dyn Notifier>>,
@@ -25,8 +23,7 @@ pub struct NotifyRouter {
 impl NotifyRouter {
     pub fn has_any(&self) -> bool {
         self.console.is_some()
-            || self.slack.is_some()
-            || self.discord.is_some()
+            || self.chat.is_some()
             || self.telephony.is_some()
             || self.email.is_some()
     }
@@ -36,17 +33,12 @@ impl NotifyRouter {
 impl Notifier for NotifyRouter {
     async fn deliver(&self, msg: &Outgoing) -> Result<Delivered, NotifyError> {
         let method = msg.recipient.as_ref().map(|r| r.method);
+        if matches!(method, None | Some(ContactMethod::Chat))
+            && let Some(chat) = self.chat.as_ref().filter(|c| c.serves(&msg.room))
+        {
+            return chat.deliver(msg).await;
+        }
         let (target, missing) = match method {
-            None | Some(ContactMethod::Chat)
-                if msg.room.slack_channel.is_some() && self.slack.is_some() =>
-            {
-                (&self.slack, None)
-            }
-            None | Some(ContactMethod::Chat)
-                if msg.room.discord_channel.is_some() && self.discord.is_some() =>
-            {
-                (&self.discord, None)
-            }
             None | Some(ContactMethod::Chat) => (&self.console, None),
             Some(ContactMethod::Sms | ContactMethod::Voice) => (
                 &self.telephony,

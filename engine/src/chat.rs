@@ -246,6 +246,30 @@ impl Engine {
         Ok(n)
     }
 
+    /// Whether `platform` already took outbox row `outbox_id` (a room served by several chat
+    /// platforms is delivered to each once, even when another one fails and the row retries).
+    pub async fn outbox_part_done(
+        &self,
+        outbox_id: i64,
+        platform: ChatPlatform,
+    ) -> Result<bool, EngineError> {
+        let mut conn = self.store().conn().await?;
+        Ok(rows::part_done(&mut conn.c(), outbox_id, platform.as_str()).await?)
+    }
+
+    /// Records that `platform` took outbox row `outbox_id`.
+    pub async fn mark_outbox_part(
+        &self,
+        outbox_id: i64,
+        platform: ChatPlatform,
+    ) -> Result<(), EngineError> {
+        let now = to_micros(self.clock().now());
+        let mut tx = self.store().begin().await?;
+        rows::mark_part(&mut tx.c(), outbox_id, platform.as_str(), now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Who has been paged for an incident so far, in the order first paged (for the card's
     /// "Paged" field).
     pub async fn paged_users(&self, n: IncidentNumber) -> Result<Vec<UserId>, EngineError> {

@@ -3,5 +3,6 @@
 //! that can post, reply in a thread and edit ([`cards::Surface`]).
 
 pub mod cards;
+pub mod fanout;
 pub mod health;
 pub mod view;

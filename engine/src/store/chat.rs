@@ -183,3 +183,32 @@ pub(crate) async fn paged_users(c: &mut C<'_>, incident: i64) -> Result<Vec<Stri
     )?;
     Ok(rows.into_iter().map(|(u, _)| u).collect())
 }
+
+/// Whether platform `platform` already took outbox row `outbox_id`.
+pub(crate) async fn part_done(
+    c: &mut C<'_>,
+    outbox_id: i64,
+    platform: &str,
+) -> Result<bool, sqlx::Error> {
+    let (n,) = sql!(
+        one(i64,),
+        c.reborrow(),
+        "SELECT COUNT(*) FROM outbox_parts WHERE outbox_id = $1 AND platform = $2",
+        outbox_id,
+        platform
+    )?;
+    Ok(n > 0)
+}
+
+pub(crate) async fn mark_part(
+    c: &mut C<'_>,
+    outbox_id: i64,
+    platform: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sql!(execute c.reborrow(),
+        "INSERT INTO outbox_parts (outbox_id, platform, delivered_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (outbox_id, platform) DO NOTHING",
+        outbox_id, platform, now)?;
+    Ok(())
+}

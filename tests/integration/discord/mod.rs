@@ -7,6 +7,7 @@
 //! - `gateway`: an incident's life in a channel — embed, buttons, thread — and two replicas.
 //! - `endpoint`: the signed HTTP interactions endpoint.
 
+mod both;
 mod endpoint;
 mod gateway;
 
