@@ -34,21 +34,17 @@ impl Engine {
                 conn: None,
             }));
         };
-        // A connection of its own, never handed back to the pool: the lock lives as long as it.
-        let mut conn = pool.acquire().await?.detach();
+        let mut conn = pool.acquire().await?;
         let (got,): (bool,) = sqlx::query_as("SELECT pg_try_advisory_lock(hashtext($1))")
             .bind(format!("firebell:{duty}"))
-            .fetch_one(&mut conn)
+            .fetch_one(&mut *conn)
             .await?;
-        if got {
-            Ok(Some(Leadership {
-                duty: duty.to_owned(),
-                conn: Some(conn),
-            }))
-        } else {
-            let _ = conn.close().await;
-            Ok(None)
-        }
+        // The winner's connection leaves the pool for good: the lock lives as long as it. A
+        // follower's goes back to the pool, so asking every few seconds opens no connections.
+        Ok(got.then(|| Leadership {
+            duty: duty.to_owned(),
+            conn: Some(conn.detach()),
+        }))
     }
 }
 

@@ -32,6 +32,8 @@
 //! Lengths are counted in UTF-16 code units ([`len`]): never fewer than characters, so a text
 //! within a limit by this count is within it however Discord counts.
 
+use crate::chat::escape::{http_url, is_dropped, is_invisible, word_follows};
+
 /// Discord's documented limits.
 pub const CONTENT: usize = 2000;
 pub const EMBED_TITLE: usize = 256;
@@ -130,9 +132,8 @@ fn fit(pieces: &[String], max: usize) -> String {
     out
 }
 
-/// A link's text, and a URL (longer ones are dropped rather than cut: half a URL is wrong).
+/// A link's text.
 const LINK_TEXT: usize = 100;
-const URL_CHARS: usize = 1000;
 
 /// `[escaped text](https://…)`, a masked link, or `None` unless `href` is an http(s) URL with a
 /// host. The text cannot close the link (brackets are escaped) and the URL cannot end it early.
@@ -146,34 +147,13 @@ pub fn link(href: &str, text: Option<&str>) -> Option<String> {
 }
 
 /// An http(s) URL with a host, as it may sit in a masked link's parentheses or an embed's image:
-/// brackets, parentheses, angle brackets, quotes, backslashes, spaces, controls and non-ASCII
-/// percent-encoded.
+/// brackets, parentheses, angle brackets, quotes, backslashes, Markdown markers, spaces,
+/// controls and non-ASCII percent-encoded.
 pub fn url(href: &str) -> Option<String> {
-    let href = href.trim();
-    let rest = ["https://", "http://"].iter().find_map(|scheme| {
-        let head = href.get(..scheme.len())?;
-        head.eq_ignore_ascii_case(scheme)
-            .then(|| &href[scheme.len()..])
-    })?;
-    if rest.is_empty() || rest.starts_with('/') || href.len() > URL_CHARS {
-        return None;
-    }
-    let mut url = String::with_capacity(href.len());
-    for c in href.chars() {
-        match c {
-            '(' | ')' | '[' | ']' | '<' | '>' | '"' | '\'' | '`' | '\\' | '|' | '*' | '_' | '~' => {
-                url.push_str(&format!("%{:02X}", c as u32))
-            }
-            c if c.is_ascii_graphic() => url.push(c),
-            c => {
-                let mut buf = [0u8; 4];
-                for b in c.encode_utf8(&mut buf).bytes() {
-                    url.push_str(&format!("%{b:02X}"));
-                }
-            }
-        }
-    }
-    Some(url)
+    let special = [
+        '(', ')', '[', ']', '<', '>', '"', '\'', '`', '\\', '|', '*', '_', '~',
+    ];
+    http_url(href, &special)
 }
 
 /// Cuts Markdown we built (escaped text, `<@123>`, `<t:…>`, `[text](url)`) to at most `max`
@@ -303,26 +283,7 @@ fn url_at(chars: &[char], i: usize) -> Option<usize> {
 
 /// `everyone` or `here` (any case) after an `@`.
 fn broadcast_follows(rest: &[char]) -> bool {
-    ["everyone", "here"].iter().any(|word| {
-        rest.len() >= word.len()
-            && rest
-                .iter()
-                .zip(word.chars())
-                .all(|(a, b)| a.eq_ignore_ascii_case(&b))
-    })
-}
-
-/// Control characters and the bidi embeddings, overrides and isolates.
-fn is_dropped(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
-
-/// Zero-width characters that do not move a marker away from the start of a line.
-fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}'
-    )
+    word_follows(rest, &["everyone", "here"])
 }
 
 #[cfg(test)]

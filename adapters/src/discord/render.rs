@@ -1,6 +1,7 @@
 //! firebell's Discord messages, as the JSON bodies of Discord's Create / Edit Message: the
 //! incident card (an embed and a row of buttons) in `card`; thread entries, room notices and
-//! command replies in `text`; the alert-storm summary in `bundle`; plain lines, replies, thread
+//! command replies in `text` (the wording shared with Slack, in [`crate::chat::text`], as
+//! Discord Markdown); the alert-storm summary in `bundle`; plain lines, replies, thread
 //! names and the pieces they share here and in `parts`. Pure functions of their inputs, so
 //! every shape is unit-tested without a Discord server.
 //!
@@ -16,10 +17,10 @@ use serde_json::{Value, json};
 
 use super::escape::{self, FIELD_VALUE};
 use crate::chat::cards::Line;
-pub use crate::chat::view::{BundleView, CardView, Person};
 #[cfg(test)]
-use parts::duration;
-use parts::title_line;
+use crate::chat::text::duration;
+use crate::chat::text::title_line;
+pub use crate::chat::view::{BundleView, CardView, Person};
 
 pub use bundle::bundle;
 pub use card::card;

@@ -26,6 +26,8 @@
 //!
 //! `plain_text` fields (headers, buttons) are never parsed by Slack; they only need [`plain`].
 
+use crate::chat::escape::{http_url, is_dropped, is_invisible, word_follows};
+
 /// Slack's documented size limits, in characters.
 pub const HEADER_TEXT: usize = 150;
 pub const SECTION_TEXT: usize = 3000;
@@ -112,9 +114,8 @@ pub fn plain(text: &str, max_chars: usize) -> String {
     }
 }
 
-/// A link's text, and a URL (longer ones are dropped rather than cut: half a URL is wrong).
+/// A link's text.
 const LINK_TEXT_CHARS: usize = 100;
-const URL_CHARS: usize = 1000;
 
 /// `<https://…|escaped text>`, or `None` unless `href` is an http(s) URL. The text cannot close
 /// the link (`>` is escaped, `|` becomes a lookalike) and the URL cannot end it early.
@@ -128,35 +129,11 @@ pub fn link(href: &str, text: Option<&str>) -> Option<String> {
     Some(format!("<{url}|{text}>"))
 }
 
-/// An http(s) URL with a host, as it may sit between `<` and `|`: `&` escaped, and `<`, `>`,
-/// `|`, quotes, spaces, controls and non-ASCII percent-encoded.
+/// An http(s) URL with a host, as it may sit between `<` and `|`: `<`, `>`, `|`, quotes,
+/// backticks, backslashes, spaces, controls and non-ASCII percent-encoded, and `&` escaped.
 fn safe_url(href: &str) -> Option<String> {
-    let href = href.trim();
-    let rest = ["https://", "http://"].iter().find_map(|scheme| {
-        let head = href.get(..scheme.len())?;
-        head.eq_ignore_ascii_case(scheme)
-            .then(|| &href[scheme.len()..])
-    })?;
-    if rest.is_empty() || rest.starts_with('/') || href.len() > URL_CHARS {
-        return None;
-    }
-    let mut url = String::with_capacity(href.len());
-    for c in href.chars() {
-        match c {
-            '&' => url.push_str("&amp;"),
-            '<' | '>' | '|' | '"' | '\'' | '`' | '\\' => {
-                url.push_str(&format!("%{:02X}", c as u32))
-            }
-            c if c.is_ascii_graphic() => url.push(c),
-            c => {
-                let mut buf = [0u8; 4];
-                for b in c.encode_utf8(&mut buf).bytes() {
-                    url.push_str(&format!("%{b:02X}"));
-                }
-            }
-        }
-    }
-    Some(url)
+    let url = http_url(href, &['<', '>', '|', '"', '\'', '`', '\\'])?;
+    Some(url.replace('&', "&amp;"))
 }
 
 /// Cuts mrkdwn we built (escaped text, `<@U…>`, `<url|text>`) to `max_chars` characters, with `…`,
@@ -273,27 +250,7 @@ fn lookalike(c: char) -> char {
 
 /// `channel`, `here`, `everyone` or `group` (any case) after an `@`.
 fn broadcast_follows(rest: &[char]) -> bool {
-    ["channel", "here", "everyone", "group"].iter().any(|word| {
-        rest.len() >= word.len()
-            && rest
-                .iter()
-                .zip(word.chars())
-                .all(|(a, b)| a.eq_ignore_ascii_case(&b))
-    })
-}
-
-/// Control characters (other than the line breaks handled above) and the bidi embeddings,
-/// overrides and isolates.
-fn is_dropped(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
-
-/// Zero-width characters that do not move a `>` away from the start of a line.
-fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}'
-    )
+    word_follows(rest, &["channel", "here", "everyone", "group"])
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! firebell's Slack messages: the incident card as Block Kit here; thread entries, room notices
-//! and command replies in `text`; the alert-storm bundle in [`render_bundle`](super::render_bundle).
+//! and command replies in `text` (the wording shared with Discord, in [`crate::chat::text`], as
+//! mrkdwn); the alert-storm bundle in [`render_bundle`](super::render_bundle).
 //! Pure functions of their inputs, so every shape is unit-tested without a Slack server.
 //!
 //! Every string from an alert, a person or the config goes through [`escape`]; every text is cut
@@ -9,14 +10,20 @@
 //! fallback says UTC.
 
 use chrono::{DateTime, Utc};
-use firebell_engine::{Channel, Incident, IncidentStatus, Severity};
+use firebell_engine::{Incident, IncidentStatus, Severity};
 use serde_json::Value;
 use slack_morphism::prelude::*;
 
 use super::escape::{self, FIELD_TEXT, SECTION_TEXT};
+#[cfg(test)]
+use crate::chat::text::duration;
+use crate::chat::text::{
+    after, incident_icon, join_capped, name, severity_icon, severity_name, title_line, via,
+};
+pub(super) use text::Mrkdwn;
 
 pub use super::render_bundle::{BundleView, bundle};
-pub use text::{page_sent, reply, room_notice, thread_entry};
+pub use text::{page_sent, reply, room_notice, storm_page, thread_entry};
 
 mod text;
 
@@ -69,7 +76,7 @@ fn is_slack_id(id: &str) -> bool {
 /// one attachment, for the colour bar.
 pub fn card(view: &CardView) -> SlackMessageContent {
     let i = view.incident;
-    let headline = format!("{} {} {}", icon(i), i.number, title_line(&i.title));
+    let headline = format!("{} {} {}", incident_icon(i), i.number, title_line(&i.title));
     let header = plain_text(&headline, escape::HEADER_TEXT);
     let cut = header.text != escape::plain(&headline, usize::MAX);
     let header = SlackHeaderBlock::new(header.into());
@@ -100,17 +107,17 @@ pub fn card_text(view: &CardView) -> String {
     let status = match i.status {
         IncidentStatus::Triggered => "triggered".to_owned(),
         IncidentStatus::Acknowledged => match &i.acknowledged_by {
-            Some(id) => format!("acknowledged by {}", name(view.names, id)),
+            Some(id) => format!("acknowledged by {}", name::<Mrkdwn>(view.names, id)),
             None => "acknowledged".to_owned(),
         },
         IncidentStatus::Resolved => match &i.resolved_by {
-            Some(id) => format!("resolved by {}", name(view.names, id)),
+            Some(id) => format!("resolved by {}", name::<Mrkdwn>(view.names, id)),
             None => "resolved".to_owned(),
         },
     };
     format!(
         "{} {} {} {}: {} — {status}",
-        icon(i),
+        incident_icon(i),
         i.number,
         i.severity.as_str().to_uppercase(),
         escape::mrkdwn_line(i.service.as_str(), NAME_CHARS),
@@ -140,7 +147,7 @@ fn facts(view: &CardView) -> SlackBlock {
         let mut who = if view.paged.is_empty() {
             "nobody yet".to_owned()
         } else {
-            join_capped(view.paged.iter().map(Paged::mention), PEOPLE_CHARS)
+            join_capped::<Mrkdwn>(view.paged.iter().map(Paged::mention), PEOPLE_CHARS)
         };
         if let Some(level) = view.level {
             who.push_str(&format!(" · level {level}"));
@@ -165,7 +172,7 @@ fn status_line(view: &CardView) -> String {
     let i = view.incident;
     let who = |id: &Option<String>| {
         id.as_deref()
-            .map(|id| format!(" by {}", name(view.names, id)))
+            .map(|id| format!(" by {}", name::<Mrkdwn>(view.names, id)))
             .unwrap_or_default()
     };
     match i.status {
@@ -185,12 +192,6 @@ fn status_line(view: &CardView) -> String {
             i.resolved_via.map(via).unwrap_or_default()
         ),
     }
-}
-
-/// ` after 1h 12m`: how long the incident was open (until now if it has no resolve time).
-fn after(i: &Incident, now: DateTime<Utc>) -> String {
-    let end = i.resolved_at.unwrap_or(now);
-    format!(" after {}", duration(end - i.created_at))
 }
 
 /// PagerDuty-style `links` (`[{href, text}]`) and `images` (`[{src, href, alt}]`) from the alert.
@@ -217,7 +218,7 @@ fn links(details: &Value) -> Option<String> {
         escape::link(&target, Some(&alt)).map(|l| format!("🖼 {l}"))
     });
     let all: Vec<String> = links.chain(images).take(MAX_LINKS).collect();
-    (!all.is_empty()).then(|| join_capped(all.into_iter(), SECTION_TEXT - 100))
+    (!all.is_empty()).then(|| join_capped::<Mrkdwn>(all.into_iter(), SECTION_TEXT - 100))
 }
 
 /// `Opened Today at 3:02 AM · key disk-db01 · last alert 3:10 AM`
@@ -293,44 +294,6 @@ fn color(i: &Incident) -> &'static str {
     }
 }
 
-/// The severity's mark while open; 🟢 once resolved, so a channel of old cards reads calm.
-fn icon(i: &Incident) -> &'static str {
-    match i.status {
-        IncidentStatus::Resolved => "🟢",
-        _ => severity_icon(i.severity),
-    }
-}
-
-pub(super) fn severity_icon(s: Severity) -> &'static str {
-    match s {
-        Severity::Critical => "🔴",
-        Severity::Error => "🟠",
-        Severity::Warning => "🟡",
-        Severity::Info => "🔵",
-    }
-}
-
-fn severity_name(s: Severity) -> &'static str {
-    match s {
-        Severity::Critical => "Critical",
-        Severity::Error => "Error",
-        Severity::Warning => "Warning",
-        Severity::Info => "Info",
-    }
-}
-
-/// The title on one line, or a placeholder when the alert had none.
-fn title_line(title: &str) -> String {
-    let line: String = title
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    match line.trim() {
-        "" => "(no title)".to_owned(),
-        t => t.to_owned(),
-    }
-}
-
 /// A `plain_text` object Slack shows as is (emoji rendered), cut to `max` characters.
 pub(super) fn plain_text(text: &str, max: usize) -> SlackBlockPlainText {
     SlackBlockPlainText::new(escape::plain(text, max)).with_emoji(true)
@@ -346,31 +309,6 @@ pub(super) fn section(text: String) -> SlackBlock {
     SlackSectionBlock::new()
         .with_text(md(escape::truncate(&text, SECTION_TEXT)))
         .into()
-}
-
-/// A user's escaped display name.
-fn name(names: &dyn Fn(&str) -> String, id: &str) -> String {
-    escape::mrkdwn_line(&names(id), NAME_CHARS)
-}
-
-/// `a, b, c and 4 more`, within `max` characters. Items are already escaped mrkdwn.
-pub(super) fn join_capped(items: impl ExactSizeIterator<Item = String>, max: usize) -> String {
-    let total = items.len();
-    let mut out = String::new();
-    let mut len = 0;
-    for (k, item) in items.enumerate() {
-        let sep = if k == 0 { "" } else { ", " };
-        let n = item.chars().count() + sep.len();
-        // Room for " and 9999 more" if this is not the last one.
-        if len + n + if k + 1 < total { 16 } else { 0 } > max {
-            out.push_str(&format!(" and {} more", total - k));
-            return out;
-        }
-        out.push_str(sep);
-        out.push_str(&item);
-        len += n;
-    }
-    out
 }
 
 /// A time every reader sees in their own zone: `<!date^…^{time}|03:05 UTC>`, with the day when
@@ -389,36 +327,6 @@ fn date_token(t: DateTime<Utc>, with_day: bool) -> String {
         ("{time}", t.format("%H:%M UTC"))
     };
     format!("<!date^{}^{format}|{fallback}>", t.timestamp())
-}
-
-/// `45s`, `12m`, `1h 12m`, `2d 3h`: how long, to the unit that matters.
-pub(super) fn duration(d: chrono::Duration) -> String {
-    let s = d.num_seconds().max(0);
-    let (days, hours, mins) = (s / 86_400, s % 86_400 / 3600, s % 3600 / 60);
-    match s {
-        0..=59 => format!("{s}s"),
-        60..=3599 => format!("{mins}m"),
-        3600..=86_399 if mins == 0 => format!("{hours}h"),
-        3600..=86_399 => format!("{hours}h {mins}m"),
-        _ if hours == 0 => format!("{days}d"),
-        _ => format!("{days}d {hours}h"),
-    }
-}
-
-/// ` (via Slack)`; nothing for firebell's own actions.
-fn via(c: Channel) -> String {
-    let how = match c {
-        Channel::Events => "events API",
-        Channel::Api => "API",
-        Channel::Console => "console",
-        Channel::Slack => "Slack",
-        Channel::Discord => "Discord",
-        Channel::Sms => "SMS",
-        Channel::Voice => "voice call",
-        Channel::Email => "email",
-        Channel::System => return String::new(),
-    };
-    format!(" (via {how})")
 }
 
 #[cfg(test)]

@@ -7,9 +7,9 @@ use slack_morphism::prelude::*;
 
 use super::escape::{self, SECTION_TEXT};
 use super::render::{
-    ACK_ALL, NAME_CHARS, SlackMention, button, confirm, join_capped, section, severity_icon,
-    slack_time,
+    ACK_ALL, Mrkdwn, NAME_CHARS, SlackMention, button, confirm, section, slack_time,
 };
+use crate::chat::text::{join_capped, severity_icon};
 
 /// Rows listed; the rest are counted ("…and 27 more"). A chat message is not a report.
 const MAX_LISTED: usize = 30;
@@ -42,7 +42,7 @@ pub fn bundle(view: &BundleView) -> SlackMessageContent {
         slack_time(view.since, view.now)
     );
     if !view.paged.is_empty() {
-        let who = join_capped(view.paged.iter().map(SlackMention::mention), PEOPLE_CHARS);
+        let who = join_capped::<Mrkdwn>(view.paged.iter().map(SlackMention::mention), PEOPLE_CHARS);
         summary.push_str(&format!("\nPaging {who}"));
     }
     let mut blocks = vec![section(summary)];

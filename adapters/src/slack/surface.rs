@@ -92,10 +92,7 @@ impl Surface for SlackSurface {
     }
 
     fn storm_page(&self, mention: &str) -> String {
-        format!(
-            "📟 {mention} you're on call for the incidents in this storm. `!ack all` acknowledges \
-             every one you're paged for; the summary above lists them."
-        )
+        render::storm_page(mention)
     }
 
     async fn post(

@@ -5,11 +5,10 @@
 use firebell_engine::{Incident, IncidentStatus, Severity};
 use serde_json::{Value, json};
 
-use super::parts::{
-    ACKNOWLEDGED_COLOR, RESOLVED_COLOR, discord_time, join_capped, relative, severity_color,
-    severity_icon,
-};
+use super::parts::{ACKNOWLEDGED_COLOR, RESOLVED_COLOR, discord_time, relative, severity_color};
+use super::text::DiscordMarkdown;
 use super::{ACK_ALL, BundleView, NAME_CHARS, button, mention, row, within_total};
+use crate::chat::text::{join_capped, severity_icon};
 use crate::discord::escape;
 
 /// Rows listed; the rest are counted ("…and 27 more"). A chat message is not a report.
@@ -40,7 +39,7 @@ pub fn bundle(view: &BundleView) -> Value {
         relative(view.since)
     )];
     if !view.paged.is_empty() {
-        let who = join_capped(view.paged.iter().map(mention), PEOPLE_CHARS);
+        let who = join_capped::<DiscordMarkdown>(view.paged.iter().map(mention), PEOPLE_CHARS);
         lines.push(format!("Paging {who}"));
     }
     lines.push(String::new());

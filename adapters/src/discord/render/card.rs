@@ -2,15 +2,16 @@
 //! image) and a row of buttons that follows the status.
 
 use chrono::SecondsFormat;
-use firebell_engine::{Incident, IncidentStatus, Severity};
+use firebell_engine::{Incident, IncidentStatus};
 use serde_json::{Value, json};
 
-use super::parts::{
-    ACKNOWLEDGED_COLOR, RESOLVED_COLOR, after, join_capped, name, relative, severity_color,
-    severity_icon, title_line, via,
-};
+use super::parts::{ACKNOWLEDGED_COLOR, RESOLVED_COLOR, relative, severity_color};
+use super::text::DiscordMarkdown;
 use super::{
     ACK, CardView, ESCALATE, NAME_CHARS, RESOLVE, button, field, mention, row, within_total,
+};
+use crate::chat::text::{
+    after, incident_icon, join_capped, name, severity_icon, severity_name, title_line, via,
 };
 use crate::discord::escape;
 
@@ -28,7 +29,7 @@ const MAX_LINKS: usize = 10;
 /// follow the status; a resolved card sends `components: []`, so the edit removes them.
 pub fn card(view: &CardView) -> Value {
     let i = view.incident;
-    let prefix = format!("{} {} ", icon(i), i.number);
+    let prefix = format!("{} {} ", incident_icon(i), i.number);
     let budget = escape::EMBED_TITLE - escape::len(&prefix);
     let title = escape::markdown_line(&title_line(&i.title), budget);
     let cut = title != escape::markdown(&title_line(&i.title));
@@ -84,7 +85,7 @@ fn facts(view: &CardView) -> Vec<Value> {
         let mut who = if view.paged.is_empty() {
             "nobody yet".to_owned()
         } else {
-            join_capped(view.paged.iter().map(mention), PEOPLE_CHARS)
+            join_capped::<DiscordMarkdown>(view.paged.iter().map(mention), PEOPLE_CHARS)
         };
         if let Some(level) = view.level {
             who.push_str(&format!(" · level {level}"));
@@ -111,7 +112,7 @@ fn status_line(view: &CardView) -> String {
     let i = view.incident;
     let who = |id: &Option<String>| {
         id.as_deref()
-            .map(|id| format!(" by {}", name(view.names, id)))
+            .map(|id| format!(" by {}", name::<DiscordMarkdown>(view.names, id)))
             .unwrap_or_default()
     };
     match i.status {
@@ -191,22 +192,5 @@ fn color(i: &Incident) -> u32 {
         IncidentStatus::Triggered => severity_color(i.severity),
         IncidentStatus::Acknowledged => ACKNOWLEDGED_COLOR,
         IncidentStatus::Resolved => RESOLVED_COLOR,
-    }
-}
-
-/// The severity's mark while open; 🟢 once resolved, so a channel of old cards reads calm.
-fn icon(i: &Incident) -> &'static str {
-    match i.status {
-        IncidentStatus::Resolved => "🟢",
-        _ => severity_icon(i.severity),
-    }
-}
-
-fn severity_name(s: Severity) -> &'static str {
-    match s {
-        Severity::Critical => "Critical",
-        Severity::Error => "Error",
-        Severity::Warning => "Warning",
-        Severity::Info => "Info",
     }
 }

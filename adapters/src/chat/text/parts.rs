@@ -1,0 +1,118 @@
+//! The pieces every chat line and card is built from: the severity's mark, the title, how long,
+//! via what, who, and how many more. Shared by the platforms' cards and storm summaries too, so a duration or a list of
+//! people reads the same in a thread entry and on the card above it.
+
+use chrono::{DateTime, Utc};
+use firebell_engine::{Channel, Incident, IncidentStatus, Severity};
+
+use super::Dialect;
+
+/// 🔴 🟠 🟡 🔵, the severity at a glance.
+pub fn severity_icon(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "🔴",
+        Severity::Error => "🟠",
+        Severity::Warning => "🟡",
+        Severity::Info => "🔵",
+    }
+}
+
+/// The severity's mark while open; 🟢 once resolved, so a channel of old cards reads calm.
+pub fn incident_icon(i: &Incident) -> &'static str {
+    match i.status {
+        IncidentStatus::Resolved => "🟢",
+        _ => severity_icon(i.severity),
+    }
+}
+
+/// `Critical`, `Error`, `Warning`, `Info`: the severity spelled out on a card.
+pub fn severity_name(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "Critical",
+        Severity::Error => "Error",
+        Severity::Warning => "Warning",
+        Severity::Info => "Info",
+    }
+}
+
+/// The title on one line, or a placeholder when the alert had none.
+pub fn title_line(title: &str) -> String {
+    let line: String = title
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    match line.trim() {
+        "" => "(no title)".to_owned(),
+        t => t.to_owned(),
+    }
+}
+
+/// ` after 1h 12m`: how long the incident was open (until now if it has no resolve time).
+pub fn after(i: &Incident, now: DateTime<Utc>) -> String {
+    let end = i.resolved_at.unwrap_or(now);
+    format!(" after {}", duration(end - i.created_at))
+}
+
+/// `45s`, `12m`, `1h 12m`, `2d 3h`: how long, to the unit that matters.
+pub fn duration(d: chrono::Duration) -> String {
+    let s = d.num_seconds().max(0);
+    let (days, hours, mins) = (s / 86_400, s % 86_400 / 3600, s % 3600 / 60);
+    match s {
+        0..=59 => format!("{s}s"),
+        60..=3599 => format!("{mins}m"),
+        3600..=86_399 if mins == 0 => format!("{hours}h"),
+        3600..=86_399 => format!("{hours}h {mins}m"),
+        _ if hours == 0 => format!("{days}d"),
+        _ => format!("{days}d {hours}h"),
+    }
+}
+
+/// ` (via Slack)`; nothing for firebell's own actions.
+pub fn via(c: Channel) -> String {
+    let how = match c {
+        Channel::Events => "events API",
+        Channel::Api => "API",
+        Channel::Console => "console",
+        Channel::Slack => "Slack",
+        Channel::Discord => "Discord",
+        Channel::Sms => "SMS",
+        Channel::Voice => "voice call",
+        Channel::Email => "email",
+        Channel::System => return String::new(),
+    };
+    format!(" (via {how})")
+}
+
+/// ` and 7 more` when `total` items were cut to `shown`.
+pub fn more(total: usize, shown: usize) -> String {
+    if total > shown {
+        format!(" and {} more", total - shown)
+    } else {
+        String::new()
+    }
+}
+
+/// A user's escaped display name.
+pub fn name<D: Dialect>(names: &dyn Fn(&str) -> String, id: &str) -> String {
+    D::line(&names(id), D::NAME_CHARS)
+}
+
+/// `a, b, c and 4 more`, at most `max` long as `D` counts. Items are already escaped.
+pub fn join_capped<D: Dialect>(items: impl ExactSizeIterator<Item = String>, max: usize) -> String {
+    let total = items.len();
+    let mut out = String::new();
+    let mut used = 0;
+    for (k, item) in items.enumerate() {
+        let sep = if k == 0 { "" } else { ", " };
+        let n = D::len(&item) + sep.len();
+        // Room for " and 9999 more" if this is not the last one.
+        if used + n + if k + 1 < total { 16 } else { 0 } > max {
+            out.push_str(&format!(" and {} more", total - k));
+            return out;
+        }
+        out.push_str(sep);
+        out.push_str(&item);
+        used += n;
+    }
+    out
+}
