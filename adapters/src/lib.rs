@@ -10,11 +10,13 @@
 //! - `discord`: incident embeds, threads, buttons and commands in Discord (gateway and signed
 //!   interactions endpoint).
 //! - `slack`: incident cards, threads, buttons and commands in Slack (Socket Mode or Events API).
+//! - `reports`: the weekly report chart (incidents per service and day, MTTA/MTTR) as a PNG.
 
 pub mod chat;
 pub mod console;
 pub mod discord;
 pub mod email;
 pub mod http;
+pub mod reports;
 pub mod slack;
 pub mod telephony;

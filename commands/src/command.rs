@@ -8,7 +8,8 @@ use firebell_engine::{Engine, IncidentNumber};
 use crate::authorize::authorize;
 use crate::cmd::{
     ack::Ack, escalate::Escalate, help::Help, incidents::Incidents, maintenance::Maintenance,
-    note::Note, oncall::OnCall, overrides::Override, resolve::Resolve, trigger::Trigger, unknown,
+    note::Note, oncall::OnCall, overrides::Override, postmortem::Postmortem, report::Report,
+    resolve::Resolve, trigger::Trigger, unknown,
 };
 use crate::context::Context;
 use crate::invocation::{Args, Invocation};
@@ -27,6 +28,8 @@ pub enum Command {
     Override(Override),
     Maintenance(Maintenance),
     Trigger(Trigger),
+    Postmortem(Postmortem),
+    Report(Report),
     Help(Help),
     /// A name no command answers to: gets a suggestion and a pointer to `!help`, not an error.
     Unknown {
@@ -107,6 +110,11 @@ impl Command {
                 Command::Override(c) => c.execute(engine, ctx, &actor()?).await,
                 Command::Maintenance(c) => c.execute(engine, ctx, &actor()?).await,
                 Command::Trigger(c) => c.execute(engine, &actor()?).await,
+                Command::Postmortem(c) => {
+                    actor()?;
+                    c.execute(engine).await
+                }
+                Command::Report(c) => c.execute(engine, &actor()?).await,
             })
         };
         run.await.unwrap_or_else(|refused| refused)
@@ -137,9 +145,9 @@ mod tests {
     #[test]
     fn unknown_names_become_unknown_commands_not_errors() {
         assert_eq!(
-            parse("!postmortem"),
+            parse("!deploy"),
             Ok(Command::Unknown {
-                name: "postmortem".into()
+                name: "deploy".into()
             })
         );
         assert_eq!(parse("!AKC 3"), Ok(Command::Unknown { name: "akc".into() }));

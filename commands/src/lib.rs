@@ -43,13 +43,15 @@ pub use cmd::maintenance::Maintenance;
 pub use cmd::note::Note;
 pub use cmd::oncall::OnCall;
 pub use cmd::overrides::Override;
+pub use cmd::postmortem::Postmortem;
+pub use cmd::report::Report;
 pub use cmd::resolve::Resolve;
 pub use cmd::trigger::Trigger;
 pub use command::{Command, ParseError};
 pub use context::{Context, Platform};
 pub use invocation::Invocation;
 pub use people::UserRef;
-pub use reply::{Reply, Tone};
+pub use reply::{Attachment, Reply, Tone};
 pub use spec::{COMMANDS, CommandSpec, markdown_table};
 pub use targets::Targets;
 

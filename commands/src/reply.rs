@@ -24,28 +24,45 @@ pub struct Reply {
     pub tone: Tone,
     /// Light Markdown only: `*bold*` and `` `code` ``, so every platform can render it.
     pub text: String,
+    /// A file to post with the text, for what is too long for a chat line (a postmortem draft).
+    /// Adapters that can upload files do; `text` always says how to get it otherwise.
+    pub attachment: Option<Attachment>,
+}
+
+/// A file that goes with a [`Reply`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// `postmortem-42.md`: a plain name, no directories.
+    pub filename: String,
+    /// `text/markdown; charset=utf-8`.
+    pub content_type: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
     pub fn success(text: impl Into<String>) -> Self {
-        Self {
-            tone: Tone::Success,
-            text: text.into(),
-        }
+        Self::new(Tone::Success, text)
     }
 
     pub fn info(text: impl Into<String>) -> Self {
-        Self {
-            tone: Tone::Info,
-            text: text.into(),
-        }
+        Self::new(Tone::Info, text)
     }
 
     pub fn error(text: impl Into<String>) -> Self {
+        Self::new(Tone::Error, text)
+    }
+
+    pub fn new(tone: Tone, text: impl Into<String>) -> Self {
         Self {
-            tone: Tone::Error,
+            tone,
             text: text.into(),
+            attachment: None,
         }
+    }
+
+    pub fn with_attachment(mut self, attachment: Attachment) -> Self {
+        self.attachment = Some(attachment);
+        self
     }
 
     pub(crate) fn from_engine(e: &EngineError) -> Self {

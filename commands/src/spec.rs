@@ -4,7 +4,8 @@
 use firebell_engine::IncidentNumber;
 
 use crate::cmd::{
-    ack, escalate, help, incidents, maintenance, note, oncall, overrides, resolve, trigger,
+    ack, escalate, help, incidents, maintenance, note, oncall, overrides, postmortem, report,
+    resolve, trigger,
 };
 use crate::command::{Command, ParseError};
 use crate::invocation::Args;
@@ -39,6 +40,8 @@ pub static COMMANDS: &[CommandSpec] = &[
     overrides::SPEC,
     maintenance::SPEC,
     trigger::SPEC,
+    postmortem::SPEC,
+    report::SPEC,
     help::SPEC,
 ];
 
@@ -131,11 +134,8 @@ mod tests {
         assert_eq!(lookup("inc").map(|c| c.name), Some("incidents"));
         assert_eq!(lookup("who").map(|c| c.name), Some("oncall"));
         assert_eq!(lookup("maint").map(|c| c.name), Some("maintenance"));
-        assert_eq!(
-            lookup("postmortem").map(|c| c.name),
-            None,
-            "not implemented yet, so not listed"
-        );
+        assert_eq!(lookup("postmortem").map(|c| c.name), Some("postmortem"));
+        assert_eq!(lookup("pm").map(|c| c.name), Some("postmortem"));
     }
 
     #[test]
@@ -158,11 +158,12 @@ mod tests {
         assert_eq!(s("overide"), Some("override"));
         assert_eq!(s("escalte"), Some("escalate"));
         assert_eq!(s("maintenace"), Some("maintenance"));
+        assert_eq!(s("post-mortem"), Some("postmortem"));
     }
 
     #[test]
     fn unrelated_or_very_short_words_suggest_nothing() {
-        for n in ["a", "no", "postmortem", "deploy", "xyzzy"] {
+        for n in ["a", "no", "retro", "deploy", "xyzzy"] {
             assert!(
                 suggest(n).is_none(),
                 "`{n}` suggested {:?}",

@@ -205,10 +205,7 @@ where
         s if s == numbers.len() => Tone::Success,
         _ => Tone::Info,
     };
-    Reply {
-        tone,
-        text: lines.join("\n"),
-    }
+    Reply::new(tone, lines.join("\n"))
 }
 
 fn capitalized(word: &str) -> String {

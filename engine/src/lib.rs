@@ -22,6 +22,7 @@
 //! - `escalation`: the paging ladder — pure decisions, notification rules and urgency, and the
 //!   durable timer worker that runs levels, page steps, ack timeouts, auto-resolve, handoffs.
 //! - `maintenance`: windows that silence matching triggers, and their notices.
+//! - `postmortem`: blameless postmortem drafts written from an incident's timeline.
 //! - `duration`: durations people type (`2h30m`).
 //! - `store`: SQLite and PostgreSQL persistence behind one type.
 //! - `error`: user-facing vs internal errors.
@@ -30,6 +31,7 @@ pub mod alert;
 pub mod chat;
 pub mod clock;
 pub mod config;
+pub mod digest;
 pub mod duration;
 pub mod engine;
 pub mod error;
@@ -42,6 +44,8 @@ pub mod leader;
 pub mod maintenance;
 pub mod notify;
 pub mod oncall;
+pub mod postmortem;
+pub mod reports;
 pub mod schedule;
 pub mod store;
 
@@ -53,4 +57,5 @@ pub use error::{EngineError, UserError};
 pub use ids::{DedupKey, IncidentNumber, PhoneNumber, RoutingKey, ServiceName, UserId};
 pub use incident::{Incident, IncidentFilter, TimelineEntry, TimelineKind};
 pub use kinds::{Actor, Channel, ContactMethod, EventAction, IncidentStatus, Severity, Urgency};
+pub use postmortem::Postmortem;
 pub use store::Store;

@@ -68,6 +68,9 @@ pub trait Surface: Send + Sync + 'static {
     ) -> Option<String>;
     /// The one page line in a storm summary's thread.
     fn storm_page(&self, mention: &str) -> String;
+    /// Text of ours in the command grammar's light Markdown (a command reply, a report
+    /// digest), for this platform.
+    fn reply_text(&self, reply: &firebell_commands::Reply) -> String;
 
     /// Posts to a channel; returns the message id.
     async fn post(&self, channel: &str, content: Self::Content) -> Result<String, NotifyError>;
@@ -396,10 +399,13 @@ impl<S: Surface> CardNotifier<S> {
     async fn room_post(&self, channel: &str, msg: &Outgoing) -> Result<Delivered, NotifyError> {
         let mention = |u: &str| self.mention(u);
         let names = |u: &str| self.name(u);
-        let Some(text) = self
-            .surface
-            .room_notice(&msg.notification, &mention, &names)
-        else {
+        let text = match &msg.notification {
+            Notification::Digest { report, text, .. } => Some(self.surface.reply_text(
+                &firebell_commands::Reply::info(format!("📊 *Report `{report}`*\n{text}")),
+            )),
+            n => self.surface.room_notice(n, &mention, &names),
+        };
+        let Some(text) = text else {
             return Ok(Delivered::default());
         };
         // A hand-off pings the person now on call.

@@ -65,7 +65,8 @@ pub fn thread_entry<D: Dialect>(
         | Notification::PageSent { .. }
         | Notification::StatusNotice { .. }
         | Notification::Handoff { .. }
-        | Notification::Maintenance { .. } => return None,
+        | Notification::Maintenance { .. }
+        | Notification::Digest { .. } => return None,
         Notification::Paged { .. }
             if incident.is_some_and(|i| i.status != IncidentStatus::Triggered) =>
         {

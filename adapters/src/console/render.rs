@@ -68,7 +68,8 @@ pub(crate) fn notification(msg: &Outgoing, style: Style, show_room: bool) -> Str
         | Notification::Retriggered { .. }
         | Notification::StatusNotice { .. }
         | Notification::Handoff { .. }
-        | Notification::Maintenance { .. } => String::new(),
+        | Notification::Maintenance { .. }
+        | Notification::Digest { .. } => String::new(),
     }
 }
 
@@ -119,6 +120,9 @@ fn oncall_line(msg: &Outgoing, style: Style) -> Option<String> {
             to,
             open_incidents,
         } => oncall::handoff(schedule, from.as_deref(), to.as_deref(), open_incidents),
+        Notification::Digest { report, text, .. } => {
+            format!("📊 Report `{}`\n{}", one_line(report), multi_line(text))
+        }
         Notification::Maintenance {
             window,
             phase,

@@ -30,6 +30,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/services", get(services))
         .merge(super::api_oncall::routes())
         .merge(super::api_maintenance::routes())
+        .merge(super::api_postmortem::routes())
+        .merge(super::api_reports::routes())
 }
 
 /// An incident as the API shows it: PagerDuty-like field names, RFC 3339 times or null.

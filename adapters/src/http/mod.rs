@@ -1,8 +1,8 @@
 //! The HTTP edge: monitors send events in, tools read and change incidents, operators probe health.
 //!
-//! Every reply is JSON (except `/metrics`, and the TwiML Twilio asks for). Bad input gets a 4xx
-//! whose body says what was wrong; nothing is written unless the whole request is valid; a
-//! 202/200 for an event is sent only after the event is committed.
+//! Every reply is JSON (except `/metrics`, the TwiML Twilio asks for, and postmortem drafts in
+//! Markdown). Bad input gets a 4xx whose body says what was wrong; nothing is written unless the
+//! whole request is valid; a 202/200 for an event is sent only after the event is committed.
 //!
 //! # Layout
 //! - `error`: JSON error replies (PagerDuty's shape for event endpoints, a plain one for the API).
@@ -10,7 +10,8 @@
 //! - `events_v2`, `events_v1`, `change`, `alertmanager`: the ingest endpoints.
 //! - `auth`: bearer tokens for the API.
 //! - `api`: `/api/v1/…`; `api_oncall` (`/oncall`, `/overrides`) and `api_maintenance`
-//!   (`/maintenance`) beside it, `api_fields` for their JSON bodies.
+//!   (`/maintenance`) beside it, `api_fields` for their JSON bodies; `api_postmortem`
+//!   (`/incidents/{n}/postmortem.md`, Markdown) and `api_reports` (`/reports/summary`).
 //! - `ops`: `/healthz`, `/readyz`, `/metrics`.
 //! - `ratelimit`: per-integration-key throttling.
 //! - `metrics`: counters and gauges.
@@ -22,6 +23,8 @@ mod api;
 mod api_fields;
 mod api_maintenance;
 mod api_oncall;
+mod api_postmortem;
+mod api_reports;
 mod auth;
 mod body;
 mod change;

@@ -91,6 +91,10 @@ impl Surface for SlackSurface {
         render::room_notice(n, mention, names)
     }
 
+    fn reply_text(&self, reply: &firebell_commands::Reply) -> String {
+        render::reply(reply)
+    }
+
     fn storm_page(&self, mention: &str) -> String {
         render::storm_page(mention)
     }

@@ -9,6 +9,8 @@ pub(crate) mod maintenance;
 pub(crate) mod note;
 pub(crate) mod oncall;
 pub(crate) mod overrides;
+pub(crate) mod postmortem;
+pub(crate) mod report;
 pub(crate) mod resolve;
 pub(crate) mod trigger;
 pub(crate) mod unknown;

@@ -32,11 +32,11 @@ mod tests {
     async fn a_name_far_from_any_command_gets_only_the_pointer_to_help() {
         let t = TestEngine::start().await;
         let reply = t
-            .say_as(Context::chat(Platform::Discord, "nobody"), "!postmortem")
+            .say_as(Context::chat(Platform::Discord, "nobody"), "!deploy")
             .await;
         assert_eq!(
             reply,
-            Reply::info("I don't know `!postmortem`. `!help` lists what I can do.")
+            Reply::info("I don't know `!deploy`. `!help` lists what I can do.")
         );
     }
 

@@ -18,6 +18,7 @@ pub mod discord;
 mod policies;
 mod providers;
 mod raw;
+mod reports;
 mod schedules;
 mod services;
 pub mod slack;
@@ -56,6 +57,29 @@ pub struct Config {
     pub slack: Option<Slack>,
     /// `None` unless `FIREBELL_DISCORD_TOKEN` is set.
     pub discord: Option<Discord>,
+    /// Report digests posted to rooms on a schedule.
+    pub reports: Vec<DigestSchedule>,
+}
+
+/// A report digest: on every occurrence of `expression` (cron, in `timezone`), the summary of
+/// `period` is posted to `room`.
+#[derive(Debug, Clone)]
+pub struct DigestSchedule {
+    pub name: String,
+    /// Cron with seconds first, checked at load.
+    pub expression: String,
+    pub timezone: Tz,
+    pub room: String,
+    /// `week`, `last-week`, `month` or `<N>d`.
+    pub period: String,
+    pub service: Option<ServiceName>,
+}
+
+impl DigestSchedule {
+    pub fn schedule(&self) -> cron::Schedule {
+        use std::str::FromStr;
+        cron::Schedule::from_str(&self.expression).expect("checked when the config was loaded")
+    }
 }
 
 /// How firebell talks to Discord.

@@ -27,6 +27,22 @@ pub(super) struct RawConfig {
     pub providers: RawProviders,
     pub slack: Option<Spanned<RawSlack>>,
     pub discord: Option<Spanned<RawDiscord>>,
+    #[serde(default)]
+    pub reports: Vec<Spanned<RawReport>>,
+}
+
+/// `[[reports]]`: a report digest posted to a room on a schedule.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawReport {
+    pub name: Option<Spanned<String>>,
+    /// Cron: 5 fields (minute hour day-of-month month day-of-week), or 6/7 with seconds first.
+    pub schedule: Spanned<String>,
+    pub timezone: Option<Spanned<String>>,
+    pub room: Spanned<String>,
+    /// week | last-week (default) | month | <N>d
+    pub period: Option<Spanned<String>>,
+    pub service: Option<Spanned<String>>,
 }
 
 /// `[discord]`: how to reach Discord. The token and public key come from the environment only.

@@ -185,6 +185,7 @@ pub(super) fn parse(
     let policies =
         super::policies::validate(&mut c, &raw.escalation_policies, &users, &schedule_names);
     let services = super::services::validate(&mut c, &raw.services, &rooms, &policies);
+    let reports = super::reports::validate(&mut c, &raw.reports, &rooms, &services);
 
     let console_user = raw.console.user.as_ref().and_then(|u| {
         if users.contains_key(&UserId::new(u.get_ref().clone())) {
@@ -248,6 +249,7 @@ pub(super) fn parse(
             providers,
             slack,
             discord,
+            reports,
         })
     } else {
         c.errors.sort_by_key(|e| (e.line, e.column));

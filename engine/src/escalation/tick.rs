@@ -81,6 +81,7 @@ pub async fn tick(engine: &Engine) -> Result<usize, EngineError> {
     let mut done = start_due_levels(engine).await?;
     done += fire_due_pages(engine).await?;
     done += super::sweeps::run(engine).await?;
+    done += crate::digest::sweep(engine).await;
     if done > 0 {
         engine.outbox_nudge().notify_one();
     }

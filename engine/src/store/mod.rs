@@ -24,6 +24,7 @@ pub(crate) mod oncall;
 pub(crate) mod outbox;
 pub(crate) mod pending;
 pub(crate) mod queries;
+pub(crate) mod reports;
 mod rows;
 
 use std::str::FromStr;

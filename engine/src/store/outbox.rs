@@ -57,6 +57,16 @@ pub enum Notification {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         failed: Option<String>,
     },
+    /// A scheduled report digest (`[[reports]]`): the summary of `since..until` as chat text,
+    /// and the per-day series its chart is drawn from.
+    Digest {
+        report: String,
+        since: i64,
+        until: i64,
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        chart: Option<serde_json::Value>,
+    },
     /// An acknowledged incident was still open after the service's ack timeout.
     Retriggered {
         reason: String,

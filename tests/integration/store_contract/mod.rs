@@ -17,6 +17,7 @@
 //! - `lifecycle`: restart durability, shutdown, stats, change events.
 //! - `escalation`: the paging ladder on a manual clock, restarts and replicas mid-ladder,
 //!   maintenance, ack timeouts, handoffs.
+//! - `reports`: the manager summary's figures over a played history.
 
 mod by_key;
 mod by_number;
@@ -25,6 +26,7 @@ mod incidents;
 mod lifecycle;
 mod outbox;
 mod replicas;
+mod reports;
 
 use std::collections::VecDeque;
 use std::future::Future;
