@@ -191,7 +191,7 @@ pub(crate) fn on_call_hours(
         .map(|(user, mut spans)| {
             spans.sort();
             let mut total = Duration::zero();
-            let mut current: Option<(DateTime<Utc>, DateTime<Utc>)> = None;
+            let mut current: Option<Stretch> = None;
             for (a, b) in spans {
                 current = match current {
                     Some((ca, cb)) if a <= cb => Some((ca, cb.max(b))),

@@ -11,7 +11,7 @@ use crate::reports::hours::HourClass;
 use crate::reports::{Durations, Period, REVIEW_LINE_PER_WEEK, Report, Summary};
 
 /// A figure's label with its current and previous values and unit.
-type DurationLine = (String, (Option<f64>, Option<f64>, Unit));
+type FigureLine = (String, (Option<f64>, Option<f64>, Unit));
 
 pub(super) fn render(r: &Report) -> String {
     let (cur, prev) = (&r.current, &r.previous);
@@ -322,7 +322,7 @@ fn span(p: &Period) -> String {
 }
 
 /// A table of figures with this period, the previous one, and the change.
-fn compare_table(md: &mut String, first: &str, lines: &[DurationLine]) {
+fn compare_table(md: &mut String, first: &str, lines: &[FigureLine]) {
     let _ = writeln!(
         md,
         "| {first} | This period | Previous | Change |\n|---|---:|---:|---:|"
