@@ -26,7 +26,8 @@ pub struct Reply {
     pub text: String,
     /// A file to post with the text, for what is too long for a chat line (a postmortem draft).
     /// Adapters that can upload files do; `text` always says how to get it otherwise.
-    pub attachment: Option<Attachment>,
+    /// Boxed: most replies have none, and a reply is also the error type of many helpers.
+    pub attachment: Option<Box<Attachment>>,
 }
 
 /// A file that goes with a [`Reply`].
@@ -37,6 +38,12 @@ pub struct Attachment {
     /// `text/markdown; charset=utf-8`.
     pub content_type: String,
     pub bytes: Vec<u8>,
+    /// The line the file is posted with, in the same light Markdown as [`Reply::text`]. Ours
+    /// only: it never carries alert text, so it needs no escaping.
+    pub caption: String,
+    /// The incident whose chat thread the file belongs in, if any: a postmortem is filed in
+    /// the incident's thread (where the team talked it through), wherever it was asked for.
+    pub incident: Option<firebell_engine::IncidentNumber>,
 }
 
 impl Reply {
@@ -61,7 +68,7 @@ impl Reply {
     }
 
     pub fn with_attachment(mut self, attachment: Attachment) -> Self {
-        self.attachment = Some(attachment);
+        self.attachment = Some(Box::new(attachment));
         self
     }
 

@@ -170,6 +170,14 @@ async fn a_resolved_incident_drafts_a_postmortem_with_its_times_timeline_and_act
             "{out}"
         );
         assert!(out.contains("• add disk alert at 80%"), "{out}");
+        // The console cannot show a file: it saves the draft and says where.
+        let saved = out
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("📎 saved: "))
+            .unwrap_or_else(|| panic!("no saved path in {out}"));
+        assert!(saved.ends_with("postmortem-1.md"), "{saved}");
+        let file = std::fs::read_to_string(saved).expect("the saved draft");
+        assert!(file.contains("## Timeline"), "{file}");
         app.stop().await;
     }
 }

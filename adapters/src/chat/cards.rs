@@ -5,7 +5,10 @@
 //!
 //! The platform supplies a [`Surface`]: how to draw (cards, summaries, thread lines) and how to
 //! post, reply in a thread and edit. Everything else — when to post, bundle, edit or stay quiet —
-//! lives here once for every platform.
+//! lives here once for every platform. Posts about no one incident (hand-offs, maintenance,
+//! report digests) are in `room`.
+
+mod room;
 
 use std::hash::{Hash, Hasher};
 
@@ -90,6 +93,17 @@ pub trait Surface: Send + Sync + 'static {
         content: Self::Content,
     ) -> Result<(), NotifyError>;
     async fn delete(&self, channel: &str, id: &str) -> Result<(), NotifyError>;
+    /// Posts a file with `text` (already in this platform's markup) as one message, in the
+    /// thread of message `thread` when given (as [`Surface::reply`] would, `topic` naming the
+    /// thread); returns the platform's id for what was posted.
+    async fn upload(
+        &self,
+        channel: &str,
+        thread: Option<&str>,
+        topic: Option<&Incident>,
+        text: String,
+        file: &firebell_commands::Attachment,
+    ) -> Result<String, NotifyError>;
     /// Whether an error says the message no longer exists (deleted by someone).
     fn is_gone(&self, e: &NotifyError) -> bool;
     /// Whether the platform answered again after failures (told once).
@@ -394,32 +408,6 @@ impl<S: Surface> CardNotifier<S> {
             text,
             ping: self.person(user).chat_id.into_iter().collect(),
         }
-    }
-
-    async fn room_post(&self, channel: &str, msg: &Outgoing) -> Result<Delivered, NotifyError> {
-        let mention = |u: &str| self.mention(u);
-        let names = |u: &str| self.name(u);
-        let text = match &msg.notification {
-            Notification::Digest { report, text, .. } => Some(self.surface.reply_text(
-                &firebell_commands::Reply::info(format!("📊 *Report `{report}`*\n{text}")),
-            )),
-            n => self.surface.room_notice(n, &mention, &names),
-        };
-        let Some(text) = text else {
-            return Ok(Delivered::default());
-        };
-        // A hand-off pings the person now on call.
-        let ping = match &msg.notification {
-            Notification::Handoff { to: Some(to), .. } => {
-                self.person(to).chat_id.into_iter().collect()
-            }
-            _ => Vec::new(),
-        };
-        let id = self
-            .surface
-            .post(channel, self.surface.message(Line { text, ping }))
-            .await?;
-        Ok(delivered::<S>(Some(id)))
     }
 }
 

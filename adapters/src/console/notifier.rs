@@ -54,52 +54,21 @@ impl Notifier for ConsoleNotifier {
     }
 }
 
-/// A digest's chart, drawn to a PNG beside the system's temporary files: the terminal cannot show
-/// a picture, so it shows where the picture is. `None` for anything else, or if drawing fails
-/// (logged; the digest's text still goes out).
+/// A digest's chart, saved as a PNG beside the system's temporary files: the terminal cannot
+/// show a picture, so it shows where the picture is. `None` for anything else, or if drawing or
+/// saving fails (logged; the digest's text still goes out).
 fn digest_chart(msg: &Outgoing) -> Option<std::path::PathBuf> {
-    use firebell_engine::notify::Notification;
-    let from_micros = |us: i64| chrono::DateTime::from_timestamp_micros(us).unwrap_or_default();
-    let Notification::Digest {
-        report,
-        since,
-        until,
-        chart: Some(series),
-        ..
-    } = &msg.notification
-    else {
-        return None;
-    };
-    let series: firebell_engine::reports::ChartSeries =
-        serde_json::from_value(series.clone()).ok()?;
-    let (since, until) = (from_micros(*since), from_micros(*until));
-    let data = crate::reports::chart_data(&series, since, until);
-    let (w, h) = crate::reports::chart::DEFAULT_SIZE;
-    let png = match crate::reports::chart::render_png(&data, w, h) {
-        Ok(png) => png,
-        Err(e) => {
-            tracing::warn!(error = %e, "could not draw the digest's chart");
-            return None;
-        }
-    };
-    let safe: String = report
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let path = std::env::temp_dir().join(format!(
-        "firebell-report-{safe}-{}.png",
-        until.format("%Y-%m-%d")
-    ));
-    match std::fs::write(&path, png) {
+    save_temp(&crate::reports::digest_chart(&msg.notification)?)
+}
+
+/// Saves a file that came with a post or an answer beside the system's temporary files, for the
+/// terminal to show its path. `None` (logged) when it cannot be written.
+pub(super) fn save_temp(file: &firebell_commands::Attachment) -> Option<std::path::PathBuf> {
+    let path = std::env::temp_dir().join(&file.filename);
+    match std::fs::write(&path, &file.bytes) {
         Ok(()) => Some(path),
         Err(e) => {
-            tracing::warn!(error = %e, path = %path.display(), "could not save the digest's chart");
+            tracing::warn!(error = %e, path = %path.display(), "could not save a file");
             None
         }
     }

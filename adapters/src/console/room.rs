@@ -76,7 +76,15 @@ impl ConsoleRoom {
             let reply = firebell_commands::handle(engine, &ctx, text)
                 .await
                 .unwrap_or_else(|| Reply::info("Type `help` to see what I can do."));
-            out.write_block(&render::reply(&reply, self.style)).await?;
+            let mut text = render::reply(&reply, self.style);
+            if let Some(path) = reply
+                .attachment
+                .as_ref()
+                .and_then(|file| super::notifier::save_temp(file))
+            {
+                text.push_str(&format!("\n📎 saved: {}", path.display()));
+            }
+            out.write_block(&text).await?;
         }
         let bye = "(console input closed — firebell keeps running; stop it with Ctrl-C)";
         out.write_block(&self.style.paint(bye, DIM)).await

@@ -13,7 +13,7 @@ use std::time::Duration;
 use firebell_engine::config::Discord;
 use firebell_engine::notify::NotifyError;
 use serde_json::Value;
-use serenity::all::{ChannelId, HttpBuilder, InteractionId, MessageId};
+use serenity::all::{ChannelId, CreateAttachment, HttpBuilder, InteractionId, MessageId};
 use serenity::http::{Http, HttpError};
 
 const REAL_API: &str = "https://discord.com";
@@ -52,6 +52,25 @@ impl DiscordApi {
             .call("create message", || {
                 self.http
                     .send_message(ChannelId::new(channel), Vec::new(), body)
+            })
+            .await?;
+        Ok(msg.id.to_string())
+    }
+
+    /// Posts a message body with one file attached (multipart: the body as `payload_json`, the
+    /// file as `files[0]`); returns the message id.
+    pub async fn post_file(
+        &self,
+        channel: &str,
+        body: &Value,
+        file: &firebell_commands::Attachment,
+    ) -> Result<String, NotifyError> {
+        let channel = snowflake(channel)?;
+        let msg = self
+            .call("create message with a file", || {
+                let attachment = CreateAttachment::bytes(file.bytes.clone(), file.filename.clone());
+                self.http
+                    .send_message(ChannelId::new(channel), vec![attachment], body)
             })
             .await?;
         Ok(msg.id.to_string())
@@ -206,7 +225,7 @@ fn classify(what: &str, e: &serenity::Error) -> NotifyError {
         (401, _) => " — check FIREBELL_DISCORD_TOKEN",
         (403, 50001 | 50013) => {
             " — the bot lacks access or permissions in this channel (View Channel, Send Messages, \
-             Create Public Threads, Send Messages in Threads, Embed Links)"
+             Create Public Threads, Send Messages in Threads, Embed Links, Attach Files)"
         }
         (404, 10003) => " — check the room's `discord` channel id in firebell.toml",
         _ => "",

@@ -11,6 +11,7 @@ use tracing::warn;
 use super::api::DiscordApi;
 use super::render;
 use crate::chat::cards::Line;
+use crate::chat::files::{Here, share};
 
 /// Discord's "respond with a message" interaction callback type.
 const CHANNEL_MESSAGE: u8 = 4;
@@ -81,6 +82,26 @@ impl DiscordInbound {
         if let Err(e) = self.api.post(channel, &body).await {
             warn!(error = %e.message, "could not answer a Discord command");
         }
+        if self.linked(user) {
+            self.share(&reply, channel).await;
+        }
+    }
+
+    /// Posts the file that came with a reply (a postmortem draft), if any: in the incident's
+    /// thread when it has a card, else beside the answer. A failure is logged; the answer
+    /// already says where else the draft is.
+    async fn share(&self, reply: &Reply, channel: &str) {
+        let Some(file) = &reply.attachment else {
+            return;
+        };
+        let surface = super::surface::DiscordSurface::new(self.api.clone());
+        let here = Here {
+            channel,
+            thread: None,
+        };
+        if let Err(e) = share(&self.engine, &surface, here, file).await {
+            warn!(error = %e.message, file = %file.filename, "could not share a file in Discord");
+        }
     }
 
     /// A button: the same command people type, answered to the clicker only.
@@ -112,6 +133,11 @@ impl DiscordInbound {
             .await
             .unwrap_or_else(|| Reply::info("Try `/firebell help`."));
         let public = reply.tone == Tone::Success && self.linked(user);
+        // The answer is the interaction's response; a file follows on its own.
+        if reply.attachment.is_some() && self.linked(user) {
+            let (me, reply, channel) = (self.clone(), reply.clone(), channel.to_owned());
+            tokio::spawn(async move { me.share(&reply, &channel).await });
+        }
         response(&reply, !public)
     }
 }

@@ -17,7 +17,7 @@ pub type DiscordNotifier = CardNotifier<DiscordSurface>;
 pub fn notifier(engine: Engine, api: DiscordApi, config: &Discord) -> DiscordNotifier {
     CardNotifier::new(
         engine,
-        DiscordSurface { api },
+        DiscordSurface::new(api),
         Storm {
             after: config.storm_after,
             window: config.storm_window,
@@ -28,6 +28,12 @@ pub fn notifier(engine: Engine, api: DiscordApi, config: &Discord) -> DiscordNot
 #[derive(Clone)]
 pub struct DiscordSurface {
     api: DiscordApi,
+}
+
+impl DiscordSurface {
+    pub(crate) fn new(api: DiscordApi) -> Self {
+        Self { api }
+    }
 }
 
 #[async_trait]
@@ -120,6 +126,30 @@ impl Surface for DiscordSurface {
 
     async fn delete(&self, channel: &str, id: &str) -> Result<(), NotifyError> {
         self.api.delete(channel, id).await
+    }
+
+    /// In a card's thread, the file goes to the thread's channel (started on first use).
+    async fn upload(
+        &self,
+        channel: &str,
+        thread: Option<&str>,
+        topic: Option<&Incident>,
+        text: String,
+        file: &firebell_commands::Attachment,
+    ) -> Result<String, NotifyError> {
+        let target = match thread {
+            Some(parent) => {
+                let name = topic.map_or_else(|| "Alert storm".to_owned(), render::thread_name);
+                self.api.start_thread(channel, parent, &name).await?;
+                parent
+            }
+            None => channel,
+        };
+        let body = render::message(Line {
+            text,
+            ping: Vec::new(),
+        });
+        self.api.post_file(target, &body, file).await
     }
 
     fn is_gone(&self, e: &NotifyError) -> bool {

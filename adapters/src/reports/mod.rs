@@ -4,6 +4,8 @@
 //! uploaded to Slack, Discord or e-mail without each adapter knowing how a chart is made.
 
 pub mod chart;
+mod digest;
 mod series;
 
+pub use digest::digest_chart;
 pub use series::chart_data;

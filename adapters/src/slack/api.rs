@@ -110,6 +110,47 @@ impl SlackApi {
             .map(|_| ())
     }
 
+    /// Shares a file in a channel (in `thread_ts`'s thread when given) with `comment` as its
+    /// message, by Slack's three-step external upload: ask for an upload URL, send the bytes
+    /// there, complete the upload into the channel. Nothing shows until the last step, so a
+    /// failure before it leaves no half-posted message. Returns the file's id.
+    pub async fn upload(
+        &self,
+        channel: &str,
+        thread_ts: Option<&str>,
+        comment: String,
+        file: &firebell_commands::Attachment,
+    ) -> Result<String, NotifyError> {
+        let session = self.client.open_session(&self.token);
+        let ask =
+            SlackApiFilesGetUploadUrlExternalRequest::new(file.filename.clone(), file.bytes.len());
+        let target = self
+            .settle(
+                "files.getUploadURLExternal",
+                session.get_upload_url_external(&ask),
+            )
+            .await?;
+        let send = SlackApiFilesUploadViaUrlRequest::new(
+            target.upload_url,
+            file.bytes.clone(),
+            file.content_type.clone(),
+        );
+        self.settle("file upload", session.files_upload_via_url(&send))
+            .await?;
+        let complete = SlackApiFilesCompleteUploadExternalRequest::new(vec![
+            SlackApiFilesComplete::new(target.file_id.clone()).with_title(file.filename.clone()),
+        ])
+        .with_channel_id(channel.into())
+        .with_initial_comment(comment)
+        .opt_thread_ts(thread_ts.map(|t| SlackTs(t.to_owned())));
+        self.settle(
+            "files.completeUploadExternal",
+            session.files_complete_upload_external(&complete),
+        )
+        .await?;
+        Ok(target.file_id.0)
+    }
+
     /// Whether Slack answered again after failures (told once).
     pub fn take_recovered(&self) -> bool {
         self.health.take_recovered()

@@ -10,6 +10,7 @@ use tracing::{debug, warn};
 
 use super::api::SlackApi;
 use super::render;
+use crate::chat::files::{Here, share};
 
 /// The shared handler behind both connection modes.
 #[derive(Clone)]
@@ -130,6 +131,23 @@ impl SlackInbound {
         if let Err(e) = sent {
             warn!(error = %e.message, "could not answer a Slack command");
         }
+        if self.linked(msg.user) {
+            self.share(&reply, msg.channel, msg.thread_ts).await;
+        }
+    }
+
+    /// Posts the file that came with a reply (a postmortem draft), if any: in the incident's
+    /// thread when it has a card, else beside the answer. A failure is logged; the answer
+    /// already says where else the draft is.
+    async fn share(&self, reply: &Reply, channel: &str, thread: Option<&str>) {
+        let Some(file) = &reply.attachment else {
+            return;
+        };
+        let surface = super::surface::SlackSurface::new(self.api.clone());
+        let here = Here { channel, thread };
+        if let Err(e) = share(&self.engine, &surface, here, file).await {
+            warn!(error = %e.message, file = %file.filename, "could not share a file in Slack");
+        }
     }
 
     /// An interaction: buttons on cards. The reply goes to the clicker only; everyone sees the
@@ -206,6 +224,11 @@ impl SlackInbound {
             .await
             .unwrap_or_else(|| Reply::info("Try `/firebell help`."));
         let public = reply.tone == Tone::Success && self.linked(&event.user_id.0);
+        // The answer rides on the ack; a file cannot, so it follows on its own.
+        if reply.attachment.is_some() && self.linked(&event.user_id.0) {
+            let (me, reply, channel) = (self.clone(), reply.clone(), event.channel_id.0.clone());
+            tokio::spawn(async move { me.share(&reply, &channel, None).await });
+        }
         SlackCommandEventResponse::new(SlackMessageContent::new().with_text(render::reply(&reply)))
             .with_response_type(if public {
                 SlackMessageResponseType::InChannel

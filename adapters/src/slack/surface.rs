@@ -18,7 +18,7 @@ pub type SlackNotifier = CardNotifier<SlackSurface>;
 pub fn notifier(engine: Engine, api: SlackApi, config: &Slack) -> SlackNotifier {
     CardNotifier::new(
         engine,
-        SlackSurface { api },
+        SlackSurface::new(api),
         Storm {
             after: config.storm_after,
             window: config.storm_window,
@@ -29,6 +29,12 @@ pub fn notifier(engine: Engine, api: SlackApi, config: &Slack) -> SlackNotifier 
 #[derive(Clone)]
 pub struct SlackSurface {
     api: SlackApi,
+}
+
+impl SlackSurface {
+    pub(crate) fn new(api: SlackApi) -> Self {
+        Self { api }
+    }
 }
 
 #[async_trait]
@@ -128,6 +134,17 @@ impl Surface for SlackSurface {
 
     async fn delete(&self, channel: &str, id: &str) -> Result<(), NotifyError> {
         self.api.delete(channel, id).await
+    }
+
+    async fn upload(
+        &self,
+        channel: &str,
+        thread: Option<&str>,
+        _topic: Option<&Incident>,
+        text: String,
+        file: &firebell_commands::Attachment,
+    ) -> Result<String, NotifyError> {
+        self.api.upload(channel, thread, text, file).await
     }
 
     fn is_gone(&self, e: &NotifyError) -> bool {

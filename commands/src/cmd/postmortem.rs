@@ -89,6 +89,16 @@ fn attachment(pm: &Draft) -> Attachment {
         filename: format!("postmortem-{}.md", pm.incident.number.get()),
         content_type: "text/markdown; charset=utf-8".to_owned(),
         bytes: pm.markdown.clone().into_bytes(),
+        caption: format!(
+            "📝 Postmortem draft for *{}*{}",
+            pm.incident.number,
+            if pm.resolved {
+                ""
+            } else {
+                " (so far: still open)"
+            }
+        ),
+        incident: Some(pm.incident.number),
     }
 }
 

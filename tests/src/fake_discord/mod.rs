@@ -40,6 +40,7 @@ use tokio::sync::{Notify, mpsc};
 pub use payloads::{
     InteractionSigner, component_click, message_create, ping, slash_command, user_name,
 };
+pub use rest::files::PostedFile;
 
 /// The guild everything happens in; the payload builders use the same ids.
 pub const GUILD: &str = "500000000000000001";
@@ -192,6 +193,8 @@ struct InteractionState {
 
 #[derive(Default)]
 struct State {
+    /// Files posted with messages, in order.
+    files: Vec<rest::files::PostedFile>,
     calls: Vec<DiscordCall>,
     plans: HashMap<String, VecDeque<Planned>>,
     down: bool,

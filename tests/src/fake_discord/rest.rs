@@ -6,8 +6,10 @@
 //!
 //! This module routes and answers; the routes' rules live in its children:
 //! - `messages`: channel messages and threads, and Discord's limits on message bodies;
+//! - `files`: multipart bodies and the files attached to messages;
 //! - `interactions`: interaction callbacks, followups and `@original`, command registration.
 
+pub(super) mod files;
 mod interactions;
 mod messages;
 
@@ -188,6 +190,8 @@ struct Request<'a> {
     /// `None` when the body was not valid JSON.
     body: Option<&'a Value>,
     auth: Option<&'a str>,
+    /// The files of a multipart request.
+    files: Vec<files::Part>,
 }
 
 async fn handle(
@@ -204,7 +208,7 @@ async fn handle(
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let parsed = parse_body(&headers, &body);
+    let (parsed, files) = files::parse_body(&headers, body).await;
     let answer = shared.update(|state| {
         let request = Request {
             method: method.as_str(),
@@ -212,8 +216,9 @@ async fn handle(
             route: &route,
             body: parsed.as_ref(),
             auth: auth.as_deref(),
+            files,
         };
-        let answer = decide(state, &shared.ws_base, &request);
+        let answer = decide(state, &shared.ws_base, request);
         state.calls.push(DiscordCall {
             method: method.to_string(),
             path: path.clone(),
@@ -253,34 +258,8 @@ fn is_snowflake(s: &str) -> bool {
     !s.is_empty() && s.len() <= 20 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// The JSON body, a multipart body's `payload_json`, or `Null` when empty; `None` if invalid.
-fn parse_body(headers: &HeaderMap, body: &[u8]) -> Option<Value> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Some(Value::Null);
-    }
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let Some(boundary) = content_type
-        .strip_prefix("multipart/form-data")
-        .and_then(|rest| rest.split("boundary=").nth(1))
-    else {
-        return serde_json::from_slice(body).ok();
-    };
-    let text = String::from_utf8_lossy(body);
-    let boundary = format!("--{}", boundary.trim_matches('"'));
-    text.split(boundary.as_str()).find_map(|part| {
-        let (head, content) = part.split_once("\r\n\r\n")?;
-        if !head.contains("name=\"payload_json\"") {
-            return None;
-        }
-        serde_json::from_str(content.trim_end_matches("\r\n")).ok()
-    })
-}
-
 /// The whole decision for one call, under the state lock (so ids follow arrival order).
-fn decide(state: &mut State, ws_base: &str, request: &Request) -> Answer {
+fn decide(state: &mut State, ws_base: &str, request: Request) -> Answer {
     if state.down {
         return Answer {
             body: None,
@@ -326,7 +305,7 @@ fn decide(state: &mut State, ws_base: &str, request: &Request) -> Answer {
             commands(state, method, app, guild, body)
         }
         (method, ["channels", channel, "messages"]) => match method {
-            "POST" => create_message(state, channel, body),
+            "POST" => create_message(state, channel, body, request.files),
             "GET" => list_messages(state, channel),
             _ => Answer::method_not_allowed(),
         },

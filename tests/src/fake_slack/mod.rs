@@ -17,8 +17,10 @@
 //! # Layout
 //! - `web`: the Web API and `response_url` routes, and the rules they answer by.
 //! - `socket`: the Socket Mode websocket listener.
+//! - `files`: file sharing by the external upload flow.
 //! - `payloads`: inbound payload builders over the fixtures in `tests/fixtures/slack/`.
 
+mod files;
 mod payloads;
 mod socket;
 mod web;
@@ -34,6 +36,7 @@ use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, mpsc};
 
+pub use files::SharedFile;
 pub use payloads::{block_action, message_event, sign, slash_command, slash_command_form};
 
 /// The workspace the fake pretends to be; the payload builders use the same ids.
@@ -161,6 +164,7 @@ struct State {
     acks: HashMap<String, Value>,
     issued_envelopes: u64,
     issued_response_urls: u64,
+    files: files::Files,
 }
 
 impl State {

@@ -24,6 +24,7 @@ pub(super) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/api/{method}", any(web_api))
         .route("/response/{id}", post(response_url))
+        .route("/upload/{id}", post(super::files::receive))
         .with_state(shared)
 }
 
@@ -125,7 +126,7 @@ fn handle(
         let answer = match parse_error {
             // An outage answers 503 whatever was sent.
             Some(error) if !state.down => Answer::error(error),
-            _ => decide(state, &shared.ws_base, &endpoint, &params, token.as_deref()),
+            _ => decide(state, shared, &endpoint, &params, token.as_deref()),
         };
         state.calls.push(SlackCall {
             method,
@@ -192,8 +193,10 @@ fn parse_params(
     Ok(Value::Object(params))
 }
 
-const BOT_METHODS: [&str; 5] = [
+const BOT_METHODS: [&str; 7] = [
     "auth.test",
+    "files.getUploadURLExternal",
+    "files.completeUploadExternal",
     "chat.postMessage",
     "chat.update",
     "chat.postEphemeral",
@@ -203,7 +206,7 @@ const BOT_METHODS: [&str; 5] = [
 /// The whole decision for one call, under the state lock (so ts order is arrival order).
 fn decide(
     state: &mut State,
-    ws_base: &str,
+    shared: &Shared,
     endpoint: &Endpoint,
     params: &Value,
     token: Option<&str>,
@@ -256,7 +259,7 @@ fn decide(
             state.tickets.insert(ticket.clone());
             Answer::ok(json!({
                 "ok": true,
-                "url": format!("{ws_base}/link/?ticket={ticket}&app_id={APP_ID}"),
+                "url": format!("{}/link/?ticket={ticket}&app_id={APP_ID}", shared.ws_base),
             }))
         }
         "chat.postMessage" => {
@@ -308,6 +311,12 @@ fn decide(
                 return Answer::error("message_not_found");
             }
             Answer::ok_with_ts(json!({"ok": true, "channel": channel, "ts": ts}), ts)
+        }
+        "files.getUploadURLExternal" => {
+            Answer::ok(super::files::upload_url(state, &shared.http_base, params))
+        }
+        "files.completeUploadExternal" => {
+            Answer::ok(super::files::complete(state, params, next_ts))
         }
         _ => Answer::error("unknown_method"),
     }

@@ -216,12 +216,21 @@ impl State {
     }
 }
 
-pub(super) fn create_message(state: &mut State, channel: &str, body: &Value) -> Answer {
+pub(super) fn create_message(
+    state: &mut State,
+    channel: &str,
+    body: &Value,
+    files: Vec<super::files::Part>,
+) -> Answer {
     if !is_snowflake(channel) {
         return not_snowflake("channel_id", channel);
     }
+    if let Some(refused) = super::files::too_large(&files) {
+        return refused;
+    }
     match state.post(channel, body, false) {
-        Ok(message) => {
+        Ok(mut message) => {
+            super::files::attach(state, &mut message, files);
             let id = message["id"].as_str().unwrap_or_default().to_owned();
             Answer::ok(message).with_id(&id)
         }

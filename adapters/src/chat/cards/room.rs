@@ -1,0 +1,66 @@
+//! Room posts about no one incident: hand-offs, maintenance windows, and scheduled report
+//! digests (the figures with their chart attached).
+
+use firebell_engine::notify::{Delivered, Notification, NotifyError, Outgoing};
+
+use super::{CardNotifier, Line, Surface, delivered};
+
+impl<S: Surface> CardNotifier<S> {
+    pub(super) async fn room_post(
+        &self,
+        channel: &str,
+        msg: &Outgoing,
+    ) -> Result<Delivered, NotifyError> {
+        let mention = |u: &str| self.mention(u);
+        let names = |u: &str| self.name(u);
+        let text = match &msg.notification {
+            Notification::Digest { report, text, .. } => {
+                let body = format!("📊 *Report `{report}`*\n{text}");
+                let render = |extra: &str| {
+                    self.surface
+                        .reply_text(&firebell_commands::Reply::info(format!("{body}{extra}")))
+                };
+                // The chart and the figures as one message, so a retry cannot post one twice.
+                let uploaded = match crate::reports::digest_chart(&msg.notification) {
+                    Some(chart) => Some(
+                        self.surface
+                            .upload(channel, None, None, render(""), &chart)
+                            .await,
+                    ),
+                    None => None,
+                };
+                match uploaded {
+                    None => Some(render("")),
+                    Some(Ok(id)) => return Ok(delivered::<S>(Some(id))),
+                    // The figures matter more than the picture: a platform that takes posts but
+                    // not files (an app installed before it needed the files scope) still gets
+                    // them. If the platform is down, this post fails too and the row is retried.
+                    Some(Err(e)) => {
+                        tracing::warn!(error = %e.message, report, "could not attach a digest's chart");
+                        Some(render(&format!(
+                            "\n(The chart could not be attached: {}. It is at \
+                             `GET /api/v1/reports/summary?format=png`.)",
+                            e.message
+                        )))
+                    }
+                }
+            }
+            n => self.surface.room_notice(n, &mention, &names),
+        };
+        let Some(text) = text else {
+            return Ok(Delivered::default());
+        };
+        // A hand-off pings the person now on call.
+        let ping = match &msg.notification {
+            Notification::Handoff { to: Some(to), .. } => {
+                self.person(to).chat_id.into_iter().collect()
+            }
+            _ => Vec::new(),
+        };
+        let id = self
+            .surface
+            .post(channel, self.surface.message(Line { text, ping }))
+            .await?;
+        Ok(delivered::<S>(Some(id)))
+    }
+}
