@@ -6,17 +6,22 @@
 //! - `console`: a chat room on the terminal, used when no Slack or Discord token is configured.
 //! - `telephony`: SMS and calls through Twilio (Vonage as SMS fallback) and Twilio's webhooks.
 //! - `email`: pages and status notices by SMTP.
+//! - `email_inbound`: the SMTP listener taking alerts by mail, and MIME parsing (the rules are
+//!   the engine's).
 //! - `chat`: what every chat platform shares — the card views and the card driver.
 //! - `discord`: incident embeds, threads, buttons and commands in Discord (gateway and signed
 //!   interactions endpoint).
 //! - `slack`: incident cards, threads, buttons and commands in Slack (Socket Mode or Events API).
 //! - `reports`: the weekly report chart (incidents per service and day, MTTA/MTTR) as a PNG.
+//! - `webhooks`: outbound webhooks, signed and sent to their receivers.
 
 pub mod chat;
 pub mod console;
 pub mod discord;
 pub mod email;
+pub mod email_inbound;
 pub mod http;
 pub mod reports;
 pub mod slack;
 pub mod telephony;
+pub mod webhooks;

@@ -1,10 +1,10 @@
 //! The `firebell` binary's wiring: configuration, database, engine, HTTP server, timer and outbox
-//! workers, chat rooms, SMS/voice and email notifiers, started together and stopped in order. No
+//! workers, chat rooms, SMS/voice, email and webhook notifiers, started together and stopped in order. No
 //! domain logic lives here.
 //!
-//! Shutdown order matters for "nothing is lost": the HTTP server stops accepting and finishes its
-//! in-flight requests first, then the ingest queue commits what it already accepted, then the
-//! workers stop.
+//! Shutdown order matters for "nothing is lost": the HTTP server and the SMTP listener stop
+//! accepting and finish their in-flight requests and mails first, then the ingest queue commits
+//! what it already accepted, then the workers stop.
 //!
 //! # Layout
 //! - `lib.rs`: [`App`] (start/stop, used by `main` and the integration tests) and the commands.
@@ -23,9 +23,11 @@ use firebell_adapters::chat::fanout::ChatFanout;
 use firebell_adapters::console::{ConsoleNotifier, ConsoleRoom, Style};
 use firebell_adapters::discord::{DiscordApi, DiscordEndpoint, DiscordInbound};
 use firebell_adapters::email::EmailNotifier;
+use firebell_adapters::email_inbound::SmtpListener;
 use firebell_adapters::http::{self, AppState};
 use firebell_adapters::slack::{SlackApi, SlackEvents, SlackInbound};
 use firebell_adapters::telephony::TelephonyNotifier;
+use firebell_adapters::webhooks::WebhookNotifier;
 use firebell_engine::config::{ChatPlatform, SlackMode};
 use firebell_engine::escalation::tick::run_timer_worker;
 use firebell_engine::notify::{Lane, Notifier, run_outbox_lane};
@@ -37,6 +39,9 @@ use tokio_util::sync::CancellationToken;
 use tracing::info;
 
 pub use notifiers::NotifyRouter;
+
+/// Webhook deliveries in flight at once.
+const HOOK_WORKERS: usize = 4;
 
 /// What `main` passes in from the command line.
 pub struct Options {
@@ -65,6 +70,8 @@ pub struct AppParts {
 /// A running firebell.
 pub struct App {
     pub addr: SocketAddr,
+    /// Where the SMTP listener accepts mail; `None` without `[email]` in the config.
+    pub smtp_addr: Option<SocketAddr>,
     pub engine: Engine,
     shutdown: CancellationToken,
     done: JoinHandle<()>,
@@ -85,6 +92,14 @@ impl App {
         // One TLS crypto provider for every rustls user (reqwest, Slack, SMTP); see
         // DEPENDENCY-NOTES. Already installed is fine (tests start several apps).
         let _ = rustls::crypto::ring::default_provider().install_default();
+        // Bound before anything is started, so a busy port or a bad certificate fails cleanly.
+        let smtp = SmtpListener::bind(&config)
+            .await
+            .context("starting the SMTP listener ([email])")?;
+        let smtp_addr = match &smtp {
+            Some(s) => Some(s.local_addr().context("reading the SMTP listen address")?),
+            None => None,
+        };
         let (engine, writers) = Engine::start(
             parts.store,
             config.clone(),
@@ -117,6 +132,11 @@ impl App {
         }
         if let Some(e) = EmailNotifier::from_config(&config) {
             router.email = Some(Arc::new(e));
+        }
+        if let Some(w) =
+            WebhookNotifier::from_config(&config).context("setting up the webhook client")?
+        {
+            router.webhooks = Some(Arc::new(w));
         }
         let mut chat = ChatFanout::new(engine.clone());
         let mut slack_events = None;
@@ -168,15 +188,29 @@ impl App {
         if !chat.is_empty() {
             router.chat = Some(Arc::new(chat));
         }
-        if router.has_any() {
+        let (has_any, has_webhooks) = (router.has_any(), router.webhooks.is_some());
+        let notifier: Arc<dyn Notifier> = Arc::new(router);
+        if has_any {
             // Chat posts and direct pages in separate workers: a chat platform that is slow or
             // down never delays an SMS, a call or an email.
-            let notifier: Arc<dyn Notifier> = Arc::new(router);
             for lane in [Lane::Chat, Lane::Direct] {
                 tasks.push(tokio::spawn(run_outbox_lane(
                     engine.clone(),
                     notifier.clone(),
                     lane,
+                    workers_stop.clone(),
+                )));
+            }
+        }
+        if has_webhooks {
+            // Webhooks in a lane of their own, so a receiver that hangs until its timeout holds
+            // up neither pages nor chat; several workers, so it does not stall every other
+            // receiver either.
+            for _ in 0..HOOK_WORKERS {
+                tasks.push(tokio::spawn(run_outbox_lane(
+                    engine.clone(),
+                    notifier.clone(),
+                    Lane::Hooks,
                     workers_stop.clone(),
                 )));
             }
@@ -196,11 +230,17 @@ impl App {
             }
         });
         info!(%addr, "firebell is listening");
+        // Stops with the HTTP server: no new mail once shutdown starts, mail being committed
+        // finishes before the ingest writers stop.
+        let smtp_task = smtp.map(|s| tokio::spawn(s.run(engine.clone(), shutdown.clone())));
 
         let stop_all = shutdown.clone();
         let done = tokio::spawn(async move {
             stop_all.cancelled().await;
             let _ = server.await; // in-flight requests finish first
+            if let Some(t) = smtp_task {
+                let _ = t.await; // and mails being committed
+            }
             engine_stop.cancel();
             for w in writers {
                 let _ = w.await; // everything accepted is committed
@@ -212,6 +252,7 @@ impl App {
         });
         Ok(App {
             addr,
+            smtp_addr,
             engine,
             shutdown,
             done,

@@ -1,14 +1,14 @@
 //! Routes each notification to whatever reaches its addressee: room posts and chat mentions to
 //! every chat platform serving the room (Slack and/or Discord, for a room with a channel on a
 //! configured platform; else the console, which shows every other room), SMS and calls to the
-//! telephony notifier, email to the email notifier.
+//! telephony notifier, email to the email notifier, webhooks to the webhook sender.
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use firebell_adapters::chat::fanout::ChatFanout;
 use firebell_engine::ContactMethod;
-use firebell_engine::notify::{Delivered, Notifier, NotifyError, Outgoing};
+use firebell_engine::notify::{Delivered, Notification, Notifier, NotifyError, Outgoing};
 
 #[derive(Default)]
 pub struct NotifyRouter {
@@ -18,9 +18,12 @@ pub struct NotifyRouter {
     /// SMS and voice (Twilio, with Vonage as the second SMS provider).
     pub telephony: Option<Arc<dyn Notifier>>,
     pub email: Option<Arc<dyn Notifier>>,
+    /// Outbound webhooks (`[webhooks.NAME]`).
+    pub webhooks: Option<Arc<dyn Notifier>>,
 }
 
 impl NotifyRouter {
+    /// Whether anything reaches rooms or people (webhooks have workers of their own).
     pub fn has_any(&self) -> bool {
         self.console.is_some()
             || self.chat.is_some()
@@ -32,6 +35,12 @@ impl NotifyRouter {
 #[async_trait]
 impl Notifier for NotifyRouter {
     async fn deliver(&self, msg: &Outgoing) -> Result<Delivered, NotifyError> {
+        if let Notification::Webhook { .. } = &msg.notification {
+            return match &self.webhooks {
+                Some(w) => w.deliver(msg).await,
+                None => Err(NotifyError::permanent("no webhooks are configured")),
+            };
+        }
         let method = msg.recipient.as_ref().map(|r| r.method);
         if matches!(method, None | Some(ContactMethod::Chat))
             && let Some(chat) = self.chat.as_ref().filter(|c| c.serves(&msg.room))

@@ -49,6 +49,8 @@ struct Inner {
     queues: ingest::Queues,
     outbox_nudge: Arc<crate::notify::OutboxNudge>,
     timer_nudge: Arc<Notify>,
+    /// Webhook subscriptions, for the transactions that queue incident events.
+    hooks: crate::webhooks::Hooks,
 }
 
 /// A change event (deploy, config change): recorded against its service, never pages.
@@ -109,8 +111,15 @@ impl Engine {
             outbox: outbox_nudge.clone(),
             timer: timer_nudge.clone(),
         };
-        let (queues, handles) =
-            ingest::spawn_writers(writers, store.clone(), clock.clone(), committed, cancel);
+        let hooks = crate::webhooks::Hooks::new(&config, &outbox_nudge);
+        let (queues, handles) = ingest::spawn_writers(
+            writers,
+            store.clone(),
+            clock.clone(),
+            committed,
+            hooks.clone(),
+            cancel,
+        );
         let inner = Inner {
             store,
             clock,
@@ -118,6 +127,7 @@ impl Engine {
             queues,
             outbox_nudge,
             timer_nudge,
+            hooks,
         };
         (
             Engine {
@@ -137,6 +147,11 @@ impl Engine {
 
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    /// Webhook subscriptions, for a transaction's [`Pending`] (empty: none configured).
+    pub(crate) fn hooks(&self) -> &crate::webhooks::Hooks {
+        &self.inner.hooks
     }
 
     /// Wakes the outbox worker (after a commit that queued notifications).
@@ -238,7 +253,7 @@ impl Engine {
         let room = self.room_of(&current.service)?;
         let now = to_micros(self.clock().now());
         let mut tx = self.store().begin().await?;
-        let mut pending = Pending::default();
+        let mut pending = Pending::with_hooks(self.hooks());
         let changed = match action {
             Action::Acknowledge => {
                 incidents::acknowledge(&mut tx.c(), &mut pending, n, by, &room, now).await?
@@ -304,7 +319,7 @@ impl Engine {
         let incident = self.incident(n).await?;
         let room = self.room_of(&incident.service)?;
         let now = to_micros(self.clock().now());
-        let mut pending = Pending::default();
+        let mut pending = Pending::with_hooks(self.hooks());
         incidents::add_note(&mut pending, n, by, text, &room, now)?;
         let mut tx = self.store().begin().await?;
         pending.flush(&mut tx.c()).await?;
@@ -448,7 +463,7 @@ impl Engine {
 pub struct Delivery {
     pub room: String,
     /// `room` for a post to the room; `chat`, `sms`, `voice` or `email` for a page or notice to
-    /// `recipient`.
+    /// `recipient`; `hook` for a webhook to the subscription named `recipient`.
     pub method: String,
     pub recipient: Option<String>,
     /// Which provider carried it (`twilio`, `vonage`, …), once delivered.

@@ -22,9 +22,12 @@
 //! - `escalation`: the paging ladder — pure decisions, notification rules and urgency, and the
 //!   durable timer worker that runs levels, page steps, ack timeouts, auto-resolve, handoffs.
 //! - `maintenance`: windows that silence matching triggers, and their notices.
+//! - `email`: inbound mail — PagerDuty-style rules (pure), the event a mail becomes, the mail log.
+//! - `heartbeats`: dead man's switches — jobs that must check in, and the incident when they miss.
 //! - `postmortem`: blameless postmortem drafts written from an incident's timeline.
 //! - `duration`: durations people type (`2h30m`).
 //! - `store`: SQLite and PostgreSQL persistence behind one type.
+//! - `webhooks`: outbound webhooks — which changes are events, and their PagerDuty-shaped bodies.
 //! - `error`: user-facing vs internal errors.
 
 pub mod alert;
@@ -33,9 +36,11 @@ pub mod clock;
 pub mod config;
 pub mod digest;
 pub mod duration;
+pub mod email;
 pub mod engine;
 pub mod error;
 pub mod escalation;
+pub mod heartbeats;
 pub mod ids;
 pub mod incident;
 mod ingest;
@@ -48,6 +53,7 @@ pub mod postmortem;
 pub mod reports;
 pub mod schedule;
 pub mod store;
+pub mod webhooks;
 
 pub use alert::{AlertKind, Ingested, NewAlert, TriggerPayload};
 pub use clock::{Clock, ManualClock, SystemClock};

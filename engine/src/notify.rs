@@ -103,6 +103,10 @@ pub enum Lane {
     Chat,
     /// SMS, calls and email to a person.
     Direct,
+    /// Outbound webhooks (`[webhooks.NAME]`): a receiver that hangs or fails holds up neither
+    /// pages nor chat. Claimed a few rows at a time ([`claim_size`]); run several workers for
+    /// parallel deliveries.
+    Hooks,
 }
 
 /// Wakes the outbox workers after a commit that queued rows: every lane's worker, each with its
@@ -111,18 +115,37 @@ pub enum Lane {
 pub struct OutboxNudge {
     chat: tokio::sync::Notify,
     direct: tokio::sync::Notify,
+    hooks: tokio::sync::Notify,
+    /// Set when a transaction wrote webhook rows. The webhook workers are woken only then (or by
+    /// their poll): waking them after every commit would add a claim — a write transaction —
+    /// to every ingest batch of an alert storm that causes no webhook at all.
+    hooks_queued: std::sync::atomic::AtomicBool,
 }
 
 impl OutboxNudge {
     pub fn notify_one(&self) {
         self.chat.notify_one();
         self.direct.notify_one();
+        if self
+            .hooks_queued
+            .swap(false, std::sync::atomic::Ordering::AcqRel)
+        {
+            self.hooks.notify_one();
+        }
+    }
+
+    /// Webhook rows are being written: the next [`notify_one`](Self::notify_one), after the
+    /// commit, wakes a webhook worker too.
+    pub(crate) fn hooks_queued(&self) {
+        self.hooks_queued
+            .store(true, std::sync::atomic::Ordering::Release);
     }
 
     /// Waits for the next nudge meant for `lane`'s worker.
     pub async fn notified(&self, lane: Lane) {
         match lane {
             Lane::Chat => self.chat.notified().await,
+            Lane::Hooks => self.hooks.notified().await,
             Lane::Direct | Lane::All => self.direct.notified().await,
         }
     }
@@ -165,6 +188,23 @@ pub async fn run_outbox_lane(
     }
 }
 
+/// Rows a worker claims at once. Webhook rows are delivered one after another and each may take
+/// its subscription's whole `timeout`: a claim holds no more than can all time out within half
+/// the lease, so no row is claimed by a second worker while the first still works on it.
+pub fn claim_size(engine: &Engine, lane: Lane) -> i64 {
+    if lane != Lane::Hooks {
+        return 32;
+    }
+    let slowest = engine
+        .config()
+        .webhooks
+        .values()
+        .map(|w| w.timeout.as_secs().max(1))
+        .max()
+        .unwrap_or(1);
+    i64::try_from((LEASE.as_secs() / 2 / slowest).clamp(1, 32)).unwrap_or(1)
+}
+
 /// Claims and delivers one batch of due rows; returns how many were claimed.
 pub async fn deliver_due(engine: &Engine, notifier: &dyn Notifier) -> Result<usize, sqlx::Error> {
     deliver_due_in(engine, notifier, Lane::All).await
@@ -178,7 +218,8 @@ pub async fn deliver_due_in(
 ) -> Result<usize, sqlx::Error> {
     let store = engine.store();
     let now = to_micros(engine.clock().now());
-    let rows = outbox::claim(store, now, LEASE.as_micros() as i64, 32, lane).await?;
+    let limit = claim_size(engine, lane);
+    let rows = outbox::claim(store, now, LEASE.as_micros() as i64, limit, lane).await?;
     let claimed = rows.len();
     for row in rows {
         let notification: Notification = match serde_json::from_str(&row.notification) {
@@ -200,8 +241,21 @@ pub async fn deliver_due_in(
             outbox::mark_failed(store, row.id, &msg, None, now).await?;
             continue;
         };
+        // A webhook row names its subscription, not a person; its retry budget is the
+        // subscription's own.
+        let mut budget = MAX_ATTEMPTS;
+        if row.method == "hook" {
+            let name = row.recipient.as_deref().unwrap_or_default();
+            let Some(hook) = engine.config().webhooks.get(name) else {
+                let msg = format!("webhook `{name}` is no longer configured");
+                outbox::mark_failed(store, row.id, &msg, None, now).await?;
+                continue;
+            };
+            budget = i64::from(hook.max_attempts);
+        }
         let recipient = match (&row.recipient, row.method.parse::<ContactMethod>()) {
             (None, _) => None,
+            (Some(_), Err(_)) if row.method == "hook" => None,
             (Some(user), Ok(method)) => match engine.config().user(user) {
                 Some(u) => Some(Recipient {
                     user: u.clone(),
@@ -242,14 +296,19 @@ pub async fn deliver_due_in(
                     outbox::coalesce(store, row.id, incident, &row.notification, done).await?;
                 }
             }
-            Err(e) if e.retryable && row.attempts < MAX_ATTEMPTS => {
+            Err(e) if e.retryable && row.attempts < budget => {
                 let retry_at = done + backoff_secs(row.attempts) * 1_000_000;
                 warn!(outbox = row.id, attempt = row.attempts, error = %e.message, "delivery failed; will retry");
                 outbox::mark_failed(store, row.id, &e.message, Some(retry_at), done).await?;
             }
             Err(e) => {
                 error!(outbox = row.id, attempt = row.attempts, error = %e.message, "delivery failed; giving up");
-                let note = crate::escalation::wording::gave_up(&msg, &e.message);
+                let note = match &msg.notification {
+                    Notification::Webhook { .. } => {
+                        crate::webhooks::wording::gave_up(&msg, &e.message, e.retryable)
+                    }
+                    _ => crate::escalation::wording::gave_up(&msg, &e.message),
+                };
                 outbox::mark_gave_up(store, row.id, &e.message, note, done).await?;
             }
         }

@@ -2,9 +2,12 @@
 
 mod api;
 mod bad_input;
+mod chat_files;
 mod console_room;
 mod digests;
 mod discord;
+mod email;
+mod heartbeats;
 mod ingest_flow;
 mod oncall_api;
 mod postmortem;
@@ -13,3 +16,4 @@ mod reports_api;
 mod slack;
 mod store_contract;
 mod telephony;
+mod webhooks;

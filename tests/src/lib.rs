@@ -8,10 +8,12 @@
 //! - `fake_telephony`, `fake_smtp`: fake Twilio + Vonage and SMTP servers on 127.0.0.1.
 //! - `fake_slack`: a fake Slack Web API + Socket Mode, and builders for what Slack sends.
 //! - `fake_discord`: a fake Discord REST API + gateway, and builders for what Discord sends.
+//! - `fake_receiver`: a webhook receiver that records requests and fails or hangs on demand.
 
 pub mod app;
 pub mod db;
 pub mod fake_discord;
+pub mod fake_receiver;
 pub mod fake_slack;
 pub mod fake_smtp;
 pub mod fake_telephony;

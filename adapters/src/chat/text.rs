@@ -66,7 +66,9 @@ pub fn thread_entry<D: Dialect>(
         | Notification::StatusNotice { .. }
         | Notification::Handoff { .. }
         | Notification::Maintenance { .. }
-        | Notification::Digest { .. } => return None,
+        | Notification::Digest { .. }
+        // Webhooks go to their receivers, never to a chat thread.
+        | Notification::Webhook { .. } => return None,
         Notification::Paged { .. }
             if incident.is_some_and(|i| i.status != IncidentStatus::Triggered) =>
         {

@@ -69,7 +69,8 @@ pub(crate) fn notification(msg: &Outgoing, style: Style, show_room: bool) -> Str
         | Notification::StatusNotice { .. }
         | Notification::Handoff { .. }
         | Notification::Maintenance { .. }
-        | Notification::Digest { .. } => String::new(),
+        | Notification::Digest { .. }
+        | Notification::Webhook { .. } => String::new(),
     }
 }
 
@@ -83,7 +84,8 @@ fn oncall_line(msg: &Outgoing, style: Style) -> Option<String> {
         | Notification::AlertsAdded
         | Notification::Acknowledged { .. }
         | Notification::Resolved { .. }
-        | Notification::Note { .. } => return None,
+        | Notification::Note { .. }
+        | Notification::Webhook { .. } => return None,
         Notification::Paged {
             user,
             level,

@@ -12,6 +12,10 @@
 //! - `api`: `/api/v1/…`; `api_oncall` (`/oncall`, `/overrides`) and `api_maintenance`
 //!   (`/maintenance`) beside it, `api_fields` for their JSON bodies; `api_postmortem`
 //!   (`/incidents/{n}/postmortem.md`, Markdown) and `api_reports` (`/reports/summary`).
+//! - `api_heartbeats`: `/api/v1/heartbeats` — cron jobs' check-ins (keyed by the heartbeat's own
+//!   secret in the path, no bearer token) and the list.
+//! - `integrations_email`: `POST /integrations/email/{key}` — a raw mail, through the service's
+//!   email rules; `api_email`: `/api/v1/email/log`, what became of each mail.
 //! - `ops`: `/healthz`, `/readyz`, `/metrics`.
 //! - `ratelimit`: per-integration-key throttling.
 //! - `metrics`: counters and gauges.
@@ -20,7 +24,9 @@
 
 mod alertmanager;
 mod api;
+mod api_email;
 mod api_fields;
+mod api_heartbeats;
 mod api_maintenance;
 mod api_oncall;
 mod api_postmortem;
@@ -31,6 +37,7 @@ mod change;
 pub(crate) mod error;
 mod events_v1;
 mod events_v2;
+mod integrations_email;
 mod metrics;
 mod ops;
 mod ratelimit;
@@ -97,6 +104,7 @@ pub fn parse_event_v2(body: &[u8]) -> Result<(), Vec<String>> {
 
 /// The whole HTTP surface.
 pub fn router(state: AppState) -> Router {
+    let mail_max = state.engine.config().email.max_size();
     Router::new()
         .route("/v2/enqueue", post(events_v2::enqueue))
         .route("/v2/change/enqueue", post(change::enqueue))
@@ -109,6 +117,9 @@ pub fn router(state: AppState) -> Router {
             post(alertmanager::webhook),
         )
         .merge(api::routes())
+        .merge(api_heartbeats::routes())
+        .merge(integrations_email::routes(mail_max))
+        .merge(api_email::routes())
         .merge(crate::telephony::routes())
         .merge(crate::slack::events::routes())
         .merge(crate::discord::interactions::routes())

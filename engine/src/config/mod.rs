@@ -13,8 +13,15 @@
 //! - `services`: keys, rooms, urgency, support hours, ack timeout, auto-resolve.
 //! - `providers`: Twilio, Vonage, SMTP and the public URL; secrets from the environment.
 //! - `slack`: `[slack]` and the Slack tokens from the environment.
+//! - `heartbeats`: `[heartbeats.NAME]` dead man's switches and their check-in keys.
+//! - `webhooks`: `[webhooks.NAME]` outbound webhook subscriptions and their signing secrets.
+//! - `email`, `email_rules`: `[email]` (the SMTP listener) and each service's mail address,
+//!   filter and parsing rules.
 
 pub mod discord;
+mod email;
+mod email_rules;
+mod heartbeats;
 mod policies;
 mod providers;
 mod raw;
@@ -24,6 +31,7 @@ mod services;
 pub mod slack;
 mod users;
 mod validate;
+mod webhooks;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -34,7 +42,10 @@ use subtle::ConstantTimeEq;
 use crate::escalation::rules::{NotificationRules, SupportHours, UrgencyRule};
 use crate::ids::{PhoneNumber, RoutingKey, ServiceName, UserId};
 
+pub use email::{EmailConfig, EmailListener, ServiceEmail, TlsFiles};
+pub use heartbeats::{Heartbeat, default_grace};
 pub use validate::ConfigErrors;
+pub use webhooks::{DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT, Webhook};
 
 /// PagerDuty's default per-key event rate.
 pub const DEFAULT_EVENTS_PER_MINUTE: u32 = 120;
@@ -59,6 +70,12 @@ pub struct Config {
     pub discord: Option<Discord>,
     /// Report digests posted to rooms on a schedule.
     pub reports: Vec<DigestSchedule>,
+    /// Dead man's switches: jobs that must check in, by name.
+    pub heartbeats: BTreeMap<String, Heartbeat>,
+    /// Outbound webhook subscriptions, by name.
+    pub webhooks: BTreeMap<String, Webhook>,
+    /// Inbound email: the SMTP listener and every service's address and rules.
+    pub email: EmailConfig,
 }
 
 /// A report digest: on every occurrence of `expression` (cron, in `timezone`), the summary of

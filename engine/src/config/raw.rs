@@ -29,6 +29,12 @@ pub(super) struct RawConfig {
     pub discord: Option<Spanned<RawDiscord>>,
     #[serde(default)]
     pub reports: Vec<Spanned<RawReport>>,
+    #[serde(default)]
+    pub heartbeats: BTreeMap<String, Spanned<super::heartbeats::RawHeartbeat>>,
+    #[serde(default)]
+    pub webhooks: BTreeMap<String, Spanned<super::webhooks::RawWebhook>>,
+    /// `[email]`: the SMTP listener (inbound mail); absent = off.
+    pub email: Option<Spanned<super::email::RawEmail>>,
 }
 
 /// `[[reports]]`: a report digest posted to a room on a schedule.
@@ -180,6 +186,8 @@ pub(super) struct RawService {
     /// A duration such as `30m`, or `off`.
     pub ack_timeout: Option<Spanned<String>>,
     pub auto_resolve: Option<Spanned<String>>,
+    /// `[services.NAME.email]`: the service's mail address and parsing rules.
+    pub email: Option<Spanned<super::email::RawServiceEmail>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -17,7 +17,7 @@ use chrono_tz::Tz;
 use toml::Spanned;
 
 use super::raw::RawReport;
-use super::validate::Collector;
+use super::validate::{Collector, known_service};
 use super::{DigestSchedule, Room, Service};
 use crate::ids::ServiceName;
 
@@ -87,27 +87,10 @@ pub(super) fn validate(
                 ),
             );
         }
-        let service = r.service.as_ref().and_then(|s| {
-            let name = ServiceName::new(s.get_ref().clone());
-            if services.contains_key(&name) {
-                Some(name)
-            } else {
-                c.at(
-                    s.span(),
-                    format!("{key}.service"),
-                    format!(
-                        "unknown service `{}` — defined services: {}",
-                        s.get_ref(),
-                        services
-                            .keys()
-                            .map(|k| k.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                );
-                None
-            }
-        });
+        let service = r
+            .service
+            .as_ref()
+            .and_then(|s| known_service(c, s, format!("{key}.service"), services));
         if let (Some(expression), Some(tz)) = (schedule, tz) {
             out.push(DigestSchedule {
                 name,

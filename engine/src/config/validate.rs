@@ -131,6 +131,46 @@ fn key_at(text: &str, offset: usize) -> String {
     }
 }
 
+/// Whether a table name can go into dedup keys, headers and ids as it is: 1 to `max` letters,
+/// digits, `-`, `_` or `.`.
+pub(super) fn is_plain_name(name: &str, max: usize) -> bool {
+    !name.is_empty()
+        && name.len() <= max
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// The service `typed` names; `None` after reporting at its line that there is no such service,
+/// with the ones there are.
+pub(super) fn known_service(
+    c: &mut Collector<'_>,
+    typed: &toml::Spanned<String>,
+    key: String,
+    services: &BTreeMap<ServiceName, Service>,
+) -> Option<ServiceName> {
+    let name = ServiceName::new(typed.get_ref().clone());
+    if services.contains_key(&name) {
+        return Some(name);
+    }
+    c.at(
+        typed.span(),
+        key,
+        format!(
+            "unknown service `{}` — defined services: {}",
+            typed.get_ref(),
+            names(
+                services
+                    .keys()
+                    .map(ServiceName::as_str)
+                    .collect::<Vec<_>>()
+                    .iter()
+            )
+        ),
+    );
+    None
+}
+
 pub(super) fn names<'k, K: AsRef<str> + 'k>(keys: impl Iterator<Item = &'k K>) -> String {
     let v: Vec<&str> = keys.map(|k| k.as_ref()).collect();
     if v.is_empty() {
@@ -186,6 +226,9 @@ pub(super) fn parse(
         super::policies::validate(&mut c, &raw.escalation_policies, &users, &schedule_names);
     let services = super::services::validate(&mut c, &raw.services, &rooms, &policies);
     let reports = super::reports::validate(&mut c, &raw.reports, &rooms, &services);
+    let heartbeats = super::heartbeats::validate(&mut c, &raw.heartbeats, &services, lookup_env);
+    let webhooks = super::webhooks::validate(&mut c, &raw.webhooks, &services, lookup_env);
+    let email = super::email::validate(&mut c, raw.email.as_ref(), &raw.services);
 
     let console_user = raw.console.user.as_ref().and_then(|u| {
         if users.contains_key(&UserId::new(u.get_ref().clone())) {
@@ -250,6 +293,9 @@ pub(super) fn parse(
             slack,
             discord,
             reports,
+            heartbeats,
+            webhooks,
+            email,
         })
     } else {
         c.errors.sort_by_key(|e| (e.line, e.column));

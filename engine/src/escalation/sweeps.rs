@@ -23,7 +23,7 @@ pub(crate) async fn run(engine: &Engine) -> Result<usize, EngineError> {
     let config = engine.config();
     let now = to_micros(engine.clock().now());
     let mut tx = engine.store().begin().await?;
-    let mut p = Pending::default();
+    let mut p = Pending::with_hooks(engine.hooks());
     let mut done = ack_timeouts(config, &mut tx.c(), &mut p, now).await?;
     done += auto_resolve(config, &mut tx.c(), &mut p, now).await?;
     done += handoffs(config, &mut tx.c(), &mut p, now).await?;
@@ -33,16 +33,15 @@ pub(crate) async fn run(engine: &Engine) -> Result<usize, EngineError> {
     Ok(done)
 }
 
-/// The earliest moment anything is due (level, page, maintenance notice).
+/// The earliest moment anything is due (level, page, maintenance notice, heartbeat deadline).
 pub(crate) async fn next_due(engine: &Engine) -> Result<Option<i64>, sqlx::Error> {
     let mut conn = engine.store().conn().await?;
     let a = esc::next_due(&mut conn.c()).await?;
     let ahead = warning_ahead().num_microseconds().unwrap_or(0);
     let b = maintenance::next_due(&mut conn.c(), ahead).await?;
-    Ok(match (a, b) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    })
+    let now = to_micros(engine.clock().now());
+    let c = crate::heartbeats::next_due(engine.config(), &mut conn.c(), now).await?;
+    Ok([a, b, c].into_iter().flatten().min())
 }
 
 fn micros(d: Duration) -> i64 {

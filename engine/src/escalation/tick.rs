@@ -82,6 +82,7 @@ pub async fn tick(engine: &Engine) -> Result<usize, EngineError> {
     done += fire_due_pages(engine).await?;
     done += super::sweeps::run(engine).await?;
     done += crate::digest::sweep(engine).await;
+    done += crate::heartbeats::sweep(engine).await;
     if done > 0 {
         engine.outbox_nudge().notify_one();
     }
@@ -117,7 +118,7 @@ async fn start_due_levels(engine: &Engine) -> Result<usize, EngineError> {
         return Ok(0);
     }
     let overrides = current_overrides(&mut tx.c(), None, now).await?;
-    let mut p = Pending::default();
+    let mut p = Pending::with_hooks(engine.hooks());
     for d in &due {
         start_level(engine.config(), &mut tx.c(), &mut p, d, &overrides, now).await?;
     }

@@ -78,6 +78,7 @@ pub(crate) fn spawn_writers(
     store: Store,
     clock: Arc<dyn Clock>,
     committed: Committed,
+    hooks: crate::webhooks::Hooks,
     cancel: CancellationToken,
 ) -> (Queues, Vec<tokio::task::JoinHandle<()>>) {
     let mut senders = Vec::new();
@@ -85,13 +86,16 @@ pub(crate) fn spawn_writers(
     for _ in 0..writers.max(1) {
         let (tx, rx) = mpsc::channel(QUEUE);
         senders.push(tx);
-        let (store, clock, committed, cancel) = (
+        let (store, clock, committed, hooks, cancel) = (
             store.clone(),
             clock.clone(),
             committed.clone(),
+            hooks.clone(),
             cancel.clone(),
         );
-        handles.push(tokio::spawn(writer(rx, store, clock, committed, cancel)));
+        handles.push(tokio::spawn(writer(
+            rx, store, clock, committed, hooks, cancel,
+        )));
     }
     (Queues { senders }, handles)
 }
@@ -101,6 +105,7 @@ async fn writer(
     store: Store,
     clock: Arc<dyn Clock>,
     committed: Committed,
+    hooks: crate::webhooks::Hooks,
     cancel: CancellationToken,
 ) {
     loop {
@@ -121,14 +126,14 @@ async fn writer(
                 Err(_) => break,
             }
         }
-        commit(&store, clock.as_ref(), batch).await;
+        commit(&store, &hooks, clock.as_ref(), batch).await;
         committed.notify();
     }
 }
 
-async fn commit(store: &Store, clock: &dyn Clock, batch: Vec<Job>) {
+async fn commit(store: &Store, hooks: &crate::webhooks::Hooks, clock: &dyn Clock, batch: Vec<Job>) {
     let now = to_micros(clock.now());
-    match apply(store, &batch, now).await {
+    match apply(store, hooks, &batch, now).await {
         Ok(outcomes) => {
             for (job, outcome) in batch.into_iter().zip(outcomes) {
                 let _ = job.reply.send(Ok(outcome));
@@ -138,7 +143,7 @@ async fn commit(store: &Store, clock: &dyn Clock, batch: Vec<Job>) {
             // One bad apple must not fail its neighbours: retry each event on its own.
             warn!(error = %e, size = batch.len(), "batch commit failed; retrying events one by one");
             for job in batch {
-                let result = apply(store, std::slice::from_ref(&job), now).await;
+                let result = apply(store, hooks, std::slice::from_ref(&job), now).await;
                 let _ = job.reply.send(result.map(|mut v| v.remove(0)).map_err(|e| {
                     error!(error = %e, "ingest commit failed");
                     EngineError::Batch(e.to_string())
@@ -154,9 +159,14 @@ async fn commit(store: &Store, clock: &dyn Clock, batch: Vec<Job>) {
     }
 }
 
-async fn apply(store: &Store, batch: &[Job], now: i64) -> Result<Vec<Ingested>, sqlx::Error> {
+async fn apply(
+    store: &Store,
+    hooks: &crate::webhooks::Hooks,
+    batch: &[Job],
+    now: i64,
+) -> Result<Vec<Ingested>, sqlx::Error> {
     let mut tx = store.begin().await?;
-    let mut pending = Pending::default();
+    let mut pending = Pending::with_hooks(hooks);
     // Triggers falling under an open maintenance window are recorded and counted, nothing more.
     let windows = if batch
         .iter()

@@ -192,8 +192,11 @@ fn person(config: &Config, id: &str) -> String {
         .map_or_else(|| id.to_owned(), |u| format!("{} ({})", u.name, u.id))
 }
 
-/// A delivery to a person as a [`Page`]; `None` for room posts.
+/// A delivery to a person as a [`Page`]; `None` for room posts and webhooks.
 fn page(config: &Config, d: &Delivery) -> Option<Page> {
+    if matches!(d.notification, Some(Notification::Webhook { .. })) {
+        return None;
+    }
     let recipient = d.recipient.as_deref()?;
     let how = d
         .method

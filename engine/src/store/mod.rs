@@ -13,11 +13,15 @@
 //! - `queries.rs`: reads — incidents, timeline, counts, alert log, change events.
 //! - `pending.rs`: rows written in bulk at the end of a transaction (alert log, timeline, outbox).
 //! - `outbox.rs`: claiming and settling notifications.
+//! - `hooks.rs`: the webhook rows a transaction's incident events cause.
+//! - `heartbeats.rs`: heartbeat state, and heartbeat events applied inside the caller's transaction.
 //! - `rows.rs`: row structs and their conversion to domain types.
 
 pub(crate) mod batch;
 pub(crate) mod chat;
 pub(crate) mod escalation;
+pub(crate) mod heartbeats;
+pub(crate) mod hooks;
 pub(crate) mod incidents;
 pub(crate) mod maintenance;
 pub(crate) mod oncall;

@@ -92,6 +92,15 @@ pub enum Notification {
         ends_at: i64,
         suppressed: i64,
     },
+    /// An outbound webhook (`[webhooks.NAME]`, addressed to the subscription): `body` is the
+    /// exact request body, rendered when the change committed, so every retry sends the same
+    /// bytes; `event_id` is its `event.id` and `X-Webhook-Id`.
+    Webhook {
+        subscription: String,
+        event_id: String,
+        event_type: String,
+        body: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,6 +118,11 @@ pub(crate) enum Addressee<'a> {
     Person {
         user: &'a str,
         method: crate::kinds::ContactMethod,
+    },
+    /// A webhook subscription (method `hook`): its rows keep their own order per incident, so
+    /// one failing receiver never holds up another.
+    Hook {
+        subscription: &'a str,
     },
 }
 
@@ -150,6 +164,7 @@ pub(crate) async fn claim(
         Lane::All => "",
         Lane::Chat => "AND o.method IN ('room', 'chat')",
         Lane::Direct => "AND o.method IN ('sms', 'voice', 'email')",
+        Lane::Hooks => "AND o.method = 'hook'",
     };
     let claimable = CLAIMABLE.replace("{LANE}", lane);
     let q = if store.is_postgres() {

@@ -54,6 +54,10 @@ pub(crate) struct Pending {
     outbox: Vec<OutboxRow>,
     /// Incidents with an `AlertsAdded` row in this batch already (one is enough).
     alerts_added: std::collections::HashSet<i64>,
+    /// Webhook subscriptions to fan room posts out to (none: nothing is looked for).
+    hooks: crate::webhooks::Hooks,
+    /// Room posts that are webhook events; turned into webhook rows at flush.
+    hook_events: Vec<crate::webhooks::HookEvent>,
 }
 
 /// Builds and runs one multi-row INSERT per chunk on PostgreSQL.
@@ -68,6 +72,14 @@ macro_rules! insert_rows {
 }
 
 impl Pending {
+    /// A `Pending` whose room posts are also sent to the matching webhook subscriptions.
+    pub(crate) fn with_hooks(hooks: &crate::webhooks::Hooks) -> Pending {
+        Pending {
+            hooks: hooks.clone(),
+            ..Pending::default()
+        }
+    }
+
     pub(crate) fn alert(&mut self, row: AlertRow) {
         self.alerts.push(row);
     }
@@ -128,7 +140,16 @@ impl Pending {
         let (method, recipient) = match to {
             Addressee::Room => ("room", None),
             Addressee::Person { user, method } => (method.as_str(), Some(user.to_owned())),
+            Addressee::Hook { subscription } => ("hook", Some(subscription.to_owned())),
         };
+        if to == Addressee::Room && self.hooks.config().is_some() {
+            let opener = match (n, incident_id) {
+                (Notification::IncidentOpened, Some(id)) => self.opener(id),
+                _ => None,
+            };
+            let event = crate::webhooks::HookEvent::from_post(room, incident_id, n, opener, now);
+            self.hook_events.extend(event);
+        }
         self.outbox.push(OutboxRow {
             room: room.to_owned(),
             incident_id,
@@ -140,8 +161,35 @@ impl Pending {
         Ok(())
     }
 
+    /// Who triggered incident `id` in this batch, from its "triggered" timeline entry.
+    fn opener(&self, id: i64) -> Option<Actor> {
+        let row = self
+            .timeline
+            .iter()
+            .rev()
+            .find(|t| t.incident_id == id && t.kind == TimelineKind::Triggered.as_str())?;
+        let channel = row.channel.parse().unwrap_or(crate::kinds::Channel::Events);
+        Some(Actor::new(row.actor.clone(), channel))
+    }
+
     /// Writes everything collected, in the order it was collected (timeline ids keep that order).
     pub(crate) async fn flush(&mut self, c: &mut C<'_>) -> Result<(), sqlx::Error> {
+        let hooks = self.hooks.clone();
+        if let Some(config) = hooks.config()
+            && !self.hook_events.is_empty()
+        {
+            let events = std::mem::take(&mut self.hook_events);
+            let rows = super::hooks::rows(&mut c.reborrow(), config, &events).await?;
+            if !rows.is_empty() {
+                hooks.queued();
+            }
+            for r in rows {
+                let to = Addressee::Hook {
+                    subscription: &r.subscription,
+                };
+                self.outbox_to(&r.room, Some(r.incident_id), to, &r.notification, r.at)?;
+            }
+        }
         if self.alerts.is_empty() && self.timeline.is_empty() && self.outbox.is_empty() {
             return Ok(());
         }

@@ -6,6 +6,7 @@ use super::*;
 
 mod demo;
 mod discord;
+mod email;
 mod lookups;
 mod oncall;
 mod oncall_errors;

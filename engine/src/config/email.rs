@@ -1,0 +1,400 @@
+//! `[email]` (the SMTP listener) and each service's `[services.NAME.email]` (its address and
+//! rules) → [`EmailConfig`].
+//!
+//! ```toml
+//! [email]
+//! listen = "127.0.0.1:2525"      # default
+//! domain = "alerts.example.com"  # mail to <service address>@alerts.example.com
+//! max_size = "10MB"              # default; larger mail is refused with 552
+//! tls_cert = "/etc/firebell/smtp.pem"   # optional, with tls_key: offers STARTTLS
+//! tls_key = "/etc/firebell/smtp.key"
+//!
+//! [services.web.email]
+//! address = "web-alerts"         # default: the service's name
+//! ```
+//!
+//! Every service has an address (its name unless `address` says otherwise) and rules (the
+//! built-in subject behaviour unless `rules` says otherwise); `POST /integrations/email/{key}`
+//! applies the same rules without the listener.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::email_rules::{RawCondition, RawRule};
+use super::validate::Collector;
+use crate::email::rules::EmailRules;
+use crate::ids::ServiceName;
+
+/// `[email]`: present turns the SMTP listener on.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawEmail {
+    pub listen: Option<Spanned<String>>,
+    pub domain: Spanned<String>,
+    pub max_size: Option<Spanned<String>>,
+    pub tls_cert: Option<Spanned<String>>,
+    pub tls_key: Option<Spanned<String>>,
+    /// Longest wait for the client's next command or data (`5m`, `30s`).
+    pub timeout: Option<Spanned<String>>,
+}
+
+/// `[services.NAME.email]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawServiceEmail {
+    pub address: Option<Spanned<String>>,
+    pub filter: Option<Spanned<RawCondition>>,
+    /// trigger (default) | discard
+    pub fallback: Option<Spanned<String>>,
+    /// Severity of the incidents mail opens (default `error`).
+    pub severity: Option<Spanned<String>>,
+    #[serde(default)]
+    pub rules: Vec<Spanned<RawRule>>,
+}
+
+/// Inbound email, validated.
+#[derive(Debug, Clone, Default)]
+pub struct EmailConfig {
+    /// The SMTP listener; `None` without an `[email]` table.
+    pub listener: Option<EmailListener>,
+    services: BTreeMap<ServiceName, ServiceEmail>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EmailListener {
+    pub listen: SocketAddr,
+    /// Lowercase; mail is accepted for `<address>@<domain>` only.
+    pub domain: String,
+    /// Largest message accepted, in bytes (advertised as SIZE).
+    pub max_size: usize,
+    /// With both files, STARTTLS is offered.
+    pub tls: Option<TlsFiles>,
+    /// Longest wait for the client's next command or line of data.
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct TlsFiles {
+    /// PEM certificate chain.
+    pub cert: PathBuf,
+    /// PEM private key (PKCS#8, PKCS#1 or SEC1).
+    pub key: PathBuf,
+}
+
+/// One service's email settings.
+#[derive(Debug, Clone)]
+pub struct ServiceEmail {
+    /// The local part, lowercase; `None` when the service name is not a valid one and no
+    /// `address` is set.
+    pub address: Option<String>,
+    pub rules: EmailRules,
+}
+
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:2525";
+/// 10 MB, as many relays default to.
+pub const DEFAULT_MAX_SIZE: usize = 10_000_000;
+/// Messages are buffered in memory: this bounds what one connection can hold.
+const MAX_MAX_SIZE: usize = 100_000_000;
+/// RFC 5321 §4.5.3.2 suggests five minutes for commands.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
+
+static NO_RULES: LazyLock<EmailRules> = LazyLock::new(EmailRules::default);
+
+impl EmailConfig {
+    /// The rules for `service` (the built-in behaviour when it has none).
+    pub fn rules(&self, service: &ServiceName) -> &EmailRules {
+        self.services.get(service).map_or(&*NO_RULES, |s| &s.rules)
+    }
+
+    /// The local part `service` receives mail at.
+    pub fn address(&self, service: &ServiceName) -> Option<&str> {
+        self.services.get(service)?.address.as_deref()
+    }
+
+    /// The service receiving mail for the local part `local`: case-insensitive, and a
+    /// `+tag` (`web+nightly`) is ignored.
+    pub fn service_for_address(&self, local: &str) -> Option<&ServiceName> {
+        let local = local.to_ascii_lowercase();
+        let base = local.split_once('+').map_or(local.as_str(), |(b, _)| b);
+        self.services
+            .iter()
+            .find(|(_, e)| e.address.as_deref() == Some(base))
+            .map(|(name, _)| name)
+    }
+
+    /// The largest message accepted, by SMTP and by `POST /integrations/email/{key}`.
+    pub fn max_size(&self) -> usize {
+        self.listener
+            .as_ref()
+            .map_or(DEFAULT_MAX_SIZE, |l| l.max_size)
+    }
+}
+
+pub(super) fn validate(
+    c: &mut Collector<'_>,
+    raw: Option<&Spanned<RawEmail>>,
+    services: &BTreeMap<String, Spanned<super::raw::RawService>>,
+) -> EmailConfig {
+    let listener = raw.and_then(|r| listener(c, r));
+    let mut out = BTreeMap::new();
+    // Explicit addresses first, so a clash with another service's default is reported at the
+    // `address` line that caused it.
+    let mut claimed: Vec<(String, &str, Option<std::ops::Range<usize>>)> = Vec::new();
+    for explicit in [true, false] {
+        for (name, s) in services {
+            let key = format!("services.{name}.email");
+            let table = s.get_ref().email.as_ref();
+            let given = table.and_then(|e| e.get_ref().address.as_ref());
+            if given.is_some() != explicit {
+                continue;
+            }
+            let address = match given {
+                Some(a) => address(c, &format!("{key}.address"), a),
+                None => valid_local_part(name).then(|| name.to_ascii_lowercase()),
+            };
+            if let Some(a) = &address {
+                match claimed.iter().find(|(taken, _, _)| taken == a) {
+                    // Two explicit addresses: the later one is the mistake.
+                    Some((_, other, _)) if explicit => c.at(
+                        given.map_or(s.span(), Spanned::span),
+                        format!("{key}.address"),
+                        format!("address `{a}` already receives mail for service `{other}`; each address routes to one service"),
+                    ),
+                    // An explicit address taking another service's default (its name).
+                    Some((_, other, Some(span))) => c.at(
+                        span.clone(),
+                        format!("services.{other}.email.address"),
+                        format!("address `{a}` is service `{name}`'s default address (its name); give `{other}` another address, or `{name}` one with `address`"),
+                    ),
+                    Some((_, other, None)) => c.at(
+                        s.span(),
+                        format!("{key}.address"),
+                        format!("services `{other}` and `{name}` both default to address `{a}`; give one of them an `address`"),
+                    ),
+                    None => claimed.push((a.clone(), name, given.map(Spanned::span))),
+                }
+            }
+            let rules = match table {
+                None => EmailRules::default(),
+                Some(e) => {
+                    let raw = e.get_ref();
+                    super::email_rules::rules(
+                        c,
+                        &key,
+                        raw.filter.as_ref(),
+                        &raw.rules,
+                        raw.fallback.as_ref(),
+                        raw.severity.as_ref(),
+                    )
+                }
+            };
+            out.insert(
+                ServiceName::new(name.clone()),
+                ServiceEmail { address, rules },
+            );
+        }
+    }
+    EmailConfig {
+        listener,
+        services: out,
+    }
+}
+
+fn listener(c: &mut Collector<'_>, spanned: &Spanned<RawEmail>) -> Option<EmailListener> {
+    let r = spanned.get_ref();
+    let listen_text = r
+        .listen
+        .as_ref()
+        .map_or(DEFAULT_LISTEN, |l| l.get_ref().as_str());
+    let listen = listen_text.parse::<SocketAddr>().map_err(|_| {
+        let span = r.listen.as_ref().map_or(spanned.span(), Spanned::span);
+        c.at(
+            span,
+            "email.listen",
+            format!("`{listen_text}` is not an address and port — e.g. \"127.0.0.1:2525\" or \"0.0.0.0:25\""),
+        );
+    });
+    let domain = r
+        .domain
+        .get_ref()
+        .trim()
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    let domain_ok = !domain.is_empty()
+        && domain.len() <= 253
+        && domain.split('.').all(|l| {
+            !l.is_empty()
+                && !l.starts_with('-')
+                && l.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-')
+        });
+    if !domain_ok {
+        c.at(
+            r.domain.span(),
+            "email.domain",
+            format!("`{}` is not a domain name — e.g. \"alerts.example.com\"; mail goes to <service address>@<domain>", r.domain.get_ref()),
+        );
+    }
+    let max_size = match &r.max_size {
+        None => Some(DEFAULT_MAX_SIZE),
+        Some(s) => parse_size(s.get_ref())
+            .map_err(|why| c.at(s.span(), "email.max_size", why))
+            .ok(),
+    };
+    let tls = match (&r.tls_cert, &r.tls_key) {
+        (None, None) => Some(None),
+        (Some(cert), Some(key)) => {
+            let cert = readable(c, "email.tls_cert", cert);
+            let key = readable(c, "email.tls_key", key);
+            cert.zip(key)
+                .map(|(cert, key)| Some(TlsFiles { cert, key }))
+        }
+        (Some(one), None) | (None, Some(one)) => {
+            c.at(
+                one.span(),
+                "email.tls_cert",
+                "STARTTLS needs both `tls_cert` (PEM certificate chain) and `tls_key` (PEM private key)",
+            );
+            None
+        }
+    };
+    let timeout = match &r.timeout {
+        None => Some(DEFAULT_TIMEOUT),
+        Some(t) => humantime::parse_duration(t.get_ref().trim())
+            .ok()
+            .filter(|d| (Duration::from_secs(1)..=Duration::from_secs(3600)).contains(d))
+            .or_else(|| {
+                c.at(
+                    t.span(),
+                    "email.timeout",
+                    format!(
+                        "`{}` is not a duration from 1s to 1h — e.g. \"5m\" or \"30s\"",
+                        t.get_ref()
+                    ),
+                );
+                None
+            }),
+    };
+    Some(EmailListener {
+        listen: listen.ok()?,
+        domain: domain_ok.then_some(domain)?,
+        max_size: max_size?,
+        tls: tls?,
+        timeout: timeout?,
+    })
+}
+
+/// A local part as people write service addresses: letters, digits, `.`, `_`, `-`.
+fn valid_local_part(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && !s.starts_with('.')
+        && !s.ends_with('.')
+        && s.chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || "._-".contains(ch))
+}
+
+fn address(c: &mut Collector<'_>, key: &str, a: &Spanned<String>) -> Option<String> {
+    let text = a.get_ref().trim();
+    if text.contains('@') {
+        c.at(
+            a.span(),
+            key,
+            format!(
+                "give only the part before the @ (`{}`): mail goes to <address>@<[email] domain>",
+                text.split('@').next().unwrap_or("")
+            ),
+        );
+        return None;
+    }
+    if !valid_local_part(text) {
+        c.at(
+            a.span(),
+            key,
+            format!("`{text}` is not a usable address — use letters, digits, `.`, `_` and `-` (at most 64)"),
+        );
+        return None;
+    }
+    Some(text.to_ascii_lowercase())
+}
+
+fn readable(c: &mut Collector<'_>, key: &str, path: &Spanned<String>) -> Option<PathBuf> {
+    let p = PathBuf::from(path.get_ref());
+    match std::fs::metadata(&p) {
+        Ok(m) if m.is_file() => Some(p),
+        Ok(_) => {
+            c.at(path.span(), key, format!("`{}` is not a file", p.display()));
+            None
+        }
+        Err(e) => {
+            c.at(
+                path.span(),
+                key,
+                format!("cannot read `{}`: {e}", p.display()),
+            );
+            None
+        }
+    }
+}
+
+/// `10MB`, `512KB`, `1MiB`, `2000000`: decimal units for KB/MB, binary for KiB/MiB.
+pub(crate) fn parse_size(text: &str) -> Result<usize, String> {
+    let t = text.trim();
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    let (number, unit) = t.split_at(digits);
+    let factor: usize = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "kb" | "k" => 1_000,
+        "kib" => 1 << 10,
+        "mb" | "m" => 1_000_000,
+        "mib" => 1 << 20,
+        _ => 0,
+    };
+    let size = number
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_mul(factor))
+        .filter(|_| factor > 0);
+    match size {
+        Some(n) if (1_000..=MAX_MAX_SIZE).contains(&n) => Ok(n),
+        Some(_) => Err(format!(
+            "`{t}` is out of range — from 1KB to 100MB (messages are held in memory while they arrive)"
+        )),
+        None => Err(format!(
+            "`{t}` is not a size — e.g. \"10MB\", \"512KB\" or \"1MiB\""
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_take_decimal_and_binary_units() {
+        assert_eq!(parse_size("10MB"), Ok(10_000_000));
+        assert_eq!(parse_size("512 KB"), Ok(512_000));
+        assert_eq!(parse_size("1MiB"), Ok(1 << 20));
+        assert_eq!(parse_size("2000000"), Ok(2_000_000));
+        assert!(parse_size("10GB").unwrap_err().contains("not a size"));
+        assert!(parse_size("1GiB").unwrap_err().contains("not a size"));
+        assert!(parse_size("500MB").unwrap_err().contains("out of range"));
+        assert!(parse_size("10").unwrap_err().contains("out of range"));
+        assert!(parse_size("MB").unwrap_err().contains("not a size"));
+    }
+
+    #[test]
+    fn local_parts_are_letters_digits_dots_dashes() {
+        for ok in ["web", "web-alerts", "db_1", "a.b"] {
+            assert!(valid_local_part(ok), "{ok}");
+        }
+        for bad in ["", ".web", "web.", "we b", "wéb", "a@b", &"x".repeat(65)] {
+            assert!(!valid_local_part(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,384 @@
+//! `[email]` and `[services.NAME.email]`: what a valid file becomes, and each mistake with its
+//! line.
+
+use super::*;
+use crate::email::rules::{DecidedBy, Decision, decide};
+use crate::email::{Discard, Mail};
+use crate::kinds::Severity;
+
+/// The README's Nagios example on `web`, the listener on, `db` on its default address.
+fn with_email() -> String {
+    format!(
+        "{VALID}{}",
+        r#"
+[email]
+listen = "127.0.0.1:0"
+domain = "Alerts.Example.com"
+max_size = "1MB"
+timeout = "30s"
+
+[services.web.email]
+address = "Web-Alerts"
+severity = "critical"
+fallback = "discard"
+filter = { match_any = [{ part = "from", regex = "@nagios\\." }, { part = "from", exactly = "root@db-01" }] }
+
+[[services.web.email.rules]]
+action = "trigger"
+match = [{ part = "subject", contains = "PROBLEM" }, { part = "subject", not = { contains = "test" } }]
+incident_key = { part = "subject", between = ["Alert: ", " is "] }
+fields = { host = { part = "body", regex = "Host: (\\S+)" }, state = { part = "body", between = ["State: ", ""] } }
+
+[[services.web.email.rules]]
+action = "resolve"
+match = [{ part = "subject", contains = "RECOVERY" }]
+incident_key = { part = "subject", between = ["Alert: ", " is "] }
+"#
+    )
+}
+
+fn mail(subject: &str, body: &str, from: &str) -> Mail {
+    Mail {
+        subject: subject.to_owned(),
+        body: body.to_owned(),
+        from: from.to_owned(),
+        ..Mail::default()
+    }
+}
+
+#[test]
+fn the_email_tables_become_a_listener_addresses_and_rules() {
+    let config = parse(&with_email()).expect("valid");
+    let l = config.email.listener.as_ref().expect("listener on");
+    assert_eq!(l.listen.to_string(), "127.0.0.1:0");
+    assert_eq!(l.domain, "alerts.example.com");
+    assert_eq!(l.max_size, 1_000_000);
+    assert_eq!(l.timeout, std::time::Duration::from_secs(30));
+    assert!(l.tls.is_none());
+    assert_eq!(config.email.max_size(), 1_000_000);
+
+    let web = ServiceName::new("web");
+    let db = ServiceName::new("db");
+    assert_eq!(config.email.address(&web), Some("web-alerts"));
+    assert_eq!(
+        config.email.address(&db),
+        Some("db"),
+        "the name is the default address"
+    );
+    assert_eq!(
+        config.email.service_for_address("WEB-alerts+nightly"),
+        Some(&web)
+    );
+    assert_eq!(config.email.service_for_address("db"), Some(&db));
+    assert_eq!(config.email.service_for_address("web"), None);
+
+    let rules = config.email.rules(&web);
+    assert_eq!(rules.rules.len(), 2);
+    let problem = decide(
+        rules,
+        &mail(
+            "** PROBLEM Service Alert: web-01/HTTP is CRITICAL **",
+            "Host: web-01\nState: CRITICAL\n",
+            "nagios@nagios.example.com",
+        ),
+    );
+    let Decision::Trigger {
+        key,
+        severity,
+        fields,
+        by,
+    } = problem
+    else {
+        panic!("not a trigger: {problem:?}")
+    };
+    assert_eq!(
+        (key.as_str(), severity, by),
+        ("web-01/HTTP", Severity::Critical, DecidedBy::Rule(1))
+    );
+    assert_eq!(fields["host"], "web-01");
+    assert_eq!(fields["state"], "CRITICAL");
+    assert!(matches!(
+        decide(
+            rules,
+            &mail(
+                "** RECOVERY Service Alert: web-01/HTTP is OK **",
+                "",
+                "root@db-01"
+            )
+        ),
+        Decision::Resolve {
+            by: DecidedBy::Rule(2),
+            ..
+        }
+    ));
+    assert_eq!(
+        decide(rules, &mail("PROBLEM", "", "someone@else")),
+        Decision::Discard(Discard::Filter)
+    );
+    assert_eq!(
+        config.email.rules(&db).rules.len(),
+        0,
+        "no table: built-in rules"
+    );
+}
+
+#[test]
+fn without_an_email_table_there_is_no_listener_but_every_service_has_rules() {
+    let config = parse(VALID).expect("valid");
+    assert!(config.email.listener.is_none());
+    assert_eq!(config.email.max_size(), 10_000_000);
+    assert!(
+        config
+            .email
+            .rules(&ServiceName::new("web"))
+            .filter
+            .is_none()
+    );
+}
+
+#[test]
+fn a_bad_regex_names_its_line_and_the_problem() {
+    let text = with_email().replace(r#"regex = "Host: (\\S+)""#, r#"regex = "Host: (\\S+""#);
+    let e = only_error(&text);
+    assert_eq!(e.line, line_of(&text, "fields = { host"));
+    assert_eq!(e.key, "services.web.email.rules[0].fields.host.regex");
+    assert!(e.message.contains("is not a valid regex"), "{e}");
+    assert!(e.message.contains("unclosed group"), "{e}");
+}
+
+#[test]
+fn an_unknown_part_lists_the_parts() {
+    let text = with_email().replace(
+        r#"{ part = "subject", contains = "RECOVERY" }"#,
+        r#"{ part = "to", contains = "RECOVERY" }"#,
+    );
+    let e = only_error(&text);
+    assert_eq!(e.line, line_of(&text, r#"part = "to""#));
+    assert_eq!(e.key, "services.web.email.rules[1].match[0].part");
+    assert_eq!(e.message, "unknown part `to` — use subject, body, from");
+}
+
+#[test]
+fn a_rule_without_predicates_is_refused() {
+    let text = with_email().replace(
+        r#"match = [{ part = "subject", contains = "RECOVERY" }]"#,
+        "match = []",
+    );
+    let e = only_error(&text);
+    assert_eq!(e.key, "services.web.email.rules[1]");
+    assert!(e.message.contains("needs at least one predicate"), "{e}");
+    let text = with_email().replace(
+        r#"match = [{ part = "subject", contains = "RECOVERY" }]"#,
+        "",
+    );
+    assert!(
+        only_error(&text)
+            .message
+            .contains("needs at least one predicate")
+    );
+}
+
+#[test]
+fn a_predicate_needs_exactly_one_matcher() {
+    let text = with_email().replace(
+        r#"{ part = "subject", contains = "RECOVERY" }"#,
+        r#"{ part = "subject", contains = "RECOVERY", regex = "x" }"#,
+    );
+    let e = only_error(&text);
+    assert_eq!(e.key, "services.web.email.rules[1].match[0]");
+    assert!(
+        e.message
+            .contains("exactly one of `contains`, `exactly`, `regex` or `not"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_misspelt_matcher_is_an_unknown_field_on_its_line() {
+    let text = with_email().replace(
+        r#"{ part = "subject", contains = "RECOVERY" }"#,
+        r#"{ part = "subject", contain = "RECOVERY" }"#,
+    );
+    let e = only_error(&text);
+    assert_eq!(e.line, line_of(&text, "contain = "));
+    assert!(e.message.contains("unknown field `contain`"), "{e}");
+}
+
+#[test]
+fn two_services_cannot_share_an_address() {
+    let text = format!("{VALID}\n[services.db.email]\naddress = \"web\"\n");
+    let e = only_error(&text);
+    assert_eq!(e.line, line_of(&text, "address = \"web\""));
+    assert_eq!(e.key, "services.db.email.address");
+    assert!(
+        e.message.contains("is service `web`'s default address"),
+        "{e}"
+    );
+    let text = format!(
+        "{VALID}\n[services.db.email]\naddress = \"ops\"\n[services.web.email]\naddress = \"ops\"\n"
+    );
+    let e = only_error(&text);
+    assert_eq!(e.key, "services.web.email.address");
+    assert!(
+        e.message.contains("already receives mail for service `db`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn each_listener_mistake_is_named() {
+    let cases = [
+        (
+            r#"domain = "Alerts.Example.com""#,
+            r#"domain = "not a domain""#,
+            "email.domain",
+            "is not a domain name",
+        ),
+        (
+            r#"max_size = "1MB""#,
+            r#"max_size = "1GB""#,
+            "email.max_size",
+            "is not a size",
+        ),
+        (
+            r#"listen = "127.0.0.1:0""#,
+            r#"listen = "localhost""#,
+            "email.listen",
+            "is not an address and port",
+        ),
+        (
+            r#"timeout = "30s""#,
+            r#"timeout = "2h""#,
+            "email.timeout",
+            "from 1s to 1h",
+        ),
+        (
+            r#"timeout = "30s""#,
+            r#"tls_cert = "/nonexistent/cert.pem""#,
+            "email.tls_cert",
+            "needs both",
+        ),
+        (
+            r#"address = "Web-Alerts""#,
+            r#"address = "web@example.com""#,
+            "services.web.email.address",
+            "only the part before the @",
+        ),
+        (
+            r#"severity = "critical""#,
+            r#"severity = "fatal""#,
+            "services.web.email.severity",
+            "unknown severity `fatal`",
+        ),
+        (
+            r#"fallback = "discard""#,
+            r#"fallback = "drop""#,
+            "services.web.email.fallback",
+            "unknown fallback `drop`",
+        ),
+        (
+            r#"action = "resolve""#,
+            r#"action = "ack""#,
+            "services.web.email.rules[1].action",
+            "unknown action `ack`",
+        ),
+    ];
+    for (from, to, key, needle) in cases {
+        let text = with_email().replacen(from, to, 1);
+        let e = only_error(&text);
+        assert_eq!(e.key, key, "{to}: {e}");
+        assert!(e.message.contains(needle), "{to}: {e}");
+        assert_eq!(e.line, line_of(&text, to), "{to}: {e}");
+    }
+}
+
+#[test]
+fn missing_tls_files_are_reported_at_load() {
+    let text = with_email().replacen(
+        r#"timeout = "30s""#,
+        "tls_cert = \"/nonexistent/cert.pem\"\ntls_key = \"/nonexistent/key.pem\"",
+        1,
+    );
+    let errs = errors(&text);
+    assert_eq!(errs.len(), 2, "{errs:#?}");
+    assert!(
+        errs[0]
+            .message
+            .starts_with("cannot read `/nonexistent/cert.pem`"),
+        "{}",
+        errs[0]
+    );
+    assert_eq!(errs[1].key, "email.tls_key");
+}
+
+#[test]
+fn fallback_without_rules_and_fields_on_resolve_rules_are_refused() {
+    let text = format!("{VALID}\n[services.db.email]\nfallback = \"discard\"\n");
+    assert!(
+        only_error(&text)
+            .message
+            .contains("this service has no [[rules]]")
+    );
+    let text = with_email().replacen(
+        r#"action = "resolve""#,
+        "action = \"resolve\"\nfields = { host = { part = \"body\" } }",
+        1,
+    );
+    let e = only_error(&text);
+    assert_eq!(e.key, "services.web.email.rules[1].fields.host");
+    assert!(e.message.contains("a `resolve` rule has none"), "{e}");
+}
+
+/// The `n`th ```toml block of the README's "Email integration" section.
+fn readme_block(n: usize) -> &'static str {
+    const README: &str = include_str!("../../../../README.md");
+    let section = README
+        .split_once("## Email integration")
+        .expect("README has the Email integration section")
+        .1;
+    let block = section
+        .split("```toml\n")
+        .nth(n + 1)
+        .expect("the toml block");
+    block.split_once("```").expect("a closed block").0
+}
+
+#[test]
+fn the_readme_email_examples_are_valid_on_the_demo_config() {
+    const DEMO: &str = include_str!("../../../../firebell.toml");
+    let listener = format!("{DEMO}\n{}", readme_block(0));
+    let config = parse(&listener).unwrap_or_else(|e| panic!("README [email] example:\n{e}"));
+    assert_eq!(
+        config.email.listener.as_ref().map(|l| l.domain.as_str()),
+        Some("alerts.example.com")
+    );
+    assert_eq!(
+        config.email.address(&ServiceName::new("web")),
+        Some("web-alerts")
+    );
+
+    let examples = format!(
+        "{DEMO}\n[email]\ndomain = \"alerts.example.com\"\n{}",
+        readme_block(1)
+    );
+    let config = parse(&examples).unwrap_or_else(|e| panic!("README worked examples:\n{e}"));
+    let cron = config
+        .email
+        .service_for_address("cron")
+        .expect("cron address")
+        .clone();
+    assert_eq!(cron.as_str(), "database");
+    let d = decide(
+        config.email.rules(&cron),
+        &mail(
+            "Cron <root@db-01> /usr/local/bin/backup.sh",
+            "pg_dump: error",
+            "root@db-01",
+        ),
+    );
+    assert!(
+        matches!(d, Decision::Trigger { ref key, .. } if key == "/usr/local/bin/backup.sh"),
+        "{d:?}"
+    );
+    assert!(config.email.service_for_address("infra").is_some());
+}

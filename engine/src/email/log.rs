@@ -1,0 +1,157 @@
+//! The mail log: one row per mail (and per service it was for) with what became of it —
+//! triggered #N, deduplicated, resolved, dropped, suppressed, discarded by the filter or the
+//! fallback, or refused and why — so an admin can see why a rule did or did not fire. Discards
+//! and refusals are recorded, never silent.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::clock::from_micros;
+use crate::store::{C, sql};
+
+/// Every outcome label, for filters that check their input.
+pub const MAIL_OUTCOMES: &[&str] = &[
+    "triggered",
+    "deduplicated",
+    "resolved",
+    "dropped",
+    "suppressed",
+    "discarded",
+    "refused",
+];
+
+/// How a mail arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MailVia {
+    /// The SMTP listener.
+    Smtp,
+    /// `POST /integrations/email/{key}`.
+    Http,
+}
+
+impl MailVia {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailVia::Smtp => "smtp",
+            MailVia::Http => "http",
+        }
+    }
+}
+
+/// One row as written.
+#[derive(Debug, Clone)]
+pub(crate) struct NewRow<'a> {
+    pub via: MailVia,
+    pub service: Option<&'a str>,
+    pub recipient: Option<&'a str>,
+    pub sender: &'a str,
+    pub subject: &'a str,
+    pub message_id: Option<&'a str>,
+    pub size: i64,
+    pub outcome: &'a str,
+    pub reason: Option<&'a str>,
+    pub rule: Option<i64>,
+    pub dedup_key: Option<&'a str>,
+    pub incident: Option<i64>,
+}
+
+pub(crate) async fn insert(c: &mut C<'_>, row: &NewRow<'_>, now: i64) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sql!(
+        one(i64,),
+        c.reborrow(),
+        "INSERT INTO email_log (received_at, via, service, recipient, sender, subject, message_id, \
+         size, outcome, reason, rule, dedup_key, incident_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+        now,
+        row.via.as_str(),
+        row.service,
+        row.recipient,
+        row.sender,
+        row.subject,
+        row.message_id,
+        row.size,
+        row.outcome,
+        row.reason,
+        row.rule,
+        row.dedup_key,
+        row.incident
+    )?;
+    Ok(id)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct Row {
+    pub id: i64,
+    pub received_at: i64,
+    pub via: String,
+    pub service: Option<String>,
+    pub recipient: Option<String>,
+    pub sender: String,
+    pub subject: String,
+    pub message_id: Option<String>,
+    pub size: i64,
+    pub outcome: String,
+    pub reason: Option<String>,
+    pub rule: Option<i64>,
+    pub dedup_key: Option<String>,
+    pub incident_id: Option<i64>,
+}
+
+/// Newest first; `service`/`outcome` empty for all.
+pub(crate) async fn list(
+    c: &mut C<'_>,
+    service: &str,
+    outcome: &str,
+    limit: i64,
+) -> Result<Vec<Row>, sqlx::Error> {
+    sql!(all Row, c.reborrow(),
+        "SELECT id, received_at, via, service, recipient, sender, subject, message_id, size, outcome, \
+         reason, rule, dedup_key, incident_id FROM email_log \
+         WHERE ($1 = '' OR service = $1) AND ($2 = '' OR outcome = $2) ORDER BY id DESC LIMIT $3",
+        service, outcome, limit)
+}
+
+/// One entry of the mail log, as the API shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MailLogEntry {
+    pub id: i64,
+    pub received_at: DateTime<Utc>,
+    pub via: String,
+    /// `None` for a mail refused before it could be routed (an unknown address).
+    pub service: Option<String>,
+    pub recipient: Option<String>,
+    pub from: String,
+    pub subject: String,
+    pub message_id: Option<String>,
+    pub size: i64,
+    /// One of [`MAIL_OUTCOMES`].
+    pub outcome: String,
+    /// Why, in words: `rule 2`, `filter: …`, `no open incident …`, `message larger than …`.
+    pub reason: Option<String>,
+    /// The rule that decided, counted from 1.
+    pub rule: Option<i64>,
+    pub dedup_key: Option<String>,
+    pub incident: Option<i64>,
+}
+
+impl From<Row> for MailLogEntry {
+    fn from(r: Row) -> Self {
+        Self {
+            id: r.id,
+            received_at: from_micros(r.received_at),
+            via: r.via,
+            service: r.service,
+            recipient: r.recipient,
+            from: r.sender,
+            subject: r.subject,
+            message_id: r.message_id,
+            size: r.size,
+            outcome: r.outcome,
+            reason: r.reason,
+            rule: r.rule,
+            dedup_key: r.dedup_key,
+            incident: r.incident_id,
+        }
+    }
+}

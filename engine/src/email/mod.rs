@@ -1,0 +1,221 @@
+//! Inbound email: every service has an address, and PagerDuty-style rules turn the mails sent to
+//! it into events. The adapters decode the mail (SMTP listener, `POST /integrations/email/{key}`);
+//! everything after that lives here: the pure decision ([`rules::decide`]), the event it becomes
+//! ([`event`]), ingest through the normal durable path, and the mail log that records every mail
+//! and its outcome — discards and refusals included.
+//!
+//! # Layout
+//! - `mail`: a decoded mail and the parts rules look at.
+//! - `predicate`: `contains`, `exactly`, `regex`, `not`; all-of / any-of conditions.
+//! - `extract`: the incident key and extra fields, by regex or `between`.
+//! - `subject`: the built-in behaviour — one incident per subject, recovery subjects resolve.
+//! - `rules`: a service's rules and [`rules::decide`].
+//! - `event`: a decision → the [`NewAlert`](crate::NewAlert) the engine ingests.
+//! - `log`: the mail log table and its entries.
+//! - `mod.rs`: the engine's inbound API for mail ([`Engine::receive_mail`], …).
+
+pub mod event;
+pub mod extract;
+pub mod log;
+pub mod mail;
+pub mod predicate;
+pub mod rules;
+pub mod subject;
+
+use tracing::error;
+
+pub use log::{MAIL_OUTCOMES, MailLogEntry, MailVia};
+pub use mail::{Mail, Part};
+pub use rules::{DecidedBy, Decision, Discard, EmailRules};
+
+use crate::alert::Ingested;
+use crate::clock::{from_micros, to_micros};
+use crate::engine::Engine;
+use crate::error::EngineError;
+use crate::ids::ServiceName;
+use log::NewRow;
+use mail::truncate_chars;
+
+/// A decoded mail addressed to one service.
+#[derive(Debug, Clone, Copy)]
+pub struct ReceivedMail<'a> {
+    pub via: MailVia,
+    /// The envelope recipient it came in for (SMTP); `None` over HTTP.
+    pub recipient: Option<&'a str>,
+    /// The raw message size in bytes.
+    pub size: usize,
+    pub mail: &'a Mail,
+}
+
+/// A mail turned away before any rule saw it (too large, unparseable, unknown address).
+#[derive(Debug, Clone, Copy)]
+pub struct RefusedMail<'a> {
+    pub via: MailVia,
+    pub service: Option<&'a ServiceName>,
+    pub recipient: Option<&'a str>,
+    pub sender: &'a str,
+    pub subject: &'a str,
+    pub size: usize,
+    pub reason: &'a str,
+}
+
+/// Longest subject kept in the mail log.
+const LOG_SUBJECT_CHARS: usize = 1024;
+
+impl Engine {
+    /// Applies `service`'s email rules to one mail: ingests the event it becomes (durably, through
+    /// the normal ingest path) or records the discard, and returns the mail log entry.
+    ///
+    /// An `Err` means nothing was committed, so the sender should retry (SMTP 451). If the event
+    /// was committed but its log row could not be written, the event stands and the failure is
+    /// logged: a retry would only add an alert to the incident.
+    #[tracing::instrument(skip_all, fields(service = %service))]
+    pub async fn receive_mail(
+        &self,
+        service: &ServiceName,
+        received: &ReceivedMail<'_>,
+    ) -> Result<MailLogEntry, EngineError> {
+        let mail = received.mail;
+        let decision = rules::decide(self.config().email.rules(service), mail);
+        let (outcome, reason, rule, ingested) = match event::alert(service, mail, &decision) {
+            None => {
+                let reason = match decision {
+                    Decision::Discard(Discard::Filter) => {
+                        "filter: the mail did not pass the service's email filter"
+                    }
+                    _ => "fallback: no rule matched and the fallback is `discard`",
+                };
+                ("discarded", reason.to_owned(), None, None)
+            }
+            Some(alert) => {
+                let by = match &decision {
+                    Decision::Trigger { by, .. } | Decision::Resolve { by, .. } => *by,
+                    Decision::Discard(_) => DecidedBy::Default,
+                };
+                let out = self.ingest(alert).await?;
+                let (outcome, reason) = describe(&out, by);
+                let rule = match by {
+                    DecidedBy::Rule(n) => Some(n as i64),
+                    _ => None,
+                };
+                (outcome, reason, rule, Some(out))
+            }
+        };
+        let subject = truncate_chars(&mail.subject, LOG_SUBJECT_CHARS);
+        let row = NewRow {
+            via: received.via,
+            service: Some(service.as_str()),
+            recipient: received.recipient,
+            sender: &mail.from,
+            subject,
+            message_id: mail.message_id.as_deref(),
+            size: received.size as i64,
+            outcome,
+            reason: Some(&reason),
+            rule,
+            dedup_key: ingested.as_ref().map(|i| i.dedup_key().as_str()),
+            incident: ingested
+                .as_ref()
+                .and_then(Ingested::number)
+                .map(|n| n.get()),
+        };
+        let now = to_micros(self.clock().now());
+        let id = match self.write_mail_row(&row, now).await {
+            Ok(id) => id,
+            Err(e) if ingested.is_some() => {
+                error!(error = %e, outcome, "the event is committed but its mail log row could not be written");
+                0
+            }
+            Err(e) => return Err(e),
+        };
+        Ok(entry(id, now, &row))
+    }
+
+    /// Records a mail turned away before the rules, with the reason the sender was given.
+    pub async fn refuse_mail(
+        &self,
+        refused: &RefusedMail<'_>,
+    ) -> Result<MailLogEntry, EngineError> {
+        let row = NewRow {
+            via: refused.via,
+            service: refused.service.map(ServiceName::as_str),
+            recipient: refused.recipient,
+            sender: refused.sender,
+            subject: truncate_chars(refused.subject, LOG_SUBJECT_CHARS),
+            message_id: None,
+            size: refused.size as i64,
+            outcome: "refused",
+            reason: Some(refused.reason),
+            rule: None,
+            dedup_key: None,
+            incident: None,
+        };
+        let now = to_micros(self.clock().now());
+        let id = self.write_mail_row(&row, now).await?;
+        Ok(entry(id, now, &row))
+    }
+
+    /// The mail log, newest first; `service` and `outcome` narrow it.
+    pub async fn mail_log(
+        &self,
+        service: Option<&str>,
+        outcome: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<MailLogEntry>, EngineError> {
+        let mut conn = self.store().conn().await?;
+        let rows = log::list(
+            &mut conn.c(),
+            service.unwrap_or(""),
+            outcome.unwrap_or(""),
+            limit,
+        )
+        .await?;
+        Ok(rows.into_iter().map(MailLogEntry::from).collect())
+    }
+
+    async fn write_mail_row(&self, row: &NewRow<'_>, now: i64) -> Result<i64, EngineError> {
+        let mut conn = self.store().conn().await?;
+        Ok(log::insert(&mut conn.c(), row, now).await?)
+    }
+}
+
+/// The mail log's outcome label and reason for what ingest did.
+fn describe(out: &Ingested, by: DecidedBy) -> (&'static str, String) {
+    let by = match by {
+        DecidedBy::Rule(n) => format!("rule {n}"),
+        DecidedBy::Default => "no rules: one incident per subject".to_owned(),
+        DecidedBy::Fallback => "no rule matched: the fallback triggers".to_owned(),
+    };
+    match out {
+        Ingested::Created { number, .. } => ("triggered", format!("{by}; opened {number}")),
+        Ingested::Deduplicated { number, .. } => {
+            ("deduplicated", format!("{by}; added to open {number}"))
+        }
+        Ingested::Acknowledged { number, .. } => ("acknowledged", format!("{by}; {number}")),
+        Ingested::Resolved { number, .. } => ("resolved", format!("{by}; resolved {number}")),
+        Ingested::Dropped { reason, .. } => ("dropped", format!("{by}; {reason}")),
+        Ingested::Suppressed { window, .. } => (
+            "suppressed",
+            format!("{by}; under maintenance window {window}"),
+        ),
+    }
+}
+
+fn entry(id: i64, now: i64, row: &NewRow<'_>) -> MailLogEntry {
+    MailLogEntry {
+        id,
+        received_at: from_micros(now),
+        via: row.via.as_str().to_owned(),
+        service: row.service.map(str::to_owned),
+        recipient: row.recipient.map(str::to_owned),
+        from: row.sender.to_owned(),
+        subject: row.subject.to_owned(),
+        message_id: row.message_id.map(str::to_owned),
+        size: row.size,
+        outcome: row.outcome.to_owned(),
+        reason: row.reason.map(str::to_owned),
+        rule: row.rule,
+        dedup_key: row.dedup_key.map(str::to_owned),
+        incident: row.incident,
+    }
+}

@@ -1,0 +1,148 @@
+//! Heartbeat state as rows (`heartbeats`, one per configured name), and [`apply_event`]: one
+//! heartbeat event applied through the batch-ingest code inside the caller's transaction, so the
+//! state change and the incident it opens or resolves commit together.
+//!
+//! Every change first takes the heartbeat's row with [`lock`] (`FOR UPDATE` on PostgreSQL;
+//! SQLite's `BEGIN IMMEDIATE` already serialises writers) and re-decides under the lock, so two
+//! replicas or two concurrent check-ins never both fire or both resolve.
+
+use super::batch::{self, Item};
+use super::incidents::record_suppressed;
+use super::pending::Pending;
+use super::{C, escalation, maintenance, sql};
+use crate::alert::{Ingested, NewAlert};
+use crate::clock::from_micros;
+use crate::heartbeats::Watch;
+use crate::kinds::{EventAction, IncidentStatus};
+use crate::maintenance::Matcher;
+
+/// A heartbeat's row, with the status of the incident it last triggered.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct HeartbeatRow {
+    pub name: String,
+    pub first_seen: i64,
+    pub last_checkin: Option<i64>,
+    pub checkins: i64,
+    pub down_since: Option<i64>,
+    pub fired_at: Option<i64>,
+    pub incident_id: Option<i64>,
+    pub incident_status: Option<String>,
+}
+
+impl HeartbeatRow {
+    pub(crate) fn watch(&self) -> Watch {
+        Watch {
+            first_seen: from_micros(self.first_seen),
+            last_checkin: self.last_checkin.map(from_micros),
+            down_since: self.down_since.map(from_micros),
+            fired_at: self.fired_at.map(from_micros),
+            incident_open: self.open_incident().is_some(),
+        }
+    }
+
+    /// The incident it last triggered, while that is still open.
+    pub(crate) fn open_incident(&self) -> Option<i64> {
+        let open = self
+            .incident_status
+            .as_deref()
+            .is_some_and(|s| s != IncidentStatus::Resolved.as_str());
+        self.incident_id.filter(|_| open)
+    }
+}
+
+const SELECT: &str = "SELECT h.name, h.first_seen, h.last_checkin, h.checkins, h.down_since, \
+     h.fired_at, h.incident_id, i.status AS incident_status \
+     FROM heartbeats AS h LEFT JOIN incidents AS i ON i.id = h.incident_id";
+
+/// Every heartbeat row, configured or not (callers skip names no longer in the config).
+pub(crate) async fn all(c: &mut C<'_>) -> Result<Vec<HeartbeatRow>, sqlx::Error> {
+    let q = format!("{SELECT} ORDER BY h.name");
+    sql!(all HeartbeatRow, c.reborrow(), sqlx::AssertSqlSafe(q))
+}
+
+/// Starts watching `name` at `now` unless it is watched already; true when it started now.
+pub(crate) async fn start_watching(
+    c: &mut C<'_>,
+    name: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let n = sql!(execute c.reborrow(),
+        "INSERT INTO heartbeats (name, first_seen) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+        name, now)?;
+    Ok(n == 1)
+}
+
+/// The row of `name`, locked for the rest of the transaction. With `skip_locked` (the timer), a
+/// row another replica holds gives `None` at once: that replica is acting on it.
+pub(crate) async fn lock(
+    c: &mut C<'_>,
+    name: &str,
+    skip_locked: bool,
+) -> Result<Option<HeartbeatRow>, sqlx::Error> {
+    let suffix = match (&c, skip_locked) {
+        (C::Sqlite(_), _) => "",
+        (C::Pg(_), false) => " FOR UPDATE OF h",
+        (C::Pg(_), true) => " FOR UPDATE OF h SKIP LOCKED",
+    };
+    let q = format!("{SELECT} WHERE h.name = $1{suffix}");
+    sql!(optional HeartbeatRow, c.reborrow(), sqlx::AssertSqlSafe(q), name)
+}
+
+/// A check-in: counted, and the heartbeat is up again.
+pub(crate) async fn checked_in(c: &mut C<'_>, name: &str, now: i64) -> Result<(), sqlx::Error> {
+    sql!(execute c.reborrow(),
+        "UPDATE heartbeats SET last_checkin = $2, checkins = checkins + 1, down_since = NULL \
+         WHERE name = $1",
+        name, now)?;
+    Ok(())
+}
+
+/// A trigger was sent (a miss or a reported failure): down since the first, and which incident
+/// it opened or joined (`None` when a maintenance window held it back).
+pub(crate) async fn fired(
+    c: &mut C<'_>,
+    name: &str,
+    now: i64,
+    incident: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    sql!(execute c.reborrow(),
+        "UPDATE heartbeats SET down_since = COALESCE(down_since, $2), fired_at = $2, incident_id = $3 \
+         WHERE name = $1",
+        name, now, incident)?;
+    Ok(())
+}
+
+/// Applies one event in the caller's transaction exactly as the ingest writers apply a batch of
+/// one: a trigger under an active maintenance window is recorded as suppressed; anything else goes
+/// through the batch code (dedup, alert log, timeline, chat post, escalation start); a resolve
+/// tells those reached by SMS.
+pub(crate) async fn apply_event(
+    c: &mut C<'_>,
+    p: &mut Pending,
+    alert: &NewAlert,
+    room: &str,
+    now: i64,
+) -> Result<Ingested, sqlx::Error> {
+    let key = alert.dedup_key_or_generate();
+    if alert.kind.action() == EventAction::Trigger {
+        for w in maintenance::active(c, now).await? {
+            let matcher = Matcher::from_db(&w.matcher);
+            if matcher.matches(alert) {
+                maintenance::count_suppressed(c, w.id, 1).await?;
+                return Ok(record_suppressed(p, alert, key, w.id, &matcher, now));
+            }
+        }
+    }
+    let items = [Item { alert, key, room }];
+    let outcome = match c.reborrow() {
+        C::Sqlite(conn) => batch::sqlite::apply(conn, p, &items, now).await?,
+        C::Pg(conn) => batch::postgres::apply(conn, p, &items, now).await?,
+    }
+    .pop()
+    .ok_or(sqlx::Error::RowNotFound)?;
+    if let Ingested::Resolved { number, .. } = &outcome {
+        let changes = [(number.get(), room, IncidentStatus::Resolved, &alert.actor)];
+        escalation::notify_paged(c, p, &changes, now).await?;
+    }
+    Ok(outcome)
+}

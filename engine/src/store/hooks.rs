@@ -1,0 +1,94 @@
+//! Webhook rows for the incident events of one transaction: the changed incidents are read once,
+//! inside the transaction (so each body shows the incident as this change left it), and every
+//! event becomes one row per subscription that wants it, with its body rendered now.
+
+use std::collections::HashMap;
+
+use super::outbox::Notification;
+use super::rows::{INCIDENT_COLUMNS, IncidentRow};
+use super::{C, sql};
+use crate::config::Config;
+use crate::incident::Incident;
+use crate::webhooks::{HookEvent, payload};
+
+/// One webhook row to queue.
+pub(crate) struct HookRow {
+    pub room: String,
+    pub incident_id: i64,
+    pub subscription: String,
+    pub notification: Notification,
+    pub at: i64,
+}
+
+/// The rows `events` cause, in event order and, per event, subscription-name order.
+pub(crate) async fn rows(
+    c: &mut C<'_>,
+    config: &Config,
+    events: &[HookEvent],
+) -> Result<Vec<HookRow>, sqlx::Error> {
+    let wanted: Vec<&HookEvent> = events
+        .iter()
+        .filter(|e| config.webhooks.values().any(|w| w.wants_event(e.event)))
+        .collect();
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut ids: Vec<i64> = wanted.iter().map(|e| e.incident_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let incidents = load(c, &ids).await?;
+    let mut out = Vec::new();
+    for event in wanted {
+        let Some(incident) = incidents.get(&event.incident_id) else {
+            continue;
+        };
+        let subscribers: Vec<&str> = config
+            .webhooks
+            .values()
+            .filter(|w| w.wants(event.event, &incident.service))
+            .map(|w| w.name.as_str())
+            .collect();
+        if subscribers.is_empty() {
+            continue;
+        }
+        // One id per event, shared by its subscriptions: it names the event, and a receiver
+        // subscribed twice can tell it is the same one.
+        let event_id = uuid::Uuid::new_v4().to_string();
+        let body = payload::render(config, event, &event_id, incident);
+        for name in subscribers {
+            out.push(HookRow {
+                room: event.room.clone(),
+                incident_id: event.incident_id,
+                subscription: name.to_owned(),
+                notification: Notification::Webhook {
+                    subscription: name.to_owned(),
+                    event_id: event_id.clone(),
+                    event_type: event.event.as_str().to_owned(),
+                    body: body.clone(),
+                },
+                at: event.at,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The incidents with these ids, in one statement on either backend.
+async fn load(c: &mut C<'_>, ids: &[i64]) -> Result<HashMap<i64, Incident>, sqlx::Error> {
+    let list = serde_json::to_string(ids).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let q = match c {
+        C::Sqlite(_) => format!(
+            "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id IN (SELECT value FROM json_each($1))"
+        ),
+        C::Pg(_) => format!(
+            "SELECT {INCIDENT_COLUMNS} FROM incidents \
+             WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::bigint)"
+        ),
+    };
+    let rows = sql!(all IncidentRow, c.reborrow(), sqlx::AssertSqlSafe(q), list)?;
+    Ok(rows
+        .into_iter()
+        .map(Incident::from)
+        .map(|i| (i.number.get(), i))
+        .collect())
+}
