@@ -19,6 +19,7 @@ use firebell_engine::notify::{Delivered, Notification, Notifier, NotifyError, Ou
 use firebell_engine::{ContactMethod, Engine, EngineError, Incident};
 use tracing::{info, warn};
 
+use super::text;
 use super::view::{BundleView, CardView, Person};
 
 /// A line for a thread or channel, and the people it should notify (platforms that can limit
@@ -33,6 +34,9 @@ pub struct Line {
 pub trait Surface: Send + Sync + 'static {
     /// A message body as the platform's API takes it.
     type Content: serde::Serialize + Send + Sync;
+    /// How the platform's markup escapes and fits text: the shared wording of thread lines and
+    /// room notices ([`text`]) is written once over it.
+    type Dialect: text::Dialect;
     const PLATFORM: ChatPlatform;
     const NAME: &'static str;
 
@@ -53,7 +57,9 @@ pub trait Surface: Send + Sync + 'static {
         incident: &Incident,
         now: chrono::DateTime<chrono::Utc>,
         mention: &dyn Fn(&str) -> String,
-    ) -> Option<String>;
+    ) -> Option<String> {
+        text::thread_entry::<Self::Dialect>(n, Some(incident), now, mention)
+    }
     /// "Texted Alice Adams (level 1)", or why not.
     fn page_sent(
         &self,
@@ -61,16 +67,22 @@ pub trait Surface: Send + Sync + 'static {
         method: ContactMethod,
         level: u32,
         failed: Option<&str>,
-    ) -> String;
+    ) -> String {
+        text::page_sent::<Self::Dialect>(name, method, level, failed)
+    }
     /// A room post about no one incident (hand-off, maintenance).
     fn room_notice(
         &self,
         n: &Notification,
         mention: &dyn Fn(&str) -> String,
         names: &dyn Fn(&str) -> String,
-    ) -> Option<String>;
+    ) -> Option<String> {
+        text::room_notice::<Self::Dialect>(n, mention, names)
+    }
     /// The one page line in a storm summary's thread.
-    fn storm_page(&self, mention: &str) -> String;
+    fn storm_page(&self, mention: &str) -> String {
+        text::storm_page(mention)
+    }
     /// Text of ours in the command grammar's light Markdown (a command reply, a report
     /// digest), for this platform.
     fn reply_text(&self, reply: &firebell_commands::Reply) -> String;

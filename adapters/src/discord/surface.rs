@@ -3,8 +3,8 @@
 
 use async_trait::async_trait;
 use firebell_engine::config::{ChatPlatform, Discord, Room, User};
-use firebell_engine::notify::{Notification, NotifyError};
-use firebell_engine::{ContactMethod, Engine, Incident};
+use firebell_engine::notify::NotifyError;
+use firebell_engine::{Engine, Incident};
 use serde_json::Value;
 
 use super::api::{DiscordApi, UNKNOWN_MESSAGE, code_of};
@@ -38,6 +38,7 @@ impl DiscordSurface {
 
 #[async_trait]
 impl Surface for DiscordSurface {
+    type Dialect = render::DiscordMarkdown;
     type Content = Value;
     const PLATFORM: ChatPlatform = ChatPlatform::Discord;
     const NAME: &'static str = "Discord";
@@ -66,41 +67,8 @@ impl Surface for DiscordSurface {
         render::message(line)
     }
 
-    fn thread_entry(
-        &self,
-        n: &Notification,
-        incident: &Incident,
-        now: chrono::DateTime<chrono::Utc>,
-        mention: &dyn Fn(&str) -> String,
-    ) -> Option<String> {
-        render::thread_entry(n, incident, now, mention)
-    }
-
-    fn page_sent(
-        &self,
-        name: &str,
-        method: ContactMethod,
-        level: u32,
-        failed: Option<&str>,
-    ) -> String {
-        render::page_sent(name, method, level, failed)
-    }
-
-    fn room_notice(
-        &self,
-        n: &Notification,
-        mention: &dyn Fn(&str) -> String,
-        names: &dyn Fn(&str) -> String,
-    ) -> Option<String> {
-        render::room_notice(n, mention, names)
-    }
-
     fn reply_text(&self, reply: &firebell_commands::Reply) -> String {
         render::reply(reply)
-    }
-
-    fn storm_page(&self, mention: &str) -> String {
-        render::storm_page(mention)
     }
 
     async fn post(&self, channel: &str, content: Value) -> Result<String, NotifyError> {

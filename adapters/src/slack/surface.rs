@@ -3,8 +3,8 @@
 
 use async_trait::async_trait;
 use firebell_engine::config::{ChatPlatform, Room, Slack, User};
-use firebell_engine::notify::{Notification, NotifyError};
-use firebell_engine::{ContactMethod, Engine, Incident};
+use firebell_engine::notify::NotifyError;
+use firebell_engine::{Engine, Incident};
 use slack_morphism::prelude::SlackMessageContent;
 
 use super::api::{SlackApi, api_error_code};
@@ -39,6 +39,7 @@ impl SlackSurface {
 
 #[async_trait]
 impl Surface for SlackSurface {
+    type Dialect = render::Mrkdwn;
     type Content = SlackMessageContent;
     const PLATFORM: ChatPlatform = ChatPlatform::Slack;
     const NAME: &'static str = "Slack";
@@ -68,41 +69,8 @@ impl Surface for SlackSurface {
         SlackMessageContent::new().with_text(line.text)
     }
 
-    fn thread_entry(
-        &self,
-        n: &Notification,
-        incident: &Incident,
-        now: chrono::DateTime<chrono::Utc>,
-        mention: &dyn Fn(&str) -> String,
-    ) -> Option<String> {
-        render::thread_entry(n, Some(incident), now, mention)
-    }
-
-    fn page_sent(
-        &self,
-        name: &str,
-        method: ContactMethod,
-        level: u32,
-        failed: Option<&str>,
-    ) -> String {
-        render::page_sent(name, method, level, failed)
-    }
-
-    fn room_notice(
-        &self,
-        n: &Notification,
-        mention: &dyn Fn(&str) -> String,
-        names: &dyn Fn(&str) -> String,
-    ) -> Option<String> {
-        render::room_notice(n, mention, names)
-    }
-
     fn reply_text(&self, reply: &firebell_commands::Reply) -> String {
         render::reply(reply)
-    }
-
-    fn storm_page(&self, mention: &str) -> String {
-        render::storm_page(mention)
     }
 
     async fn post(
