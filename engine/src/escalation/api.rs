@@ -94,7 +94,7 @@ impl Engine {
                 "incident {n} changed while you asked; try again"
             )));
         }
-        let mut p = Pending::default();
+        let mut p = Pending::with_hooks(self.hooks());
         p.timeline(
             n.get(),
             now,

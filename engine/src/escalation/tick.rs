@@ -218,7 +218,7 @@ async fn start_level(
     p.timeline(d.id, now, TimelineKind::Escalated, &sys, msg);
     if run.at.level > 0 || run.at.pass > 0 {
         let n = Notification::Escalated {
-            actor: None,
+            actor: rows::escalated_by(c, d.id, d.esc_next_at).await?,
             level: run.at.level as u32 + 1,
             users: run.users.iter().map(|u| u.as_str().to_owned()).collect(),
         };

@@ -64,7 +64,7 @@ impl Engine {
         let mut tx = self.store().begin().await?;
         let row = locked(&mut tx, hb, at).await?;
         let watch = row.watch();
-        let mut p = Pending::default();
+        let mut p = Pending::with_hooks(self.hooks());
         let mut resolved = None;
         if watch.down_since.is_some() {
             let by = actor(hb, Channel::Events);
@@ -142,7 +142,7 @@ impl Engine {
             actor: actor(hb, Channel::Events),
             raw: json!({ "heartbeat": hb.name, "event": "fail" }),
         };
-        let mut p = Pending::default();
+        let mut p = Pending::with_hooks(self.hooks());
         let outcome = rows::apply_event(&mut tx.c(), &mut p, &alert, &room, at).await?;
         rows::fired(&mut tx.c(), &hb.name, at, outcome.number().map(|n| n.get())).await?;
         p.flush(&mut tx.c()).await?;

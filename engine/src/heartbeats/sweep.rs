@@ -95,7 +95,7 @@ async fn fire(engine: &Engine, hb: &Heartbeat, now: DateTime<Utc>) -> Result<boo
     }
     let alert = missed(hb, &watch, now);
     let at = to_micros(now);
-    let mut p = Pending::default();
+    let mut p = Pending::with_hooks(engine.hooks());
     let outcome = rows::apply_event(&mut tx.c(), &mut p, &alert, &room, at).await?;
     let incident = outcome.number().map(|n| n.get());
     rows::fired(&mut tx.c(), &hb.name, at, incident).await?;

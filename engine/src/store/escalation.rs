@@ -168,6 +168,30 @@ pub(crate) async fn restart_ladder(
     Ok(n == 1)
 }
 
+/// Who escalated incident `id` by hand at `at`, from its timeline: a hand escalation sets the
+/// ladder due at the moment it was asked for and records who asked at that moment, so the level
+/// it starts can name them. `None` when the level came due by itself.
+pub(crate) async fn escalated_by(
+    c: &mut C<'_>,
+    id: i64,
+    at: i64,
+) -> Result<Option<Actor>, sqlx::Error> {
+    let row = sql!(
+        optional(String, String),
+        c.reborrow(),
+        "SELECT actor, channel FROM timeline WHERE incident_id = $1 AND kind = 'escalated' \
+         AND at = $2 AND channel <> 'system' ORDER BY id DESC LIMIT 1",
+        id,
+        at
+    )?;
+    Ok(row.map(|(name, channel)| {
+        Actor::new(
+            name,
+            channel.parse().unwrap_or(crate::kinds::Channel::Events),
+        )
+    }))
+}
+
 /// (esc_level, esc_loop, esc_next_at) of an incident.
 pub(crate) async fn position(
     c: &mut C<'_>,

@@ -6,9 +6,11 @@
 //! - `mod.rs`: the config pointing at the receiver and shared steps.
 //! - `delivery`: the events of an incident's life, their bodies, headers and filters.
 //! - `failures`: retries, identical retried bodies, giving up, a hanging receiver.
+//! - `sources`: heartbeats and hand escalations, not only alerts and the API, send events.
 
 mod delivery;
 mod failures;
+mod sources;
 
 use std::time::Duration;
 
