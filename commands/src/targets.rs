@@ -11,6 +11,32 @@ use crate::command::ParseError;
 use crate::invocation::Args;
 use crate::reply::{Reply, Tone, user_text};
 
+/// The one incident a command names: its number, or — typed in a card's thread — the thread's.
+/// `too_many(extra)` words the error for a second argument.
+pub(crate) fn one_incident(
+    args: &mut Args<'_>,
+    thread: Option<IncidentNumber>,
+    usage: &'static str,
+    too_many: impl FnOnce(&str) -> String,
+) -> Result<IncidentNumber, ParseError> {
+    let incident = match (args.next_word(), thread) {
+        (Some(word), _) => {
+            IncidentNumber::parse(word).map_err(|e| ParseError::new(e.message(), usage))?
+        }
+        (None, Some(n)) => n,
+        (None, None) => {
+            return Err(ParseError::new(
+                "Which incident? Outside its thread, give the number",
+                usage,
+            ));
+        }
+    };
+    match args.peek() {
+        Some(extra) => Err(ParseError::new(too_many(extra), usage)),
+        None => Ok(incident),
+    }
+}
+
 /// The incidents a command names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Targets {

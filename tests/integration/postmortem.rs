@@ -2,7 +2,7 @@
 //! console, then its draft is read over the API and asked for in chat.
 
 use chrono::Duration;
-use firebell_tests::fixtures::{self, API_TOKEN, WEB_KEY};
+use firebell_tests::fixtures::{self, WEB_KEY};
 use firebell_tests::{TestApp, backends};
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -22,21 +22,12 @@ async fn app(backend: firebell_tests::Backend) -> TestApp {
 
 /// `GET path` with the API token: status, content type, body text.
 async fn get_text(app: &TestApp, path: &str) -> (StatusCode, String, String) {
-    let resp = app
-        .client
-        .get(format!("{}{path}", app.base))
-        .bearer_auth(API_TOKEN)
-        .send()
-        .await
-        .expect("request");
-    let status = resp.status();
-    let content_type = resp
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    (status, content_type, resp.text().await.expect("body"))
+    let (status, content_type, body) = app.api_get_raw(path).await;
+    (
+        status,
+        content_type,
+        String::from_utf8(body).expect("UTF-8"),
+    )
 }
 
 /// The lines of section `heading`, up to the next `## `.

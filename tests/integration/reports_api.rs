@@ -2,29 +2,11 @@
 //! (`!report`), on the real app with a manual clock.
 
 use chrono::Duration;
-use firebell_tests::fixtures::{API_TOKEN, WEB_KEY};
+use firebell_tests::fixtures::WEB_KEY;
 use firebell_tests::{Backend, TestApp};
 use reqwest::StatusCode;
 
 use crate::ingest_flow::trigger;
-
-async fn raw(app: &TestApp, path: &str) -> (StatusCode, String, Vec<u8>) {
-    let resp = app
-        .client
-        .get(format!("{}{path}", app.base))
-        .bearer_auth(API_TOKEN)
-        .send()
-        .await
-        .expect("request");
-    let status = resp.status();
-    let kind = resp
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    (status, kind, resp.bytes().await.expect("body").to_vec())
-}
 
 /// An incident acknowledged after 4 minutes and resolved after 40, on 2026-11-21.
 async fn history() -> TestApp {
@@ -61,19 +43,25 @@ async fn the_summary_comes_as_json_csv_markdown_and_a_png_chart() {
         "{text}"
     );
 
-    let (code, kind, csv) = raw(&app, &format!("/api/v1/reports/summary?{RANGE}&format=csv")).await;
+    let (code, kind, csv) = app
+        .api_get_raw(&format!("/api/v1/reports/summary?{RANGE}&format=csv"))
+        .await;
     assert_eq!(code, StatusCode::OK);
     assert!(kind.starts_with("text/csv"), "{kind}");
     let csv = String::from_utf8(csv).expect("utf-8");
     assert!(csv.lines().count() > 5, "{csv}");
 
-    let (code, kind, md) = raw(&app, &format!("/api/v1/reports/summary?{RANGE}&format=md")).await;
+    let (code, kind, md) = app
+        .api_get_raw(&format!("/api/v1/reports/summary?{RANGE}&format=md"))
+        .await;
     assert_eq!(code, StatusCode::OK);
     assert!(kind.starts_with("text/markdown"), "{kind}");
     let md = String::from_utf8(md).expect("utf-8");
     assert!(md.contains("MTTA") && md.contains("MTTR"), "{md}");
 
-    let (code, kind, png) = raw(&app, &format!("/api/v1/reports/summary?{RANGE}&format=png")).await;
+    let (code, kind, png) = app
+        .api_get_raw(&format!("/api/v1/reports/summary?{RANGE}&format=png"))
+        .await;
     assert_eq!(code, StatusCode::OK);
     assert_eq!(kind, "image/png");
     assert_eq!(

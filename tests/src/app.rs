@@ -159,6 +159,30 @@ impl TestApp {
         decode(resp).await
     }
 
+    /// `GET path` with the API token, for what is not JSON (CSV, Markdown, PNG): status,
+    /// content type, body bytes.
+    pub async fn api_get_raw(&self, path: &str) -> (StatusCode, String, Vec<u8>) {
+        let resp = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(API_TOKEN)
+            .send()
+            .await
+            .expect("request");
+        let status = resp.status();
+        let content_type = resp
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        (
+            status,
+            content_type,
+            resp.bytes().await.expect("body").to_vec(),
+        )
+    }
+
     pub async fn api_post(&self, path: &str, body: Option<&Value>) -> (StatusCode, Value) {
         let mut req = self
             .client

@@ -8,6 +8,7 @@ use crate::invocation::Args;
 use crate::people::person;
 use crate::reply::Reply;
 use crate::spec::CommandSpec;
+use crate::targets::one_incident;
 
 pub(crate) const SPEC: CommandSpec = CommandSpec {
     name: "escalate",
@@ -30,25 +31,10 @@ impl Escalate {
         args: &mut Args<'_>,
         thread: Option<IncidentNumber>,
     ) -> Result<Escalate, ParseError> {
-        let incident = match (args.next_word(), thread) {
-            (Some(word), _) => {
-                IncidentNumber::parse(word).map_err(|e| ParseError::new(e.message(), SPEC.usage))?
-            }
-            (None, Some(n)) => n,
-            (None, None) => {
-                return Err(ParseError::new(
-                    "Which incident? Outside its thread, give the number",
-                    SPEC.usage,
-                ));
-            }
-        };
-        match args.peek() {
-            Some(extra) => Err(ParseError::new(
-                format!("escalate one incident at a time (got `{extra}` too)"),
-                SPEC.usage,
-            )),
-            None => Ok(Escalate { incident }),
-        }
+        let incident = one_incident(args, thread, SPEC.usage, |extra| {
+            format!("escalate one incident at a time (got `{extra}` too)")
+        })?;
+        Ok(Escalate { incident })
     }
 
     pub(crate) async fn execute(self, engine: &Engine, actor: &Actor) -> Reply {

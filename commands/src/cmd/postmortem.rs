@@ -10,6 +10,7 @@ use crate::command::{Command, ParseError};
 use crate::invocation::Args;
 use crate::reply::{Attachment, Reply};
 use crate::spec::CommandSpec;
+use crate::targets::one_incident;
 
 pub(crate) const SPEC: CommandSpec = CommandSpec {
     name: "postmortem",
@@ -46,25 +47,10 @@ impl Postmortem {
         args: &mut Args<'_>,
         thread: Option<IncidentNumber>,
     ) -> Result<Postmortem, ParseError> {
-        let incident = match (args.next_word(), thread) {
-            (Some(word), _) => {
-                IncidentNumber::parse(word).map_err(|e| ParseError::new(e.message(), SPEC.usage))?
-            }
-            (None, Some(n)) => n,
-            (None, None) => {
-                return Err(ParseError::new(
-                    "Which incident? Outside its thread, give the number",
-                    SPEC.usage,
-                ));
-            }
-        };
-        match args.peek() {
-            Some(extra) => Err(ParseError::new(
-                format!("one incident per postmortem (got `{extra}` too)"),
-                SPEC.usage,
-            )),
-            None => Ok(Postmortem { incident }),
-        }
+        let incident = one_incident(args, thread, SPEC.usage, |extra| {
+            format!("one incident per postmortem (got `{extra}` too)")
+        })?;
+        Ok(Postmortem { incident })
     }
 
     pub(crate) async fn execute(self, engine: &Engine) -> Reply {
