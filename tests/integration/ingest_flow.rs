@@ -1,7 +1,7 @@
 //! PagerDuty Events API v2/v1 over real HTTP, on every backend: the incident lifecycle, dedup,
 //! dropped events, and the recorded Alertmanager payloads.
 
-use firebell_tests::fixtures::{DB_KEY, WEB_KEY, shared_fixture};
+use firebell_tests::fixtures::{DB_KEY, WEB_KEY, recorded};
 use firebell_tests::{TestApp, backends};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -261,7 +261,7 @@ async fn recorded_alertmanager_webhooks_open_and_resolve_one_incident_per_finger
             ),
             ("am025_webhook_v4_resolved_08.json", vec!["resolved"]),
         ] {
-            let fixture = shared_fixture(&format!("alertmanager/{file}"));
+            let fixture = recorded(&format!("alertmanager/{file}"));
             assert_eq!(
                 fixture["path"],
                 path.as_str(),
@@ -302,7 +302,7 @@ async fn recorded_alertmanager_pagerduty_receiver_events_are_accepted() {
             "am025_pagerduty_v2_trigger_01.json",
             "am025_pagerduty_v2_trigger_02.json",
         ] {
-            let f = shared_fixture(&format!("alertmanager/{file}"));
+            let f = recorded(&format!("alertmanager/{file}"));
             let (status, body) = app.post_json("/v2/enqueue", &f["body"]).await;
             assert_eq!(status, StatusCode::ACCEPTED, "{file}: {body}");
             assert_eq!(body["dedup_key"], f["body"]["dedup_key"]);
@@ -321,7 +321,7 @@ async fn recorded_alertmanager_pagerduty_receiver_events_are_accepted() {
             "am025_pagerduty_v2_resolve_05.json",
             "am025_pagerduty_v2_resolve_06.json",
         ] {
-            let f = shared_fixture(&format!("alertmanager/{file}"));
+            let f = recorded(&format!("alertmanager/{file}"));
             let (status, _) = app.post_json("/v2/enqueue", &f["body"]).await;
             assert_eq!(status, StatusCode::ACCEPTED, "{file}");
         }

@@ -64,16 +64,12 @@ pub fn config() -> Config {
     Config::parse(&config_toml(), "test.toml", &|_| None).expect("test config is valid")
 }
 
-/// `../shared/fixtures/<rel>` parsed as JSON.
-pub fn shared_fixture(rel: &str) -> serde_json::Value {
-    let path = shared_dir().join("fixtures").join(rel);
+/// `tests/fixtures/<rel>` (recorded payloads kept in the repository) parsed as JSON.
+pub fn recorded(rel: &str) -> serde_json::Value {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel);
     let text =
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("parse {}: {e}", path.display()))
-}
-
-/// The `shared/` folder beside the repository checkout.
-pub fn shared_dir() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest.join("..").join("..").join("shared")
 }

@@ -4,7 +4,7 @@
 //! # Layout
 //! - `db`: [`TestDb`] — a fresh SQLite file or a fresh PostgreSQL schema per test.
 //! - `app`: [`TestApp`] — the real application on port 0 with a manual clock and a console.
-//! - `fixtures`: the standard test config and recorded payloads from `../shared/fixtures`.
+//! - `fixtures`: the standard test config and recorded payloads from `tests/fixtures`.
 //! - `fake_telephony`, `fake_smtp`: fake Twilio + Vonage and SMTP servers on 127.0.0.1.
 //! - `fake_slack`: a fake Slack Web API + Socket Mode, and builders for what Slack sends.
 //! - `fake_discord`: a fake Discord REST API + gateway, and builders for what Discord sends.
