@@ -9,6 +9,7 @@
 //! - `fake_slack`: a fake Slack Web API + Socket Mode, and builders for what Slack sends.
 //! - `fake_discord`: a fake Discord REST API + gateway, and builders for what Discord sends.
 //! - `fake_receiver`: a webhook receiver that records requests and fails or hangs on demand.
+//! - `process`: the real `firebell` binary as a separate process (replicas, `kill -9`, `SIGTERM`).
 
 pub mod app;
 pub mod db;
@@ -18,6 +19,7 @@ pub mod fake_slack;
 pub mod fake_smtp;
 pub mod fake_telephony;
 pub mod fixtures;
+pub mod process;
 
 pub use app::{TestApp, t0};
 pub use db::{Backend, TestDb, backends};
