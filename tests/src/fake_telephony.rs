@@ -66,6 +66,10 @@ struct Shared {
     vonage_plan: Mutex<VecDeque<Planned>>,
     seq: AtomicU64,
     changed: Notify,
+    /// A provider brownout: while set, Twilio answers 500 and Vonage 503 to everything.
+    brownout: std::sync::atomic::AtomicBool,
+    /// How long every answer takes, in milliseconds (a slow provider).
+    latency_ms: AtomicU64,
 }
 
 pub struct FakeTelephony {
@@ -102,6 +106,26 @@ impl FakeTelephony {
     pub fn fail_twilio_with_500(&self, n: usize) {
         let mut plan = self.shared.twilio_plan.lock().expect("plan");
         plan.extend(std::iter::repeat_n(Planned::TwilioServerError, n));
+    }
+
+    /// Starts or ends a brownout of both providers: Twilio answers HTTP 500 and Vonage HTTP 503
+    /// until it ends (requests are still recorded, with no id).
+    pub fn brownout(&self, on: bool) {
+        self.shared.brownout.store(on, Ordering::SeqCst);
+    }
+
+    /// Every answer from now on takes `latency` (a provider that is slow, not down).
+    pub fn set_latency(&self, latency: Duration) {
+        let ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX);
+        self.shared.latency_ms.store(ms, Ordering::SeqCst);
+    }
+
+    /// The requests that the provider accepted (it answered with a message or call id).
+    pub fn accepted(&self) -> Vec<Recorded> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.id.is_some())
+            .collect()
     }
 
     /// Twilio answers the next request with HTTP 400, error 21211 (invalid 'To' number).
@@ -173,6 +197,7 @@ async fn twilio_message(
     headers: HeaderMap,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
+    slow(&shared).await;
     twilio_create(&shared, &sid, "Messages.json", "SM", headers, form)
 }
 
@@ -182,7 +207,15 @@ async fn twilio_call(
     headers: HeaderMap,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
+    slow(&shared).await;
     twilio_create(&shared, &sid, "Calls.json", "CA", headers, form)
+}
+
+async fn slow(shared: &Shared) {
+    let ms = shared.latency_ms.load(Ordering::SeqCst);
+    if ms > 0 {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+    }
 }
 
 fn twilio_create(
@@ -194,7 +227,11 @@ fn twilio_create(
     form: Vec<(String, String)>,
 ) -> Response {
     let path = format!("/2010-04-01/Accounts/{account}/{resource}");
-    let planned = shared.twilio_plan.lock().expect("plan").pop_front();
+    let planned = if shared.brownout.load(Ordering::SeqCst) {
+        Some(Planned::TwilioServerError)
+    } else {
+        shared.twilio_plan.lock().expect("plan").pop_front()
+    };
     let to = field(&form, "To");
     let (status, body, id) = match planned {
         Some(Planned::TwilioServerError) => (
@@ -233,6 +270,15 @@ async fn vonage_sms(
     headers: HeaderMap,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
+    slow(&shared).await;
+    if shared.brownout.load(Ordering::SeqCst) {
+        record(&shared, "/sms/json".to_owned(), form, &headers, None);
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"type": "https://developer.nexmo.com/api-errors#service-unavailable", "title": "Service Unavailable"})),
+        )
+            .into_response();
+    }
     let planned = shared.vonage_plan.lock().expect("plan").pop_front();
     let to = field(&form, "to");
     let (body, id) = match planned {

@@ -91,6 +91,7 @@ fn oncall_line(msg: &Outgoing, style: Style) -> Option<String> {
             level,
             urgency,
             failover_from,
+            ..
         } => oncall::paged(
             i,
             to,

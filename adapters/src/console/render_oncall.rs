@@ -305,6 +305,7 @@ room = "ops"
             level: 1,
             urgency: Urgency::High,
             failover_from: None,
+            esc_gen: None,
         };
         let msg = page(&config, ContactMethod::Chat, paged.clone());
         assert_eq!(

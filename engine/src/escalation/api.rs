@@ -171,6 +171,7 @@ impl Engine {
                 user,
                 level,
                 urgency,
+                esc_gen,
                 ..
             }) = serde_json::from_str::<Notification>(&row.notification)
         {
@@ -179,6 +180,7 @@ impl Engine {
                 level,
                 urgency,
                 failover_from: Some(TWILIO.to_owned()),
+                esc_gen,
             };
             let text =
                 serde_json::to_string(&again).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;

@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::{error, info};
 
 use super::rules::SupportHours;
-use super::wording::by_method;
+use super::wording::{by_method, noun};
 use super::{Position, next_step, phone_deferral};
 use crate::clock::{from_micros, to_micros};
 use crate::config::{Config, Service, Target};
@@ -326,6 +326,7 @@ async fn fire_page(
         level: d.level as u32 + 1,
         urgency,
         failover_from: None,
+        esc_gen: Some(d.esc_gen),
     };
     let to = Addressee::Person {
         user: &d.user_id,
@@ -333,15 +334,6 @@ async fn fire_page(
     };
     p.outbox_to(&service.room, Some(d.incident_id), to, &n, now)?;
     rows::fire_page(c, d.id, "queued", now).await
-}
-
-fn noun(m: ContactMethod) -> &'static str {
-    match m {
-        ContactMethod::Chat => "Chat mention",
-        ContactMethod::Sms => "SMS",
-        ContactMethod::Voice => "Call",
-        ContactMethod::Email => "Email",
-    }
 }
 
 fn local_time(t: DateTime<Utc>, support: Option<&SupportHours>) -> String {

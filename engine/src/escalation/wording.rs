@@ -27,6 +27,16 @@ pub fn channel_of(m: ContactMethod) -> Channel {
     }
 }
 
+/// "SMS", "Call", "Email", "Chat mention": a page by `m`, at the start of a sentence.
+pub(crate) fn noun(m: ContactMethod) -> &'static str {
+    match m {
+        ContactMethod::Chat => "Chat mention",
+        ContactMethod::Sms => "SMS",
+        ContactMethod::Voice => "Call",
+        ContactMethod::Email => "Email",
+    }
+}
+
 fn who(u: &User) -> String {
     format!("{} ({})", u.name, u.id)
 }
@@ -102,5 +112,19 @@ pub(crate) fn gave_up(msg: &Outgoing, error: &str) -> Option<TimelineNote> {
             by_method(r.method)
         ),
         room_echo: page_echo(msg, Some(error)),
+    })
+}
+
+/// The timeline entry for a page that was not sent because its incident no longer wants it
+/// ("SMS to Alice Adams (alice) cancelled: acknowledged by bob").
+pub(crate) fn cancelled(msg: &Outgoing, reason: &str) -> Option<TimelineNote> {
+    let r = msg.recipient.as_ref()?;
+    let incident_id = msg.incident.as_ref()?.number.get();
+    Some(TimelineNote {
+        incident_id,
+        kind: TimelineKind::Notified,
+        channel: channel_of(r.method),
+        message: format!("{} to {} cancelled: {reason}", noun(r.method), who(&r.user)),
+        room_echo: None,
     })
 }

@@ -207,7 +207,9 @@ pub(crate) async fn position(
 
 /// Tells everyone reached by SMS about each changed incident `(id, room, new status, by whom)`
 /// that its status changed, by SMS; except the person who changed it. (Chat hears through the
-/// room post every change already makes.) One query for the whole list.
+/// room post every change already makes.) One query for the whole list. Pages still waiting for
+/// an incident that is now acknowledged or resolved are made due at once, so the outbox worker
+/// cancels them (with a timeline line) within moments.
 pub(crate) async fn notify_paged(
     c: &mut C<'_>,
     p: &mut Pending,
@@ -217,6 +219,12 @@ pub(crate) async fn notify_paged(
     if changes.is_empty() {
         return Ok(());
     }
+    let stopped: Vec<i64> = changes
+        .iter()
+        .filter(|c| c.2 != IncidentStatus::Triggered)
+        .map(|c| c.0)
+        .collect();
+    super::outbox::hurry_pages(c, &stopped, now).await?;
     // Integers only, so building the list into the SQL text is safe.
     let ids: Vec<String> = changes.iter().map(|c| c.0.to_string()).collect();
     let q = format!(

@@ -37,6 +37,11 @@ pub enum Notification {
         /// the notifier must not use `failover_from` again.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         failover_from: Option<String>,
+        /// The incident's escalation generation when the page was queued. A page is sent only
+        /// while the incident is triggered and still in that generation: an ack, a resolve, an
+        /// `!escalate` or an ack-timeout re-trigger supersedes every page queued before it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        esc_gen: Option<i64>,
     },
     /// The ladder moved to a new level (by timer, or by `actor` with `!escalate`).
     Escalated {
@@ -149,15 +154,28 @@ const CLAIMABLE: &str = "SELECT id FROM outbox o \
                        AND e.delivered_at IS NULL AND e.failed_at IS NULL) \
      ORDER BY o.due_at, o.id LIMIT $3";
 
-/// Claims up to `limit` due rows for `lease_us` microseconds. On PostgreSQL `FOR UPDATE SKIP
-/// LOCKED` lets several replicas claim side by side without ever taking the same row; SQLite's
-/// single writer (BEGIN IMMEDIATE) gives the same guarantee.
+/// A claim on outbox rows: a random token stamped on every row it took. Only its holder may send
+/// or settle them, and only while [`hold`] still finds the token on the row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ClaimToken(i64);
+
+impl ClaimToken {
+    pub(crate) fn new() -> ClaimToken {
+        let (hi, _) = uuid::Uuid::new_v4().as_u64_pair();
+        ClaimToken(i64::from_ne_bytes(hi.to_ne_bytes()))
+    }
+}
+
+/// Claims up to `limit` due rows for `lease_us` microseconds under `token`. On PostgreSQL `FOR
+/// UPDATE SKIP LOCKED` lets several replicas claim side by side without ever taking the same row;
+/// SQLite's single writer (BEGIN IMMEDIATE) gives the same guarantee.
 pub(crate) async fn claim(
     store: &Store,
     now: i64,
     lease_us: i64,
     limit: i64,
     lane: crate::notify::Lane,
+    token: ClaimToken,
 ) -> Result<Vec<OutboxRow>, sqlx::Error> {
     use crate::notify::Lane;
     let lane = match lane {
@@ -169,20 +187,82 @@ pub(crate) async fn claim(
     let claimable = CLAIMABLE.replace("{LANE}", lane);
     let q = if store.is_postgres() {
         format!(
-            "UPDATE outbox SET locked_until = $1, attempts = attempts + 1 WHERE id IN ({claimable} FOR UPDATE SKIP LOCKED) \
+            "UPDATE outbox SET locked_until = $1, attempts = attempts + 1, claim_token = $4 WHERE id IN ({claimable} FOR UPDATE SKIP LOCKED) \
              RETURNING id, room, incident_id, notification, attempts, method, recipient"
         )
     } else {
         format!(
-            "UPDATE outbox SET locked_until = $1, attempts = attempts + 1 WHERE id IN ({claimable}) \
+            "UPDATE outbox SET locked_until = $1, attempts = attempts + 1, claim_token = $4 WHERE id IN ({claimable}) \
              RETURNING id, room, incident_id, notification, attempts, method, recipient"
         )
     };
     let mut tx = store.begin().await?;
-    let mut rows = sql!(all OutboxRow, tx.c(), sqlx::AssertSqlSafe(q), now + lease_us, now, limit)?;
+    let mut rows =
+        sql!(all OutboxRow, tx.c(), sqlx::AssertSqlSafe(q), now + lease_us, now, limit, token.0)?;
     tx.commit().await?;
     rows.sort_by_key(|r| r.id);
     Ok(rows)
+}
+
+/// Extends the lease of every row `token` still holds and has not settled to `until`; how many.
+/// The claim's heartbeat: a batch whose sends are slow keeps its rows, a dead worker's rows
+/// come free one lease after its last heartbeat.
+pub(crate) async fn renew(
+    store: &Store,
+    token: ClaimToken,
+    until: i64,
+) -> Result<u64, sqlx::Error> {
+    let mut tx = store.begin().await?;
+    let n = sql!(execute tx.c(),
+        "UPDATE outbox SET locked_until = $1 WHERE claim_token = $2 AND delivered_at IS NULL AND failed_at IS NULL",
+        until, token.0)?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+/// A row about to be sent, as it stands the moment before: still ours, and its incident now.
+#[derive(Debug, Clone)]
+pub(crate) struct Held {
+    pub incident: Option<crate::incident::Incident>,
+    /// The incident's escalation generation (bumped by `!escalate` and ack-timeout re-triggers).
+    pub esc_gen: Option<i64>,
+}
+
+/// Re-checks, just before sending, that `token` still holds row `id` and the row is unsettled,
+/// extending its lease to `until`; reads the row's incident in the same transaction. `None`:
+/// the claim was lost (another worker took the row over, or it was settled): do not send.
+pub(crate) async fn hold(
+    store: &Store,
+    id: i64,
+    incident_id: Option<i64>,
+    token: ClaimToken,
+    until: i64,
+) -> Result<Option<Held>, sqlx::Error> {
+    let mut tx = store.begin().await?;
+    let n = sql!(execute tx.c(),
+        "UPDATE outbox SET locked_until = $1 WHERE id = $2 AND claim_token = $3 AND delivered_at IS NULL AND failed_at IS NULL",
+        until, id, token.0)?;
+    if n == 0 {
+        tx.commit().await?;
+        return Ok(None);
+    }
+    let mut held = Held {
+        incident: None,
+        esc_gen: None,
+    };
+    if let Some(incident) = incident_id {
+        let n = crate::ids::IncidentNumber::from_db(incident);
+        held.incident = super::queries::get(&mut tx.c(), n).await?;
+        held.esc_gen = sql!(
+            optional(i64,),
+            tx.c(),
+            "SELECT esc_gen FROM incidents WHERE id = $1",
+            incident
+        )?
+        .map(|(g,)| g);
+    }
+    tx.commit().await?;
+    Ok(Some(held))
 }
 
 /// Settles the not-yet-delivered copies of a row that was just delivered for the same incident
@@ -244,6 +324,7 @@ impl TimelineNote {
 pub(crate) async fn mark_delivered(
     store: &Store,
     id: i64,
+    token: ClaimToken,
     d: &crate::notify::Delivered,
     note: Option<TimelineNote>,
     now: i64,
@@ -251,8 +332,8 @@ pub(crate) async fn mark_delivered(
     let mut tx = store.begin().await?;
     let changed = sql!(execute tx.c(),
         "UPDATE outbox SET delivered_at = $1, external_ref = $2, provider = $3, locked_until = NULL, last_error = NULL \
-         WHERE id = $4 AND delivered_at IS NULL AND failed_at IS NULL",
-        now, d.external_ref.as_deref(), d.provider.as_deref(), id)?;
+         WHERE id = $4 AND claim_token = $5 AND delivered_at IS NULL AND failed_at IS NULL",
+        now, d.external_ref.as_deref(), d.provider.as_deref(), id, token.0)?;
     if changed == 1
         && let Some(note) = note
     {
@@ -263,19 +344,32 @@ pub(crate) async fn mark_delivered(
     tx.commit().await
 }
 
-/// Gives a row up for good, saying why on the incident's timeline when `note` is given.
+/// How a row that will not be sent is settled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Settle {
+    /// Delivery failed for good.
+    GaveUp,
+    /// The incident no longer wants it (a page after the ack): not a failure.
+    Cancelled,
+}
+
+/// Gives a row up for good (or cancels it), saying why on the incident's timeline when `note` is
+/// given. Only the holder of `token` can.
 pub(crate) async fn mark_gave_up(
     store: &Store,
     id: i64,
+    token: ClaimToken,
+    how: Settle,
     error: &str,
     note: Option<TimelineNote>,
     now: i64,
 ) -> Result<(), sqlx::Error> {
+    let cancelled = (how == Settle::Cancelled).then_some(now);
     let mut tx = store.begin().await?;
     let changed = sql!(execute tx.c(),
-        "UPDATE outbox SET failed_at = $1, locked_until = NULL, last_error = $2 \
-         WHERE id = $3 AND delivered_at IS NULL AND failed_at IS NULL",
-        now, error, id)?;
+        "UPDATE outbox SET failed_at = $1, cancelled_at = $2, locked_until = NULL, last_error = $3 \
+         WHERE id = $4 AND claim_token = $5 AND delivered_at IS NULL AND failed_at IS NULL",
+        now, cancelled, error, id, token.0)?;
     if changed == 1
         && let Some(note) = note
     {
@@ -286,10 +380,12 @@ pub(crate) async fn mark_gave_up(
     tx.commit().await
 }
 
-/// A failed attempt: either due again at `retry_at`, or (when `None`) given up for good.
+/// A failed attempt: either due again at `retry_at`, or (when `None`) given up for good. Only the
+/// holder of `token` can, and only while the row is unsettled.
 pub(crate) async fn mark_failed(
     store: &Store,
     id: i64,
+    token: ClaimToken,
     error: &str,
     retry_at: Option<i64>,
     now: i64,
@@ -297,13 +393,37 @@ pub(crate) async fn mark_failed(
     let mut tx = store.begin().await?;
     match retry_at {
         Some(at) => sql!(execute tx.c(),
-            "UPDATE outbox SET due_at = $1, locked_until = NULL, last_error = $2 WHERE id = $3",
-            at, error, id)?,
+            "UPDATE outbox SET due_at = $1, locked_until = NULL, last_error = $2 \
+             WHERE id = $3 AND claim_token = $4 AND delivered_at IS NULL AND failed_at IS NULL",
+            at, error, id, token.0)?,
         None => sql!(execute tx.c(),
-            "UPDATE outbox SET failed_at = $1, locked_until = NULL, last_error = $2 WHERE id = $3",
-            now, error, id)?,
+            "UPDATE outbox SET failed_at = $1, locked_until = NULL, last_error = $2 \
+             WHERE id = $3 AND claim_token = $4 AND delivered_at IS NULL AND failed_at IS NULL",
+            now, error, id, token.0)?,
     };
     tx.commit().await
+}
+
+/// Makes the unsettled pages of these incidents due now, so the workers settle them at once:
+/// called in the transaction that acknowledged or resolved them, so a page waiting out a
+/// provider's backoff is cancelled (with its timeline line) within moments of the ack rather
+/// than whenever its retry would have come due.
+pub(crate) async fn hurry_pages(
+    c: &mut C<'_>,
+    incidents: &[i64],
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    if incidents.is_empty() {
+        return Ok(0);
+    }
+    // Integers only, so building the list into the SQL text is safe.
+    let ids: Vec<String> = incidents.iter().map(i64::to_string).collect();
+    let q = format!(
+        "UPDATE outbox SET due_at = $1 WHERE incident_id IN ({}) AND method IN ('chat', 'sms', 'voice', 'email') \
+         AND delivered_at IS NULL AND failed_at IS NULL AND due_at > $1 AND notification LIKE '{{\"kind\":\"paged\"%'",
+        ids.join(", ")
+    );
+    sql!(execute c.reborrow(), sqlx::AssertSqlSafe(q), now)
 }
 
 /// Rows not yet delivered nor given up (the `/metrics` outbox depth).

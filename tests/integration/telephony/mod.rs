@@ -6,6 +6,7 @@
 //! - `outbound`: pages leaving by SMS and call, with the Twilio → Vonage failover.
 //! - `email`: pages and notices by SMTP.
 
+mod brownout;
 mod email;
 mod inbound;
 mod ladder;
@@ -236,6 +237,7 @@ pub fn paged(user: &str, failover_from: Option<&str>) -> Notification {
         level: 1,
         urgency: Urgency::High,
         failover_from: failover_from.map(str::to_owned),
+        esc_gen: None,
     }
 }
 

@@ -168,6 +168,7 @@ fn page(level: u32, method: &str, delivered: bool) -> Delivery {
             level,
             urgency: Urgency::High,
             failover_from: None,
+            esc_gen: None,
         }),
         attempts: if delivered { 1 } else { 3 },
         delivered_at: delivered.then(|| at(0)),

@@ -31,8 +31,8 @@ pub(crate) async fn notifications(
         let q = format!(
             "SELECT '{method}' AS method, \
                (SELECT COUNT(*) FROM outbox WHERE recipient IS NOT NULL AND method = '{method}' \
-                  AND created_at >= $1 AND created_at < $2{filter}) AS sent, \
-               (SELECT COUNT(*) FROM outbox WHERE recipient IS NOT NULL AND failed_at IS NOT NULL \
+                  AND cancelled_at IS NULL AND created_at >= $1 AND created_at < $2{filter}) AS sent, \
+               (SELECT COUNT(*) FROM outbox WHERE recipient IS NOT NULL AND failed_at IS NOT NULL AND cancelled_at IS NULL \
                   AND method = '{method}' AND created_at >= $1 AND created_at < $2{filter}) AS failed, \
                (SELECT COUNT(*) FROM outbox{pending_hint} WHERE delivered_at IS NULL AND failed_at IS NULL \
                   AND recipient IS NOT NULL AND method = '{method}' AND created_at >= $1 AND created_at < $2{filter}) AS pending"

@@ -198,6 +198,7 @@ fn a_page_mentions_the_person_while_the_incident_waits_for_someone() {
         level: 1,
         urgency,
         failover_from: None,
+        esc_gen: None,
     };
     let triggered = incident(42, IncidentStatus::Triggered);
     assert_eq!(

@@ -1,0 +1,244 @@
+//! The outbox worker: claims due rows under a token, keeps the claim alive with a heartbeat while
+//! it works through them, and for each row re-checks the claim and the incident the moment before
+//! sending. Only the claim's holder sends a row or settles it, so a row taken over by another
+//! replica (after this worker stalled past its lease) is never sent by both; and a page whose
+//! incident was acknowledged, resolved or escalated past it is cancelled, not sent.
+
+use std::sync::Arc;
+
+use futures_util::stream::{self, StreamExt};
+use tokio_util::sync::CancellationToken;
+use tracing::{debug, error, info, warn};
+
+use super::gate::{Gate, gate};
+use super::{
+    HEARTBEAT, LEASE, Lane, MAX_ATTEMPTS, Notification, Notifier, Outgoing, POLL, Recipient,
+    backoff_secs,
+};
+use crate::clock::to_micros;
+use crate::engine::Engine;
+use crate::kinds::ContactMethod;
+use crate::store::outbox::{self, ClaimToken, OutboxRow, Settle};
+
+/// Delivers outbox rows until `cancel` fires.
+pub async fn run_outbox_worker(
+    engine: Engine,
+    notifier: Arc<dyn Notifier>,
+    cancel: CancellationToken,
+) {
+    run_outbox_lane(engine, notifier, Lane::All, cancel).await
+}
+
+/// Delivers the outbox rows of one lane until `cancel` fires.
+pub async fn run_outbox_lane(
+    engine: Engine,
+    notifier: Arc<dyn Notifier>,
+    lane: Lane,
+    cancel: CancellationToken,
+) {
+    let nudge = engine.outbox_nudge();
+    loop {
+        let delivered = match deliver_due_in(&engine, notifier.as_ref(), lane).await {
+            Ok(n) => n,
+            Err(e) => {
+                error!(error = %e, "outbox worker: database error");
+                0
+            }
+        };
+        if delivered > 0 {
+            continue;
+        }
+        tokio::select! {
+            biased;
+            _ = cancel.cancelled() => return,
+            _ = nudge.notified(lane) => {}
+            _ = tokio::time::sleep(POLL) => {}
+        }
+    }
+}
+
+/// Rows a worker claims at once. Webhook rows are delivered one after another and each may take
+/// its subscription's whole `timeout`: a claim holds no more than can all time out within half
+/// the lease.
+pub fn claim_size(engine: &Engine, lane: Lane) -> i64 {
+    if lane != Lane::Hooks {
+        return 32;
+    }
+    let slowest = engine
+        .config()
+        .webhooks
+        .values()
+        .map(|w| w.timeout.as_secs().max(1))
+        .max()
+        .unwrap_or(1);
+    i64::try_from((LEASE.as_secs() / 2 / slowest).clamp(1, 32)).unwrap_or(1)
+}
+
+/// Sends in flight at once within one claim. Rows of one claim never share an incident and
+/// addressee (the claim takes only the first unsettled row of each), so direct pages — a slow
+/// provider's seconds each — go out side by side; room posts keep their order and the chat
+/// platforms' pacing.
+fn concurrency(lane: Lane) -> usize {
+    match lane {
+        Lane::Direct => 8,
+        Lane::All | Lane::Chat | Lane::Hooks => 1,
+    }
+}
+
+/// Claims and delivers one batch of due rows; returns how many were claimed.
+pub async fn deliver_due(engine: &Engine, notifier: &dyn Notifier) -> Result<usize, sqlx::Error> {
+    deliver_due_in(engine, notifier, Lane::All).await
+}
+
+fn now_us(engine: &Engine) -> i64 {
+    to_micros(engine.clock().now())
+}
+
+fn lease_us() -> i64 {
+    i64::try_from(LEASE.as_micros()).unwrap_or(i64::MAX)
+}
+
+/// [`deliver_due`] for one lane.
+pub async fn deliver_due_in(
+    engine: &Engine,
+    notifier: &dyn Notifier,
+    lane: Lane,
+) -> Result<usize, sqlx::Error> {
+    let store = engine.store();
+    let token = ClaimToken::new();
+    let now = now_us(engine);
+    let limit = claim_size(engine, lane);
+    let rows = outbox::claim(store, now, lease_us(), limit, lane, token).await?;
+    let claimed = rows.len();
+    if claimed == 0 {
+        return Ok(0);
+    }
+    let batch = stream::iter(rows)
+        .map(|row| deliver_one(engine, notifier, token, row))
+        .buffer_unordered(concurrency(lane))
+        .collect::<Vec<_>>();
+    // The claim's heartbeat: while sends are slow, the rows not yet settled stay ours.
+    let heartbeat = async {
+        loop {
+            tokio::time::sleep(HEARTBEAT).await;
+            let until = now_us(engine) + lease_us();
+            if let Err(e) = outbox::renew(store, token, until).await {
+                warn!(error = %e, "outbox worker: cannot renew its claim");
+            }
+        }
+    };
+    let results = tokio::select! {
+        results = batch => results,
+        () = heartbeat => Vec::new(),
+    };
+    results.into_iter().collect::<Result<Vec<()>, _>>()?;
+    Ok(claimed)
+}
+
+/// Sends one claimed row, or settles why it will not be sent.
+async fn deliver_one(
+    engine: &Engine,
+    notifier: &dyn Notifier,
+    token: ClaimToken,
+    row: OutboxRow,
+) -> Result<(), sqlx::Error> {
+    let store = engine.store();
+    let now = now_us(engine);
+    let give_up = |msg: String| async move {
+        outbox::mark_failed(store, row.id, token, &msg, None, now).await
+    };
+    let notification: Notification = match serde_json::from_str(&row.notification) {
+        Ok(n) => n,
+        Err(e) => return give_up(format!("unreadable notification: {e}")).await,
+    };
+    let Some(room) = engine.config().rooms.get(&row.room).cloned() else {
+        return give_up(format!("room `{}` is no longer configured", row.room)).await;
+    };
+    // A webhook row names its subscription, not a person; its retry budget is the
+    // subscription's own.
+    let mut budget = MAX_ATTEMPTS;
+    if let Notification::Webhook { subscription, .. } = &notification {
+        let Some(hook) = engine.config().webhooks.get(subscription) else {
+            return give_up(format!("webhook `{subscription}` is no longer configured")).await;
+        };
+        budget = i64::from(hook.max_attempts);
+    }
+    let recipient = match (&row.recipient, row.method.parse::<ContactMethod>()) {
+        (None, _) => None,
+        (Some(_), Err(_)) if matches!(notification, Notification::Webhook { .. }) => None,
+        (Some(user), Ok(method)) => match engine.config().user(user) {
+            Some(u) => Some(Recipient {
+                user: u.clone(),
+                method,
+            }),
+            None => return give_up(format!("user `{user}` is no longer configured")).await,
+        },
+        (Some(_), Err(e)) => return give_up(e.message().to_owned()).await,
+    };
+
+    // The claim and the incident as they stand the moment before sending.
+    let held = match outbox::hold(store, row.id, row.incident_id, token, now + lease_us()).await {
+        Ok(Some(held)) => held,
+        Ok(None) => {
+            debug!(
+                outbox = row.id,
+                "claim lost or row settled meanwhile; not sending"
+            );
+            return Ok(());
+        }
+        Err(e) => {
+            // A database that failed to answer is a retry, never "gone" nor "delivered".
+            warn!(outbox = row.id, error = %e, "cannot re-check the row before sending; will retry");
+            let retry_at = now + backoff_secs(row.attempts) * 1_000_000;
+            let why = format!("database error before sending: {e}");
+            return outbox::mark_failed(store, row.id, token, &why, Some(retry_at), now).await;
+        }
+    };
+    let msg = Outgoing {
+        outbox_id: row.id,
+        room,
+        recipient,
+        incident: held.incident,
+        notification,
+        attempt: row.attempts,
+    };
+    if let Gate::Cancel(reason) = gate(&msg.notification, msg.incident.as_ref(), held.esc_gen) {
+        info!(outbox = row.id, %reason, "page cancelled");
+        let note = crate::escalation::wording::cancelled(&msg, &reason);
+        let error = format!("cancelled: {reason}");
+        return outbox::mark_gave_up(store, row.id, token, Settle::Cancelled, &error, note, now)
+            .await;
+    }
+
+    // Settled at the time the send began (as a retry's backoff counts from the try).
+    let done = now_us(engine);
+    match notifier.deliver(&msg).await {
+        Ok(d) => {
+            debug!(outbox = row.id, "delivered");
+            let note = crate::escalation::wording::delivered(&msg, &d);
+            outbox::mark_delivered(store, row.id, token, &d, note, done).await?;
+            if let (Notification::AlertsAdded, Some(incident)) =
+                (&msg.notification, row.incident_id)
+            {
+                outbox::coalesce(store, row.id, incident, &row.notification, done).await?;
+            }
+        }
+        Err(e) if e.retryable && row.attempts < budget => {
+            let retry_at = done + backoff_secs(row.attempts) * 1_000_000;
+            warn!(outbox = row.id, attempt = row.attempts, error = %e.message, "delivery failed; will retry");
+            outbox::mark_failed(store, row.id, token, &e.message, Some(retry_at), done).await?;
+        }
+        Err(e) => {
+            error!(outbox = row.id, attempt = row.attempts, error = %e.message, "delivery failed; giving up");
+            let note = match &msg.notification {
+                Notification::Webhook { .. } => {
+                    crate::webhooks::wording::gave_up(&msg, &e.message, e.retryable)
+                }
+                _ => crate::escalation::wording::gave_up(&msg, &e.message),
+            };
+            outbox::mark_gave_up(store, row.id, token, Settle::GaveUp, &e.message, note, done)
+                .await?;
+        }
+    }
+    Ok(())
+}
