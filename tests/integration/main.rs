@@ -11,6 +11,7 @@ mod heartbeats;
 mod ingest_flow;
 mod oncall_api;
 mod postmortem;
+mod processes;
 mod readme;
 mod reports_api;
 mod slack;

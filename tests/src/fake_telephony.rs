@@ -114,7 +114,9 @@ impl FakeTelephony {
         self.shared.brownout.store(on, Ordering::SeqCst);
     }
 
-    /// Every answer from now on takes `latency` (a provider that is slow, not down).
+    /// Every answer from now on takes `latency` (a provider that is slow, not down). Twilio
+    /// records (takes) the request as it arrives and answers `latency` later, so a client that
+    /// dies meanwhile has still had its message sent.
     pub fn set_latency(&self, latency: Duration) {
         let ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX);
         self.shared.latency_ms.store(ms, Ordering::SeqCst);
@@ -197,8 +199,9 @@ async fn twilio_message(
     headers: HeaderMap,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
+    let answer = twilio_create(&shared, &sid, "Messages.json", "SM", headers, form);
     slow(&shared).await;
-    twilio_create(&shared, &sid, "Messages.json", "SM", headers, form)
+    answer
 }
 
 async fn twilio_call(
@@ -207,8 +210,9 @@ async fn twilio_call(
     headers: HeaderMap,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
+    let answer = twilio_create(&shared, &sid, "Calls.json", "CA", headers, form);
     slow(&shared).await;
-    twilio_create(&shared, &sid, "Calls.json", "CA", headers, form)
+    answer
 }
 
 async fn slow(shared: &Shared) {

@@ -57,6 +57,14 @@ pub fn config(phones: &FakeTelephony, smtp: &FakeSmtp, p: Providers) -> Config {
     } else {
         "notify.high = { chat = 0, sms = 2 }\n"
     };
+    let toml = config_text(&phones.url, smtp.port, p, ladder);
+    Config::parse(&toml, "telephony-test.toml", &|_| None)
+        .unwrap_or_else(|e| panic!("the telephony test config is invalid:\n{e}\n{toml}"))
+}
+
+/// [`config`] as TOML text, with `ladder` (a `notify.high = …` line, or nothing for the default)
+/// for alice and bob.
+pub fn config_text(phones_url: &str, smtp_port: u16, p: Providers, ladder: &str) -> String {
     let mut toml = config_toml()
         .replace(
             "name = \"Alice Adams\"\n",
@@ -74,21 +82,19 @@ pub fn config(phones: &FakeTelephony, smtp: &FakeSmtp, p: Providers) -> Config {
     if p.twilio {
         toml.push_str(&format!(
             "\n[providers.twilio]\naccount_sid = \"{ACCOUNT_SID}\"\nauth_token = \"{AUTH_TOKEN}\"\nfrom = \"{TWILIO_FROM}\"\napi_url = \"{}\"\n",
-            phones.url
+            phones_url
         ));
     }
     if p.vonage {
         toml.push_str(&format!(
             "\n[providers.vonage]\napi_key = \"vonage-key\"\napi_secret = \"vonage-secret\"\nfrom = \"firebell\"\napi_url = \"{}\"\n",
-            phones.url
+            phones_url
         ));
     }
     toml.push_str(&format!(
-        "\n[providers.smtp]\nhost = \"127.0.0.1\"\nport = {}\ntls = \"none\"\nfrom = \"firebell <pager@example.com>\"\n",
-        smtp.port
+        "\n[providers.smtp]\nhost = \"127.0.0.1\"\nport = {smtp_port}\ntls = \"none\"\nfrom = \"firebell <pager@example.com>\"\n"
     ));
-    Config::parse(&toml, "telephony-test.toml", &|_| None)
-        .unwrap_or_else(|e| panic!("the telephony test config is invalid:\n{e}\n{toml}"))
+    toml
 }
 
 /// The app, with its fakes.
