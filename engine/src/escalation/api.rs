@@ -77,6 +77,9 @@ impl Engine {
         }
         let now = to_micros(self.clock().now());
         let mut tx = self.store().begin().await?;
+        // The same per-incident lock every status change takes, then the ladder's position as it
+        // stands once any level the timer is starting has started.
+        crate::store::incidents::lock_incident_key(&mut tx.c(), n).await?;
         let Some((level, pass, next_at)) = rows::position(&mut tx.c(), n.get()).await? else {
             return Err(EngineError::NotFound(format!("there is no incident {n}")));
         };

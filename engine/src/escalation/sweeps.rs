@@ -72,6 +72,11 @@ async fn ack_timeouts(
             if urgency_of(service, &severity, created_at).0 == Urgency::Low {
                 continue;
             }
+            // The lock a batch holds between reading an incident and writing it: without it, a
+            // repeated alert that read "acknowledged" would write it back over the re-trigger.
+            if !incidents::try_lock_incident_key(c, IncidentNumber::from_db(id)).await? {
+                continue;
+            }
             let n = sql!(execute c.reborrow(),
                 "UPDATE incidents SET status = 'triggered', acknowledged_at = NULL, acknowledged_by = NULL, \
                  acknowledged_via = NULL, esc_gen = esc_gen + 1, esc_level = 0, esc_loop = 0, esc_next_at = $1 \
@@ -135,6 +140,10 @@ async fn auto_resolve(
         for (id,) in ids {
             // The same guarded resolve, timeline entry and room post as a person's `!resolve`.
             let n = IncidentNumber::from_db(id);
+            // Busy (a batch is writing it): the next tick resolves it.
+            if !incidents::try_lock_incident_key(c, n).await? {
+                continue;
+            }
             if incidents::resolve(c, p, n, &by, Some(&note), &service.room, now)
                 .await?
                 .is_some()

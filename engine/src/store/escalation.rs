@@ -192,15 +192,22 @@ pub(crate) async fn escalated_by(
     }))
 }
 
-/// (esc_level, esc_loop, esc_next_at) of an incident.
+/// (esc_level, esc_loop, esc_next_at) of an incident, locking its row until the transaction ends
+/// (PostgreSQL): a level the timer is starting right now is read once it has started, never
+/// before, so a move based on it cannot repeat that level.
 pub(crate) async fn position(
     c: &mut C<'_>,
     id: i64,
 ) -> Result<Option<(i64, i64, Option<i64>)>, sqlx::Error> {
+    let lock = match c {
+        C::Pg(_) => " FOR UPDATE",
+        C::Sqlite(_) => "",
+    };
+    let q = format!("SELECT esc_level, esc_loop, esc_next_at FROM incidents WHERE id = $1{lock}");
     sql!(
         optional(i64, i64, Option<i64>),
         c.reborrow(),
-        "SELECT esc_level, esc_loop, esc_next_at FROM incidents WHERE id = $1",
+        sqlx::AssertSqlSafe(q),
         id
     )
 }

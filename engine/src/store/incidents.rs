@@ -182,7 +182,7 @@ fn log_alert(
 /// PostgreSQL: takes the transaction-scoped lock batch ingest takes for this incident's (service,
 /// dedup key), so a person's acknowledge/resolve and a batch's events for the same incident never
 /// interleave between the batch's read and its write. (SQLite's write lock already serialises.)
-async fn lock_incident_key(c: &mut C<'_>, n: IncidentNumber) -> Result<(), sqlx::Error> {
+pub(crate) async fn lock_incident_key(c: &mut C<'_>, n: IncidentNumber) -> Result<(), sqlx::Error> {
     if let C::Pg(conn) = c.reborrow() {
         sqlx::query(
             "SELECT pg_advisory_xact_lock(hashtextextended(service || chr(31) || dedup_key, 0)) FROM incidents WHERE id = $1",
@@ -192,6 +192,25 @@ async fn lock_incident_key(c: &mut C<'_>, n: IncidentNumber) -> Result<(), sqlx:
         .await?;
     }
     Ok(())
+}
+
+/// [`lock_incident_key`] without waiting: `false` when another transaction holds it (a batch
+/// between its read and its write). Sweeps that change many incidents in one transaction use it
+/// and leave a busy incident to the next tick, so they never wait on a batch that waits on them.
+pub(crate) async fn try_lock_incident_key(
+    c: &mut C<'_>,
+    n: IncidentNumber,
+) -> Result<bool, sqlx::Error> {
+    let C::Pg(conn) = c.reborrow() else {
+        return Ok(true);
+    };
+    let got: Option<bool> = sqlx::query_scalar(
+        "SELECT pg_try_advisory_xact_lock(hashtextextended(service || chr(31) || dedup_key, 0)) FROM incidents WHERE id = $1",
+    )
+    .bind(n.get())
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(got.unwrap_or(false))
 }
 
 pub(crate) async fn acknowledge(

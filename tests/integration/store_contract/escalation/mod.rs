@@ -8,6 +8,7 @@ use firebell_engine::{Config, ContactMethod as M, TimelineKind};
 
 use super::*;
 
+mod races;
 mod sweeps;
 
 contract_tests! {
