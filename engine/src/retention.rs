@@ -30,7 +30,7 @@ pub(crate) async fn sweep(engine: &Engine) -> usize {
         }
     };
     let mut done = 0;
-    match inbound::delete_old_mail(&mut conn.c(), cutoff, BATCH).await {
+    match crate::email::log::delete_older_than(&mut conn.c(), cutoff, BATCH).await {
         Ok(n) => done += n,
         Err(e) => warn!(error = %e, "retention: could not delete old mail log rows"),
     }

@@ -1,5 +1,5 @@
-//! `inbound_seen`: the ids of requests already acted on, and the batched deletes that keep it
-//! and the mail log from growing without end.
+//! `inbound_seen`: the ids of requests already acted on ([`crate::replay`]), and the batched
+//! delete that keeps the table from growing without end.
 
 use super::{C, sql};
 
@@ -39,26 +39,4 @@ pub(crate) async fn delete_expired(
         "DELETE FROM inbound_seen WHERE id IN \
          (SELECT id FROM inbound_seen WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2)",
         now, limit)
-}
-
-/// Deletes up to `limit` of the oldest mail log rows received before `cutoff`, through the
-/// `received_at` index (a read first, as above).
-pub(crate) async fn delete_old_mail(
-    c: &mut C<'_>,
-    cutoff: i64,
-    limit: i64,
-) -> Result<u64, sqlx::Error> {
-    let any = sql!(
-        optional(i64,),
-        c.reborrow(),
-        "SELECT id FROM email_log WHERE received_at < $1 ORDER BY received_at LIMIT 1",
-        cutoff
-    )?;
-    if any.is_none() {
-        return Ok(0);
-    }
-    sql!(execute c.reborrow(),
-        "DELETE FROM email_log WHERE id IN \
-         (SELECT id FROM email_log WHERE received_at < $1 ORDER BY received_at LIMIT $2)",
-        cutoff, limit)
 }
