@@ -27,6 +27,8 @@
 //! - `postmortem`: blameless postmortem drafts written from an incident's timeline.
 //! - `duration`: durations people type (`2h30m`).
 //! - `store`: SQLite and PostgreSQL persistence behind one type.
+//! - `replay`: replay protection for inbound requests (Twilio sids, Slack event ids).
+//! - `retention`: what is forgotten and when (the mail log, expired replay ids).
 //! - `webhooks`: outbound webhooks — which changes are events, and their PagerDuty-shaped bodies.
 //! - `error`: user-facing vs internal errors.
 
@@ -50,7 +52,9 @@ pub mod maintenance;
 pub mod notify;
 pub mod oncall;
 pub mod postmortem;
+pub mod replay;
 pub mod reports;
+mod retention;
 pub mod schedule;
 pub mod store;
 pub mod webhooks;

@@ -5,6 +5,7 @@
 use firebell_commands::{Context, Platform, Reply, Tone};
 use firebell_engine::Engine;
 use firebell_engine::config::ChatPlatform;
+use firebell_engine::replay::Delivery;
 use slack_morphism::prelude::*;
 use tracing::{debug, warn};
 
@@ -78,7 +79,10 @@ impl SlackInbound {
         }
     }
 
-    /// A push event from Slack: `!` commands in messages; everything else is ignored.
+    /// A push event from Slack: `!` commands in messages; everything else is ignored. Slack
+    /// sends an event again when it did not see our answer in time (Events API retries, a
+    /// Socket Mode reconnect), with the same `event_id`: a command runs once, whichever replica
+    /// gets which copy.
     pub async fn push_event(&self, event: SlackPushEventCallback) {
         let SlackEventCallbackBody::Message(m) = event.event else {
             return;
@@ -93,6 +97,23 @@ impl SlackInbound {
         let Some(text) = m.content.as_ref().and_then(|c| c.text.as_deref()) else {
             return;
         };
+        // Chatter is not recorded; only what would run as a command.
+        if firebell_commands::parse(&self.context(&channel.0, &user.0), text).is_none() {
+            return;
+        }
+        match self
+            .engine
+            .first_delivery(Delivery::SlackEvent, &event.event_id.0)
+            .await
+        {
+            Ok(true) => {}
+            Ok(false) => {
+                debug!(event = %event.event_id.0, "Slack sent an event again: already handled");
+                return;
+            }
+            // The command would most likely fail the same way and say so: better than silence.
+            Err(e) => warn!(error = %e, "could not record a Slack event id; handling it anyway"),
+        }
         self.typed(Typed {
             channel: &channel.0,
             user: &user.0,

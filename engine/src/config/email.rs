@@ -8,6 +8,9 @@
 //! max_size = "10MB"              # default; larger mail is refused with 552
 //! tls_cert = "/etc/firebell/smtp.pem"   # optional, with tls_key: offers STARTTLS
 //! tls_key = "/etc/firebell/smtp.key"
+//! connections_per_minute = 60    # default; per client address, more get 421
+//! messages_per_minute = 120      # default; per client address, more get 450 at MAIL
+//! log_retention = "30d"          # default; older mail log rows are deleted
 //!
 //! [services.web.email]
 //! address = "web-alerts"         # default: the service's name
@@ -42,6 +45,12 @@ pub(super) struct RawEmail {
     pub tls_key: Option<Spanned<String>>,
     /// Longest wait for the client's next command or data (`5m`, `30s`).
     pub timeout: Option<Spanned<String>>,
+    /// Connections one client address may open per minute.
+    pub connections_per_minute: Option<Spanned<i64>>,
+    /// Mails (MAIL FROM) one client address may start per minute.
+    pub messages_per_minute: Option<Spanned<i64>>,
+    /// How long mail log rows are kept (`30d`).
+    pub log_retention: Option<Spanned<String>>,
 }
 
 /// `[services.NAME.email]`.
@@ -59,11 +68,23 @@ pub(super) struct RawServiceEmail {
 }
 
 /// Inbound email, validated.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct EmailConfig {
     /// The SMTP listener; `None` without an `[email]` table.
     pub listener: Option<EmailListener>,
+    /// How long mail log rows are kept; older ones are deleted by the timer worker.
+    pub log_retention: Duration,
     services: BTreeMap<ServiceName, ServiceEmail>,
+}
+
+impl Default for EmailConfig {
+    fn default() -> Self {
+        Self {
+            listener: None,
+            log_retention: DEFAULT_LOG_RETENTION,
+            services: BTreeMap::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -77,6 +98,11 @@ pub struct EmailListener {
     pub tls: Option<TlsFiles>,
     /// Longest wait for the client's next command or line of data.
     pub timeout: Duration,
+    /// Per client address (an IPv6 client's /64): connections accepted per minute; the next
+    /// one is told 421 and closed.
+    pub connections_per_minute: u32,
+    /// Per client address: mails started (MAIL FROM) per minute; the next gets 450.
+    pub messages_per_minute: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -103,6 +129,12 @@ pub const DEFAULT_MAX_SIZE: usize = 10_000_000;
 const MAX_MAX_SIZE: usize = 100_000_000;
 /// RFC 5321 §4.5.3.2 suggests five minutes for commands.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
+/// Enough for a monitor's relay in a storm (two mails a second, sustained), far too few to fill
+/// a database.
+pub const DEFAULT_CONNECTIONS_PER_MINUTE: u32 = 60;
+pub const DEFAULT_MESSAGES_PER_MINUTE: u32 = 120;
+/// A month of mail log: enough to ask why last week's mail did not page.
+pub const DEFAULT_LOG_RETENTION: Duration = Duration::from_secs(30 * 24 * 3600);
 
 static NO_RULES: LazyLock<EmailRules> = LazyLock::new(EmailRules::default);
 
@@ -142,6 +174,10 @@ pub(super) fn validate(
     services: &BTreeMap<String, Spanned<super::raw::RawService>>,
 ) -> EmailConfig {
     let listener = raw.and_then(|r| listener(c, r));
+    let log_retention = raw
+        .and_then(|r| r.get_ref().log_retention.as_ref())
+        .map_or(Some(DEFAULT_LOG_RETENTION), |t| retention(c, t))
+        .unwrap_or(DEFAULT_LOG_RETENTION);
     let mut out = BTreeMap::new();
     // Explicit addresses first, so a clash with another service's default is reported at the
     // `address` line that caused it.
@@ -202,6 +238,7 @@ pub(super) fn validate(
     }
     EmailConfig {
         listener,
+        log_retention,
         services: out,
     }
 }
@@ -280,13 +317,71 @@ fn listener(c: &mut Collector<'_>, spanned: &Spanned<RawEmail>) -> Option<EmailL
                 None
             }),
     };
+    let connections_per_minute = per_minute(
+        c,
+        "email.connections_per_minute",
+        r.connections_per_minute.as_ref(),
+        DEFAULT_CONNECTIONS_PER_MINUTE,
+    );
+    let messages_per_minute = per_minute(
+        c,
+        "email.messages_per_minute",
+        r.messages_per_minute.as_ref(),
+        DEFAULT_MESSAGES_PER_MINUTE,
+    );
     Some(EmailListener {
         listen: listen.ok()?,
         domain: domain_ok.then_some(domain)?,
         max_size: max_size?,
         tls: tls?,
         timeout: timeout?,
+        connections_per_minute: connections_per_minute?,
+        messages_per_minute: messages_per_minute?,
     })
+}
+
+/// A per-minute rate from 1 to 100000.
+fn per_minute(
+    c: &mut Collector<'_>,
+    key: &str,
+    raw: Option<&Spanned<i64>>,
+    default: u32,
+) -> Option<u32> {
+    let Some(v) = raw else {
+        return Some(default);
+    };
+    let ok = u32::try_from(*v.get_ref())
+        .ok()
+        .filter(|n| (1..=100_000).contains(n));
+    if ok.is_none() {
+        c.at(
+            v.span(),
+            key,
+            format!(
+                "`{}` is not a rate from 1 to 100000 per minute, per client address",
+                v.get_ref()
+            ),
+        );
+    }
+    ok
+}
+
+/// `log_retention`: from one hour to ten years.
+fn retention(c: &mut Collector<'_>, t: &Spanned<String>) -> Option<Duration> {
+    humantime::parse_duration(t.get_ref().trim())
+        .ok()
+        .filter(|d| (Duration::from_secs(3600)..=Duration::from_secs(3650 * 24 * 3600)).contains(d))
+        .or_else(|| {
+            c.at(
+                t.span(),
+                "email.log_retention",
+                format!(
+                    "`{}` is not a duration from 1h to 3650d — e.g. \"30d\" or \"7d\"",
+                    t.get_ref()
+                ),
+            );
+            None
+        })
 }
 
 /// A local part as people write service addresses: letters, digits, `.`, `_`, `-`.

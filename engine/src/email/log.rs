@@ -80,6 +80,28 @@ pub(crate) async fn insert(c: &mut C<'_>, row: &NewRow<'_>, now: i64) -> Result<
     Ok(id)
 }
 
+/// Deletes up to `limit` of the oldest mail log rows received before `cutoff`, through the
+/// `received_at` index. A read first, so the usual case (nothing old) takes no write lock.
+pub(crate) async fn delete_older_than(
+    c: &mut C<'_>,
+    cutoff: i64,
+    limit: i64,
+) -> Result<u64, sqlx::Error> {
+    let any = sql!(
+        optional(i64,),
+        c.reborrow(),
+        "SELECT id FROM email_log WHERE received_at < $1 ORDER BY received_at LIMIT 1",
+        cutoff
+    )?;
+    if any.is_none() {
+        return Ok(0);
+    }
+    sql!(execute c.reborrow(),
+        "DELETE FROM email_log WHERE id IN \
+         (SELECT id FROM email_log WHERE received_at < $1 ORDER BY received_at LIMIT $2)",
+        cutoff, limit)
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub(crate) struct Row {
     pub id: i64,

@@ -11,7 +11,7 @@
 //! - `subject`: the built-in behaviour — one incident per subject, recovery subjects resolve.
 //! - `rules`: a service's rules and [`rules::decide`].
 //! - `event`: a decision → the [`NewAlert`](crate::NewAlert) the engine ingests.
-//! - `log`: the mail log table and its entries.
+//! - `log`: the mail log table, its entries, and the retention delete.
 //! - `mod.rs`: the engine's inbound API for mail ([`Engine::receive_mail`], …).
 
 pub mod event;

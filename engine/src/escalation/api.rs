@@ -117,7 +117,19 @@ impl Engine {
         })
     }
 
-    /// The incident `user` was last reached about by SMS or call: what a bare `4` replies to.
+    /// Whether `user` was paged about incident `n` by SMS or call (a delivered page, not a
+    /// status notice): what an SMS reply or key press naming `n` must have behind it.
+    pub async fn was_paged_about(
+        &self,
+        user: &UserId,
+        n: IncidentNumber,
+    ) -> Result<bool, EngineError> {
+        let mut conn = self.store().conn().await?;
+        Ok(rows::paged_about(&mut conn.c(), user.as_str(), n.get()).await?)
+    }
+
+    /// The incident `user` was last paged about by SMS or call (status notices sent since do
+    /// not count): what a bare `4` replies to.
     pub async fn last_paged_incident(
         &self,
         user: &UserId,

@@ -83,6 +83,7 @@ pub async fn tick(engine: &Engine) -> Result<usize, EngineError> {
     done += super::sweeps::run(engine).await?;
     done += crate::digest::sweep(engine).await;
     done += crate::heartbeats::sweep(engine).await;
+    done += crate::retention::sweep(engine).await;
     if done > 0 {
         engine.outbox_nudge().notify_one();
     }

@@ -260,16 +260,36 @@ pub(crate) async fn notify_paged(
     Ok(())
 }
 
-/// The incident a person was last reached about by SMS or call (for replies like `4`).
+/// Matches the outbox rows that are pages (`Notification::Paged`), not status notices or other
+/// messages to the same person: serde writes the `kind` tag first.
+const IS_PAGE: &str = "notification LIKE '{\"kind\":\"paged\"%'";
+
+/// The incident a person was last paged about by SMS or call (for replies like `4`). Status
+/// notices sent since do not count: a `4` answers a page.
 pub(crate) async fn last_paged(c: &mut C<'_>, user: &str) -> Result<Option<i64>, sqlx::Error> {
-    let row: Option<(Option<i64>,)> = sql!(
-        optional OptI64,
-        c.reborrow(),
+    let q = format!(
         "SELECT incident_id FROM outbox WHERE recipient = $1 AND method IN ('sms', 'voice') \
-         AND delivered_at IS NOT NULL ORDER BY delivered_at DESC, id DESC LIMIT 1",
-        user
-    )?;
+         AND delivered_at IS NOT NULL AND {IS_PAGE} ORDER BY delivered_at DESC, id DESC LIMIT 1"
+    );
+    let row: Option<(Option<i64>,)> =
+        sql!(optional OptI64, c.reborrow(), sqlx::AssertSqlSafe(q), user)?;
     Ok(row.and_then(|r| r.0))
+}
+
+/// Whether a page about incident `id` was delivered to `user` by SMS or call.
+pub(crate) async fn paged_about(c: &mut C<'_>, user: &str, id: i64) -> Result<bool, sqlx::Error> {
+    let q = format!(
+        "SELECT id FROM outbox WHERE recipient = $1 AND incident_id = $2 \
+         AND method IN ('sms', 'voice') AND delivered_at IS NOT NULL AND {IS_PAGE} LIMIT 1"
+    );
+    let row = sql!(
+        optional(i64,),
+        c.reborrow(),
+        sqlx::AssertSqlSafe(q),
+        user,
+        id
+    )?;
+    Ok(row.is_some())
 }
 
 /// A delivered row found by the provider's message id.

@@ -15,6 +15,7 @@
 //! - `outbox.rs`: claiming and settling notifications.
 //! - `hooks.rs`: the webhook rows a transaction's incident events cause.
 //! - `heartbeats.rs`: heartbeat state, and heartbeat events applied inside the caller's transaction.
+//! - `inbound.rs`: replay ids of inbound requests, and the retention deletes.
 //! - `rows.rs`: row structs and their conversion to domain types.
 
 pub(crate) mod batch;
@@ -22,6 +23,7 @@ pub(crate) mod chat;
 pub(crate) mod escalation;
 pub(crate) mod heartbeats;
 pub(crate) mod hooks;
+pub(crate) mod inbound;
 pub(crate) mod incidents;
 pub(crate) mod maintenance;
 pub(crate) mod oncall;

@@ -5,6 +5,7 @@
 //! A 250 to DATA (or a 202) comes only after the outcome is committed, so every test reads the
 //! incident and the log right after sending, without waiting.
 
+mod abuse;
 mod examples;
 mod http;
 mod malformed;
@@ -46,6 +47,7 @@ pub(crate) struct MailApp {
     pub base: String,
     pub smtp: SocketAddr,
     pub client: reqwest::Client,
+    clock: Arc<ManualClock>,
     _db: TestDb,
 }
 
@@ -55,11 +57,12 @@ impl MailApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
+        let clock = Arc::new(ManualClock::new(t0()));
         let app = App::start(AppParts {
             config,
             store: db.store().await,
             listener,
-            clock: Arc::new(ManualClock::new(t0())),
+            clock: clock.clone(),
             console: None,
         })
         .await
@@ -68,6 +71,7 @@ impl MailApp {
             base: format!("http://{}", app.addr),
             smtp: app.smtp_addr.expect("the [email] listener is on"),
             client: reqwest::Client::new(),
+            clock,
             app: Some(app),
             _db: db,
         }
@@ -77,6 +81,15 @@ impl MailApp {
         if let Some(app) = self.app.take() {
             app.stop().await;
         }
+    }
+
+    /// Moves the manual clock forward.
+    pub fn advance(&self, by: chrono::Duration) {
+        self.clock.advance(by);
+    }
+
+    pub fn engine(&self) -> &firebell_engine::Engine {
+        &self.app.as_ref().expect("running").engine
     }
 
     /// lettre's SMTP client on the listener, in the clear.

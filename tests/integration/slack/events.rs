@@ -3,7 +3,7 @@
 //! 401 and changes nothing.
 
 use firebell_tests::TestApp;
-use firebell_tests::fake_slack::{sign, slash_command_form};
+use firebell_tests::fake_slack::{message_event, sign, slash_command_form};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -132,5 +132,77 @@ async fn forged_stale_or_unsigned_requests_get_401_and_change_nothing() {
         incident["incident"]["status"], "triggered",
         "nothing changed"
     );
+    app.stop().await;
+}
+
+/// Timeline messages of incident 1 that contain `needle`.
+async fn notes_with(app: &TestApp, needle: &str) -> usize {
+    let (_, incident) = app.api_get("/api/v1/incidents/1").await;
+    incident["timeline"]
+        .as_array()
+        .expect("timeline")
+        .iter()
+        .filter(|e| e["message"].as_str().is_some_and(|m| m.contains(needle)))
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retried_event_runs_its_command_once() {
+    let (app, fake) = start(Mode::Events, "").await;
+    open(&app, "disk", "Disk full on db-01").await;
+    first_card(&fake).await;
+    let send = |body: String, retry: Option<&'static str>| {
+        let app = &app;
+        async move {
+            let ts = now();
+            let mut req = app
+                .client
+                .post(format!("{}/slack/events", app.base))
+                .header("content-type", "application/json")
+                .header("x-slack-request-timestamp", ts.to_string())
+                .header("x-slack-signature", sign(SIGNING_SECRET, ts, &body));
+            if let Some(n) = retry {
+                req = req
+                    .header("x-slack-retry-num", n)
+                    .header("x-slack-retry-reason", "http_timeout");
+            }
+            let resp = req.body(body).send().await.expect("request");
+            assert_eq!(resp.status(), StatusCode::OK);
+        }
+    };
+
+    let event = message_event(OPS, ALICE, "!note 1 checking the disk", None).to_string();
+    send(event.clone(), None).await;
+    app.api_wait("/api/v1/incidents/1", |i| {
+        i.to_string().contains("checking the disk")
+    })
+    .await;
+    // Slack did not see our 200 in time and sends the same event again, twice.
+    send(event.clone(), Some("1")).await;
+    send(event, Some("2")).await;
+    // A new event after the retries; once it has run, so have they.
+    let later = message_event(OPS, ALICE, "!note 1 after the retries", None).to_string();
+    send(later, None).await;
+    app.api_wait("/api/v1/incidents/1", |i| {
+        i.to_string().contains("after the retries")
+    })
+    .await;
+    let in_channel = |calls: &[firebell_tests::fake_slack::SlackCall]| {
+        calls
+            .iter()
+            .filter(|c| {
+                c.method == "chat.postMessage"
+                    && c.str("channel") == Some(OPS)
+                    && c.str("thread_ts").is_none()
+            })
+            .count()
+    };
+    // The card, and an answer to each note command that ran.
+    fake.wait_until("two answers", |calls| in_channel(calls) >= 3)
+        .await;
+    // Give a wrongly repeated command the moment it would need to show.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_eq!(notes_with(&app, "checking the disk").await, 1);
+    assert_eq!(in_channel(&fake.calls()), 3, "{:#?}", fake.calls());
     app.stop().await;
 }

@@ -18,6 +18,7 @@
 //! - `escalation`: the paging ladder on a manual clock, restarts and replicas mid-ladder,
 //!   maintenance, ack timeouts, handoffs.
 //! - `reports`: the manager summary's figures over a played history.
+//! - `retention`: replay ids and mail log rows forgotten on time, in bounded batches.
 
 mod by_key;
 mod by_number;
@@ -27,6 +28,7 @@ mod lifecycle;
 mod outbox;
 mod replicas;
 mod reports;
+mod retention;
 
 use std::collections::VecDeque;
 use std::future::Future;

@@ -11,7 +11,9 @@ mod email;
 mod inbound;
 mod ladder;
 mod outbound;
+mod replies;
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use firebell_engine::kinds::ContactMethod;
@@ -154,13 +156,18 @@ impl Rig {
         (status, resp.text().await.expect("body"))
     }
 
-    /// An SMS reply from `from`, as Twilio posts it.
+    /// An SMS reply from `from`, as Twilio posts it (each with a new `MessageSid`).
     pub async fn sms_reply(&self, from: &str, body: &str) -> String {
+        self.sms_reply_as(&fresh_sid("SM"), from, body).await
+    }
+
+    /// An SMS reply with the given `MessageSid` (the same one twice is a replay).
+    pub async fn sms_reply_as(&self, sid: &str, from: &str, body: &str) -> String {
         let (status, xml) = self
             .twilio_post(
                 "/twilio/sms",
                 &[
-                    ("MessageSid", "SM00000000000000000000000000000001"),
+                    ("MessageSid", sid),
                     ("AccountSid", ACCOUNT_SID),
                     ("From", from),
                     ("To", TWILIO_FROM),
@@ -171,6 +178,43 @@ impl Rig {
             .await;
         assert_eq!(status, StatusCode::OK, "{xml}");
         xml
+    }
+
+    /// A key press on the page call `call_sid` to `to` about incident `n`, as Twilio posts it.
+    pub async fn key_press(
+        &self,
+        n: IncidentNumber,
+        call_sid: &str,
+        to: &str,
+        digits: &str,
+    ) -> String {
+        let (status, xml) = self
+            .twilio_post(
+                &format!("/twilio/voice?incident={}", n.get()),
+                &[
+                    ("CallSid", call_sid),
+                    ("AccountSid", ACCOUNT_SID),
+                    ("From", TWILIO_FROM),
+                    ("To", to),
+                    ("Direction", "outbound-api"),
+                    ("Digits", digits),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{xml}");
+        xml
+    }
+
+    /// Waits until every outbox row of incident `n` is delivered or failed.
+    pub async fn settled(&self, n: IncidentNumber) {
+        self.app
+            .api_wait(&format!("/api/v1/incidents/{}", n.get()), |i| {
+                i["notifications"].as_array().is_some_and(|rows| {
+                    rows.iter()
+                        .all(|r| !r["delivered_at"].is_null() || !r["failed_at"].is_null())
+                })
+            })
+            .await;
     }
 
     /// The incident's JSON (`incident`, `timeline`, `notifications`).
@@ -235,6 +279,15 @@ impl Rig {
         }
     }
 }
+
+/// A Twilio-style sid (`SM…`, `CA…`) never used before in this test run.
+pub fn fresh_sid(prefix: &str) -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    format!("{prefix}{:032x}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+/// What Twilio is told when nothing should be sent back: an empty TwiML document.
+pub const NO_REPLY: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>";
 
 /// A level-1, high-urgency page for `user`.
 pub fn paged(user: &str, failover_from: Option<&str>) -> Notification {

@@ -4,12 +4,14 @@
 //!
 //! # Layout
 //! - `mod.rs`: binding, the accept loop, connection limits, STARTTLS hand-over, shutdown.
+//! - `limits`: connections and mails per minute per client address.
 //! - `session`: one conversation — command order, recipients, limits, timeouts.
 //! - `data`: DATA — the message read within the limit, applied, answered after commit.
 //! - `reply`: reply lines and the EHLO capability list.
 //! - `tls`: the certificate and key → a rustls acceptor.
 
 mod data;
+mod limits;
 mod reply;
 mod session;
 mod tls;
@@ -43,6 +45,7 @@ pub(crate) struct Ctx {
     pub max_size: usize,
     pub timeout: Duration,
     pub tls: Option<TlsAcceptor>,
+    pub limits: limits::RateLimits,
 }
 
 /// A bound listener, not yet accepting. Binding (and loading the certificate) happen before the
@@ -87,6 +90,10 @@ impl SmtpListener {
             max_size: self.conf.max_size,
             timeout: self.conf.timeout,
             tls: self.tls,
+            limits: limits::RateLimits::new(
+                self.conf.connections_per_minute,
+                self.conf.messages_per_minute,
+            ),
         });
         let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
         let mut sessions = JoinSet::new();
@@ -126,6 +133,15 @@ async fn connection(
     if permit.is_none() {
         let _ = stream
             .write_all(b"421 4.3.2 too many connections; try again later\r\n")
+            .await;
+        return;
+    }
+    if !ctx.limits.connection(peer.ip(), ctx.engine.clock().now()) {
+        info!(%peer, "SMTP client over its connection rate: told 421");
+        let _ = stream
+            .write_all(
+                b"421 4.7.0 too many connections from your address; try again in a minute\r\n",
+            )
             .await;
         return;
     }

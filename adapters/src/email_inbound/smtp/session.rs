@@ -5,8 +5,10 @@
 //! Bounds: a command line is at most one read (16 KB), or 4096 bytes when it spans reads
 //! (smtp-proto), and the rest of a longer one is skipped; a message at most `max_size`
 //! (advertised as SIZE; refused at MAIL when declared larger, at the end of DATA when it turns
-//! out larger); [`MAX_RECIPIENTS`] per mail; [`MAX_ERRORS`] bad commands per connection; the
-//! configured idle timeout per read; [`MAX_SESSION`] for the whole connection.
+//! out larger); [`MAX_RECIPIENTS`] per mail; [`MAX_ERRORS`] bad commands or refused recipients
+//! per connection (an address-guessing client is cut off like one that is not speaking SMTP);
+//! mails per minute per client address (`limits`); the configured idle timeout per read;
+//! [`MAX_SESSION`] for the whole connection.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -25,7 +27,8 @@ use super::reply::{self, line};
 
 /// RFC 5321 §4.5.3.1.8 asks servers to take at least 100.
 pub(super) const MAX_RECIPIENTS: usize = 100;
-/// Bad commands before the connection is closed (a client that is not speaking SMTP).
+/// Bad commands and refused recipients before the connection is closed (a client that is not
+/// speaking SMTP, or guessing addresses).
 pub(super) const MAX_ERRORS: u32 = 10;
 /// Longest connection, however busy.
 pub(super) const MAX_SESSION: Duration = Duration::from_secs(3600);
@@ -78,6 +81,8 @@ pub(super) struct Session<'a, S> {
     helo: Option<String>,
     pub(super) tx: Option<Transaction>,
     errors: u32,
+    /// Told 421 after its last command: the conversation ends.
+    closing: bool,
 }
 
 impl<'a, S: AsyncRead + AsyncWrite + Unpin> Session<'a, S> {
@@ -99,6 +104,7 @@ impl<'a, S: AsyncRead + AsyncWrite + Unpin> Session<'a, S> {
             helo: None,
             tx: None,
             errors: 0,
+            closing: false,
         }
     }
 
@@ -159,7 +165,12 @@ impl<'a, S: AsyncRead + AsyncWrite + Unpin> Session<'a, S> {
                         return Ok(End::Closed);
                     }
                 }
-                other => self.command(other).await?,
+                other => {
+                    self.command(other).await?;
+                    if self.closing {
+                        return Ok(End::Closed);
+                    }
+                }
             }
         }
     }
@@ -229,6 +240,17 @@ impl<'a, S: AsyncRead + AsyncWrite + Unpin> Session<'a, S> {
                 "a mail is already started; RSET to start over",
             );
         }
+        if !self
+            .ctx
+            .limits
+            .message(self.peer.ip(), self.ctx.engine.clock().now())
+        {
+            return line(
+                450,
+                [4, 7, 1],
+                "too many mails from your address; try again in a minute",
+            );
+        }
         if declared > self.ctx.max_size {
             return line(
                 552,
@@ -279,16 +301,25 @@ impl<'a, S: AsyncRead + AsyncWrite + Unpin> Session<'a, S> {
             let sender = tx.sender.clone();
             self.record_refusal(None, Some(&address), &sender, "", 0, &why)
                 .await;
+            self.errors += 1;
+            if self.over_errors() {
+                self.closing = true;
+                return line(421, [4, 7, 0], "too many refused recipients; closing");
+            }
             return line(550, [5, 1, 1], why);
         };
         tx.recipients.push((address, service));
         line(250, [2, 1, 5], "recipient OK")
     }
 
+    fn over_errors(&self) -> bool {
+        self.errors >= MAX_ERRORS
+    }
+
     /// Answers a command smtp-proto could not parse; `true` when the client made too many.
     async fn refuse_command(&mut self, e: ProtoError) -> std::io::Result<bool> {
         self.errors += 1;
-        if self.errors >= MAX_ERRORS {
+        if self.over_errors() {
             self.send(line(421, [4, 7, 0], "too many bad commands; closing"))
                 .await?;
             return Ok(true);

@@ -6,6 +6,10 @@
 //! - `mod.rs`: [`routes`], the signed-webhook extractor, TwiML and JSON replies.
 //! - `sms`: `POST /twilio/sms` — `4`, `ACK 42`, `RESOLVE 42`, `ESCALATE 42`.
 //! - `voice`: `POST /twilio/voice?incident=42` — digits 4, 6, 5.
+//!
+//! Replies and key presses act only on incidents the person was paged about by SMS or call;
+//! a number no user has gets an empty answer; a request delivered twice (same `MessageSid`, or
+//! `CallSid` and key) acts once ([`firebell_engine::replay`]).
 //! - `status`: `POST /twilio/status` — delivery and call outcomes onto the timeline.
 
 mod sms;
@@ -138,6 +142,12 @@ pub(crate) fn twiml(xml: String) -> Response {
         format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>{xml}"),
     )
         .into_response()
+}
+
+/// An empty TwiML document: Twilio sends nothing and hangs up. For strangers and replays, whom
+/// firebell does not pay to answer.
+pub(crate) fn no_reply() -> Response {
+    twiml("<Response/>".to_owned())
 }
 
 /// What to tell a person whose request the engine turned down: its own words for their mistakes,

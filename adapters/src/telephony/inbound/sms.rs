@@ -1,14 +1,20 @@
 //! `POST /twilio/sms`: a reply to a page. `4`, `6` or `5` alone act on the incident this number
-//! was last paged for; `ACK 42`, `RESOLVE 42`, `ESCALATE 42` name one. The answer is one SMS
-//! saying what happened or what to send instead.
+//! was last paged for; `ACK 42`, `RESOLVE 42`, `ESCALATE 42` name one, which must be one the
+//! person was paged about by SMS or call. The answer is one SMS saying what happened or what to
+//! send instead.
+//!
+//! Every answer is an SMS firebell pays for, so a number no user has gets no answer at all (no
+//! SMS pumping), and neither does a request Twilio already delivered (same `MessageSid`): a
+//! replay changes nothing.
 
 use axum::extract::State;
 use axum::response::Response;
 use firebell_engine::kinds::{Actor, Channel};
+use firebell_engine::replay::Delivery;
 use firebell_engine::{Engine, EngineError, Incident, IncidentNumber};
-use tracing::info;
+use tracing::{info, warn};
 
-use super::{Signed, explain, twiml};
+use super::{Signed, explain, no_reply, twiml};
 use crate::http::AppState;
 use crate::telephony::text::{SMS_MAX_CHARS, clean, message_twiml, truncate};
 
@@ -37,6 +43,15 @@ impl Action {
             "resolve" | "res" => Some(Action::Resolve),
             "escalate" | "esc" => Some(Action::Escalate),
             other => Action::from_key(other),
+        }
+    }
+
+    /// The chat command that does the same, for people told to use chat instead.
+    pub(crate) fn chat_command(self) -> &'static str {
+        match self {
+            Action::Acknowledge => "!ack",
+            Action::Resolve => "!resolve",
+            Action::Escalate => "!escalate",
         }
     }
 
@@ -100,34 +115,65 @@ pub(crate) fn parse(text: &str) -> Result<Reply, String> {
     }
 }
 
-#[tracing::instrument(skip_all)]
-pub(crate) async fn reply(State(state): State<AppState>, hook: Signed) -> Response {
-    let text = answer(&state.engine, &hook).await;
-    twiml(message_twiml(&truncate(&text, SMS_MAX_CHARS * 2)))
+/// Why a named incident is refused: the person was not paged about it by phone.
+pub(crate) fn not_paged(n: IncidentNumber, action: Action) -> String {
+    format!(
+        "firebell did not page you about {n} by SMS or call, so nothing was changed. Use chat ({} {}) or reply to a page you got.",
+        action.chat_command(),
+        n.get()
+    )
 }
 
-async fn answer(engine: &Engine, hook: &Signed) -> String {
+#[tracing::instrument(skip_all)]
+pub(crate) async fn reply(State(state): State<AppState>, hook: Signed) -> Response {
+    match answer(&state.engine, &hook).await {
+        Some(text) => twiml(message_twiml(&truncate(&text, SMS_MAX_CHARS * 2))),
+        None => no_reply(),
+    }
+}
+
+/// The answer to send, or `None` to send nothing.
+async fn answer(engine: &Engine, hook: &Signed) -> Option<String> {
     let from = hook.param("From").unwrap_or_default();
     let Some(user) = engine.config().user_by_phone(from) else {
-        info!(from, "SMS from a number no user has");
-        return "Sorry, this number is not registered with firebell, so nothing was changed. Ask your firebell admin to add it to your user.".to_owned();
+        info!(from, "SMS from a number no user has: not answered");
+        return None;
     };
+    let Some(sid) = hook.param("MessageSid") else {
+        warn!(user = %user.id, "SMS webhook without a MessageSid: ignored");
+        return None;
+    };
+    match engine.first_delivery(Delivery::TwilioSms, sid).await {
+        Ok(true) => {}
+        Ok(false) => {
+            info!(sid, user = %user.id, "SMS webhook delivered again: already handled");
+            return None;
+        }
+        Err(e) => return Some(explain(&e)),
+    }
     let reply = match parse(hook.param("Body").unwrap_or_default()) {
         Ok(r) => r,
-        Err(help) => return help,
+        Err(help) => return Some(help),
     };
     let n = match reply.incident {
-        Some(n) => n,
+        Some(n) => match engine.was_paged_about(&user.id, n).await {
+            Ok(true) => n,
+            Ok(false) => {
+                info!(incident = %n, user = %user.id, "SMS reply about an incident not paged to this number: refused");
+                return Some(not_paged(n, reply.action));
+            }
+            Err(e) => return Some(explain(&e)),
+        },
         None => match engine.last_paged_incident(&user.id).await {
             Ok(Some(n)) => n,
             Ok(None) => {
-                return "You have not been paged by SMS or call recently, so firebell does not know which incident you mean. Name it: ACK 42.".to_owned();
+                return Some("You have not been paged by SMS or call recently, so firebell does not know which incident you mean. Name it: ACK 42.".to_owned());
             }
-            Err(e) => return explain(&e),
+            Err(e) => return Some(explain(&e)),
         },
     };
     let actor = Actor::new(user.id.as_str(), Channel::Sms);
-    match reply.action.run(engine, n, &actor).await {
+    Some(match reply.action.run(engine, n, &actor).await {
         Ok(incident) => {
             info!(incident = %n, user = %user.id, action = reply.action.past_tense(), "by SMS reply");
             let about = format!(
@@ -139,7 +185,7 @@ async fn answer(engine: &Engine, hook: &Signed) -> String {
             truncate(&about, SMS_MAX_CHARS)
         }
         Err(e) => explain(&e),
-    }
+    })
 }
 
 #[cfg(test)]

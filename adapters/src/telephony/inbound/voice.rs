@@ -1,44 +1,76 @@
 //! `POST /twilio/voice?incident=42`: the key pressed during a page call. 4 acknowledges, 6
-//! resolves, 5 escalates; any other key hears the choices again.
+//! resolves, 5 escalates; any other key hears the choices again. The person on the line must
+//! have been paged about the incident by SMS or call; a number no user has hears nothing (the
+//! call ends); a key press Twilio delivers again (same `CallSid` and key) acts once.
 
 use axum::extract::State;
 use axum::response::Response;
 use firebell_engine::config::User;
 use firebell_engine::kinds::{Actor, Channel};
+use firebell_engine::replay::Delivery;
 use firebell_engine::{Engine, IncidentNumber};
 use tracing::info;
 
 use super::sms::Action;
-use super::{Signed, explain, twiml};
+use super::{Signed, explain, no_reply, twiml};
 use crate::http::AppState;
 use crate::telephony::text::{clean, gather, say_twiml, spoken_prompt, xml_escape};
 
 #[tracing::instrument(skip_all)]
 pub(crate) async fn digits(State(state): State<AppState>, hook: Signed) -> Response {
-    twiml(answer(&state.engine, &hook).await)
+    match answer(&state.engine, &hook).await {
+        Some(xml) => twiml(xml),
+        None => no_reply(),
+    }
 }
 
-async fn answer(engine: &Engine, hook: &Signed) -> String {
+/// The TwiML to answer with, or `None` to end the call without a word.
+async fn answer(engine: &Engine, hook: &Signed) -> Option<String> {
+    let Some(user) = callee(engine, hook) else {
+        info!(incident = ?hook.query("incident"), "key press from a number no user has: not answered");
+        return None;
+    };
     let Some(n) = hook
         .query("incident")
         .and_then(|s| IncidentNumber::parse(s).ok())
     else {
-        return say_twiml(
+        return Some(say_twiml(
             "Sorry, firebell does not know which incident this call is about. Goodbye.",
-        );
-    };
-    let Some(user) = callee(engine, hook) else {
-        info!(incident = %n, "key press from a number no user has");
-        return say_twiml(
-            "Sorry, this phone number is not registered with firebell, so nothing was changed. Goodbye.",
-        );
+        ));
     };
     let digits = hook.param("Digits").unwrap_or_default().trim();
     let Some(action) = Action::from_key(digits) else {
-        return reprompt(engine, n).await;
+        return Some(reprompt(engine, n).await);
     };
+    match engine.was_paged_about(&user.id, n).await {
+        Ok(true) => {}
+        Ok(false) => {
+            info!(incident = %n, user = %user.id, "key press about an incident not paged to this number: refused");
+            return Some(say_twiml(&format!(
+                "firebell did not page you about incident number {} by SMS or call, so nothing was changed. Goodbye.",
+                n.get()
+            )));
+        }
+        Err(e) => return Some(say_twiml(&format!("{} Goodbye.", speakable(&explain(&e))))),
+    }
+    let Some(call) = hook.param("CallSid") else {
+        return Some(say_twiml(
+            "Sorry, firebell cannot tell which call this is, so nothing was changed. Goodbye.",
+        ));
+    };
+    match engine
+        .first_delivery(Delivery::TwilioKeyPress, &format!("{call}:{digits}"))
+        .await
+    {
+        Ok(true) => {}
+        Ok(false) => {
+            info!(incident = %n, call, "key press delivered again: already handled");
+            return Some(say_twiml("That key press was already handled. Goodbye."));
+        }
+        Err(e) => return Some(say_twiml(&format!("{} Goodbye.", speakable(&explain(&e))))),
+    }
     let actor = Actor::new(user.id.as_str(), Channel::Voice);
-    match action.run(engine, n, &actor).await {
+    Some(match action.run(engine, n, &actor).await {
         Ok(_) => {
             info!(incident = %n, user = %user.id, action = action.past_tense(), "by key press");
             say_twiml(&format!(
@@ -48,7 +80,7 @@ async fn answer(engine: &Engine, hook: &Signed) -> String {
             ))
         }
         Err(e) => say_twiml(&format!("{} Goodbye.", speakable(&explain(&e)))),
-    }
+    })
 }
 
 /// The person on the line: for a call firebell placed, Twilio's `From` is firebell's own number

@@ -5,6 +5,7 @@ use super::*;
 use crate::email::rules::{DecidedBy, Decision, decide};
 use crate::email::{Discard, Mail};
 use crate::kinds::Severity;
+use std::time::Duration;
 
 /// The README's Nagios example on `web`, the listener on, `db` on its default address.
 fn with_email() -> String {
@@ -123,9 +124,32 @@ fn the_email_tables_become_a_listener_addresses_and_rules() {
 }
 
 #[test]
+fn client_rates_and_the_log_retention_have_defaults_and_can_be_set() {
+    let config = parse(&with_email()).expect("valid");
+    let l = config.email.listener.as_ref().expect("listener on");
+    assert_eq!((l.connections_per_minute, l.messages_per_minute), (60, 120));
+    assert_eq!(config.email.log_retention, Duration::from_secs(30 * 86_400));
+
+    let text = with_email().replacen(
+        "timeout = \"30s\"",
+        "timeout = \"30s\"\nconnections_per_minute = 5\nmessages_per_minute = 7\nlog_retention = \"7d\"",
+        1,
+    );
+    let config = parse(&text).expect("valid");
+    let l = config.email.listener.as_ref().expect("listener on");
+    assert_eq!((l.connections_per_minute, l.messages_per_minute), (5, 7));
+    assert_eq!(config.email.log_retention, Duration::from_secs(7 * 86_400));
+}
+
+#[test]
 fn without_an_email_table_there_is_no_listener_but_every_service_has_rules() {
     let config = parse(VALID).expect("valid");
     assert!(config.email.listener.is_none());
+    assert_eq!(
+        config.email.log_retention,
+        Duration::from_secs(30 * 86_400),
+        "mail over HTTP is logged too, and forgotten on the same schedule"
+    );
     assert_eq!(config.email.max_size(), 10_000_000);
     assert!(
         config
@@ -251,6 +275,24 @@ fn each_listener_mistake_is_named() {
             r#"timeout = "2h""#,
             "email.timeout",
             "from 1s to 1h",
+        ),
+        (
+            r#"timeout = "30s""#,
+            "connections_per_minute = 0",
+            "email.connections_per_minute",
+            "from 1 to 100000 per minute",
+        ),
+        (
+            r#"timeout = "30s""#,
+            "messages_per_minute = -5",
+            "email.messages_per_minute",
+            "from 1 to 100000 per minute",
+        ),
+        (
+            r#"timeout = "30s""#,
+            r#"log_retention = "10m""#,
+            "email.log_retention",
+            "from 1h to 3650d",
         ),
         (
             r#"timeout = "30s""#,
