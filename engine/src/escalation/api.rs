@@ -11,8 +11,10 @@ use crate::ids::{IncidentNumber, UserId};
 use crate::incident::{Incident, TimelineKind};
 use crate::kinds::{Actor, ContactMethod, IncidentStatus};
 use crate::notify::Notification;
+use crate::notify::gate::{Gate, gate};
 use crate::store::escalation as rows;
 use crate::store::pending::Pending;
+use crate::store::queries;
 
 /// Provider names as recorded on outbox rows and timelines.
 pub const TWILIO: &str = "twilio";
@@ -181,14 +183,29 @@ impl Engine {
             && method == ContactMethod::Sms
             && row.provider.as_deref() == Some(TWILIO)
             && self.config().providers.vonage.is_some();
+        let notification = serde_json::from_str::<Notification>(&row.notification);
+        // A resend is a page like any other: only while the incident still wants it.
+        let wanted = match (&notification, failover) {
+            (Ok(n), true) => {
+                let now_incident =
+                    queries::get(&mut tx.c(), IncidentNumber::from_db(incident)).await?;
+                let esc_gen = rows::generation(&mut tx.c(), incident).await?;
+                gate(n, now_incident.as_ref(), esc_gen)
+            }
+            _ => Gate::Send,
+        };
+        if let Gate::Cancel(reason) = &wanted {
+            message.push_str(&format!("; not sent again through {VONAGE}: {reason}"));
+        }
         if failover
+            && wanted == Gate::Send
             && let Ok(Notification::Paged {
                 user,
                 level,
                 urgency,
                 esc_gen,
                 ..
-            }) = serde_json::from_str::<Notification>(&row.notification)
+            }) = notification
         {
             let again = Notification::Paged {
                 user,

@@ -8,7 +8,7 @@
 //!   claim, only while it holds it.
 //! - `gate`: whether a row may still go out the moment before it is sent (pages stop at the ack).
 
-mod gate;
+pub(crate) mod gate;
 mod worker;
 
 pub use worker::{claim_size, deliver_due, deliver_due_in, run_outbox_lane, run_outbox_worker};

@@ -3,7 +3,7 @@
 //! transaction that acts on them; on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so replicas share
 //! the work and never take the same row.
 
-use super::outbox::{Addressee, Notification};
+use super::outbox::{Addressee, IS_PAGE, Notification};
 use super::pending::Pending;
 use super::{C, OptI64, sql};
 use crate::kinds::{Actor, ContactMethod, IncidentStatus};
@@ -192,6 +192,17 @@ pub(crate) async fn escalated_by(
     }))
 }
 
+/// An incident's escalation generation (bumped by `!escalate` and ack-timeout re-triggers).
+pub(crate) async fn generation(c: &mut C<'_>, id: i64) -> Result<Option<i64>, sqlx::Error> {
+    Ok(sql!(
+        optional(i64,),
+        c.reborrow(),
+        "SELECT esc_gen FROM incidents WHERE id = $1",
+        id
+    )?
+    .map(|(g,)| g))
+}
+
 /// (esc_level, esc_loop, esc_next_at) of an incident, locking its row until the transaction ends
 /// (PostgreSQL): a level the timer is starting right now is read once it has started, never
 /// before, so a move based on it cannot repeat that level.
@@ -259,10 +270,6 @@ pub(crate) async fn notify_paged(
     }
     Ok(())
 }
-
-/// Matches the outbox rows that are pages (`Notification::Paged`), not status notices or other
-/// messages to the same person: serde writes the `kind` tag first.
-const IS_PAGE: &str = "notification LIKE '{\"kind\":\"paged\"%'";
 
 /// The incident a person was last paged about by SMS or call (for replies like `4`). Status
 /// notices sent since do not count: a `4` answers a page.

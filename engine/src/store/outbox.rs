@@ -116,6 +116,10 @@ pub enum MaintenancePhase {
     Ended,
 }
 
+/// Matches the outbox rows that are pages (`Notification::Paged`), not status notices or other
+/// messages to the same person: serde writes the `kind` tag first.
+pub(crate) const IS_PAGE: &str = "notification LIKE '{\"kind\":\"paged\"%'";
+
 /// Whom an outbox row is for: the room, or one person by one method.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Addressee<'a> {
@@ -420,7 +424,7 @@ pub(crate) async fn hurry_pages(
     let ids: Vec<String> = incidents.iter().map(i64::to_string).collect();
     let q = format!(
         "UPDATE outbox SET due_at = $1 WHERE incident_id IN ({}) AND method IN ('chat', 'sms', 'voice', 'email') \
-         AND delivered_at IS NULL AND failed_at IS NULL AND due_at > $1 AND notification LIKE '{{\"kind\":\"paged\"%'",
+         AND delivered_at IS NULL AND failed_at IS NULL AND due_at > $1 AND {IS_PAGE}",
         ids.join(", ")
     );
     sql!(execute c.reborrow(), sqlx::AssertSqlSafe(q), now)

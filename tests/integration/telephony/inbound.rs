@@ -318,3 +318,68 @@ async fn a_failed_sms_status_lands_on_the_timeline_and_the_page_is_resent_throug
         rig.app.stop().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_sms_status_for_an_acknowledged_incident_is_not_resent_through_vonage() {
+    for backend in backends() {
+        let rig = Rig::start(backend, Providers::BOTH).await;
+        let n = rig.open_incident("status-acked", "disk full").await;
+        rig.app.advance(chrono::Duration::minutes(2));
+        let sent = rig
+            .phones
+            .wait_for("alice's page SMS", |r| r.iter().any(|r| r.is_twilio_sms()))
+            .await;
+        let sid = sent
+            .iter()
+            .find(|r| r.is_twilio_sms())
+            .and_then(|r| r.id.clone())
+            .unwrap();
+        rig.wait_last_paged("alice").await;
+        let (s, body) = rig
+            .app
+            .api_post(&format!("/api/v1/incidents/{}/acknowledge", n.get()), None)
+            .await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+
+        // The carrier's verdict arrives after the ack: recorded, and nobody is paged again.
+        let (status, body) = rig
+            .twilio_post(
+                "/twilio/status",
+                &[
+                    ("MessageSid", &sid),
+                    ("MessageStatus", "undelivered"),
+                    ("ErrorCode", "30003"),
+                    ("To", ALICE_PHONE),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+        let show = rig
+            .app
+            .api_wait(&format!("/api/v1/incidents/{}", n.get()), |b| {
+                timeline(b)
+                    .iter()
+                    .any(|m| m.contains("reports the SMS to Alice Adams"))
+            })
+            .await;
+        let entries = timeline(&show);
+        let line = entries
+            .iter()
+            .find(|m| m.contains("reports the SMS to Alice Adams"))
+            .unwrap();
+        assert!(
+            line.ends_with("; not sent again through vonage: acknowledged by ci"),
+            "{line}"
+        );
+        rig.app.engine().outbox_nudge().notify_one();
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let vonage = rig
+            .phones
+            .requests()
+            .into_iter()
+            .filter(|r| r.is_vonage_sms())
+            .count();
+        assert_eq!(vonage, 0, "{backend:?}: re-sent after the ack");
+        rig.app.stop().await;
+    }
+}
