@@ -8,33 +8,19 @@ use std::time::{Duration, Instant};
 use firebell_engine::IncidentNumber;
 use firebell_engine::config::ChatPlatform;
 use firebell_tests::fake_slack::{FakeSlack, SlackCall, message_event};
-use firebell_tests::fixtures::{DB_KEY, WEB_KEY, config_toml};
+use firebell_tests::fixtures::{DB_KEY, WEB_KEY, config_toml_two_rooms};
 use firebell_tests::{Backend, TestApp};
 use reqwest::StatusCode;
 
 use super::{ALICE, Mode, OPS, config_from, top_level};
 use crate::ingest_flow::trigger;
 
-/// `[rooms.data] slack`: where `db` posts once it has a room of its own.
-const DATA: &str = "C0DATA";
 /// A direct message between alice and the bot (Slack's IM channel ids start with `D`).
 const ALICE_DM: &str = "D0ALICEBOT";
 
-/// The standard config, but `db` posts to room `data` (its own channel) while `web` stays in
-/// `ops`.
-fn two_rooms() -> String {
-    let db_in_ops = format!(
-        "[services.db]\ndescription = \"Primary database\"\nintegration_keys = [\"{DB_KEY}\"]\nroom = \"ops\""
-    );
-    let base = config_toml();
-    assert!(base.contains(&db_in_ops), "the standard config changed");
-    base.replace(&db_in_ops, &db_in_ops.replace("\"ops\"", "\"data\""))
-        + &format!("\n[rooms.data]\nslack = \"{DATA}\"\n")
-}
-
 async fn start(extra: &str) -> (TestApp, FakeSlack) {
     let fake = FakeSlack::start().await;
-    let config = config_from(&two_rooms(), &fake, Mode::Socket, extra);
+    let config = config_from(&config_toml_two_rooms(), &fake, Mode::Socket, extra);
     let app = TestApp::spawn_with(Backend::Sqlite, config).await;
     fake.wait_connected().await;
     (app, fake)
