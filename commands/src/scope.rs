@@ -16,7 +16,7 @@ use crate::context::{Context, Platform};
 use crate::reply::Reply;
 
 /// More open incidents than this in one place is past what a chat command should sweep up in one
-/// go; it matches the cap `!ack all` always had.
+/// go (the oldest are taken); it matches the cap `!ack all` always had.
 const MAX_CANDIDATES: i64 = 500;
 
 /// What `all` (and a bare command, when exactly one incident qualifies) covers.
@@ -142,6 +142,7 @@ impl Scope {
         found.retain(|i| self.covers(i));
         found.sort_by_key(|i| i.number);
         found.dedup_by_key(|i| i.number);
+        found.truncate(MAX_CANDIDATES as usize);
         Ok(found)
     }
 }
