@@ -135,7 +135,7 @@ pub(crate) fn stray_word(word: &str, targets: &Targets, usage: &'static str) -> 
 
 fn all_with_numbers(word: &str, usage: &'static str) -> ParseError {
     ParseError::new(
-        format!("`all` already means every incident, so leave out `{word}` (or `all`)"),
+        format!("`all` already means every incident here, so leave out `{word}` (or `all`)"),
         usage,
     )
 }

@@ -198,12 +198,9 @@ impl SlackInbound {
         let reply = firebell_commands::handle(&self.engine, &ctx, &text)
             .await
             .unwrap_or_else(|| Reply::error("That button no longer works; type `!help`."));
-        let thread = (self
-            .incidents_at(click.channel, click.message_ts)
-            .await
-            .len()
-            == 1)
-            .then_some(click.message_ts);
+        // A card's own thread takes the answer; a storm summary's stands for many incidents.
+        let shown = self.incidents_at(click.channel, click.message_ts).await;
+        let thread = (shown.len() == 1).then_some(click.message_ts);
         if let Err(e) = self
             .api
             .ephemeral(click.channel, click.user, render::reply(&reply), thread)
