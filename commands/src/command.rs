@@ -98,8 +98,8 @@ impl Command {
             Ok::<_, Reply>(match self {
                 Command::Help(c) => c.execute(ctx),
                 Command::Unknown { name } => unknown::execute(&name),
-                Command::Ack(c) => c.execute(engine, &actor()?).await,
-                Command::Resolve(c) => c.execute(engine, &actor()?).await,
+                Command::Ack(c) => c.execute(engine, ctx, &actor()?).await,
+                Command::Resolve(c) => c.execute(engine, ctx, &actor()?).await,
                 Command::Incidents(c) => {
                     actor()?;
                     c.execute(engine).await

@@ -50,8 +50,15 @@ pub struct Context {
     /// shared channel only `!`-prefixed text is addressed to the bot.
     pub bang_optional: bool,
     /// The configured room (`[rooms.NAME]`) the message was typed in, when the adapter knows it;
-    /// `None` on the console. `!maintenance` announces its window there.
+    /// `None` on the console, in a direct message and in a channel that is no configured room.
+    /// `!maintenance` announces its window there, and `all` covers the services posted there.
     pub room: Option<String>,
+    /// A direct message with the bot: there is no room, so `all` and a bare `!ack` cover
+    /// nothing and the person is asked to name the incidents.
+    pub direct: bool,
+    /// The incidents of the storm summary whose thread the message was typed in (empty
+    /// elsewhere): there `all` means exactly these.
+    pub storm: Vec<IncidentNumber>,
 }
 
 impl Context {
@@ -63,6 +70,8 @@ impl Context {
             thread_incident: None,
             bang_optional: false,
             room: None,
+            direct: false,
+            storm: Vec::new(),
         }
     }
 
@@ -74,12 +83,26 @@ impl Context {
             thread_incident: None,
             bang_optional: true,
             room: None,
+            direct: false,
+            storm: Vec::new(),
         }
     }
 
     /// The same message, typed in the configured room `room`.
     pub fn in_room(mut self, room: impl Into<String>) -> Self {
         self.room = Some(room.into());
+        self
+    }
+
+    /// The same message, sent to the bot directly rather than in a channel.
+    pub fn direct_message(mut self) -> Self {
+        self.direct = true;
+        self
+    }
+
+    /// The same message, typed in the thread of a storm summary showing `incidents`.
+    pub fn in_storm(mut self, incidents: Vec<IncidentNumber>) -> Self {
+        self.storm = incidents;
         self
     }
 

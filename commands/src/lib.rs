@@ -16,6 +16,8 @@
 //! - `authorize`: chat user → configured user → engine [`Actor`](firebell_engine::Actor).
 //! - `reply`: [`Reply`] and [`Tone`]; engine errors split into user-facing and logged.
 //! - `targets`: `[N…|all]` shared by `!ack` and `!resolve`.
+//! - `scope`: what `all` covers where a command is typed (a room's services, a storm, nothing in
+//!   a direct message), and how a reply names an incident from another room.
 //! - `people`: `bob`, `@bob`, chat mentions → configured users; users → `Bob Brown (bob)`.
 //! - `when`: times in the asking person's time zone, and how far away they are.
 //! - `cmd/*`: one file per command, each with `parse_args` and `execute`.
@@ -27,6 +29,7 @@ mod context;
 mod invocation;
 mod people;
 mod reply;
+mod scope;
 mod spec;
 mod targets;
 #[cfg(test)]

@@ -181,7 +181,9 @@ mod tests {
         assert_eq!(lines.len(), 2 + COMMANDS.len());
         assert_eq!(
             lines[2],
-            "| `!ack [N…\\|all]` | `!acknowledge` | Acknowledge incidents: you are on it, so paging stops. |"
+            "| `!ack [N…\\|all]` | `!acknowledge` | Acknowledge incidents: you are on it, so paging \
+             stops. `all` covers only this room's triggered incidents (in a storm summary's \
+             thread, that storm's). |"
         );
         assert!(table.contains("| `!trigger <service> <summary>` | — |"));
         for line in &lines[2..] {

@@ -3,13 +3,13 @@
 
 use std::future::Future;
 
-use firebell_engine::{
-    Engine, EngineError, Incident, IncidentFilter, IncidentNumber, IncidentStatus,
-};
+use firebell_engine::{Engine, EngineError, Incident, IncidentNumber, IncidentStatus};
 
 use crate::command::ParseError;
+use crate::context::Context;
 use crate::invocation::Args;
 use crate::reply::{Reply, Tone, user_text};
+use crate::scope::{Scope, posted_elsewhere};
 
 /// The one incident a command names: its number, or — typed in a card's thread — the thread's.
 /// `too_many(extra)` words the error for a second argument.
@@ -42,9 +42,11 @@ pub(crate) fn one_incident(
 pub enum Targets {
     /// These incidents, in the order given, without repeats (typed, or the thread's incident).
     Numbers(Vec<IncidentNumber>),
-    /// `all`: every incident the command applies to.
+    /// `all`: every incident the command applies to among those posted where it was typed
+    /// (the room's services, or a storm summary's incidents in its thread).
     All,
-    /// Nothing named outside a thread: the only candidate if there is exactly one, else ask.
+    /// Nothing named outside a thread: the only candidate where it was typed if there is
+    /// exactly one, else ask.
     Unspecified,
 }
 
@@ -133,15 +135,18 @@ pub(crate) fn stray_word(word: &str, targets: &Targets, usage: &'static str) -> 
 
 fn all_with_numbers(word: &str, usage: &'static str) -> ParseError {
     ParseError::new(
-        format!("`all` already means every incident, so leave out `{word}` (or `all`)"),
+        format!("`all` already means every incident here, so leave out `{word}` (or `all`)"),
         usage,
     )
 }
 
 /// Turns targets into incident numbers, or the reply that explains why there are none to act on
-/// (nothing is in the right state, or several are and the person has to say which).
+/// (nothing here is in the right state, several are and the person has to say which, or the
+/// place implies no incidents at all). `all` and an unspecified target reach only what
+/// [`Scope`] covers where the command was typed; numbers reach any incident.
 pub(crate) async fn choose(
     engine: &Engine,
+    ctx: &Context,
     targets: Targets,
     action: &Action,
 ) -> Result<Vec<IncidentNumber>, Reply> {
@@ -150,20 +155,18 @@ pub(crate) async fn choose(
         Targets::All => true,
         Targets::Unspecified => false,
     };
-    let filter = IncidentFilter {
-        statuses: action.statuses.to_vec(),
-        limit: Some(500),
-        ..Default::default()
-    };
-    let mut candidates = engine
-        .incidents(&filter)
-        .await
-        .map_err(|e| Reply::from_engine(&e))?;
-    candidates.sort_by_key(|i| i.number);
+    let scope = Scope::of(engine.config(), ctx);
+    let typed = format!("!{}{}", action.command, if all { " all" } else { "" });
+    if let Some(refused) = scope.refusal(&typed, action.command) {
+        return Err(refused);
+    }
+    let candidates = scope.candidates(engine, action.statuses).await?;
     match candidates.len() {
         0 => Err(Reply::info(format!(
-            "Nothing to {}: no incident is {}.",
-            action.verb, action.state
+            "Nothing to {}: no incident{} is {}.",
+            action.verb,
+            scope.describe(),
+            action.state
         ))),
         1 => Ok(vec![candidates[0].number]),
         _ if all => Ok(candidates.iter().map(|i| i.number).collect()),
@@ -192,8 +195,11 @@ fn which_one(candidates: &[Incident], k: usize, action: &Action) -> String {
 }
 
 /// Runs `act` on each incident in turn and reports on each, so one failure ("#4 is already
-/// resolved") does not hide the others' success.
+/// resolved") does not hide the others' success. An incident posted in another room than the
+/// one the command was typed in is named by its service and room.
 pub(crate) async fn act_on_each<F, Fut>(
+    engine: &Engine,
+    ctx: &Context,
     numbers: &[IncidentNumber],
     action: &Action,
     mut act: F,
@@ -202,6 +208,7 @@ where
     F: FnMut(IncidentNumber) -> Fut,
     Fut: Future<Output = Result<Incident, EngineError>>,
 {
+    let elsewhere = |i: &Incident| posted_elsewhere(engine.config(), ctx, &i.service);
     if let [n] = numbers {
         return match act(*n).await {
             Ok(i) => Reply::success(format!(
@@ -209,7 +216,7 @@ where
                 capitalized(action.done),
                 i.number,
                 i.title,
-                i.service
+                elsewhere(&i).unwrap_or_else(|| i.service.to_string())
             )),
             Err(e) => Reply::from_engine(&e),
         };
@@ -220,7 +227,8 @@ where
         match act(n).await {
             Ok(i) => {
                 succeeded += 1;
-                lines.push(format!("*{n}* {} — {}", action.done, i.title));
+                let whose = elsewhere(&i).map(|w| format!(" ({w})")).unwrap_or_default();
+                lines.push(format!("*{n}* {} — {}{whose}", action.done, i.title));
             }
             Err(e @ (EngineError::User(_) | EngineError::NotFound(_))) => lines.push(user_text(&e)),
             Err(e) => lines.push(format!("*{n}*: {}", user_text(&e))),

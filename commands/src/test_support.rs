@@ -72,6 +72,38 @@ start = "2026-02-23T00:00"
 restrictions = [{ start = "18:00", end = "23:00" }]
 "#;
 
+/// Three rooms: `ops` shows `web` and `api`, `data` shows `db`, `quiet` shows nothing. alice is
+/// on Slack; the console acts as her.
+pub(crate) const TWO_ROOMS: &str = r#"
+[console]
+user = "alice"
+
+[rooms.ops]
+slack = "C0OPS"
+
+[rooms.data]
+slack = "C0DATA"
+
+[rooms.quiet]
+slack = "C0QUIET"
+
+[users.alice]
+name = "Alice Adams"
+slack = "U0ALICE"
+
+[services.web]
+integration_keys = ["R0UT1NGKEY0000000000000000000000"]
+room = "ops"
+
+[services.api]
+integration_keys = ["APIKEY00000000000000000000000001"]
+room = "ops"
+
+[services.db]
+integration_keys = ["DBKEY000000000000000000000000001"]
+room = "data"
+"#;
+
 pub(crate) fn config() -> Config {
     Config::parse(CONFIG, "test.toml", &|_| None).expect("test config is valid")
 }
@@ -89,8 +121,9 @@ pub(crate) fn parse_in_thread(text: &str, thread: i64) -> Result<Command, ParseE
     crate::parse(&alice().in_thread(n(thread)), text).expect("text is a command")
 }
 
-fn alice() -> Context {
-    Context::chat(Platform::Slack, "U0ALICE")
+/// alice in the Slack channel of room `ops`, where both test services post.
+pub(crate) fn alice() -> Context {
+    Context::chat(Platform::Slack, "U0ALICE").in_room("ops")
 }
 
 pub(crate) struct TestEngine {
@@ -102,6 +135,11 @@ pub(crate) struct TestEngine {
 
 impl TestEngine {
     pub(crate) async fn start() -> TestEngine {
+        Self::start_with(config()).await
+    }
+
+    /// The same, with another installation's config (e.g. [`TWO_ROOMS`]).
+    pub(crate) async fn start_with(config: Config) -> TestEngine {
         static SEQ: AtomicU64 = AtomicU64::new(0);
         let dir = std::env::temp_dir().join(format!(
             "firebell-commands-{}-{}-{}",
@@ -119,7 +157,7 @@ impl TestEngine {
         let cancel = CancellationToken::new();
         let (engine, _writers) = Engine::start(
             store,
-            Arc::new(config()),
+            Arc::new(config),
             Arc::new(clock.clone()),
             cancel.clone(),
         );
@@ -170,12 +208,12 @@ impl TestEngine {
         }
     }
 
-    /// alice, in a Slack channel.
+    /// alice, in room `ops`'s Slack channel.
     pub(crate) async fn say(&self, text: &str) -> Reply {
         self.say_as(alice(), text).await
     }
 
-    /// alice, in incident `thread`'s Slack thread.
+    /// alice, in incident `thread`'s Slack thread (in room `ops`).
     pub(crate) async fn say_in_thread(&self, text: &str, thread: i64) -> Reply {
         self.say_as(alice().in_thread(n(thread)), text).await
     }

@@ -87,34 +87,38 @@ impl Engine {
             .map(ChatCard::from))
     }
 
-    /// The incident a message (a card, or the parent of a thread) stands for: `None` when the
-    /// message is not ours or is a storm summary of several incidents.
-    pub async fn chat_incident_at(
+    /// The incidents a message (a card, or the parent of a thread) shows: one for a card, several
+    /// for a storm summary, none when the message is not ours. A reply in a card's thread acts on
+    /// its incident; in a summary's thread, `all` means the summary's incidents.
+    pub async fn chat_incidents_at(
         &self,
         platform: ChatPlatform,
         channel: &str,
         message_id: &str,
-    ) -> Result<Option<IncidentNumber>, EngineError> {
+    ) -> Result<Vec<IncidentNumber>, EngineError> {
         let mut conn = self.store().conn().await?;
         let rows = rows::at_message(&mut conn.c(), platform.as_str(), channel, message_id).await?;
-        Ok(match rows.as_slice() {
-            [one] => Some(IncidentNumber::from_db(one.incident_id)),
-            _ => None,
-        })
+        Ok(rows
+            .iter()
+            .map(|r| IncidentNumber::from_db(r.incident_id))
+            .collect())
     }
 
     /// Where a message (a card or storm summary, or on Discord the thread started on one) was
-    /// posted, and the incident it stands for when it stands for exactly one.
+    /// posted, and the incidents it shows (one for a card, several for a storm summary).
     pub async fn chat_thread(
         &self,
         platform: ChatPlatform,
         message_id: &str,
-    ) -> Result<Option<(String, Option<IncidentNumber>)>, EngineError> {
+    ) -> Result<Option<(String, Vec<IncidentNumber>)>, EngineError> {
         let mut conn = self.store().conn().await?;
         let rows = rows::by_message(&mut conn.c(), platform.as_str(), message_id).await?;
         Ok(rows.first().map(|first| {
-            let one = (rows.len() == 1).then(|| IncidentNumber::from_db(first.incident_id));
-            (first.channel.clone(), one)
+            let shown = rows
+                .iter()
+                .map(|r| IncidentNumber::from_db(r.incident_id))
+                .collect();
+            (first.channel.clone(), shown)
         }))
     }
 

@@ -228,3 +228,48 @@ async fn a_restart_keeps_incidents_and_posts_what_was_committed_but_not_yet_deli
         app.stop().await;
     }
 }
+
+/// The console prints every room's cards, so `ack all` typed there covers every room; by number
+/// it answers without naming rooms, since the console is every room.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_console_shows_every_room_so_ack_all_there_acknowledges_every_rooms_incidents() {
+    for backend in backends() {
+        let config = firebell_engine::Config::parse(
+            &fixtures::config_toml_two_rooms(),
+            "two-rooms.toml",
+            &|_| None,
+        )
+        .expect("valid");
+        let mut app = TestApp::spawn_with(backend, config).await;
+        app.console_wait(0, "help").await;
+        let mark = app.console_mark();
+        app.post_json(
+            "/v2/enqueue",
+            &trigger(WEB_KEY, "checkout", "Checkout 500s"),
+        )
+        .await; // #1 web → ops
+        app.post_json(
+            "/v2/enqueue",
+            &trigger(fixtures::DB_KEY, "replication", "Replication lag"),
+        )
+        .await; // #2 db → data
+        app.console_wait(mark, "Replication lag").await;
+
+        let mark = app.console_mark();
+        app.type_line("ack all").await;
+
+        let out = app
+            .console_wait(mark, "acknowledged — Replication lag")
+            .await;
+        assert!(out.contains("acknowledged — Checkout 500s"), "{out}");
+        assert!(!out.contains("posted in"), "{out}");
+        for n in [1, 2] {
+            let (_, body) = app.api_get(&format!("/api/v1/incidents/{n}")).await;
+            assert_eq!(
+                body["incident"]["status"], "acknowledged",
+                "{backend:?}: #{n}"
+            );
+        }
+        app.stop().await;
+    }
+}

@@ -60,6 +60,23 @@ events_per_minute = 100000
     )
 }
 
+/// Room `data`'s Slack channel in [`config_toml_two_rooms`].
+pub const DATA_SLACK: &str = "C0DATA";
+/// Room `data`'s Discord channel in [`config_toml_two_rooms`].
+pub const DATA_DISCORD: &str = "100000000000000002";
+
+/// The standard installation with two teams: `web` posts to room `ops` as before, `db` to a room
+/// of its own, `data` (Slack [`DATA_SLACK`], Discord [`DATA_DISCORD`]).
+pub fn config_toml_two_rooms() -> String {
+    let db_in_ops = format!(
+        "[services.db]\ndescription = \"Primary database\"\nintegration_keys = [\"{DB_KEY}\"]\nroom = \"ops\""
+    );
+    let base = config_toml();
+    assert!(base.contains(&db_in_ops), "the standard config changed");
+    base.replace(&db_in_ops, &db_in_ops.replace("\"ops\"", "\"data\""))
+        + &format!("\n[rooms.data]\nslack = \"{DATA_SLACK}\"\ndiscord = \"{DATA_DISCORD}\"\n")
+}
+
 pub fn config() -> Config {
     Config::parse(&config_toml(), "test.toml", &|_| None).expect("test config is valid")
 }

@@ -57,6 +57,7 @@ impl EventHandler for Handler {
                 &msg.channel_id.to_string(),
                 &msg.author.id.to_string(),
                 &msg.content,
+                msg.guild_id.is_none(),
             )
             .await;
     }
@@ -88,7 +89,12 @@ impl EventHandler for Handler {
                     c.id,
                     c.token.clone(),
                     self.inbound
-                        .slash(&c.channel_id.to_string(), &c.user.id.to_string(), &words)
+                        .slash(
+                            &c.channel_id.to_string(),
+                            &c.user.id.to_string(),
+                            &words,
+                            c.guild_id.is_none(),
+                        )
                         .await,
                 )
             }

@@ -31,9 +31,14 @@ impl DiscordInbound {
         &self.api
     }
 
-    /// The command context for a message in `channel`: its room, and — in a card's thread,
-    /// whose id is the card's — the incident.
-    async fn context(&self, channel: &str, user: &str) -> Context {
+    /// The command context for a message in `channel`: a direct message (`direct`, no guild),
+    /// or its room, and — in a card's thread, whose id is the card's — the incident, or in a
+    /// storm summary's thread the storm's incidents.
+    async fn context(&self, channel: &str, user: &str, direct: bool) -> Context {
+        let ctx = Context::chat(Platform::Discord, user);
+        if direct {
+            return ctx.direct_message();
+        }
         let place = match self
             .engine
             .chat_thread(ChatPlatform::Discord, channel)
@@ -45,18 +50,19 @@ impl DiscordInbound {
                 None
             }
         };
-        let (room_channel, incident): (String, Option<IncidentNumber>) = match place {
-            Some((parent, n)) => (parent, n),
-            None => (channel.to_owned(), None),
+        let (room_channel, shown): (String, Vec<IncidentNumber>) = match place {
+            Some((parent, shown)) => (parent, shown),
+            None => (channel.to_owned(), Vec::new()),
         };
-        let mut ctx = Context::chat(Platform::Discord, user);
-        if let Some(room) = self.engine.config().room_by_discord_channel(&room_channel) {
-            ctx = ctx.in_room(room.name.clone());
+        let ctx = match self.engine.config().room_by_discord_channel(&room_channel) {
+            Some(room) => ctx.in_room(room.name.clone()),
+            None => ctx,
+        };
+        match shown.as_slice() {
+            [] => ctx,
+            [n] => ctx.in_thread(*n),
+            storm => ctx.in_storm(storm.to_vec()),
         }
-        if let Some(n) = incident {
-            ctx = ctx.in_thread(n);
-        }
-        ctx
     }
 
     fn linked(&self, user: &str) -> bool {
@@ -66,12 +72,13 @@ impl DiscordInbound {
             .is_some()
     }
 
-    /// A message typed in a channel or thread: `!` commands are answered in the same place.
-    pub async fn typed(&self, channel: &str, user: &str, text: &str) {
+    /// A message typed in a channel or thread (or, `direct`, a direct message to the bot): `!`
+    /// commands are answered in the same place.
+    pub async fn typed(&self, channel: &str, user: &str, text: &str, direct: bool) {
         if !text.trim_start().starts_with('!') {
             return;
         }
-        let ctx = self.context(channel, user).await;
+        let ctx = self.context(channel, user, direct).await;
         let Some(reply) = firebell_commands::handle(&self.engine, &ctx, text).await else {
             return;
         };
@@ -108,7 +115,8 @@ impl DiscordInbound {
     pub async fn clicked(&self, channel: &str, user: &str, custom_id: &str) -> Value {
         let reply = match button_command(custom_id) {
             Some(text) => {
-                let ctx = self.context(channel, user).await;
+                // Buttons are only on cards in rooms, never in a direct message.
+                let ctx = self.context(channel, user, false).await;
                 firebell_commands::handle(&self.engine, &ctx, &text)
                     .await
                     .unwrap_or_else(|| Reply::error("That button no longer works; type `!help`."))
@@ -118,8 +126,9 @@ impl DiscordInbound {
         response(&reply, true)
     }
 
-    /// `/firebell <command>`: in the channel when it changed something, privately otherwise.
-    pub async fn slash(&self, channel: &str, user: &str, words: &str) -> Value {
+    /// `/firebell <command>` (`direct`: in a direct message): in the channel when it changed
+    /// something, privately otherwise.
+    pub async fn slash(&self, channel: &str, user: &str, words: &str, direct: bool) -> Value {
         let words = words.trim();
         let text = if words.is_empty() {
             "!help".to_owned()
@@ -128,7 +137,7 @@ impl DiscordInbound {
         } else {
             format!("!{words}")
         };
-        let ctx = self.context(channel, user).await;
+        let ctx = self.context(channel, user, direct).await;
         let reply = firebell_commands::handle(&self.engine, &ctx, &text)
             .await
             .unwrap_or_else(|| Reply::info("Try `/firebell help`."));

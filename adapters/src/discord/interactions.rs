@@ -110,7 +110,12 @@ async fn interactions(State(state): State<AppState>, headers: HeaderMap, body: B
                 })
                 .unwrap_or_default();
             inbound
-                .slash(&c.channel_id.to_string(), &c.user.id.to_string(), &words)
+                .slash(
+                    &c.channel_id.to_string(),
+                    &c.user.id.to_string(),
+                    &words,
+                    c.guild_id.is_none(),
+                )
                 .await
         }
         _ => {

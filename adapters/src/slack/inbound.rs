@@ -45,8 +45,13 @@ impl SlackInbound {
         Self { engine, api }
     }
 
+    /// The command context for a message in `channel`: a direct message, or the room whose
+    /// channel it is (none for a channel that is no configured room).
     fn context(&self, channel: &str, user: &str) -> Context {
         let ctx = Context::chat(Platform::Slack, user);
+        if is_direct_message(channel) {
+            return ctx.direct_message();
+        }
         match self.engine.config().room_by_slack_channel(channel) {
             Some(room) => ctx.in_room(room.name.clone()),
             None => ctx,
@@ -60,21 +65,17 @@ impl SlackInbound {
             .is_some()
     }
 
-    /// The incident whose card (or thread) `ts` is, if it stands for exactly one.
-    async fn incident_at(
-        &self,
-        channel: &str,
-        ts: &str,
-    ) -> Option<firebell_engine::IncidentNumber> {
+    /// The incidents the card or storm summary `ts` shows (none when it is not ours).
+    async fn incidents_at(&self, channel: &str, ts: &str) -> Vec<firebell_engine::IncidentNumber> {
         match self
             .engine
-            .chat_incident_at(ChatPlatform::Slack, channel, ts)
+            .chat_incidents_at(ChatPlatform::Slack, channel, ts)
             .await
         {
-            Ok(n) => n,
+            Ok(shown) => shown,
             Err(e) => {
-                warn!(error = %e, "looking up a thread's incident failed");
-                None
+                warn!(error = %e, "looking up a thread's incidents failed");
+                Vec::new()
             }
         }
     }
@@ -128,10 +129,12 @@ impl SlackInbound {
     /// linked to a firebell user is answered privately.
     pub async fn typed(&self, msg: Typed<'_>) {
         let mut ctx = self.context(msg.channel, msg.user);
-        if let Some(thread) = msg.thread_ts
-            && let Some(n) = self.incident_at(msg.channel, thread).await
-        {
-            ctx = ctx.in_thread(n);
+        if let Some(thread) = msg.thread_ts {
+            ctx = match self.incidents_at(msg.channel, thread).await.as_slice() {
+                [] => ctx,
+                [n] => ctx.in_thread(*n),
+                storm => ctx.in_storm(storm.to_vec()),
+            };
         }
         let Some(reply) = firebell_commands::handle(&self.engine, &ctx, msg.text).await else {
             return;
@@ -216,10 +219,9 @@ impl SlackInbound {
         let reply = firebell_commands::handle(&self.engine, &ctx, &text)
             .await
             .unwrap_or_else(|| Reply::error("That button no longer works; type `!help`."));
-        let thread = self
-            .incident_at(click.channel, click.message_ts)
-            .await
-            .map(|_| click.message_ts);
+        // A card's own thread takes the answer; a storm summary's stands for many incidents.
+        let shown = self.incidents_at(click.channel, click.message_ts).await;
+        let thread = (shown.len() == 1).then_some(click.message_ts);
         if let Err(e) = self
             .api
             .ephemeral(click.channel, click.user, render::reply(&reply), thread)
@@ -259,6 +261,11 @@ impl SlackInbound {
     }
 }
 
+/// Whether `channel` is a direct message with the bot: Slack's IM channel ids start with `D`.
+fn is_direct_message(channel: &str) -> bool {
+    channel.starts_with('D')
+}
+
 /// The command a button stands for: the same grammar people type.
 fn button_command(action_id: &str, value: &str) -> Option<String> {
     let numbers = value.trim();
@@ -280,7 +287,7 @@ fn button_command(action_id: &str, value: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::button_command;
+    use super::{button_command, is_direct_message};
     use crate::slack::render;
 
     #[test]
@@ -308,5 +315,12 @@ mod tests {
         assert_eq!(button_command("firebell_delete", "42"), None);
         assert_eq!(button_command(render::ACK, "42; !resolve all"), None);
         assert_eq!(button_command(render::ACK, ""), None);
+    }
+
+    #[test]
+    fn im_channels_are_direct_messages_and_others_are_not() {
+        assert!(is_direct_message("D0ALICEBOT"));
+        assert!(!is_direct_message("C0OPS"));
+        assert!(!is_direct_message("G0PRIVATE"));
     }
 }

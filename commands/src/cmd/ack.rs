@@ -3,6 +3,7 @@
 use firebell_engine::{Actor, Engine, IncidentNumber, IncidentStatus};
 
 use crate::command::{Command, ParseError};
+use crate::context::Context;
 use crate::invocation::Args;
 use crate::reply::Reply;
 use crate::spec::CommandSpec;
@@ -12,13 +13,21 @@ pub(crate) const SPEC: CommandSpec = CommandSpec {
     name: "ack",
     aliases: &["acknowledge"],
     usage: "!ack [N…|all]",
-    summary: "Acknowledge incidents: you are on it, so paging stops.",
-    details: "With no number it acknowledges the incident whose thread you are in, or the only \
-              triggered incident. `all` acknowledges every triggered incident.",
+    summary: "Acknowledge incidents: you are on it, so paging stops. `all` covers only this room's \
+              triggered incidents (in a storm summary's thread, that storm's).",
+    details: "With no number it acknowledges the incident whose thread you are in, or else the only \
+              triggered incident posted in this room. `all` acknowledges every triggered incident \
+              of the services posted in this room: in a storm summary's thread, the storm's \
+              incidents; on the console, which shows every room, every service's. Numbers work \
+              from anywhere, and an incident of another room is named by its service and room. \
+              In a direct message there is no room, so name the incidents: `!ack 42 43`.",
     examples: &[
         ("!ack 42", "acknowledge #42"),
         ("!ack 3 4", "acknowledge #3 and #4"),
-        ("!ack all", "acknowledge every triggered incident"),
+        (
+            "!ack all",
+            "acknowledge every triggered incident posted in this room",
+        ),
     ],
     parse: |args, thread| Ack::parse_args(args, thread).map(Command::Ack),
 };
@@ -48,10 +57,13 @@ impl Ack {
         }
     }
 
-    pub(crate) async fn execute(self, engine: &Engine, actor: &Actor) -> Reply {
-        match targets::choose(engine, self.targets, &ACK).await {
+    pub(crate) async fn execute(self, engine: &Engine, ctx: &Context, actor: &Actor) -> Reply {
+        match targets::choose(engine, ctx, self.targets, &ACK).await {
             Ok(numbers) => {
-                targets::act_on_each(&numbers, &ACK, |n| engine.acknowledge(n, actor)).await
+                targets::act_on_each(engine, ctx, &numbers, &ACK, |n| {
+                    engine.acknowledge(n, actor)
+                })
+                .await
             }
             Err(reply) => reply,
         }
@@ -192,7 +204,9 @@ mod tests {
         let t = TestEngine::start().await;
         assert_eq!(
             t.say("!ack").await,
-            Reply::info("Nothing to acknowledge: no incident is triggered.")
+            Reply::info(
+                "Nothing to acknowledge: no incident of this room's services (db, web) is triggered."
+            )
         );
     }
 
@@ -243,3 +257,7 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+#[path = "ack_scope_tests.rs"]
+mod scope_tests;

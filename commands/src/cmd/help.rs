@@ -69,6 +69,10 @@ fn list(ctx: &Context) -> String {
         let _ = writeln!(text, "`{}` — {}", c.usage, c.summary);
     }
     text.push_str("`N` is an incident number, like `42` or `#42`. In an incident's thread you can leave it out.\n");
+    text.push_str(
+        "`all` covers the incidents posted in the room you type it in (in a storm summary's \
+         thread, that storm's); numbers work anywhere. In a direct message, name the incidents.\n",
+    );
     if ctx.bang_optional {
         text.push_str("Here the `!` is optional: `ack 42` works too.\n");
     }
@@ -137,6 +141,19 @@ mod tests {
     }
 
     #[test]
+    fn the_list_says_what_all_covers_and_what_works_in_a_direct_message() {
+        let text = list(&Context::chat(Platform::Slack, "U1"));
+        assert!(
+            text.contains(
+                "`all` covers the incidents posted in the room you type it in (in a storm \
+                 summary's thread, that storm's); numbers work anywhere. In a direct message, \
+                 name the incidents."
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn explaining_a_command_shows_usage_aliases_details_and_examples() {
         let reply = Help {
             topic: Some("acknowledge".into()),
@@ -145,15 +162,20 @@ mod tests {
         assert_eq!(reply.tone, Tone::Info);
         assert_eq!(
             reply.text,
-            "*!ack* — Acknowledge incidents: you are on it, so paging stops.\n\
+            "*!ack* — Acknowledge incidents: you are on it, so paging stops. `all` covers only \
+             this room's triggered incidents (in a storm summary's thread, that storm's).\n\
              Usage: `!ack [N…|all]`\n\
              Also: `!acknowledge`\n\
-             With no number it acknowledges the incident whose thread you are in, or the only triggered \
-             incident. `all` acknowledges every triggered incident.\n\
+             With no number it acknowledges the incident whose thread you are in, or else the only \
+             triggered incident posted in this room. `all` acknowledges every triggered incident \
+             of the services posted in this room: in a storm summary's thread, the storm's \
+             incidents; on the console, which shows every room, every service's. Numbers work \
+             from anywhere, and an incident of another room is named by its service and room. \
+             In a direct message there is no room, so name the incidents: `!ack 42 43`.\n\
              Examples:\n\
              • `!ack 42` — acknowledge #42\n\
              • `!ack 3 4` — acknowledge #3 and #4\n\
-             • `!ack all` — acknowledge every triggered incident"
+             • `!ack all` — acknowledge every triggered incident posted in this room"
         );
     }
 

@@ -4,6 +4,7 @@ use firebell_engine::{Actor, Engine, IncidentNumber, IncidentStatus};
 
 use crate::cmd::note::check_length;
 use crate::command::{Command, ParseError};
+use crate::context::Context;
 use crate::invocation::Args;
 use crate::reply::Reply;
 use crate::spec::CommandSpec;
@@ -13,17 +14,25 @@ pub(crate) const SPEC: CommandSpec = CommandSpec {
     name: "resolve",
     aliases: &["res"],
     usage: "!resolve [N…|all] [note]",
-    summary: "Resolve incidents, optionally with a note on what fixed them.",
+    summary: "Resolve incidents, optionally with a note on what fixed them. `all` covers only this \
+              room's open incidents (in a storm summary's thread, that storm's).",
     details: "Words after the numbers become a note on the timeline. With no number it resolves the \
-              incident whose thread you are in, or the only open incident. `all` resolves every \
-              open incident.",
+              incident whose thread you are in, or else the only open incident posted in this \
+              room. `all` resolves every open incident of the services posted in this room: in a \
+              storm summary's thread, the storm's incidents; on the console, which shows every \
+              room, every service's. Numbers work from anywhere, and an incident of another room \
+              is named by its service and room. In a direct message there is no room, so name the \
+              incidents: `!resolve 42 43`.",
     examples: &[
         (
             "!resolve 42 disk cleaned up",
             "resolve #42 with the note \"disk cleaned up\"",
         ),
         ("!resolve 3 4", "resolve #3 and #4"),
-        ("!resolve all", "resolve every open incident"),
+        (
+            "!resolve all",
+            "resolve every open incident posted in this room",
+        ),
     ],
     parse: |args, thread| Resolve::parse_args(args, thread).map(Command::Resolve),
 };
@@ -57,11 +66,14 @@ impl Resolve {
         Ok(Resolve { targets, note })
     }
 
-    pub(crate) async fn execute(self, engine: &Engine, actor: &Actor) -> Reply {
+    pub(crate) async fn execute(self, engine: &Engine, ctx: &Context, actor: &Actor) -> Reply {
         let note = self.note.as_deref();
-        match targets::choose(engine, self.targets, &RESOLVE).await {
+        match targets::choose(engine, ctx, self.targets, &RESOLVE).await {
             Ok(numbers) => {
-                targets::act_on_each(&numbers, &RESOLVE, |n| engine.resolve(n, actor, note)).await
+                targets::act_on_each(engine, ctx, &numbers, &RESOLVE, |n| {
+                    engine.resolve(n, actor, note)
+                })
+                .await
             }
             Err(reply) => reply,
         }
@@ -179,6 +191,46 @@ mod tests {
             Reply::error(
                 "incident #1 is already resolved (by alice, 0 s ago) — nothing to resolve"
             )
+        );
+    }
+
+    #[tokio::test]
+    async fn resolve_all_in_a_room_resolves_only_that_rooms_open_incidents() {
+        let config = firebell_engine::Config::parse(crate::test_support::TWO_ROOMS, "t", &|_| None);
+        let t = TestEngine::start_with(config.unwrap()).await;
+        t.open("web", "One").await;
+        t.open("db", "Two").await;
+        let data = crate::Context::chat(crate::Platform::Slack, "U0ALICE").in_room("data");
+        t.say_as(data.clone(), "!ack 2").await;
+
+        let reply = t.say_as(data, "!resolve all failed over").await;
+
+        assert_eq!(reply, Reply::success("Resolved *#2* — Two (db)"));
+        assert_eq!(
+            t.engine.incident(n(1)).await.unwrap().status,
+            IncidentStatus::Triggered
+        );
+    }
+
+    #[tokio::test]
+    async fn resolve_all_in_a_direct_message_is_refused_with_what_to_type() {
+        let t = TestEngine::start().await;
+        t.open("web", "One").await;
+        let dm = crate::Context::chat(crate::Platform::Slack, "U0ALICE").direct_message();
+
+        let reply = t.say_as(dm, "!resolve all").await;
+
+        assert_eq!(
+            reply,
+            Reply::error(
+                "In a direct message there is no room, so `!resolve all` covers no incidents; \
+                 name the incidents instead: `!resolve 42 43` (`!incidents` lists the open ones), \
+                 or type `!resolve all` in the room they were posted in."
+            )
+        );
+        assert_eq!(
+            t.engine.incident(n(1)).await.unwrap().status,
+            IncidentStatus::Triggered
         );
     }
 }

@@ -6,10 +6,12 @@
 //! - `mod.rs`: the config pointing at the fake, and shared steps.
 //! - `gateway`: an incident's life in a channel — embed, buttons, thread — and two replicas.
 //! - `endpoint`: the signed HTTP interactions endpoint.
+//! - `scope`: `!ack all` acts on the room it is typed in; direct messages are refused.
 
 mod both;
 mod endpoint;
 mod gateway;
+mod scope;
 
 use firebell_engine::Config;
 use firebell_tests::fake_discord::{DiscordCall, FakeDiscord, InteractionSigner};

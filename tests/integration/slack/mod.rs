@@ -6,8 +6,10 @@
 //! - `socket`: the incident's life in a channel over Socket Mode — card, buttons, thread.
 //! - `storm`: many incidents at once, rate limits, an outage and what comes after.
 //! - `events`: the signed HTTP routes (Events API mode).
+//! - `scope`: commands act on the room they are typed in; direct messages and storm threads.
 
 mod events;
+mod scope;
 mod socket;
 mod storm;
 
