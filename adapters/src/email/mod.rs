@@ -115,8 +115,19 @@ impl EmailNotifier {
                 ));
             }
         };
+        // One Message-ID per outbox row, the same on every retry: a resend after a success that
+        // was never recorded (the at-least-once edge) is the same mail to systems that drop
+        // duplicates by it. The incident's creation time keeps ids apart across databases.
+        let message_id = format!(
+            "<firebell-{}.{}.{}@{}>",
+            incident.number.get(),
+            msg.outbox_id,
+            incident.created_at.timestamp_micros(),
+            from.email.domain()
+        );
         Message::builder()
             .from(from)
+            .message_id(Some(message_id))
             .to(Mailbox::new(Some(r.user.name.clone()), address))
             .subject(subject)
             .header(ContentType::TEXT_PLAIN)

@@ -135,3 +135,32 @@ async fn a_down_smtp_relay_is_retryable_and_a_person_without_email_is_not() {
     );
     rig.app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resent_email_page_keeps_its_message_id_so_mail_systems_can_drop_the_copy() {
+    let rig = Rig::start(Backend::Sqlite, Providers::BOTH).await;
+    let n = rig.open_incident("mail-twice", "disk full").await;
+    let page = rig
+        .outgoing(n, "alice", ContactMethod::Email, paged("alice", None))
+        .await;
+    let mut other = page.clone();
+    other.outbox_id += 1;
+
+    // The same outbox row sent twice (a retry after an unrecorded success), then another row.
+    for msg in [&page, &page, &other] {
+        notifier(&rig).deliver(msg).await.expect("sent");
+    }
+    let mails = rig.smtp.wait_for(3).await;
+    let ids: Vec<String> = mails
+        .iter()
+        .map(|m| m.header("Message-ID").expect("a Message-ID"))
+        .collect();
+    assert_eq!(ids[0], ids[1], "a retry repeats the id");
+    assert_ne!(ids[0], ids[2], "another page has its own");
+    assert!(
+        ids[0].starts_with("<firebell-") && ids[0].ends_with("@example.com>"),
+        "{}",
+        ids[0]
+    );
+    rig.app.stop().await;
+}
