@@ -31,6 +31,7 @@ use firebell_adapters::webhooks::WebhookNotifier;
 use firebell_engine::config::{ChatPlatform, SlackMode};
 use firebell_engine::escalation::tick::run_timer_worker;
 use firebell_engine::notify::{Lane, Notifier, run_outbox_lane};
+use firebell_engine::store::redacted_url;
 use firebell_engine::{Clock, Config, Engine, Store, SystemClock};
 use tokio::io::{AsyncBufRead, AsyncWrite};
 use tokio::net::TcpListener;
@@ -334,7 +335,7 @@ async fn wait_for_signal() {
 async fn open_store(url: &str) -> anyhow::Result<Store> {
     let store = Store::connect(url)
         .await
-        .with_context(|| format!("connecting to {url}"))?;
+        .with_context(|| format!("connecting to {}", redacted_url(url)))?;
     store
         .migrate()
         .await
@@ -345,7 +346,10 @@ async fn open_store(url: &str) -> anyhow::Result<Store> {
 /// `firebell migrate`.
 pub async fn migrate(opts: &Options) -> anyhow::Result<()> {
     open_store(&opts.database_url).await?.close().await;
-    println!("database {} is up to date", opts.database_url);
+    println!(
+        "database {} is up to date",
+        redacted_url(&opts.database_url)
+    );
     Ok(())
 }
 

@@ -28,7 +28,9 @@ struct Cli {
         long,
         global = true,
         default_value = "sqlite://firebell.db",
-        env = "FIREBELL_DATABASE_URL"
+        env = "FIREBELL_DATABASE_URL",
+        // `--help` would print the variable's value, password included.
+        hide_env_values = true
     )]
     database_url: String,
     /// Address for the HTTP server (events, API, health).
