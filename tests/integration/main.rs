@@ -9,6 +9,7 @@ mod discord;
 mod email;
 mod heartbeats;
 mod ingest_flow;
+mod ingest_writers;
 mod oncall_api;
 mod postmortem;
 mod readme;
