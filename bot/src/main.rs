@@ -96,6 +96,9 @@ fn main() -> ExitCode {
             _ => serve(opts).await,
         }
     });
+    // Tasks shutdown abandoned, and blocking calls still in flight (a DNS lookup that hangs),
+    // must not hold the exit.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(500));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -14,6 +14,7 @@ mod oncall_api;
 mod postmortem;
 mod readme;
 mod reports_api;
+mod shutdown;
 mod slack;
 mod store_contract;
 mod telephony;
