@@ -6,10 +6,12 @@
 //! - `mod.rs`: the config pointing at the fake, and shared steps.
 //! - `gateway`: an incident's life in a channel — embed, buttons, thread — and two replicas.
 //! - `endpoint`: the signed HTTP interactions endpoint.
+//! - `lead`: the gateway lead when the leader's lock connection fails.
 
 mod both;
 mod endpoint;
 mod gateway;
+mod lead;
 
 use firebell_engine::Config;
 use firebell_tests::fake_discord::{DiscordCall, FakeDiscord, InteractionSigner};
