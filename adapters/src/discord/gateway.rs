@@ -33,7 +33,7 @@ const SETUP_LIMIT: Duration = Duration::from_secs(15);
 /// leader needs to find its lock connection dead (one check every [`LEAD_CHECK`], each at most
 /// [`LIVENESS_TIMEOUT`]) and stop its session ([`STOP_LIMIT`]).
 const TAKEOVER_WAIT: Duration = Duration::from_secs(
-    LEAD_CHECK.as_secs() + LIVENESS_TIMEOUT.as_secs() + STOP_LIMIT.as_secs() + 1,
+    LEAD_CHECK.as_secs() + LIVENESS_TIMEOUT.as_secs() + STOP_LIMIT.as_secs() + 2,
 );
 
 struct Handler {

@@ -9,7 +9,7 @@ use firebell::{App, AppParts};
 use firebell_engine::{Engine, Store, SystemClock};
 use firebell_tests::fake_discord::{FakeDiscord, InteractionSigner};
 use firebell_tests::proxy::SilenceableProxy;
-use firebell_tests::{Backend, TestApp, TestDb, backends, fixtures, t0};
+use firebell_tests::{Backend, TestDb, backends, fixtures, t0};
 use tokio_util::sync::CancellationToken;
 
 use super::config;
@@ -59,19 +59,11 @@ async fn a_leader_whose_database_goes_silent_learns_it_lost_the_lead_within_seco
     assert!(!lead.still_held().await);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_leader_that_loses_its_lock_connection_disconnects_before_another_replica_connects() {
-    if !postgres() {
-        return;
-    }
-    // Arrange: two replicas; the first holds the gateway, the second waits for the lead.
-    let fake = FakeDiscord::start().await;
-    let signer = InteractionSigner::new();
-    let first = TestApp::spawn_with(Backend::Postgres, config(&fake, &signer)).await;
-    fake.wait_ready().await;
-    let second = App::start(AppParts {
-        config: config(&fake, &signer),
-        store: first.db.store().await,
+/// A replica on `store`, with Discord pointed at the fake.
+async fn replica(fake: &FakeDiscord, signer: &InteractionSigner, store: Store) -> App {
+    App::start(AppParts {
+        config: config(fake, signer),
+        store,
         listener: tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind"),
@@ -79,14 +71,33 @@ async fn a_leader_that_loses_its_lock_connection_disconnects_before_another_repl
         console: None,
     })
     .await
-    .expect("second replica starts");
+    .expect("replica starts")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partitioned_leader_disconnects_before_another_replica_connects() {
+    if !postgres() {
+        return;
+    }
+    // Arrange: two replicas; the first reaches the database through a proxy and holds the
+    // gateway, the second waits for the lead.
+    let fake = FakeDiscord::start().await;
+    let signer = InteractionSigner::new();
+    let db = TestDb::new(Backend::Postgres).await;
+    let direct = db.store().await; // migrated
+    let proxy = SilenceableProxy::start(&db.url).await;
+    let through_proxy = Store::connect(&proxy.url).await.expect("connect");
+    let first = replica(&fake, &signer, through_proxy).await;
+    fake.wait_ready().await;
+    let second = replica(&fake, &signer, db.store().await).await;
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(fake.identifies(), 1);
 
-    // Act: the database drops the leader's lock connection (a failover, an admin, a proxy), so
-    // the lock is free while the leader's session is still up.
-    let admin = first.db.store().await;
-    let Store::Postgres(pool) = &admin else {
+    // Act: a partition cuts the leader off the database, and the server ends its lock
+    // connection (as tcp_keepalives or an admin would): the lock is free, while the leader has
+    // heard nothing and its gateway session is still up.
+    proxy.silence();
+    let Store::Postgres(pool) = &direct else {
         unreachable!()
     };
     let (terminated,): (i64,) = sqlx::query_as(
@@ -99,14 +110,14 @@ async fn a_leader_that_loses_its_lock_connection_disconnects_before_another_repl
     .expect("terminate the lock connection");
     assert_eq!(terminated, 1, "the leader's lock connection was found");
 
-    // Assert: a new session comes (the lead moved on), and at no moment were two open.
+    // Assert: the second replica takes the gateway, and at no moment were two sessions open.
     let deadline = Instant::now() + Duration::from_secs(25);
     let mut most_open = 0;
     while fake.identifies() < 2 {
         most_open = most_open.max(fake.open_gateways());
         assert!(
             Instant::now() < deadline,
-            "no replica took the gateway again"
+            "no replica took the gateway over"
         );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
