@@ -200,6 +200,11 @@ async fn hold_session(
     let Some(url) = gateway_url::wait_for(&api.gateway_http(), api.api_url(), cancel).await else {
         return Ended::Cancelled;
     };
+    // The lookup may have taken long (the host down for minutes): lead before connecting.
+    if !lead.still_held().await {
+        warn!("lost the Discord gateway lead while looking up the gateway");
+        return Ended::LeadLost;
+    }
     let intents = GatewayIntents::GUILD_MESSAGES
         | GatewayIntents::MESSAGE_CONTENT
         | GatewayIntents::DIRECT_MESSAGES;
