@@ -10,14 +10,15 @@
 //! - `lib.rs`: [`App`] (start/stop, used by `main` and the integration tests) and the commands.
 //! - `notifiers`: routes each notification to what reaches its addressee: the chat platforms
 //!   serving its room, or a person's SMS, call or email.
+//! - `shutdown`: the stop order, each step under a deadline, the whole bounded.
 
 mod notifiers;
+mod shutdown;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Context as _;
 use firebell_adapters::chat::fanout::ChatFanout;
@@ -41,17 +42,11 @@ use tokio_util::sync::CancellationToken;
 use tracing::info;
 
 pub use notifiers::NotifyRouter;
+pub use shutdown::SHUTDOWN_GRACE;
+use shutdown::{Phases, stop_in_order};
 
 /// Webhook deliveries in flight at once.
 const HOOK_WORKERS: usize = 4;
-
-/// The whole of shutdown, from the signal to the last task stopped or abandoned: under the 10 s
-/// a deploy (`docker stop`, systemd's default is longer) waits before `SIGKILL`.
-pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(8);
-/// By when in-flight requests and mails must have finished.
-const INTAKE_GRACE: Duration = Duration::from_secs(4);
-/// By when the ingest writers must have committed what was accepted.
-const COMMIT_GRACE: Duration = Duration::from_secs(6);
 
 /// What `main` passes in from the command line.
 pub struct Options {
@@ -282,66 +277,6 @@ impl App {
     /// Waits until the app has stopped.
     pub async fn wait(self) {
         let _ = self.done.await;
-    }
-}
-
-/// What is left running when shutdown starts, in the order it is stopped.
-struct Phases {
-    server: JoinHandle<()>,
-    smtp: Option<JoinHandle<()>>,
-    writers: Vec<JoinHandle<()>>,
-    workers: Vec<JoinHandle<()>>,
-}
-
-/// Stops in order, each step with a deadline, the whole within [`SHUTDOWN_GRACE`]: in-flight
-/// requests and mails finish, the ingest writers commit what was accepted, the workers stop.
-/// A step still running at its deadline (a chat platform, a provider or the database not
-/// answering) is abandoned: the next step starts anyway, and at the end every task still running
-/// is aborted. Nothing is lost that way: what was committed stays committed, an outbox row being
-/// sent is claimed under a lease the next start outlives, and an event never committed was
-/// never answered 202.
-async fn stop_in_order(
-    phases: Phases,
-    engine_stop: CancellationToken,
-    workers_stop: CancellationToken,
-) {
-    let started = tokio::time::Instant::now();
-    let mut aborts: Vec<tokio::task::AbortHandle> = vec![phases.server.abort_handle()];
-    aborts.extend(phases.smtp.iter().map(JoinHandle::abort_handle));
-    aborts.extend(phases.writers.iter().map(JoinHandle::abort_handle));
-    aborts.extend(phases.workers.iter().map(JoinHandle::abort_handle));
-    let mut on_time = true;
-    let intake = async {
-        let _ = phases.server.await; // in-flight requests finish first
-        if let Some(t) = phases.smtp {
-            let _ = t.await; // and mails being committed
-        }
-    };
-    on_time &= tokio::time::timeout_at(started + INTAKE_GRACE, intake)
-        .await
-        .is_ok();
-    engine_stop.cancel();
-    on_time &= tokio::time::timeout_at(started + COMMIT_GRACE, join_all(phases.writers))
-        .await
-        .is_ok(); // everything accepted is committed
-    workers_stop.cancel();
-    on_time &= tokio::time::timeout_at(started + SHUTDOWN_GRACE, join_all(phases.workers))
-        .await
-        .is_ok();
-    if !on_time {
-        tracing::warn!(
-            grace_secs = SHUTDOWN_GRACE.as_secs(),
-            "shutdown did not finish in time; abandoning what still runs to the next start"
-        );
-    }
-    for task in aborts {
-        task.abort();
-    }
-}
-
-async fn join_all(tasks: Vec<JoinHandle<()>>) {
-    for t in tasks {
-        let _ = t.await;
     }
 }
 
