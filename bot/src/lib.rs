@@ -10,8 +10,10 @@
 //! - `lib.rs`: [`App`] (start/stop, used by `main` and the integration tests) and the commands.
 //! - `notifiers`: routes each notification to what reaches its addressee: the chat platforms
 //!   serving its room, or a person's SMS, call or email.
+//! - `shutdown`: the stop order, each step under a deadline, the whole bounded.
 
 mod notifiers;
+mod shutdown;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -31,6 +33,7 @@ use firebell_adapters::webhooks::WebhookNotifier;
 use firebell_engine::config::{ChatPlatform, SlackMode};
 use firebell_engine::escalation::tick::run_timer_worker;
 use firebell_engine::notify::{Lane, Notifier, run_outbox_lane};
+use firebell_engine::store::redacted_url;
 use firebell_engine::{Clock, Config, Engine, Store, SystemClock};
 use tokio::io::{AsyncBufRead, AsyncWrite};
 use tokio::net::TcpListener;
@@ -39,6 +42,8 @@ use tokio_util::sync::CancellationToken;
 use tracing::info;
 
 pub use notifiers::NotifyRouter;
+pub use shutdown::SHUTDOWN_GRACE;
+use shutdown::{Phases, stop_in_order};
 
 /// Webhook deliveries in flight at once.
 const HOOK_WORKERS: usize = 4;
@@ -237,18 +242,17 @@ impl App {
         let stop_all = shutdown.clone();
         let done = tokio::spawn(async move {
             stop_all.cancelled().await;
-            let _ = server.await; // in-flight requests finish first
-            if let Some(t) = smtp_task {
-                let _ = t.await; // and mails being committed
-            }
-            engine_stop.cancel();
-            for w in writers {
-                let _ = w.await; // everything accepted is committed
-            }
-            workers_stop.cancel();
-            for t in tasks {
-                let _ = t.await;
-            }
+            stop_in_order(
+                Phases {
+                    server,
+                    smtp: smtp_task,
+                    writers,
+                    workers: tasks,
+                },
+                engine_stop,
+                workers_stop,
+            )
+            .await;
         });
         Ok(App {
             addr,
@@ -334,7 +338,7 @@ async fn wait_for_signal() {
 async fn open_store(url: &str) -> anyhow::Result<Store> {
     let store = Store::connect(url)
         .await
-        .with_context(|| format!("connecting to {url}"))?;
+        .with_context(|| format!("connecting to {}", redacted_url(url)))?;
     store
         .migrate()
         .await
@@ -345,7 +349,10 @@ async fn open_store(url: &str) -> anyhow::Result<Store> {
 /// `firebell migrate`.
 pub async fn migrate(opts: &Options) -> anyhow::Result<()> {
     open_store(&opts.database_url).await?.close().await;
-    println!("database {} is up to date", opts.database_url);
+    println!(
+        "database {} is up to date",
+        redacted_url(&opts.database_url)
+    );
     Ok(())
 }
 

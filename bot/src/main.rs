@@ -28,7 +28,9 @@ struct Cli {
         long,
         global = true,
         default_value = "sqlite://firebell.db",
-        env = "FIREBELL_DATABASE_URL"
+        env = "FIREBELL_DATABASE_URL",
+        // `--help` would print the variable's value, password included.
+        hide_env_values = true
     )]
     database_url: String,
     /// Address for the HTTP server (events, API, health).
@@ -94,6 +96,9 @@ fn main() -> ExitCode {
             _ => serve(opts).await,
         }
     });
+    // Tasks shutdown abandoned, and blocking calls still in flight (a DNS lookup that hangs),
+    // must not hold the exit.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(500));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

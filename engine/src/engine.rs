@@ -47,6 +47,7 @@ struct Inner {
     clock: Arc<dyn Clock>,
     config: Arc<Config>,
     queues: ingest::Queues,
+    writer_health: ingest::WriterHealth,
     outbox_nudge: Arc<crate::notify::OutboxNudge>,
     timer_nudge: Arc<Notify>,
     /// Webhook subscriptions, for the transactions that queue incident events.
@@ -112,7 +113,7 @@ impl Engine {
             timer: timer_nudge.clone(),
         };
         let hooks = crate::webhooks::Hooks::new(&config, &outbox_nudge);
-        let (queues, handles) = ingest::spawn_writers(
+        let (queues, writer_health, handles) = ingest::spawn_writers(
             writers,
             store.clone(),
             clock.clone(),
@@ -125,6 +126,7 @@ impl Engine {
             clock,
             config,
             queues,
+            writer_health,
             outbox_nudge,
             timer_nudge,
             hooks,
@@ -147,6 +149,19 @@ impl Engine {
 
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    /// The ingest queues (numbered from 1) that have no running writer right now, and how many
+    /// queues there are. Events sent to such a queue wait until its writer is restarted; `/readyz`
+    /// reports not ready meanwhile.
+    pub fn ingest_writers_down(&self) -> (Vec<usize>, usize) {
+        self.inner.writer_health.not_running()
+    }
+
+    /// Test support: the next batch an ingest writer takes makes it panic, as a bug would.
+    #[doc(hidden)]
+    pub fn crash_next_ingest_batch(&self) {
+        self.inner.writer_health.crash_next_batch();
     }
 
     /// Webhook subscriptions, for a transaction's [`Pending`] (empty: none configured).

@@ -10,6 +10,7 @@
 //! - `fake_discord`: a fake Discord REST API + gateway, and builders for what Discord sends.
 //! - `fake_receiver`: a webhook receiver that records requests and fails or hangs on demand.
 //! - `process`: the real `firebell` binary as a separate process (replicas, `kill -9`, `SIGTERM`).
+//! - `proxy`: a TCP proxy to the database that can go silent (a network partition).
 
 pub mod app;
 pub mod db;
@@ -20,6 +21,7 @@ pub mod fake_smtp;
 pub mod fake_telephony;
 pub mod fixtures;
 pub mod process;
+pub mod proxy;
 
 pub use app::{TestApp, t0};
 pub use db::{Backend, TestDb, backends};

@@ -16,7 +16,7 @@ use serde_json::Value;
 use serenity::all::{ChannelId, CreateAttachment, HttpBuilder, InteractionId, MessageId};
 use serenity::http::{Http, HttpError};
 
-const REAL_API: &str = "https://discord.com";
+pub(crate) const REAL_API: &str = "https://discord.com";
 const CALL_TIMEOUT: Duration = Duration::from_secs(15);
 const RATE_LIMIT_RETRIES: u32 = 3;
 /// Discord's "a thread has already been created for this message".
@@ -43,6 +43,11 @@ impl DiscordApi {
     /// A client of its own for the gateway session (serenity's client takes one by value).
     pub(crate) fn gateway_http(&self) -> Http {
         build_http(&self.config)
+    }
+
+    /// `[discord] api_url`: the only host the gateway session may reach.
+    pub(crate) fn api_url(&self) -> &str {
+        &self.config.api_url
     }
 
     /// Posts a message body (Discord's Create Message JSON); returns the message id.

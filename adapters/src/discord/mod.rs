@@ -9,11 +9,13 @@
 //!   `allowed_mentions` on every message.
 //! - `inbound`: typed commands, clicks and slash commands → the command grammar.
 //! - `gateway`: the websocket session, held by the leader replica only.
+//! - `gateway_url`: where that websocket is, asked of the configured host only.
 //! - `interactions`: `POST /discord/interactions`, Ed25519-signed.
 
 pub mod api;
 pub mod escape;
 pub mod gateway;
+mod gateway_url;
 pub mod inbound;
 pub mod interactions;
 pub mod render;

@@ -6,8 +6,12 @@
 //! # Layout
 //! - `mod.rs`: queues, writers, batching, commit.
 //! - `plan`: what a batch of events does, decided without I/O.
+//! - `supervise`: a writer that dies is restarted; which queues have none, for `/readyz`.
 
 pub(crate) mod plan;
+mod supervise;
+
+pub(crate) use supervise::WriterHealth;
 
 use std::sync::Arc;
 
@@ -55,9 +59,6 @@ impl Queues {
     }
 }
 
-/// Spawns `writers` tasks, each draining its own queue. SQLite wants one (a single writer);
-/// PostgreSQL commits batches in parallel. They commit what is queued after `cancel` fires,
-/// then stop.
 /// The workers to wake after a commit: the outbox worker (chat posts) and the timer worker (a new
 /// incident's first escalation level is due at once).
 #[derive(Clone)]
@@ -73,6 +74,9 @@ impl Committed {
     }
 }
 
+/// Spawns `writers` supervised tasks, each draining its own queue. SQLite wants one (a single
+/// writer); PostgreSQL commits batches in parallel. They commit what is queued after `cancel`
+/// fires, then stop.
 pub(crate) fn spawn_writers(
     writers: usize,
     store: Store,
@@ -80,69 +84,104 @@ pub(crate) fn spawn_writers(
     committed: Committed,
     hooks: crate::webhooks::Hooks,
     cancel: CancellationToken,
-) -> (Queues, Vec<tokio::task::JoinHandle<()>>) {
+) -> (Queues, WriterHealth, Vec<tokio::task::JoinHandle<()>>) {
+    let writers = writers.max(1);
+    let health = WriterHealth::new(writers);
+    let writer = Writer {
+        store,
+        clock,
+        committed,
+        hooks,
+        cancel: cancel.clone(),
+        health: health.clone(),
+    };
     let mut senders = Vec::new();
     let mut handles = Vec::new();
-    for _ in 0..writers.max(1) {
+    for index in 0..writers {
         let (tx, rx) = mpsc::channel(QUEUE);
         senders.push(tx);
-        let (store, clock, committed, hooks, cancel) = (
-            store.clone(),
-            clock.clone(),
-            committed.clone(),
-            hooks.clone(),
+        let writer = writer.clone();
+        let slot = supervise::Slot {
+            rx,
+            batch: Vec::new(),
+        };
+        handles.push(tokio::spawn(supervise::supervise(
+            index,
+            slot,
+            health.clone(),
             cancel.clone(),
-        );
-        handles.push(tokio::spawn(writer(
-            rx, store, clock, committed, hooks, cancel,
+            move |slot| {
+                let writer = writer.clone();
+                Box::pin(async move { writer.run(slot).await })
+            },
         )));
     }
-    (Queues { senders }, handles)
+    (Queues { senders }, health, handles)
 }
 
-async fn writer(
-    mut rx: mpsc::Receiver<Job>,
+/// What every writer shares.
+#[derive(Clone)]
+struct Writer {
     store: Store,
     clock: Arc<dyn Clock>,
     committed: Committed,
     hooks: crate::webhooks::Hooks,
     cancel: CancellationToken,
-) {
-    loop {
-        let first = tokio::select! {
-            biased;
-            job = rx.recv() => job,
-            _ = cancel.cancelled() => {
-                // Stop taking new events, but finish everything already accepted.
-                rx.close();
-                rx.recv().await
+    health: WriterHealth,
+}
+
+impl Writer {
+    /// Drains the slot's queue batch by batch until it is closed and empty.
+    async fn run(self, slot: &mut supervise::Slot) {
+        loop {
+            let first = tokio::select! {
+                biased;
+                job = slot.rx.recv() => job,
+                _ = self.cancel.cancelled() => {
+                    // Stop taking new events, but finish everything already accepted.
+                    slot.rx.close();
+                    slot.rx.recv().await
+                }
+            };
+            let Some(first) = first else { return };
+            slot.batch.push(first);
+            while slot.batch.len() < MAX_BATCH {
+                match slot.rx.try_recv() {
+                    Ok(job) => slot.batch.push(job),
+                    Err(_) => break,
+                }
             }
-        };
-        let Some(first) = first else { return };
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
-            }
+            self.health.crash_if_asked();
+            commit(
+                &self.store,
+                &self.hooks,
+                self.clock.as_ref(),
+                &mut slot.batch,
+            )
+            .await;
+            self.committed.notify();
         }
-        commit(&store, &hooks, clock.as_ref(), batch).await;
-        committed.notify();
     }
 }
 
-async fn commit(store: &Store, hooks: &crate::webhooks::Hooks, clock: &dyn Clock, batch: Vec<Job>) {
+/// Commits `batch` and answers each of its events, leaving it empty.
+async fn commit(
+    store: &Store,
+    hooks: &crate::webhooks::Hooks,
+    clock: &dyn Clock,
+    batch: &mut Vec<Job>,
+) {
     let now = to_micros(clock.now());
-    match apply(store, hooks, &batch, now).await {
+    match apply(store, hooks, batch, now).await {
         Ok(outcomes) => {
-            for (job, outcome) in batch.into_iter().zip(outcomes) {
+            for (job, outcome) in batch.drain(..).zip(outcomes) {
                 let _ = job.reply.send(Ok(outcome));
             }
         }
         Err(e) if batch.len() > 1 => {
             // One bad apple must not fail its neighbours: retry each event on its own.
             warn!(error = %e, size = batch.len(), "batch commit failed; retrying events one by one");
-            for job in batch {
+            for job in std::mem::take(batch) {
                 let result = apply(store, hooks, std::slice::from_ref(&job), now).await;
                 let _ = job.reply.send(result.map(|mut v| v.remove(0)).map_err(|e| {
                     error!(error = %e, "ingest commit failed");
@@ -152,7 +191,7 @@ async fn commit(store: &Store, hooks: &crate::webhooks::Hooks, clock: &dyn Clock
         }
         Err(e) => {
             error!(error = %e, "ingest commit failed");
-            for job in batch {
+            for job in batch.drain(..) {
                 let _ = job.reply.send(Err(EngineError::Batch(e.to_string())));
             }
         }

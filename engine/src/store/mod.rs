@@ -17,6 +17,7 @@
 //! - `heartbeats.rs`: heartbeat state, and heartbeat events applied inside the caller's transaction.
 //! - `inbound.rs`: replay ids of inbound requests, and the retention deletes.
 //! - `rows.rs`: row structs and their conversion to domain types.
+//! - `redact.rs`: database URLs with their password masked, for logs and errors.
 
 pub(crate) mod batch;
 pub(crate) mod chat;
@@ -30,8 +31,11 @@ pub(crate) mod oncall;
 pub(crate) mod outbox;
 pub(crate) mod pending;
 pub(crate) mod queries;
+mod redact;
 pub(crate) mod reports;
 mod rows;
+
+pub use redact::redacted_url;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -156,7 +160,8 @@ impl Store {
             Ok(Store::Sqlite(pool))
         } else {
             Err(EngineError::user(format!(
-                "unsupported database URL `{url}` — use `sqlite://firebell.db` or `postgres://user@host/db`"
+                "unsupported database URL `{}` — use `sqlite://firebell.db` or `postgres://user@host/db`",
+                redacted_url(url)
             )))
         }
     }

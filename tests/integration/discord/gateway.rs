@@ -195,6 +195,26 @@ async fn a_429_is_retried() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_gateway_lookup_is_asked_again_of_the_configured_host_never_of_discord_itself() {
+    // Arrange: the configured API's `GET /gateway` fails once, as a proxy restarting would.
+    let fake = FakeDiscord::start().await;
+    fake.fail_next("GET /gateway", 502, 0, "Bad Gateway");
+    let signer = InteractionSigner::new();
+
+    // Act
+    let app = TestApp::spawn_with(Backend::Sqlite, config(&fake, &signer)).await;
+
+    // Assert: firebell asked the configured host again and connected to the gateway it named
+    // (serenity alone would dial wss://gateway.discord.gg, and keep dialling it for good).
+    fake.wait_ready().await;
+    let lookups = fake.calls_to("GET /gateway");
+    assert!(lookups.len() >= 2, "{lookups:?}");
+    assert_eq!(lookups[0].status, 502);
+    assert_eq!(fake.identifies(), 1);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_replicas_on_one_postgres_hold_one_gateway_session_and_hand_over() {
     if std::env::var("DATABASE_URL").is_err() {
         eprintln!("skipped: needs PostgreSQL (DATABASE_URL) for two replicas");

@@ -6,11 +6,13 @@
 //! - `mod.rs`: the config pointing at the fake, and shared steps.
 //! - `gateway`: an incident's life in a channel — embed, buttons, thread — and two replicas.
 //! - `endpoint`: the signed HTTP interactions endpoint.
+//! - `lead`: the gateway lead when the leader's lock connection fails.
 //! - `scope`: `!ack all` acts on the room it is typed in; direct messages are refused.
 
 mod both;
 mod endpoint;
 mod gateway;
+mod lead;
 mod scope;
 
 use firebell_engine::Config;
