@@ -9,8 +9,9 @@ use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::task::{Context, Poll};
 use std::time::Duration;
+
+use futures_util::FutureExt as _;
 
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -91,7 +92,9 @@ pub(super) async fn supervise<W>(
     loop {
         let started = tokio::time::Instant::now();
         health.set_down(index, false);
-        let crashed = match CatchUnwind(writer(&mut slot)).await {
+        // The panic is returned instead of unwinding into the task: the supervisor outlives its
+        // writer in the same task, so shutdown (which aborts tasks) still reaches both.
+        let crashed = match AssertUnwindSafe(writer(&mut slot)).catch_unwind().await {
             Ok(()) => return,
             Err(panic) => panic,
         };
@@ -125,21 +128,4 @@ fn panic_message(panic: &(dyn Any + Send)) -> &str {
         .copied()
         .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
         .unwrap_or("(no message)")
-}
-
-/// A future whose panic is returned instead of unwinding into the task: the supervisor outlives
-/// its writer in the same task, so shutdown (which aborts tasks) still reaches both.
-struct CatchUnwind<'a>(Pin<Box<dyn Future<Output = ()> + Send + 'a>>);
-
-impl Future for CatchUnwind<'_> {
-    type Output = Result<(), Box<dyn Any + Send>>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let inner = self.0.as_mut();
-        match std::panic::catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
-            Ok(Poll::Pending) => Poll::Pending,
-            Ok(Poll::Ready(())) => Poll::Ready(Ok(())),
-            Err(panic) => Poll::Ready(Err(panic)),
-        }
-    }
 }

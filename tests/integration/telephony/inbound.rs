@@ -253,17 +253,7 @@ async fn a_failed_sms_status_lands_on_the_timeline_and_the_page_is_resent_throug
     for backend in backends() {
         let rig = Rig::start(backend, Providers::BOTH).await;
         let n = rig.open_incident("status", "disk full").await;
-        rig.app.advance(chrono::Duration::minutes(2));
-        let sent = rig
-            .phones
-            .wait_for("alice's page SMS", |r| r.iter().any(|r| r.is_twilio_sms()))
-            .await;
-        let sid = sent
-            .iter()
-            .find(|r| r.is_twilio_sms())
-            .and_then(|r| r.id.clone())
-            .unwrap();
-        rig.wait_last_paged("alice").await;
+        let sid = rig.alices_page_sms().await;
 
         // Interim statuses are taken and ignored.
         let (status, _) = rig
@@ -324,17 +314,7 @@ async fn a_failed_sms_status_for_an_acknowledged_incident_is_not_resent_through_
     for backend in backends() {
         let rig = Rig::start(backend, Providers::BOTH).await;
         let n = rig.open_incident("status-acked", "disk full").await;
-        rig.app.advance(chrono::Duration::minutes(2));
-        let sent = rig
-            .phones
-            .wait_for("alice's page SMS", |r| r.iter().any(|r| r.is_twilio_sms()))
-            .await;
-        let sid = sent
-            .iter()
-            .find(|r| r.is_twilio_sms())
-            .and_then(|r| r.id.clone())
-            .unwrap();
-        rig.wait_last_paged("alice").await;
+        let sid = rig.alices_page_sms().await;
         let (s, body) = rig
             .app
             .api_post(&format!("/api/v1/incidents/{}/acknowledge", n.get()), None)

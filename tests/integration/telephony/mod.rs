@@ -256,6 +256,23 @@ impl Rig {
         }
     }
 
+    /// Lets two minutes pass so alice is texted, waits until Twilio took the SMS and firebell
+    /// recorded it as delivered, and returns its `MessageSid`.
+    pub async fn alices_page_sms(&self) -> String {
+        self.app.advance(chrono::Duration::minutes(2));
+        let sent = self
+            .phones
+            .wait_for("alice's page SMS", |r| r.iter().any(|r| r.is_twilio_sms()))
+            .await;
+        let sid = sent
+            .iter()
+            .find(|r| r.is_twilio_sms())
+            .and_then(|r| r.id.clone())
+            .expect("Twilio gave the SMS an id");
+        self.wait_last_paged("alice").await;
+        sid
+    }
+
     /// A page or notice to `user` by `method`, as the outbox worker would hand it over.
     pub async fn outgoing(
         &self,

@@ -18,6 +18,14 @@ async fn second_connection(h: &Harness) -> PgConnection {
 /// Long enough for a spawned task to reach the lock it will wait on.
 const REACH: StdDuration = StdDuration::from_millis(500);
 
+/// The spawned task's result, once the lock it waited on is released (at most 10 s).
+async fn finished<T>(what: &str, task: tokio::task::JoinHandle<T>) -> T {
+    tokio::time::timeout(StdDuration::from_secs(10), task)
+        .await
+        .unwrap_or_else(|_| panic!("{what} never finished"))
+        .unwrap_or_else(|e| panic!("{what} panicked: {e}"))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_ack_timeout_racing_a_repeated_alert_never_leaves_an_incident_acknowledged_by_nobody() {
     if !postgres_requested() {
@@ -51,15 +59,8 @@ async fn an_ack_timeout_racing_a_repeated_alert_never_leaves_an_incident_acknowl
     };
     tokio::time::sleep(REACH).await;
     held.commit().await.expect("release");
-    tokio::time::timeout(StdDuration::from_secs(10), timer)
-        .await
-        .expect("the timer finished")
-        .expect("tick task");
-    let ingested = tokio::time::timeout(StdDuration::from_secs(10), alert)
-        .await
-        .expect("the alert finished")
-        .expect("ingest task")
-        .expect("ingest");
+    finished("the timer", timer).await;
+    let ingested = finished("the alert", alert).await.expect("ingest");
 
     let now = incident(&h.engine, n).await;
     assert!(
@@ -127,15 +128,8 @@ async fn escalate_racing_the_level_timer_pages_the_next_level_once_not_the_curre
     };
     tokio::time::sleep(REACH).await;
     held.rollback().await.expect("release");
-    tokio::time::timeout(StdDuration::from_secs(10), timer)
-        .await
-        .expect("the timer finished")
-        .expect("tick task");
-    let escalated = tokio::time::timeout(StdDuration::from_secs(10), escalate)
-        .await
-        .expect("escalate finished")
-        .expect("escalate task")
-        .expect("escalate");
+    finished("the timer", timer).await;
+    let escalated = finished("!escalate", escalate).await.expect("escalate");
 
     // The timer started level 2; `!escalate` moved on to level 3 (carol), not level 2 again.
     // (Level 2's steps not yet sent are superseded by the escalation, as any `!escalate` does.)
