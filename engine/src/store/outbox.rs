@@ -170,6 +170,19 @@ impl ClaimToken {
     }
 }
 
+/// The due rows `lane` may claim. Each lane's method filter is written exactly as its partial
+/// index's (`outbox_due_*`, migration 0011), so the claim reads only that lane's rows.
+fn claimable(lane: crate::notify::Lane) -> String {
+    use crate::notify::Lane;
+    let lane = match lane {
+        Lane::All => "",
+        Lane::Chat => "AND o.method IN ('room', 'chat')",
+        Lane::Direct => "AND o.method IN ('sms', 'voice', 'email')",
+        Lane::Hooks => "AND o.method = 'hook'",
+    };
+    CLAIMABLE.replace("{LANE}", lane)
+}
+
 /// Claims up to `limit` due rows for `lease_us` microseconds under `token`. On PostgreSQL `FOR
 /// UPDATE SKIP LOCKED` lets several replicas claim side by side without ever taking the same row;
 /// SQLite's single writer (BEGIN IMMEDIATE) gives the same guarantee.
@@ -181,14 +194,7 @@ pub(crate) async fn claim(
     lane: crate::notify::Lane,
     token: ClaimToken,
 ) -> Result<Vec<OutboxRow>, sqlx::Error> {
-    use crate::notify::Lane;
-    let lane = match lane {
-        Lane::All => "",
-        Lane::Chat => "AND o.method IN ('room', 'chat')",
-        Lane::Direct => "AND o.method IN ('sms', 'voice', 'email')",
-        Lane::Hooks => "AND o.method = 'hook'",
-    };
-    let claimable = CLAIMABLE.replace("{LANE}", lane);
+    let claimable = claimable(lane);
     let q = if store.is_postgres() {
         format!(
             "UPDATE outbox SET locked_until = $1, attempts = attempts + 1, claim_token = $4 WHERE id IN ({claimable} FOR UPDATE SKIP LOCKED) \
@@ -460,4 +466,45 @@ pub(crate) async fn for_incident(
     sql!(all DeliveryRow, c.reborrow(),
         "SELECT room, method, recipient, provider, notification, attempts, delivered_at, failed_at, last_error FROM outbox \
          WHERE incident_id = $1 ORDER BY id", incident)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notify::Lane;
+
+    /// A lane's claim must read its own index, never walk the other lanes' pending rows (a
+    /// backlog of room posts made every direct-page claim scan all of them).
+    #[tokio::test]
+    async fn each_lane_claims_through_its_own_index() {
+        let dir = std::env::temp_dir().join(format!("firebell-plan-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let url = format!("sqlite://{}", dir.join("plan.db").display());
+        let store = Store::connect(&url).await.expect("connect");
+        store.migrate().await.expect("migrate");
+        let mut conn = store.conn().await.expect("conn");
+        for (lane, index) in [
+            (Lane::Direct, "outbox_due_direct"),
+            (Lane::Chat, "outbox_due_chat"),
+            (Lane::Hooks, "outbox_due_hooks"),
+        ] {
+            let q = format!("EXPLAIN QUERY PLAN {}", claimable(lane));
+            let plan: Vec<(i64, i64, i64, String)> = sql!(
+                all(i64, i64, i64, String),
+                conn.c(),
+                sqlx::AssertSqlSafe(q),
+                0_i64,
+                32_i64
+            )
+            .expect("plan");
+            let plan: Vec<String> = plan.into_iter().map(|r| r.3).collect();
+            assert!(
+                plan.first().is_some_and(|p| p.contains(index)),
+                "{lane:?} claims through {plan:?}, not {index}"
+            );
+        }
+        drop(conn);
+        store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
