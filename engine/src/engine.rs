@@ -18,6 +18,10 @@ use crate::kinds::{Actor, IncidentStatus};
 use crate::store::pending::Pending;
 use crate::store::{Store, incidents, outbox, queries};
 
+mod deliveries;
+
+pub use deliveries::Delivery;
+
 /// What a person does to an incident through [`Engine::act`].
 #[derive(Clone, Copy)]
 enum Action<'a> {
@@ -430,26 +434,6 @@ impl Engine {
             .collect())
     }
 
-    /// Delivery records for an incident's notifications: (room, kind, attempts, delivered?, error).
-    pub async fn deliveries(&self, n: IncidentNumber) -> Result<Vec<Delivery>, EngineError> {
-        let mut conn = self.store().conn().await?;
-        let rows = outbox::for_incident(&mut conn.c(), n.get()).await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| Delivery {
-                room: r.room,
-                method: r.method,
-                recipient: r.recipient,
-                provider: r.provider,
-                notification: serde_json::from_str(&r.notification).ok(),
-                attempts: r.attempts,
-                delivered_at: r.delivered_at.map(from_micros),
-                failed_at: r.failed_at.map(from_micros),
-                last_error: r.last_error,
-            })
-            .collect())
-    }
-
     pub async fn stats(&self) -> Result<Stats, EngineError> {
         let mut conn = self.store().conn().await?;
         let by_status = queries::count_by_status(&mut conn.c()).await?;
@@ -471,23 +455,6 @@ impl Engine {
             outbox_depth,
         })
     }
-}
-
-/// One outbox row for an incident, for the API and tests.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Delivery {
-    pub room: String,
-    /// `room` for a post to the room; `chat`, `sms`, `voice` or `email` for a page or notice to
-    /// `recipient`; `hook` for a webhook to the subscription named `recipient`.
-    pub method: String,
-    pub recipient: Option<String>,
-    /// Which provider carried it (`twilio`, `vonage`, …), once delivered.
-    pub provider: Option<String>,
-    pub notification: Option<crate::notify::Notification>,
-    pub attempts: i64,
-    pub delivered_at: Option<DateTime<Utc>>,
-    pub failed_at: Option<DateTime<Utc>>,
-    pub last_error: Option<String>,
 }
 
 fn check_note(text: &str) -> Result<(), EngineError> {
