@@ -68,4 +68,4 @@ pub use ids::{DedupKey, IncidentNumber, PhoneNumber, RoutingKey, ServiceName, Us
 pub use incident::{Incident, IncidentFilter, TimelineEntry, TimelineKind};
 pub use kinds::{Actor, Channel, ContactMethod, EventAction, IncidentStatus, Severity, Urgency};
 pub use postmortem::Postmortem;
-pub use store::Store;
+pub use store::{Store, WriteGate};

@@ -197,7 +197,7 @@ const INSERTS: [&str; 10] = [
 ];
 
 async fn seed(store: &Store, incidents: i64, now: i64) -> anyhow::Result<()> {
-    let Store::Sqlite(pool) = store else {
+    let Store::Sqlite(pool, _) = store else {
         bail!("the bench runs on SQLite")
     };
     let mut conn = pool.acquire().await?;
@@ -234,7 +234,7 @@ async fn seed(store: &Store, incidents: i64, now: i64) -> anyhow::Result<()> {
 }
 
 async fn count(store: &Store, table: &str) -> anyhow::Result<i64> {
-    let Store::Sqlite(pool) = store else {
+    let Store::Sqlite(pool, _) = store else {
         bail!("the bench runs on SQLite")
     };
     let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))

@@ -79,7 +79,7 @@ fn alert(config: &Config, i: u64) -> anyhow::Result<NewAlert> {
 }
 
 async fn lateness(store: &Store, level: i64) -> anyhow::Result<(i64, Histogram<u64>)> {
-    let Store::Sqlite(pool) = store else {
+    let Store::Sqlite(pool, _) = store else {
         bail!("the bench runs on SQLite")
     };
     let rows: Vec<(i64,)> = sqlx::query_as(
@@ -156,7 +156,7 @@ async fn main() -> anyhow::Result<()> {
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
     let open: (i64,) = match &store {
-        Store::Sqlite(pool) => {
+        Store::Sqlite(pool, _) => {
             sqlx::query_as("SELECT COUNT(*) FROM incidents WHERE status <> 'resolved'")
                 .fetch_one(pool)
                 .await?

@@ -64,9 +64,7 @@ async fn ack_timeouts(
             continue;
         };
         let cutoff = now - micros(timeout);
-        let rows: Vec<AckedRow> = sql!(all AckedRow, c.reborrow(),
-            "SELECT id, severity, created_at, acknowledged_at, acknowledged_by FROM incidents \
-             WHERE service = $1 AND status = 'acknowledged' AND acknowledged_at <= $2 ORDER BY id LIMIT 200",
+        let rows: Vec<AckedRow> = sql!(all AckedRow, c.reborrow(), esc::ACK_TIMEOUTS,
             service.name.as_str(), cutoff)?;
         for (id, severity, created_at, acked_at, acked_by) in rows {
             if urgency_of(service, &severity, created_at).0 == Urgency::Low {
@@ -126,8 +124,7 @@ async fn auto_resolve(
         let ids: Vec<(i64,)> = sql!(
             all(i64,),
             c.reborrow(),
-            "SELECT id FROM incidents WHERE service = $1 AND status <> 'resolved' AND last_alert_at <= $2 \
-             ORDER BY id LIMIT 200",
+            esc::AUTO_RESOLVE,
             service.name.as_str(),
             now - micros(after)
         )?;

@@ -247,7 +247,7 @@ async fn apply(
         Vec::new()
     } else {
         match &mut tx {
-            Tx::Sqlite(t) => batch::sqlite::apply(t, &mut pending, &items, now).await?,
+            Tx::Sqlite(t, _) => batch::sqlite::apply(t, &mut pending, &items, now).await?,
             Tx::Pg(t) => batch::postgres::apply(t, &mut pending, &items, now).await?,
         }
     };

@@ -21,11 +21,35 @@ pub(crate) struct DueLevel {
     pub esc_next_at: i64,
 }
 
-fn skip_locked(c: &C<'_>) -> &'static str {
-    match c {
-        C::Pg(_) => " FOR UPDATE SKIP LOCKED",
-        C::Sqlite(_) => "",
+/// `incidents` as the due-level queries must read it. SQLite's planner, left to itself, prefers
+/// `incidents_by_status` and walks every triggered incident, then sorts them: on every tick, a
+/// cost growing with each incident a storm opened (issue 14). PostgreSQL picks the partial index
+/// by itself.
+fn incidents_by_due(pg: bool) -> &'static str {
+    if pg {
+        "incidents"
+    } else {
+        "incidents INDEXED BY incidents_escalation_due"
     }
+}
+
+/// Incidents whose next level is due, oldest due first.
+pub(crate) fn due_levels(pg: bool) -> String {
+    format!(
+        "SELECT id, service, severity, created_at, esc_gen, esc_level, esc_loop, esc_next_at FROM {} \
+         WHERE status = 'triggered' AND esc_next_at IS NOT NULL AND esc_next_at <= $1 \
+         ORDER BY esc_next_at LIMIT $2{}",
+        incidents_by_due(pg),
+        if pg { " FOR UPDATE SKIP LOCKED" } else { "" }
+    )
+}
+
+/// When the next level start is due.
+pub(crate) fn next_level_due(pg: bool) -> String {
+    format!(
+        "SELECT MIN(esc_next_at) FROM {} WHERE status = 'triggered' AND esc_next_at IS NOT NULL",
+        incidents_by_due(pg)
+    )
 }
 
 pub(crate) async fn claim_due_levels(
@@ -33,12 +57,7 @@ pub(crate) async fn claim_due_levels(
     now: i64,
     limit: i64,
 ) -> Result<Vec<DueLevel>, sqlx::Error> {
-    let q = format!(
-        "SELECT id, service, severity, created_at, esc_gen, esc_level, esc_loop, esc_next_at FROM incidents \
-         WHERE status = 'triggered' AND esc_next_at IS NOT NULL AND esc_next_at <= $1 \
-         ORDER BY esc_next_at LIMIT $2{}",
-        skip_locked(c)
-    );
+    let q = due_levels(c.is_pg());
     sql!(all DueLevel, c.reborrow(), sqlx::AssertSqlSafe(q), now, limit)
 }
 
@@ -94,23 +113,39 @@ pub(crate) struct DuePage {
     pub created_at: i64,
 }
 
+/// Page steps that are due, oldest first, with their incident's state.
+pub(crate) fn due_pages(pg: bool) -> String {
+    format!(
+        "SELECT p.id, p.incident_id, p.esc_gen, p.level, p.user_id, p.method, p.due_at, p.deferred, \
+                i.status, i.esc_gen AS current_gen, i.service, i.severity, i.created_at \
+         FROM pages p JOIN incidents i ON i.id = p.incident_id \
+         WHERE p.fired_at IS NULL AND p.due_at <= $1 ORDER BY p.due_at, p.id LIMIT $2{}",
+        if pg {
+            " FOR UPDATE OF p SKIP LOCKED"
+        } else {
+            ""
+        }
+    )
+}
+
 pub(crate) async fn claim_due_pages(
     c: &mut C<'_>,
     now: i64,
     limit: i64,
 ) -> Result<Vec<DuePage>, sqlx::Error> {
-    let lock = match c {
-        C::Pg(_) => " FOR UPDATE OF p SKIP LOCKED",
-        C::Sqlite(_) => "",
-    };
-    let q = format!(
-        "SELECT p.id, p.incident_id, p.esc_gen, p.level, p.user_id, p.method, p.due_at, p.deferred, \
-                i.status, i.esc_gen AS current_gen, i.service, i.severity, i.created_at \
-         FROM pages p JOIN incidents i ON i.id = p.incident_id \
-         WHERE p.fired_at IS NULL AND p.due_at <= $1 ORDER BY p.due_at, p.id LIMIT $2{lock}"
-    );
+    let q = due_pages(c.is_pg());
     sql!(all DuePage, c.reborrow(), sqlx::AssertSqlSafe(q), now, limit)
 }
+
+/// A service's incidents acknowledged at or before `$2`, longest acknowledged first: the
+/// ack-timeout sweep's candidates (through `incidents_ack_timeout_due`).
+pub(crate) const ACK_TIMEOUTS: &str = "SELECT id, severity, created_at, acknowledged_at, acknowledged_by FROM incidents \
+     WHERE service = $1 AND status = 'acknowledged' AND acknowledged_at <= $2 ORDER BY acknowledged_at, id LIMIT 200";
+
+/// A service's open incidents with no new alert since `$2`, quietest first: the auto-resolve
+/// sweep's candidates (through `incidents_quiet_since`).
+pub(crate) const AUTO_RESOLVE: &str = "SELECT id FROM incidents WHERE service = $1 AND status <> 'resolved' AND last_alert_at <= $2 \
+     ORDER BY last_alert_at, id LIMIT 200";
 
 pub(crate) async fn fire_page(
     c: &mut C<'_>,
@@ -133,11 +168,8 @@ pub(crate) async fn defer_page(c: &mut C<'_>, id: i64, until: i64) -> Result<(),
 
 /// The earliest due level start or page step, if any.
 pub(crate) async fn next_due(c: &mut C<'_>) -> Result<Option<i64>, sqlx::Error> {
-    let (a,): (Option<i64>,) = sql!(
-        one OptI64,
-        c.reborrow(),
-        "SELECT MIN(esc_next_at) FROM incidents WHERE status = 'triggered' AND esc_next_at IS NOT NULL"
-    )?;
+    let q = next_level_due(c.is_pg());
+    let (a,): (Option<i64>,) = sql!(one OptI64, c.reborrow(), sqlx::AssertSqlSafe(q))?;
     let (b,): (Option<i64>,) = sql!(
         one OptI64,
         c.reborrow(),
