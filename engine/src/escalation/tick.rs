@@ -37,12 +37,31 @@ pub(crate) fn system() -> Actor {
 }
 
 /// Runs ticks until `cancel` fires, sleeping until the next due row (at most [`POLL`]) or a nudge.
+/// Level starts and page steps run on every wake-up; the sweeps at most once per [`POLL`], since
+/// nothing they look for comes due between two (a nudge after every ingest commit ran them all
+/// each time, competing with ingest for the write lock).
 pub async fn run_timer_worker(engine: Engine, cancel: CancellationToken) {
     let nudge = engine.timer_nudge();
+    let mut swept: Option<tokio::time::Instant> = None;
     loop {
-        let wait = match tick(&engine).await {
-            Ok(0) => until_next(&engine).await,
-            Ok(_) => Duration::ZERO,
+        let sweep = swept.is_none_or(|t| t.elapsed() >= POLL);
+        if sweep {
+            swept = Some(tokio::time::Instant::now());
+        }
+        let wait = match tick_with(&engine, sweep).await {
+            Ok(0) => match (until_next(&engine).await, swept) {
+                // Due now but not ours to do until the sweeps' next turn (a heartbeat deadline,
+                // a maintenance notice): sleep until that turn instead of spinning.
+                (next, Some(at)) if next.is_zero() && !sweep => POLL.saturating_sub(at.elapsed()),
+                (next, _) => next,
+            },
+            Ok(_) => {
+                if sweep {
+                    // The sweeps may have more than one batch to do: their turn again at once.
+                    swept = None;
+                }
+                Duration::ZERO
+            }
             Err(e) => {
                 error!(error = %e, "timer worker: database error");
                 POLL
@@ -78,12 +97,19 @@ async fn until_next(engine: &Engine) -> Duration {
 
 /// Does everything due now; returns how many rows it acted on (0: nothing was due).
 pub async fn tick(engine: &Engine) -> Result<usize, EngineError> {
+    tick_with(engine, true).await
+}
+
+/// Starts due levels and fires due page steps, and with `sweep` runs the sweeps too.
+async fn tick_with(engine: &Engine, sweep: bool) -> Result<usize, EngineError> {
     let mut done = start_due_levels(engine).await?;
     done += fire_due_pages(engine).await?;
-    done += super::sweeps::run(engine).await?;
-    done += crate::digest::sweep(engine).await;
-    done += crate::heartbeats::sweep(engine).await;
-    done += crate::retention::sweep(engine).await;
+    if sweep {
+        done += super::sweeps::run(engine).await?;
+        done += crate::digest::sweep(engine).await;
+        done += crate::heartbeats::sweep(engine).await;
+        done += crate::retention::sweep(engine).await;
+    }
     if done > 0 {
         engine.outbox_nudge().notify_one();
     }

@@ -59,8 +59,10 @@ impl Queues {
     }
 }
 
-/// The workers to wake after a commit: the outbox worker (chat posts) and the timer worker (a new
-/// incident's first escalation level is due at once).
+/// The workers to wake after a commit: the outbox worker (chat posts) and, when the batch opened
+/// an incident, the timer worker (its first escalation level is due at once). A batch that only
+/// added alerts to open incidents leaves the timer asleep: waking it cost a tick (a dozen
+/// statements and a write transaction) per commit, in turn with ingest at SQLite's write gate.
 #[derive(Clone)]
 pub(crate) struct Committed {
     pub outbox: Arc<crate::notify::OutboxNudge>,
@@ -68,9 +70,11 @@ pub(crate) struct Committed {
 }
 
 impl Committed {
-    fn notify(&self) {
+    fn notify(&self, opened: bool) {
         self.outbox.notify_one();
-        self.timer.notify_one();
+        if opened {
+            self.timer.notify_one();
+        }
     }
 }
 
@@ -152,30 +156,35 @@ impl Writer {
                 }
             }
             self.health.crash_if_asked();
-            commit(
+            let opened = commit(
                 &self.store,
                 &self.hooks,
                 self.clock.as_ref(),
                 &mut slot.batch,
             )
             .await;
-            self.committed.notify();
+            self.committed.notify(opened);
         }
     }
 }
 
-/// Commits `batch` and answers each of its events, leaving it empty.
+/// Commits `batch` and answers each of its events, leaving it empty; whether it opened an
+/// incident.
 async fn commit(
     store: &Store,
     hooks: &crate::webhooks::Hooks,
     clock: &dyn Clock,
     batch: &mut Vec<Job>,
-) {
+) -> bool {
     let now = to_micros(clock.now());
+    let opened = |o: &Result<Ingested, EngineError>| matches!(o, Ok(Ingested::Created { .. }));
+    let mut any_opened = false;
     match apply(store, hooks, batch, now).await {
         Ok(outcomes) => {
             for (job, outcome) in batch.drain(..).zip(outcomes) {
-                let _ = job.reply.send(Ok(outcome));
+                let outcome = Ok(outcome);
+                any_opened |= opened(&outcome);
+                let _ = job.reply.send(outcome);
             }
         }
         Err(e) if batch.len() > 1 => {
@@ -183,10 +192,12 @@ async fn commit(
             warn!(error = %e, size = batch.len(), "batch commit failed; retrying events one by one");
             for job in std::mem::take(batch) {
                 let result = apply(store, hooks, std::slice::from_ref(&job), now).await;
-                let _ = job.reply.send(result.map(|mut v| v.remove(0)).map_err(|e| {
+                let result = result.map(|mut v| v.remove(0)).map_err(|e| {
                     error!(error = %e, "ingest commit failed");
                     EngineError::Batch(e.to_string())
-                }));
+                });
+                any_opened |= opened(&result);
+                let _ = job.reply.send(result);
             }
         }
         Err(e) => {
@@ -196,6 +207,7 @@ async fn commit(
             }
         }
     }
+    any_opened
 }
 
 async fn apply(

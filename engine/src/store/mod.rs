@@ -168,7 +168,9 @@ impl Store {
                 // Group commit in the ingest queue amortises the fsync.
                 .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(10))
-                .foreign_keys(true);
+                .foreign_keys(true)
+                .pragma("cache_size", "-16384")
+                .pragma("wal_autocheckpoint", "8192");
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 // A local file has no connection to lose; the check would cost a round trip
