@@ -247,7 +247,7 @@ run_row() {
   for role in "${SERVERS[@]}"; do pids+=("${PID[$role]}"); done
   if [ "$IDLE_RSS" = "not measured" ] && [ "$scenario" = sqlite ]; then
     sleep 2
-    IDLE_RSS="$(awk '/^VmRSS:/ { print $2 " " $3 }' "/proc/${PID[firebell]}/status")"
+    IDLE_RSS="$(awk '/^VmRSS:/ { printf "%.1fMB", $2 / 1024 }' "/proc/${PID[firebell]}/status")"
     log "firebell idle RSS on SQLite, 2 s after healthy: $IDLE_RSS"
   fi
   [ "$scenario" = storm ] && seconds=$STORM_SECONDS
