@@ -2,6 +2,10 @@
 //! the previous reply has been read. Offered load therefore adapts to the server, and latency is
 //! what one client waiting on its answer sees.
 //!
+//! With a rate, the loop is open instead: each connection sends on a fixed schedule (the rate
+//! spread evenly over the connections), and latency counts from when a request was *due*, so a
+//! server that falls behind shows as latency rather than as a quietly lower offered load.
+//!
 //! Every loop is bounded: nothing new is sent after the deadline, a request still in flight gets
 //! at most `request_timeout`, and a refused connection is retried only until the deadline.
 
@@ -17,21 +21,29 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 use tokio::time::{Instant, sleep, timeout};
 
-use crate::event::{Events, KeyMode};
+use crate::event::{Events, Format, KeyMode};
 use crate::stats::Stats;
 use crate::target::Target;
 
 /// One run's parameters.
 #[derive(Debug, Clone)]
 pub struct RunConfig {
-    pub target: Target,
+    /// Connection `i` goes to `targets[i % len]` (several replicas share the connections).
+    pub targets: Vec<Target>,
     pub connections: usize,
     /// Not counted: lets connections open, caches and the database warm up.
     pub warmup: Duration,
     /// The measured window.
     pub measure: Duration,
     pub keys: KeyMode,
+    pub format: Format,
+    /// Send times in the summaries (see [`Events::stamped`]).
+    pub stamp: bool,
     pub routing_key: String,
+    /// Accepted throughput is also counted per slice of this length of the measured window.
+    pub slice: Option<Duration>,
+    /// Requests per second over all connections (open loop); `None`: closed loop.
+    pub rate: Option<f64>,
     /// The longest one request may take before it counts as a failure and the connection is
     /// replaced.
     pub request_timeout: Duration,
@@ -48,19 +60,29 @@ pub async fn run(cfg: &RunConfig) -> anyhow::Result<(Stats, Duration)> {
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
     let run_id = format!("{:x}-{:x}", std::process::id(), nanos);
-    let uri: Uri = cfg.target.path.parse().context("the request path")?;
-    let tasks: Vec<_> = (0..cfg.connections)
-        .map(|conn| {
-            let events = Events::new(cfg.keys, &cfg.routing_key, &run_id, conn);
-            let job = Connection {
-                cfg: cfg.clone(),
-                uri: uri.clone(),
-                window,
-                events,
-            };
-            tokio::spawn(job.drive())
-        })
-        .collect();
+    let mut tasks = Vec::with_capacity(cfg.connections);
+    for conn in 0..cfg.connections {
+        let target = cfg.targets[conn % cfg.targets.len()].clone();
+        let events =
+            Events::new(cfg.keys, cfg.format, &cfg.routing_key, &run_id, conn).stamped(cfg.stamp);
+        // Connections start evenly staggered over one interval, so an open loop is smooth.
+        let pace = cfg.rate.map(|rate| {
+            let interval = Duration::from_secs_f64(cfg.connections as f64 / rate);
+            (
+                interval,
+                start + interval.mul_f64(conn as f64 / cfg.connections as f64),
+            )
+        });
+        let job = Connection {
+            uri: target.path.parse().context("the request path")?,
+            target,
+            cfg: cfg.clone(),
+            window,
+            events,
+            pace,
+        };
+        tasks.push(tokio::spawn(job.drive()));
+    }
     let mut total = Stats::new();
     for task in tasks {
         total.merge(task.await.context("a connection task panicked")?);
@@ -82,16 +104,19 @@ impl Window {
 
 struct Connection {
     cfg: RunConfig,
+    target: Target,
     uri: Uri,
     window: Window,
     events: Events,
+    /// Open loop: (interval between sends, when the next one is due).
+    pace: Option<(Duration, Instant)>,
 }
 
 impl Connection {
     async fn drive(mut self) -> Stats {
         let mut stats = Stats::new();
         while Instant::now() < self.window.until {
-            let mut sender = match connect(&self.cfg.target).await {
+            let mut sender = match connect(&self.target).await {
                 Ok(s) => s,
                 Err(e) => {
                     stats.failed("connect".to_owned(), format!("{e:#}"));
@@ -101,17 +126,31 @@ impl Connection {
             };
             // Back to back on one connection until the deadline or a transport failure.
             while Instant::now() < self.window.until {
+                let sent = match &mut self.pace {
+                    None => Instant::now(),
+                    Some((interval, due)) => {
+                        let this = *due;
+                        *due += *interval;
+                        tokio::time::sleep_until(this).await;
+                        if this >= self.window.until {
+                            break;
+                        }
+                        this
+                    }
+                };
                 let body = self.events.next_body();
-                let sent = Instant::now();
                 let reply = timeout(self.cfg.request_timeout, self.send(&mut sender, body)).await;
                 let done = Instant::now();
                 match reply {
                     Ok(Ok((status, body))) => {
                         let counted = self.window.contains(done);
                         stats.replies += u64::from(counted);
-                        if status == StatusCode::ACCEPTED {
+                        if status.as_u16() == self.cfg.format.accepted() {
+                            stats.accepted_all += 1;
                             if counted {
-                                stats.accepted(done - sent);
+                                let slice =
+                                    Stats::slice_of(done - self.window.from, self.cfg.slice);
+                                stats.accepted(done - sent, slice);
                             }
                         } else {
                             let text = String::from_utf8_lossy(&body);
@@ -141,7 +180,7 @@ impl Connection {
     ) -> anyhow::Result<(StatusCode, Bytes)> {
         sender.ready().await.context("connection closed")?;
         let request = Request::post(self.uri.clone())
-            .header(HOST, &self.cfg.target.host)
+            .header(HOST, &self.target.host)
             .header(CONTENT_TYPE, "application/json")
             .body(Full::new(body))?;
         let reply = sender.send_request(request).await?;

@@ -72,7 +72,9 @@ fn dedup_key(body: &[u8]) -> String {
     }
 }
 
-async fn stop_signal(max_lifetime: Duration) {
+/// SIGINT, SIGTERM or `max_lifetime`, whichever comes first: a bench server never outlives a
+/// script that forgot it.
+pub(crate) async fn stop_signal(max_lifetime: Duration) {
     let term = async {
         #[cfg(unix)]
         if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
@@ -85,7 +87,7 @@ async fn stop_signal(max_lifetime: Duration) {
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}
         _ = term => {}
-        _ = tokio::time::sleep(max_lifetime) => eprintln!("parse-only: lifetime over, stopping"),
+        _ = tokio::time::sleep(max_lifetime) => eprintln!("lifetime over, stopping"),
     }
 }
 
@@ -93,9 +95,11 @@ async fn stop_signal(max_lifetime: Duration) {
 mod tests {
     use super::*;
 
+    const KEY: &str = "benchkey000000000000000000000001";
+
     #[test]
     fn the_reply_carries_the_events_dedup_key() {
-        let body = crate::event::trigger("benchkey000000000000000000000001", "disk-db-01", 7);
+        let body = crate::event::trigger(KEY, "disk-db-01", crate::event::SUMMARY, 7);
         assert_eq!(dedup_key(body.as_bytes()), "disk-db-01");
         assert!(dedup_key(br#"{"event_action":"trigger"}"#).starts_with("parse-only-"));
     }
