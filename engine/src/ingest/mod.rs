@@ -177,14 +177,13 @@ async fn commit(
     batch: &mut Vec<Job>,
 ) -> bool {
     let now = to_micros(clock.now());
-    let opened = |o: &Result<Ingested, EngineError>| matches!(o, Ok(Ingested::Created { .. }));
+    let opened = |o: &Ingested| matches!(o, Ingested::Created { .. });
     let mut any_opened = false;
     match apply(store, hooks, batch, now).await {
         Ok(outcomes) => {
             for (job, outcome) in batch.drain(..).zip(outcomes) {
-                let outcome = Ok(outcome);
                 any_opened |= opened(&outcome);
-                let _ = job.reply.send(outcome);
+                let _ = job.reply.send(Ok(outcome));
             }
         }
         Err(e) if batch.len() > 1 => {
@@ -196,7 +195,7 @@ async fn commit(
                     error!(error = %e, "ingest commit failed");
                     EngineError::Batch(e.to_string())
                 });
-                any_opened |= opened(&result);
+                any_opened |= result.as_ref().is_ok_and(opened);
                 let _ = job.reply.send(result);
             }
         }

@@ -7,8 +7,9 @@ use super::Store;
 use super::escalation::{ACK_TIMEOUTS, AUTO_RESOLVE, due_levels, due_pages, next_level_due};
 
 /// Each query's plan, one line per step, on a fresh migrated SQLite database (no statistics, as
-/// in production). Every placeholder is bound to 0: the plan does not depend on the values.
-async fn plans(queries: &[(&str, String, usize)]) -> Vec<(String, Vec<String>)> {
+/// in production). Every placeholder (`binds` of them) is bound to 0: the plan does not depend
+/// on the values.
+async fn plans(queries: &[(&str, String, usize, &str)]) -> Vec<Vec<String>> {
     let dir = std::env::temp_dir().join(format!("firebell-plans-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let url = format!("sqlite://{}", dir.join("plans.db").display());
@@ -18,14 +19,14 @@ async fn plans(queries: &[(&str, String, usize)]) -> Vec<(String, Vec<String>)> 
         unreachable!("a SQLite URL")
     };
     let mut out = Vec::new();
-    for (name, q, binds) in queries {
+    for (_, q, binds, _) in queries {
         let text = format!("EXPLAIN QUERY PLAN {q}");
         let mut query = sqlx::query_as::<_, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(text));
         for _ in 0..*binds {
             query = query.bind(0_i64);
         }
         let rows = query.fetch_all(pool).await.expect("plan");
-        out.push(((*name).to_owned(), rows.into_iter().map(|r| r.3).collect()));
+        out.push(rows.into_iter().map(|r| r.3).collect());
     }
     store.close().await;
     let _ = std::fs::remove_dir_all(&dir);
@@ -61,11 +62,7 @@ async fn due_time_queries_read_their_own_index_and_never_walk_open_incidents() {
             "incidents_quiet_since",
         ),
     ];
-    let asked: Vec<_> = queries
-        .iter()
-        .map(|(n, q, b, _)| (*n, q.clone(), *b))
-        .collect();
-    for ((name, plan), (_, _, _, index)) in plans(&asked).await.into_iter().zip(&queries) {
+    for (plan, (name, _, _, index)) in plans(&queries).await.into_iter().zip(&queries) {
         assert!(
             plan.first().is_some_and(|p| p.contains(index)),
             "{name}: planned as {plan:?}, not through {index}"
