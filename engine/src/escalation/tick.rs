@@ -22,7 +22,7 @@ use crate::kinds::{Actor, Channel, ContactMethod, IncidentStatus, Severity, Urge
 use crate::notify::Notification;
 use crate::oncall::as_overrides;
 use crate::schedule::on_call_at;
-use crate::store::escalation::{self as rows, DueLevel, DuePage, NewPage};
+use crate::store::escalation::{self as rows, DueLevel, DuePage, LadderWrites, NewPage};
 use crate::store::oncall::{OverrideRow, current_overrides};
 use crate::store::outbox::Addressee;
 use crate::store::pending::Pending;
@@ -49,15 +49,17 @@ pub async fn run_timer_worker(engine: Engine, cancel: CancellationToken) {
             swept = Some(tokio::time::Instant::now());
         }
         let wait = match tick_with(&engine, sweep).await {
-            Ok(0) => match (until_next(&engine).await, swept) {
+            Ok(Done {
+                escalated: 0,
+                swept: 0,
+            }) => match (until_next(&engine).await, swept) {
                 // Due now but not ours to do until the sweeps' next turn (a heartbeat deadline,
                 // a maintenance notice): sleep until that turn instead of spinning.
                 (next, Some(at)) if next.is_zero() && !sweep => POLL.saturating_sub(at.elapsed()),
                 (next, _) => next,
             },
-            Ok(_) => {
-                if sweep {
-                    // The sweeps may have more than one batch to do: their turn again at once.
+            Ok(done) => {
+                if sweeps_again(sweep, done) {
                     swept = None;
                 }
                 Duration::ZERO
@@ -97,23 +99,39 @@ async fn until_next(engine: &Engine) -> Duration {
 
 /// Does everything due now; returns how many rows it acted on (0: nothing was due).
 pub async fn tick(engine: &Engine) -> Result<usize, EngineError> {
-    tick_with(engine, true).await
+    let done = tick_with(engine, true).await?;
+    Ok(done.escalated + done.swept)
+}
+
+/// Rows one tick acted on: level starts and page steps, and the sweeps'.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Done {
+    escalated: usize,
+    swept: usize,
+}
+
+/// Whether the sweeps get their turn again at once: only when they ran and found work (they may
+/// have more than one batch to do). Level starts and page steps doing work is no reason: during a
+/// storm that would run the sweeps on every wake-up, each a write transaction competing with
+/// ingest.
+fn sweeps_again(swept: bool, done: Done) -> bool {
+    swept && done.swept > 0
 }
 
 /// Starts due levels and fires due page steps, and with `sweep` runs the sweeps too.
-async fn tick_with(engine: &Engine, sweep: bool) -> Result<usize, EngineError> {
-    let mut done = start_due_levels(engine).await?;
-    done += fire_due_pages(engine).await?;
+async fn tick_with(engine: &Engine, sweep: bool) -> Result<Done, EngineError> {
+    let escalated = escalate_due(engine).await?;
+    let mut swept = 0;
     if sweep {
-        done += super::sweeps::run(engine).await?;
-        done += crate::digest::sweep(engine).await;
-        done += crate::heartbeats::sweep(engine).await;
-        done += crate::retention::sweep(engine).await;
+        swept += super::sweeps::run(engine).await?;
+        swept += crate::digest::sweep(engine).await;
+        swept += crate::heartbeats::sweep(engine).await;
+        swept += crate::retention::sweep(engine).await;
     }
-    if done > 0 {
+    if escalated + swept > 0 {
         engine.outbox_nudge().notify_one();
     }
-    Ok(done)
+    Ok(Done { escalated, swept })
 }
 
 pub(crate) fn urgency_of<'s>(
@@ -137,21 +155,49 @@ fn person(config: &Config, id: &str) -> String {
         .map_or_else(|| id.to_owned(), |u| format!("{} ({})", u.name, u.id))
 }
 
-async fn start_due_levels(engine: &Engine) -> Result<usize, EngineError> {
+/// Starts the due levels and fires the due page steps, in one transaction: a level's first
+/// steps are due the moment it starts, so they are queued in the same commit. When nothing is
+/// due it returns without taking the write lock (on SQLite every write transaction, even an
+/// empty one, waits its turn behind ingest and costs a commit).
+async fn escalate_due(engine: &Engine) -> Result<usize, EngineError> {
     let now = to_micros(engine.clock().now());
+    {
+        let mut conn = engine.store().conn().await?;
+        if rows::next_due(&mut conn.c())
+            .await?
+            .is_none_or(|at| at > now)
+        {
+            return Ok(0);
+        }
+    }
     let mut tx = engine.store().begin().await?;
-    let due = rows::claim_due_levels(&mut tx.c(), now, BATCH).await?;
-    if due.is_empty() {
-        return Ok(0);
-    }
-    let overrides = current_overrides(&mut tx.c(), None, now).await?;
+    let levels = rows::claim_due_levels(&mut tx.c(), now, BATCH).await?;
     let mut p = Pending::with_hooks(engine.hooks());
-    for d in &due {
-        start_level(engine.config(), &mut tx.c(), &mut p, d, &overrides, now).await?;
+    let mut w = LadderWrites::default();
+    if !levels.is_empty() {
+        let overrides = current_overrides(&mut tx.c(), None, now).await?;
+        for d in &levels {
+            start_level(
+                engine.config(),
+                &mut tx.c(),
+                (&mut p, &mut w),
+                d,
+                &overrides,
+                now,
+            )
+            .await?;
+        }
+        // The first steps of the levels just started are due now: written before the claim.
+        w.write(&mut tx.c(), now).await?;
     }
+    let pages = rows::claim_due_pages(&mut tx.c(), now, BATCH).await?;
+    for d in &pages {
+        fire_page(engine.config(), &mut tx.c(), (&mut p, &mut w), d, now).await?;
+    }
+    w.write(&mut tx.c(), now).await?;
     p.flush(&mut tx.c()).await?;
     tx.commit().await?;
-    Ok(due.len())
+    Ok(levels.len() + pages.len())
 }
 
 /// Starts the due level of one incident: pages its people per their rules, records skipped
@@ -159,7 +205,7 @@ async fn start_due_levels(engine: &Engine) -> Result<usize, EngineError> {
 async fn start_level(
     config: &Config,
     c: &mut crate::store::C<'_>,
-    p: &mut Pending,
+    (p, w): (&mut Pending, &mut LadderWrites),
     d: &DueLevel,
     overrides: &[OverrideRow],
     now: i64,
@@ -172,7 +218,7 @@ async fn start_level(
         .and_then(|s| s.escalation_policy.as_ref())
         .and_then(|p| config.escalation_policies.get(p));
     let (Some(service), Some(policy)) = (service, policy) else {
-        rows::set_position(c, d.id, d.esc_gen, 0, 0, None).await?;
+        w.position(d.id, d.esc_gen, 0, 0, None);
         return Ok(());
     };
     let at = from_micros(now);
@@ -204,7 +250,7 @@ async fn start_level(
             policy: policy.name.clone(),
         };
         p.outbox(&service.room, Some(d.id), &n, now)?;
-        rows::set_position(c, d.id, d.esc_gen, -1, i64::from(from.pass), None).await?;
+        w.position(d.id, d.esc_gen, -1, i64::from(from.pass), None);
         return Ok(());
     };
     let (urgency, _) = urgency_of(service, &d.severity, d.created_at);
@@ -215,16 +261,15 @@ async fn start_level(
             continue;
         };
         for rule in u.rules.for_urgency(urgency) {
-            let page = NewPage {
+            w.page(NewPage {
                 incident_id: d.id,
                 gen_: d.esc_gen,
                 level: run.at.level as i64,
                 pass: i64::from(run.at.pass),
-                user: user.as_str(),
+                user: user.as_str().to_owned(),
                 method: rule.method,
                 due_at: base + i64::from(rule.after_minutes) * 60_000_000,
-            };
-            rows::insert_page(c, &page).await?;
+            });
         }
     }
     let names: Vec<String> = run
@@ -256,7 +301,7 @@ async fn start_level(
         Some(next) => (next.level as i64, i64::from(next.pass), Some(base + delay)),
         None => (-1, i64::from(run.at.pass), None),
     };
-    rows::set_position(c, d.id, d.esc_gen, level, pass, next_at).await?;
+    w.position(d.id, d.esc_gen, level, pass, next_at);
     info!(
         incident = d.id,
         level = run.at.level + 1,
@@ -265,28 +310,12 @@ async fn start_level(
     Ok(())
 }
 
-async fn fire_due_pages(engine: &Engine) -> Result<usize, EngineError> {
-    let now = to_micros(engine.clock().now());
-    let mut tx = engine.store().begin().await?;
-    let due = rows::claim_due_pages(&mut tx.c(), now, BATCH).await?;
-    if due.is_empty() {
-        return Ok(0);
-    }
-    let mut p = Pending::default();
-    for d in &due {
-        fire_page(engine.config(), &mut tx.c(), &mut p, d, now).await?;
-    }
-    p.flush(&mut tx.c()).await?;
-    tx.commit().await?;
-    Ok(due.len())
-}
-
 /// One page step: sent (queued in the outbox), cancelled (acknowledged, resolved or superseded),
 /// deferred (low urgency, phone, outside support hours) or skipped (no way to reach them).
 async fn fire_page(
     config: &Config,
     c: &mut crate::store::C<'_>,
-    p: &mut Pending,
+    (p, w): (&mut Pending, &mut LadderWrites),
     d: &DuePage,
     now: i64,
 ) -> Result<(), sqlx::Error> {
@@ -296,7 +325,8 @@ async fn fire_page(
         } else {
             format!("cancelled: {}", d.status)
         };
-        return rows::fire_page(c, d.id, &why, now).await;
+        w.fired(d.id, why);
+        return Ok(());
     }
     let service = config
         .services
@@ -307,7 +337,8 @@ async fn fire_page(
         config.user(&d.user_id),
         d.method.parse::<ContactMethod>(),
     ) else {
-        return rows::fire_page(c, d.id, "skipped: no longer configured", now).await;
+        w.fired(d.id, "skipped: no longer configured");
+        return Ok(());
     };
     let sys = system();
     tracing::debug!(
@@ -346,7 +377,8 @@ async fn fire_page(
             }
         );
         p.timeline(d.incident_id, now, TimelineKind::Notified, &sys, msg);
-        return rows::fire_page(c, d.id, "skipped: unreachable", now).await;
+        w.fired(d.id, "skipped: unreachable");
+        return Ok(());
     }
     let n = Notification::Paged {
         user: d.user_id.clone(),
@@ -360,7 +392,8 @@ async fn fire_page(
         method,
     };
     p.outbox_to(&service.room, Some(d.incident_id), to, &n, now)?;
-    rows::fire_page(c, d.id, "queued", now).await
+    w.fired(d.id, "queued");
+    Ok(())
 }
 
 fn local_time(t: DateTime<Utc>, support: Option<&SupportHours>) -> String {
@@ -370,5 +403,31 @@ fn local_time(t: DateTime<Utc>, support: Option<&SupportHours>) -> String {
             .format(&format!("%a %d %b %H:%M {}", s.time_zone.name()))
             .to_string(),
         None => t.format("%a %d %b %H:%M UTC").to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Done, sweeps_again};
+
+    #[test]
+    fn only_the_sweeps_own_work_brings_their_turn_forward() {
+        let storm = Done {
+            escalated: 200,
+            swept: 0,
+        };
+        assert!(!sweeps_again(true, storm), "levels and pages did the work");
+        let more = Done {
+            escalated: 0,
+            swept: 200,
+        };
+        assert!(
+            sweeps_again(true, more),
+            "the sweeps may have another batch"
+        );
+        assert!(
+            !sweeps_again(false, more),
+            "the sweeps did not run this tick"
+        );
     }
 }

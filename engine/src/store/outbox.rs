@@ -206,6 +206,17 @@ pub(crate) async fn claim(
              RETURNING id, room, incident_id, notification, attempts, method, recipient"
         )
     };
+    if let Store::Sqlite(..) = store {
+        // An empty claim would still wait its turn for SQLite's one write lock (behind ingest)
+        // and cost a commit: look first, as a reader (WAL readers never wait for the writer).
+        let look = format!("SELECT id FROM ({claimable}) AS c")
+            .replace("$2", "$1")
+            .replace("$3", "1");
+        let mut conn = store.conn().await?;
+        if sql!(optional(i64,), conn.c(), sqlx::AssertSqlSafe(look), now)?.is_none() {
+            return Ok(Vec::new());
+        }
+    }
     let mut tx = store.begin().await?;
     let mut rows =
         sql!(all OutboxRow, tx.c(), sqlx::AssertSqlSafe(q), now + lease_us, now, limit, token.0)?;
