@@ -73,18 +73,26 @@ pub(crate) async fn rows(
     Ok(out)
 }
 
+/// Incidents by id, `$1` the ids as a JSON array. On PostgreSQL the ids are made an array first:
+/// `id IN (SELECT …)` over a set-returning function was planned as a hash join over a scan of
+/// every incident, once per ingest batch with webhooks (issue 14).
+pub(crate) fn load_query(pg: bool) -> String {
+    if pg {
+        format!(
+            "SELECT {INCIDENT_COLUMNS} FROM incidents \
+             WHERE id = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)::bigint))"
+        )
+    } else {
+        format!(
+            "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id IN (SELECT value FROM json_each($1))"
+        )
+    }
+}
+
 /// The incidents with these ids, in one statement on either backend.
 async fn load(c: &mut C<'_>, ids: &[i64]) -> Result<HashMap<i64, Incident>, sqlx::Error> {
     let list = serde_json::to_string(ids).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    let q = match c {
-        C::Sqlite(_) => format!(
-            "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id IN (SELECT value FROM json_each($1))"
-        ),
-        C::Pg(_) => format!(
-            "SELECT {INCIDENT_COLUMNS} FROM incidents \
-             WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::bigint)"
-        ),
-    };
+    let q = load_query(c.is_pg());
     let rows = sql!(all IncidentRow, c.reborrow(), sqlx::AssertSqlSafe(q), list)?;
     Ok(rows
         .into_iter()

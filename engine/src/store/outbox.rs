@@ -155,7 +155,7 @@ const CLAIMABLE: &str = "SELECT id FROM outbox o \
        AND (o.locked_until IS NULL OR o.locked_until < $2) \
        AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.incident_id = o.incident_id AND e.id < o.id \
                        AND e.method = o.method AND COALESCE(e.recipient, '') = COALESCE(o.recipient, '') \
-                       AND e.delivered_at IS NULL AND e.failed_at IS NULL) \
+                       AND COALESCE(e.delivered_at, e.failed_at) IS NULL) \
      ORDER BY o.due_at, o.id LIMIT $3";
 
 /// A claim on outbox rows: a random token stamped on every row it took. Only its holder may send
@@ -183,6 +183,16 @@ fn claimable(lane: crate::notify::Lane) -> String {
     CLAIMABLE.replace("{LANE}", lane)
 }
 
+/// The claim: `$1` lease end, `$2` now, `$3` limit, `$4` token.
+pub(crate) fn claim_query(pg: bool, lane: crate::notify::Lane) -> String {
+    format!(
+        "UPDATE outbox SET locked_until = $1, attempts = attempts + 1, claim_token = $4 WHERE id IN ({}{}) \
+         RETURNING id, room, incident_id, notification, attempts, method, recipient",
+        claimable(lane),
+        if pg { " FOR UPDATE SKIP LOCKED" } else { "" }
+    )
+}
+
 /// Claims up to `limit` due rows for `lease_us` microseconds under `token`. On PostgreSQL `FOR
 /// UPDATE SKIP LOCKED` lets several replicas claim side by side without ever taking the same row;
 /// SQLite's single writer (BEGIN IMMEDIATE) gives the same guarantee.
@@ -194,22 +204,11 @@ pub(crate) async fn claim(
     lane: crate::notify::Lane,
     token: ClaimToken,
 ) -> Result<Vec<OutboxRow>, sqlx::Error> {
-    let claimable = claimable(lane);
-    let q = if store.is_postgres() {
-        format!(
-            "UPDATE outbox SET locked_until = $1, attempts = attempts + 1, claim_token = $4 WHERE id IN ({claimable} FOR UPDATE SKIP LOCKED) \
-             RETURNING id, room, incident_id, notification, attempts, method, recipient"
-        )
-    } else {
-        format!(
-            "UPDATE outbox SET locked_until = $1, attempts = attempts + 1, claim_token = $4 WHERE id IN ({claimable}) \
-             RETURNING id, room, incident_id, notification, attempts, method, recipient"
-        )
-    };
+    let q = claim_query(store.is_postgres(), lane);
     if let Store::Sqlite(..) = store {
         // An empty claim would still wait its turn for SQLite's one write lock (behind ingest)
         // and cost a commit: look first, as a reader (WAL readers never wait for the writer).
-        let look = format!("SELECT id FROM ({claimable}) AS c")
+        let look = format!("SELECT id FROM ({}) AS c", claimable(lane))
             .replace("$2", "$1")
             .replace("$3", "1");
         let mut conn = store.conn().await?;
