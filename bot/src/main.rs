@@ -63,7 +63,28 @@ enum Command {
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc reserves 1 GiB arenas and commits them up front; with transparent huge pages on (the
+/// default of most distributions), every 2 MiB stretch the allocator touched there became a
+/// resident huge page: 12 of an idle firebell's 35 MB. Small pages keep memory to what is used.
+/// (mimalloc's own switch, `arena_eager_commit`, is read before `main` runs.)
+#[cfg(target_os = "linux")]
+fn lean_allocator() {
+    // SAFETY: prctl with PR_SET_THP_DISABLE takes plain integers and only sets a flag on this
+    // process; it cannot touch memory.
+    let rc = unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
+    if rc != 0 {
+        eprintln!(
+            "firebell: could not turn transparent huge pages off: {}",
+            std::io::Error::last_os_error()
+        );
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lean_allocator() {}
+
 fn main() -> ExitCode {
+    lean_allocator();
     let cli = Cli::parse();
     let opts = Options {
         config: cli.config,
