@@ -33,15 +33,27 @@ pub(crate) async fn run(engine: &Engine) -> Result<usize, EngineError> {
     Ok(done)
 }
 
-/// The earliest moment anything is due (level, page, maintenance notice, heartbeat deadline).
-pub(crate) async fn next_due(engine: &Engine) -> Result<Option<i64>, sqlx::Error> {
+/// When the timer next has something to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct NextDue {
+    /// The earliest level start or page step: done on every wake-up.
+    pub steps: Option<i64>,
+    /// The earliest maintenance notice or heartbeat deadline: done on the sweeps' turn.
+    pub sweeps: Option<i64>,
+}
+
+/// When the next step and the next sweep item are due.
+pub(crate) async fn next_due(engine: &Engine) -> Result<NextDue, sqlx::Error> {
     let mut conn = engine.store().conn().await?;
-    let a = esc::next_due(&mut conn.c()).await?;
+    let steps = esc::next_due(&mut conn.c()).await?;
     let ahead = warning_ahead().num_microseconds().unwrap_or(0);
     let b = maintenance::next_due(&mut conn.c(), ahead).await?;
     let now = to_micros(engine.clock().now());
     let c = crate::heartbeats::next_due(engine.config(), &mut conn.c(), now).await?;
-    Ok([a, b, c].into_iter().flatten().min())
+    Ok(NextDue {
+        steps,
+        sweeps: [b, c].into_iter().flatten().min(),
+    })
 }
 
 fn micros(d: Duration) -> i64 {
