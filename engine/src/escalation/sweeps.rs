@@ -76,49 +76,72 @@ async fn ack_timeouts(
             continue;
         };
         let cutoff = now - micros(timeout);
-        let rows: Vec<AckedRow> = sql!(all AckedRow, c.reborrow(), esc::ACK_TIMEOUTS,
-            service.name.as_str(), cutoff)?;
-        for (id, severity, created_at, acked_at, acked_by) in rows {
-            if urgency_of(service, &severity, created_at).0 == Urgency::Low {
-                continue;
+        // Page through every candidate: low-urgency incidents are skipped but stay acknowledged
+        // and past the timeout, and a single page of them would hide a high-urgency one behind.
+        let mut after = (i64::MIN, i64::MIN);
+        loop {
+            let rows: Vec<AckedRow> = sql!(all AckedRow, c.reborrow(), esc::ACK_TIMEOUTS,
+                service.name.as_str(), cutoff, after.0, after.1)?;
+            let more = rows.len() == esc::ACK_TIMEOUTS_PAGE;
+            for row in rows {
+                after = (row.3.unwrap_or(cutoff), row.0);
+                done += retrigger(service, timeout, c, p, row, now).await?;
             }
-            // The lock a batch holds between reading an incident and writing it: without it, a
-            // repeated alert that read "acknowledged" would write it back over the re-trigger.
-            if !incidents::try_lock_incident_key(c, IncidentNumber::from_db(id)).await? {
-                continue;
+            if !more {
+                break;
             }
-            let n = sql!(execute c.reborrow(),
-                "UPDATE incidents SET status = 'triggered', acknowledged_at = NULL, acknowledged_by = NULL, \
-                 acknowledged_via = NULL, esc_gen = esc_gen + 1, esc_level = 0, esc_loop = 0, esc_next_at = $1 \
-                 WHERE id = $2 AND status = 'acknowledged' AND acknowledged_at = $3",
-                now, id, acked_at)?;
-            if n != 1 {
-                continue;
-            }
-            let ago = (now - acked_at.unwrap_or(now)) / 60_000_000;
-            let reason = format!(
-                "acknowledged by {} {} ago and still not resolved (ack timeout {})",
-                acked_by.as_deref().unwrap_or("someone"),
-                HumanDuration::from_minutes(ago),
-                HumanDuration::from_minutes(timeout.num_minutes())
-            );
-            p.timeline(
-                id,
-                now,
-                TimelineKind::Retriggered,
-                &system(),
-                format!("Re-triggered: {reason}"),
-            );
-            p.outbox(
-                &service.room,
-                Some(id),
-                &Notification::Retriggered { reason },
-                now,
-            )?;
-            done += 1;
         }
     }
     Ok(done)
+}
+
+/// Re-triggers one acknowledged incident past its service's ack timeout, unless it is low
+/// urgency or a batch holds it right now (the next sweep tries again); 1 when it did.
+async fn retrigger(
+    service: &crate::config::Service,
+    timeout: Duration,
+    c: &mut C<'_>,
+    p: &mut Pending,
+    (id, severity, created_at, acked_at, acked_by): AckedRow,
+    now: i64,
+) -> Result<usize, sqlx::Error> {
+    if urgency_of(service, &severity, created_at).0 == Urgency::Low {
+        return Ok(0);
+    }
+    // The lock a batch holds between reading an incident and writing it: without it, a
+    // repeated alert that read "acknowledged" would write it back over the re-trigger.
+    if !incidents::try_lock_incident_key(c, IncidentNumber::from_db(id)).await? {
+        return Ok(0);
+    }
+    let n = sql!(execute c.reborrow(),
+        "UPDATE incidents SET status = 'triggered', acknowledged_at = NULL, acknowledged_by = NULL, \
+         acknowledged_via = NULL, esc_gen = esc_gen + 1, esc_level = 0, esc_loop = 0, esc_next_at = $1 \
+         WHERE id = $2 AND status = 'acknowledged' AND acknowledged_at = $3",
+        now, id, acked_at)?;
+    if n != 1 {
+        return Ok(0);
+    }
+    let ago = (now - acked_at.unwrap_or(now)) / 60_000_000;
+    let reason = format!(
+        "acknowledged by {} {} ago and still not resolved (ack timeout {})",
+        acked_by.as_deref().unwrap_or("someone"),
+        HumanDuration::from_minutes(ago),
+        HumanDuration::from_minutes(timeout.num_minutes())
+    );
+    p.timeline(
+        id,
+        now,
+        TimelineKind::Retriggered,
+        &system(),
+        format!("Re-triggered: {reason}"),
+    );
+    p.outbox(
+        &service.room,
+        Some(id),
+        &Notification::Retriggered { reason },
+        now,
+    )?;
+    Ok(1)
 }
 
 /// Open incidents with no new alert for their service's auto-resolve time resolve themselves.

@@ -284,10 +284,15 @@ pub(crate) async fn claim_due_pages(
     sql!(all DuePage, c.reborrow(), sqlx::AssertSqlSafe(q), now, limit)
 }
 
-/// A service's incidents acknowledged at or before `$2`, longest acknowledged first: the
-/// ack-timeout sweep's candidates (through `incidents_ack_timeout_due`).
+/// A service's incidents acknowledged at or before `$2`, longest acknowledged first, after the
+/// page boundary `($3, $4)` (acknowledged at, id): the ack-timeout sweep's candidates (through
+/// `incidents_ack_timeout_due`), a page at a time.
 pub(crate) const ACK_TIMEOUTS: &str = "SELECT id, severity, created_at, acknowledged_at, acknowledged_by FROM incidents \
-     WHERE service = $1 AND status = 'acknowledged' AND acknowledged_at <= $2 ORDER BY acknowledged_at, id LIMIT 200";
+     WHERE service = $1 AND status = 'acknowledged' AND acknowledged_at <= $2 AND (acknowledged_at, id) > ($3, $4) \
+     ORDER BY acknowledged_at, id LIMIT 200";
+
+/// Rows per page of [`ACK_TIMEOUTS`].
+pub(crate) const ACK_TIMEOUTS_PAGE: usize = 200;
 
 /// A service's open incidents with no new alert since `$2`, quietest first: the auto-resolve
 /// sweep's candidates (through `incidents_quiet_since`).

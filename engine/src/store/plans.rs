@@ -54,7 +54,7 @@ async fn due_time_queries_read_their_own_index_and_never_walk_open_incidents() {
         (
             "ack timeouts",
             ACK_TIMEOUTS.to_owned(),
-            2,
+            4,
             "incidents_ack_timeout_due",
         ),
         (

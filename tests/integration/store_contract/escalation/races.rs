@@ -1,6 +1,10 @@
 //! Races on PostgreSQL between status changes on different connections, forced into the bad
 //! interleaving by a second connection that holds a lock at the right moment. (SQLite's single
 //! writer serialises every write transaction, so these interleavings cannot happen there.)
+//!
+//! Each race opens its incident on a dedup key no other test uses. The per-key advisory locks are
+//! database-wide, not per schema, and a race holds one for half a second on purpose: on a shared
+//! key it made another test's ack-timeout sweep, on its own schema, skip that incident.
 
 use std::str::FromStr;
 use std::time::Duration as StdDuration;
@@ -33,7 +37,7 @@ async fn an_ack_timeout_racing_a_repeated_alert_never_leaves_an_incident_acknowl
     }
     let h = start(Backend::Postgres).await;
     let rec = Recorder::default();
-    let n = open_on(&h.engine, "web", "disk-full").await;
+    let n = open_on(&h.engine, "web", "race-ack-timeout").await;
     settle(&[&h.engine], &rec).await;
     h.engine.acknowledge(n, &alice()).await.expect("ack");
     // Past web's 30-minute ack timeout: the next tick re-triggers it.
@@ -55,7 +59,7 @@ async fn an_ack_timeout_racing_a_repeated_alert_never_leaves_an_incident_acknowl
     tokio::time::sleep(REACH).await;
     let alert = {
         let engine = h.engine.clone();
-        tokio::spawn(async move { engine.ingest(event_for("web", "disk-full")).await })
+        tokio::spawn(async move { engine.ingest(event_for("web", "race-ack-timeout")).await })
     };
     tokio::time::sleep(REACH).await;
     held.commit().await.expect("release");
@@ -88,7 +92,7 @@ async fn escalate_racing_the_level_timer_pages_the_next_level_once_not_the_curre
     }
     let h = start(Backend::Postgres).await;
     let rec = Recorder::default();
-    let n = open_on(&h.engine, "web", "disk-full").await;
+    let n = open_on(&h.engine, "web", "race-escalate").await;
     settle(&[&h.engine], &rec).await;
     // Level 2 (bob) comes due at +15 minutes.
     h.advance(Duration::minutes(15));

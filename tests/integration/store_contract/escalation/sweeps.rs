@@ -5,6 +5,7 @@ use super::*;
 
 contract_tests! {
     an_acknowledged_incident_retriggers_after_the_ack_timeout,
+    low_urgency_incidents_past_the_ack_timeout_never_hold_up_a_high_urgency_one,
     low_urgency_never_rings_a_phone_outside_support_hours,
     auto_resolve_closes_incidents_without_new_alerts,
     a_handoff_is_announced_once_with_the_open_incidents,
@@ -38,6 +39,65 @@ async fn an_acknowledged_incident_retriggers_after_the_ack_timeout(backend: Back
         entries
             .iter()
             .any(|e| e.kind == TimelineKind::Retriggered && e.message.contains("ack timeout"))
+    );
+}
+
+/// Low-urgency incidents are never re-triggered by the ack timeout, but they are still
+/// acknowledged and past it: the sweep used to read the first 200 of those, skip them all, and
+/// never reach a high-urgency incident behind them.
+async fn low_urgency_incidents_past_the_ack_timeout_never_hold_up_a_high_urgency_one(
+    backend: Backend,
+) {
+    let toml = format!(
+        "{ONCALL_TOML}\n[services.mixed]\nintegration_keys = [\"M1XEDKEY000000000000000000000001\"]\n\
+         room = \"ops\"\nescalation_policy = \"dave\"\nurgency = \"by-severity\"\nack_timeout = \"30m\"\n"
+    );
+    let config = Config::parse(&toml, "oncall.toml", &|_| None).expect("config");
+    let mixed = config.service("mixed").expect("service").name.clone();
+    let h = Harness::start_with(backend, config, night()).await;
+    let rec = Recorder::default();
+    let mut open = |k: String, severity: Severity| {
+        let mut a = trigger("web", &k, &format!("{k} is failing"));
+        a.service = mixed.clone();
+        if let AlertKind::Trigger { payload, .. } = &mut a.kind {
+            payload.severity = severity;
+        }
+        a
+    };
+    let mut low = Vec::new();
+    for i in 0..201 {
+        match h
+            .engine
+            .ingest(open(format!("warn-{i}"), Severity::Warning))
+            .await
+        {
+            Ok(Ingested::Created { number, .. }) => low.push(number),
+            other => panic!("expected a new incident, got {other:?}"),
+        }
+    }
+    let high = match h
+        .engine
+        .ingest(open("outage".to_owned(), Severity::Critical))
+        .await
+    {
+        Ok(Ingested::Created { number, .. }) => number,
+        other => panic!("expected a new incident, got {other:?}"),
+    };
+    settle(&[&h.engine], &rec).await;
+    for n in low.iter().chain([&high]) {
+        h.engine.acknowledge(*n, &alice()).await.expect("ack");
+    }
+    h.advance(Duration::minutes(30));
+    settle(&[&h.engine], &rec).await;
+    assert_eq!(
+        incident(&h.engine, high).await.status,
+        IncidentStatus::Triggered,
+        "the high-urgency incident is re-triggered"
+    );
+    assert_eq!(
+        incident(&h.engine, low[0]).await.status,
+        IncidentStatus::Acknowledged,
+        "low urgency stays acknowledged"
     );
 }
 
