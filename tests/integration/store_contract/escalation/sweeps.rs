@@ -56,7 +56,7 @@ async fn low_urgency_incidents_past_the_ack_timeout_never_hold_up_a_high_urgency
     let mixed = config.service("mixed").expect("service").name.clone();
     let h = Harness::start_with(backend, config, night()).await;
     let rec = Recorder::default();
-    let mut open = |k: String, severity: Severity| {
+    let alert = |k: String, severity: Severity| {
         let mut a = trigger("web", &k, &format!("{k} is failing"));
         a.service = mixed.clone();
         if let AlertKind::Trigger { payload, .. } = &mut a.kind {
@@ -68,7 +68,7 @@ async fn low_urgency_incidents_past_the_ack_timeout_never_hold_up_a_high_urgency
     for i in 0..201 {
         match h
             .engine
-            .ingest(open(format!("warn-{i}"), Severity::Warning))
+            .ingest(alert(format!("warn-{i}"), Severity::Warning))
             .await
         {
             Ok(Ingested::Created { number, .. }) => low.push(number),
@@ -77,7 +77,7 @@ async fn low_urgency_incidents_past_the_ack_timeout_never_hold_up_a_high_urgency
     }
     let high = match h
         .engine
-        .ingest(open("outage".to_owned(), Severity::Critical))
+        .ingest(alert("outage".to_owned(), Severity::Critical))
         .await
     {
         Ok(Ingested::Created { number, .. }) => number,
