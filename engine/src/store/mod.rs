@@ -26,6 +26,7 @@ pub(crate) mod heartbeats;
 pub(crate) mod hooks;
 pub(crate) mod inbound;
 pub(crate) mod incidents;
+pub(crate) mod ladder;
 pub(crate) mod maintenance;
 pub(crate) mod oncall;
 pub(crate) mod outbox;
