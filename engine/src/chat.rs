@@ -5,12 +5,12 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::clock::{from_micros, to_micros};
 use crate::config::ChatPlatform;
+use crate::domain::clock::{from_micros, to_micros};
+use crate::domain::error::EngineError;
+use crate::domain::ids::{IncidentNumber, UserId};
+use crate::domain::incident::Incident;
 use crate::engine::Engine;
-use crate::error::EngineError;
-use crate::ids::{IncidentNumber, UserId};
-use crate::incident::Incident;
 use crate::store::chat as rows;
 
 impl ChatPlatform {

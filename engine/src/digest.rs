@@ -7,11 +7,11 @@
 use chrono::{DateTime, Duration, Utc};
 use tracing::{info, warn};
 
-use crate::clock::to_micros;
 use crate::config::DigestSchedule;
+use crate::domain::clock::to_micros;
+use crate::domain::error::EngineError;
+use crate::domain::notification::Notification;
 use crate::engine::Engine;
-use crate::error::EngineError;
-use crate::notify::Notification;
 use crate::reports::{Period, SummaryQuery};
 use crate::store::pending::Pending;
 use crate::store::{OptI64, sql};

@@ -7,14 +7,14 @@ use tokio::sync::{Notify, oneshot};
 use tokio_util::sync::CancellationToken;
 use tracing::info;
 
-use crate::alert::{Ingested, NewAlert};
-use crate::clock::{Clock, from_micros, to_micros};
 use crate::config::Config;
-use crate::error::{EngineError, UserError};
-use crate::ids::{IncidentNumber, ServiceName};
-use crate::incident::{Incident, IncidentFilter, TimelineEntry};
+use crate::domain::alert::{Ingested, NewAlert};
+use crate::domain::clock::{Clock, from_micros, to_micros};
+use crate::domain::error::{EngineError, UserError};
+use crate::domain::ids::{IncidentNumber, ServiceName};
+use crate::domain::incident::{Incident, IncidentFilter, TimelineEntry};
+use crate::domain::kinds::{Actor, IncidentStatus};
 use crate::ingest::{self, Job};
-use crate::kinds::{Actor, IncidentStatus};
 use crate::store::pending::Pending;
 use crate::store::{Store, incidents, outbox, queries};
 
@@ -52,10 +52,10 @@ struct Inner {
     config: Arc<Config>,
     queues: ingest::Queues,
     writer_health: ingest::WriterHealth,
-    outbox_nudge: Arc<crate::notify::OutboxNudge>,
+    outbox_nudge: Arc<crate::store::nudge::OutboxNudge>,
     timer_nudge: Arc<Notify>,
     /// Webhook subscriptions, for the transactions that queue incident events.
-    hooks: crate::webhooks::Hooks,
+    hooks: crate::store::hooks::Hooks,
 }
 
 /// A change event (deploy, config change): recorded against its service, never pages.
@@ -109,14 +109,14 @@ impl Engine {
         clock: Arc<dyn Clock>,
         cancel: CancellationToken,
     ) -> (Engine, Vec<tokio::task::JoinHandle<()>>) {
-        let outbox_nudge = Arc::new(crate::notify::OutboxNudge::default());
+        let outbox_nudge = Arc::new(crate::store::nudge::OutboxNudge::default());
         let timer_nudge = Arc::new(Notify::new());
         let writers = if store.is_postgres() { 4 } else { 1 };
         let committed = ingest::Committed {
             outbox: outbox_nudge.clone(),
             timer: timer_nudge.clone(),
         };
-        let hooks = crate::webhooks::Hooks::new(&config, &outbox_nudge);
+        let hooks = crate::store::hooks::Hooks::new(&config, &outbox_nudge);
         let (queues, writer_health, handles) = ingest::spawn_writers(
             writers,
             store.clone(),
@@ -169,12 +169,12 @@ impl Engine {
     }
 
     /// Webhook subscriptions, for a transaction's [`Pending`] (empty: none configured).
-    pub(crate) fn hooks(&self) -> &crate::webhooks::Hooks {
+    pub(crate) fn hooks(&self) -> &crate::store::hooks::Hooks {
         &self.inner.hooks
     }
 
     /// Wakes the outbox worker (after a commit that queued notifications).
-    pub fn outbox_nudge(&self) -> Arc<crate::notify::OutboxNudge> {
+    pub fn outbox_nudge(&self) -> Arc<crate::store::nudge::OutboxNudge> {
         self.inner.outbox_nudge.clone()
     }
 

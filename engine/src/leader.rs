@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use sqlx::{Connection, PgConnection};
 
+use crate::domain::error::EngineError;
 use crate::engine::Engine;
-use crate::error::EngineError;
 
 /// Held while this process leads `duty`; dropping it (or the process dying) gives it up.
 pub struct Leadership {

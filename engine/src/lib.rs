@@ -32,21 +32,17 @@
 //! - `webhooks`: outbound webhooks — which changes are events, and their PagerDuty-shaped bodies.
 //! - `error`: user-facing vs internal errors.
 
-pub mod alert;
 pub mod chat;
-pub mod clock;
 pub mod config;
 pub mod digest;
-pub mod duration;
+pub mod domain;
 pub mod email;
 pub mod engine;
-pub mod error;
 pub mod escalation;
 pub mod heartbeats;
-pub mod ids;
-pub mod incident;
 mod ingest;
-pub mod kinds;
+#[cfg(test)]
+mod layers;
 pub mod leader;
 pub mod maintenance;
 pub mod notify;
@@ -55,9 +51,10 @@ pub mod postmortem;
 pub mod replay;
 pub mod reports;
 mod retention;
-pub mod schedule;
 pub mod store;
-pub mod webhooks;
+
+// Other crates name the domain modules from the crate root.
+pub use domain::{alert, clock, duration, error, ids, incident, kinds, schedule};
 
 pub use alert::{AlertKind, Ingested, NewAlert, TriggerPayload};
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -26,10 +26,10 @@ mod tests;
 use chrono::{DateTime, Utc};
 
 use crate::config::Config;
+use crate::domain::error::EngineError;
+use crate::domain::ids::IncidentNumber;
+use crate::domain::incident::{Incident, TimelineEntry};
 use crate::engine::{Delivery, Engine};
-use crate::error::EngineError;
-use crate::ids::IncidentNumber;
-use crate::incident::{Incident, TimelineEntry};
 
 pub use facts::action_item;
 pub use markdown::elapsed;

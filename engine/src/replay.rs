@@ -8,9 +8,9 @@
 
 use chrono::Duration;
 
-use crate::clock::to_micros;
+use crate::domain::clock::to_micros;
+use crate::domain::error::EngineError;
 use crate::engine::Engine;
-use crate::error::EngineError;
 use crate::store::inbound;
 
 /// Where a request came from, which says how long its id must be remembered.

@@ -6,7 +6,7 @@
 
 use tracing::warn;
 
-use crate::clock::to_micros;
+use crate::domain::clock::to_micros;
 use crate::engine::Engine;
 use crate::store::inbound;
 

@@ -31,8 +31,8 @@ use toml::Spanned;
 
 use super::email_rules::{RawCondition, RawRule};
 use super::validate::Collector;
-use crate::email::rules::EmailRules;
-use crate::ids::ServiceName;
+use crate::domain::email::rules::EmailRules;
+use crate::domain::ids::ServiceName;
 
 /// `[email]`: present turns the SMTP listener on.
 #[derive(Debug, Deserialize)]

@@ -20,11 +20,11 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::validate::Collector;
-use crate::email::extract::{Extractor, How};
-use crate::email::mail::Part;
-use crate::email::predicate::{Condition, Matcher, Predicate};
-use crate::email::rules::{EmailRules, Fallback, Rule, RuleAction};
-use crate::kinds::Severity;
+use crate::domain::email::extract::{Extractor, How};
+use crate::domain::email::mail::Part;
+use crate::domain::email::predicate::{Condition, Matcher, Predicate};
+use crate::domain::email::rules::{EmailRules, Fallback, Rule, RuleAction};
+use crate::domain::kinds::Severity;
 
 /// `filter = { match = [...] }` (all must hold) or `{ match_any = [...] }` (one must).
 #[derive(Debug, Deserialize)]

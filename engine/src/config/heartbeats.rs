@@ -22,9 +22,9 @@ use toml::Spanned;
 use super::providers::{LookupEnv, SecretField, secret};
 use super::validate::{Collector, is_plain_name, known_service};
 use super::{Config, Secret, Service};
-use crate::duration::HumanDuration;
-use crate::ids::{DedupKey, ServiceName};
-use crate::kinds::Severity;
+use crate::domain::duration::HumanDuration;
+use crate::domain::ids::{DedupKey, ServiceName};
+use crate::domain::kinds::Severity;
 
 /// Longest interval or grace: a yearly job.
 const MAX_DURATION: chrono::Duration = chrono::Duration::days(366);

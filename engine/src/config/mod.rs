@@ -7,7 +7,7 @@
 //! # Layout
 //! - `raw`: serde structs mirroring the file, with spans.
 //! - `validate`: raw → [`Config`], collecting [`ConfigError`]s.
-//! - `schedules`: `[schedules.NAME]` → [`Schedule`](crate::schedule::Schedule) values.
+//! - `schedules`: `[schedules.NAME]` → [`Schedule`](crate::domain::schedule::Schedule) values.
 //! - `users`: contact details and notification ladders, checked against the providers.
 //! - `policies`: escalation levels and their targets (users or schedules).
 //! - `services`: keys, rooms, urgency, support hours, ack timeout, auto-resolve.
@@ -39,8 +39,8 @@ use std::fmt;
 use chrono_tz::Tz;
 use subtle::ConstantTimeEq;
 
-use crate::escalation::rules::{NotificationRules, SupportHours, UrgencyRule};
-use crate::ids::{PhoneNumber, RoutingKey, ServiceName, UserId};
+use crate::domain::ids::{PhoneNumber, RoutingKey, ServiceName, UserId};
+use crate::domain::notification_rules::{NotificationRules, SupportHours, UrgencyRule};
 
 pub use email::{EmailConfig, EmailListener, ServiceEmail, TlsFiles};
 pub use heartbeats::{Heartbeat, default_grace};
@@ -60,8 +60,8 @@ pub struct Config {
     pub users: BTreeMap<UserId, User>,
     pub services: BTreeMap<ServiceName, Service>,
     pub escalation_policies: BTreeMap<String, EscalationPolicy>,
-    /// On-call schedules, ready for [`crate::schedule::on_call_at`].
-    pub schedules: BTreeMap<String, crate::schedule::Schedule>,
+    /// On-call schedules, ready for [`crate::domain::schedule::on_call_at`].
+    pub schedules: BTreeMap<String, crate::domain::schedule::Schedule>,
     /// SMS, voice and email providers, and the public URL their webhooks call back.
     pub providers: Providers,
     /// `None` unless `FIREBELL_SLACK_BOT_TOKEN` is set.

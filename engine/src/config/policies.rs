@@ -17,7 +17,7 @@ use toml::Spanned;
 use super::raw::RawPolicy;
 use super::validate::{Collector, names};
 use super::{EscalationLevel, EscalationPolicy, Target, User};
-use crate::ids::UserId;
+use crate::domain::ids::UserId;
 
 pub(super) fn validate<S: AsRef<str>>(
     c: &mut Collector<'_>,

@@ -17,7 +17,7 @@ use toml::Spanned;
 use super::raw::{RawProviders, RawSmtp, RawTwilio, RawVonage};
 use super::validate::Collector;
 use super::{Providers, Secret, Smtp, SmtpTls, Twilio, Vonage};
-use crate::ids::PhoneNumber;
+use crate::domain::ids::PhoneNumber;
 
 pub(super) const TWILIO_API_URL: &str = "https://api.twilio.com";
 pub(super) const VONAGE_API_URL: &str = "https://rest.nexmo.com";

@@ -19,7 +19,7 @@ use toml::Spanned;
 use super::raw::RawReport;
 use super::validate::{Collector, known_service};
 use super::{DigestSchedule, Room, Service};
-use crate::ids::ServiceName;
+use crate::domain::ids::ServiceName;
 
 pub(super) fn validate(
     c: &mut Collector<'_>,

@@ -20,8 +20,8 @@ use toml::Spanned;
 use super::User;
 use super::raw::{RawLayer, RawRestriction, RawSchedule};
 use super::validate::{Collector, names};
-use crate::ids::UserId;
-use crate::schedule::{Layer, Restriction, Rotation, Schedule};
+use crate::domain::ids::UserId;
+use crate::domain::schedule::{Layer, Restriction, Rotation, Schedule};
 
 pub(super) fn validate(
     c: &mut Collector<'_>,
@@ -231,7 +231,7 @@ pub(super) fn weekly_window(
 #[cfg(test)]
 mod tests {
     use super::parse_rotation;
-    use crate::schedule::Rotation;
+    use crate::domain::schedule::Rotation;
 
     #[test]
     fn rotation_lengths_parse_hours_days_and_weeks_only() {

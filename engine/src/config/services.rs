@@ -20,9 +20,9 @@ use super::validate::{Collector, names};
 use super::{
     DEFAULT_ACK_TIMEOUT_MINUTES, DEFAULT_EVENTS_PER_MINUTE, EscalationPolicy, Room, Service,
 };
-use crate::duration::HumanDuration;
-use crate::escalation::rules::{SupportHours, UrgencyRule};
-use crate::ids::{RoutingKey, ServiceName};
+use crate::domain::duration::HumanDuration;
+use crate::domain::ids::{RoutingKey, ServiceName};
+use crate::domain::notification_rules::{SupportHours, UrgencyRule};
 
 const ACK_TIMEOUT_MAX: chrono::Duration = chrono::Duration::days(1);
 const AUTO_RESOLVE_MAX: chrono::Duration = chrono::Duration::days(30);

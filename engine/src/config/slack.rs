@@ -13,7 +13,7 @@ use toml::Spanned;
 use super::raw::RawSlack;
 use super::validate::Collector;
 use super::{Secret, Slack, SlackMode};
-use crate::duration::HumanDuration;
+use crate::domain::duration::HumanDuration;
 
 pub const BOT_TOKEN_ENV: &str = "FIREBELL_SLACK_BOT_TOKEN";
 pub const APP_TOKEN_ENV: &str = "FIREBELL_SLACK_APP_TOKEN";

@@ -16,9 +16,11 @@ use super::User;
 use super::raw::{RawLadder, RawProviders, RawUser};
 use super::schedules::time_zone;
 use super::validate::Collector;
-use crate::escalation::rules::{DEFAULT_SMS_AFTER, DEFAULT_VOICE_AFTER, NotificationRules, Rule};
-use crate::ids::{PhoneNumber, UserId};
-use crate::kinds::ContactMethod;
+use crate::domain::ids::{PhoneNumber, UserId};
+use crate::domain::kinds::ContactMethod;
+use crate::domain::notification_rules::{
+    DEFAULT_SMS_AFTER, DEFAULT_VOICE_AFTER, NotificationRules, Rule,
+};
 
 /// The longest a rung may wait after the page: a day.
 pub(super) const MAX_AFTER_MINUTES: i64 = 1440;

@@ -1,5 +1,5 @@
 //! `[webhooks.NAME]` → [`Webhook`]: a subscription that receives incident events as JSON in the
-//! shape of PagerDuty's v3 webhooks, signed like PagerDuty's (see [`crate::webhooks`]).
+//! shape of PagerDuty's v3 webhooks, signed like PagerDuty's (see [`crate::domain::webhook`]).
 //!
 //! ```toml
 //! [webhooks.status-lamp]
@@ -20,8 +20,8 @@ use toml::Spanned;
 use super::providers::{LookupEnv, SecretField, secret};
 use super::validate::{Collector, is_plain_name, known_service};
 use super::{Secret, Service};
-use crate::ids::ServiceName;
-use crate::webhooks::EventType;
+use crate::domain::ids::ServiceName;
+use crate::domain::kinds::EventType;
 
 /// Tries per delivery when `max_attempts` is not set. With the outbox's backoff (1 s doubling to
 /// 5 min) the twelfth try comes about 18 minutes after the first, close to PagerDuty's own
@@ -29,7 +29,7 @@ use crate::webhooks::EventType;
 /// dashboard is not told about an incident an hour late.
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 12;
 /// The outbox's own ceiling (about eight hours of retries).
-const MAX_MAX_ATTEMPTS: i64 = crate::notify::MAX_ATTEMPTS;
+const MAX_MAX_ATTEMPTS: i64 = crate::domain::notification::MAX_ATTEMPTS;
 /// PagerDuty expects an answer within 5 seconds.
 pub const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 /// A delivery must finish well inside the outbox lease (60 s) of the row it claimed.

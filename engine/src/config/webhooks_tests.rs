@@ -4,8 +4,8 @@ use super::super::Config;
 use super::super::tests::VALID;
 use super::super::validate::ConfigError;
 use super::{DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT};
-use crate::ids::ServiceName;
-use crate::webhooks::EventType;
+use crate::domain::ids::ServiceName;
+use crate::domain::kinds::EventType;
 
 const SECRET: &str = "0123456789abcdef0123456789abcdef";
 

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::clock::from_micros;
+use crate::domain::clock::from_micros;
 use crate::store::{C, sql};
 
 /// Every outcome label, for filters that check their input.

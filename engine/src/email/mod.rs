@@ -1,40 +1,28 @@
-//! Inbound email: every service has an address, and PagerDuty-style rules turn the mails sent to
-//! it into events. The adapters decode the mail (SMTP listener, `POST /integrations/email/{key}`);
-//! everything after that lives here: the pure decision ([`rules::decide`]), the event it becomes
-//! ([`event`]), ingest through the normal durable path, and the mail log that records every mail
-//! and its outcome — discards and refusals included.
+//! Inbound email, the use case: every service has an address, and PagerDuty-style rules turn the
+//! mails sent to it into events. The adapters decode the mail (SMTP listener,
+//! `POST /integrations/email/{key}`); the pure decision and the event it becomes are domain
+//! ([`crate::domain::email`]); here the event is ingested through the normal durable path, and
+//! the mail log records every mail and its outcome — discards and refusals included.
 //!
 //! # Layout
-//! - `mail`: a decoded mail and the parts rules look at.
-//! - `predicate`: `contains`, `exactly`, `regex`, `not`; all-of / any-of conditions.
-//! - `extract`: the incident key and extra fields, by regex or `between`.
-//! - `subject`: the built-in behaviour — one incident per subject, recovery subjects resolve.
-//! - `rules`: a service's rules and [`rules::decide`].
-//! - `event`: a decision → the [`NewAlert`](crate::NewAlert) the engine ingests.
 //! - `log`: the mail log table, its entries, and the retention delete.
 //! - `mod.rs`: the engine's inbound API for mail ([`Engine::receive_mail`], …).
 
-pub mod event;
-pub mod extract;
 pub mod log;
-pub mod mail;
-pub mod predicate;
-pub mod rules;
-pub mod subject;
 
 use tracing::error;
 
+pub use crate::domain::email::{DecidedBy, Decision, Discard, EmailRules, Mail, Part};
 pub use log::{MAIL_OUTCOMES, MailLogEntry, MailVia};
-pub use mail::{Mail, Part};
-pub use rules::{DecidedBy, Decision, Discard, EmailRules};
 
-use crate::alert::Ingested;
-use crate::clock::{from_micros, to_micros};
+use crate::domain::alert::Ingested;
+use crate::domain::clock::{from_micros, to_micros};
+use crate::domain::email::mail::truncate_chars;
+use crate::domain::email::{event, rules};
+use crate::domain::error::EngineError;
+use crate::domain::ids::ServiceName;
 use crate::engine::Engine;
-use crate::error::EngineError;
-use crate::ids::ServiceName;
 use log::NewRow;
-use mail::truncate_chars;
 
 /// A decoded mail addressed to one service.
 #[derive(Debug, Clone, Copy)]

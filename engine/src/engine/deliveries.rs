@@ -3,9 +3,9 @@
 use chrono::{DateTime, Utc};
 
 use super::Engine;
-use crate::clock::from_micros;
-use crate::error::EngineError;
-use crate::ids::IncidentNumber;
+use crate::domain::clock::from_micros;
+use crate::domain::error::EngineError;
+use crate::domain::ids::IncidentNumber;
 use crate::store::outbox;
 
 /// One outbox row for an incident, for the API and tests.
@@ -18,7 +18,7 @@ pub struct Delivery {
     pub recipient: Option<String>,
     /// Which provider carried it (`twilio`, `vonage`, …), once delivered.
     pub provider: Option<String>,
-    pub notification: Option<crate::notify::Notification>,
+    pub notification: Option<crate::domain::notification::Notification>,
     pub attempts: i64,
     pub delivered_at: Option<DateTime<Utc>>,
     pub failed_at: Option<DateTime<Utc>>,

@@ -3,15 +3,15 @@
 
 use serde::Serialize;
 
-use super::wording::{by_method, channel_of};
-use crate::clock::to_micros;
+use crate::domain::clock::to_micros;
+use crate::domain::error::EngineError;
+use crate::domain::ids::{IncidentNumber, UserId};
+use crate::domain::incident::{Incident, TimelineKind};
+use crate::domain::kinds::{Actor, ContactMethod, IncidentStatus};
+use crate::domain::notification::Notification;
 use crate::engine::Engine;
-use crate::error::EngineError;
-use crate::ids::{IncidentNumber, UserId};
-use crate::incident::{Incident, TimelineKind};
-use crate::kinds::{Actor, ContactMethod, IncidentStatus};
-use crate::notify::Notification;
 use crate::notify::gate::{Gate, gate};
+use crate::notify::wording::{by_method, channel_of};
 use crate::store::escalation as rows;
 use crate::store::pending::Pending;
 use crate::store::queries;

@@ -4,18 +4,18 @@
 use chrono::Duration;
 
 use super::tick::{system, urgency_of};
-use crate::clock::{from_micros, to_micros};
 use crate::config::Config;
-use crate::duration::HumanDuration;
+use crate::domain::clock::{from_micros, to_micros};
+use crate::domain::duration::HumanDuration;
+use crate::domain::error::EngineError;
+use crate::domain::ids::IncidentNumber;
+use crate::domain::incident::TimelineKind;
+use crate::domain::kinds::{IncidentStatus, Urgency};
+use crate::domain::notification::{MaintenancePhase, Notification};
+use crate::domain::schedule::on_call_at;
 use crate::engine::Engine;
-use crate::error::EngineError;
-use crate::ids::IncidentNumber;
-use crate::incident::TimelineKind;
-use crate::kinds::{IncidentStatus, Urgency};
 use crate::maintenance::{announce, warning_ahead};
-use crate::notify::{MaintenancePhase, Notification};
 use crate::oncall::as_overrides;
-use crate::schedule::on_call_at;
 use crate::store::pending::Pending;
 use crate::store::{C, escalation as esc, incidents, maintenance, oncall, sql};
 

@@ -1,21 +1,21 @@
 //! The engine calls behind `/api/v1/heartbeats`: a check-in (which resolves the heartbeat's
 //! incident when it was down), a reported failure (which opens one at once), and the list.
-//! Callers find the [`Heartbeat`] by its key first ([`crate::Config::heartbeat_for_key`]).
+//! Callers find the [`Heartbeat`] by its key first ([`crate::config::Config::heartbeat_for_key`]).
 
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 use tracing::info;
 
 use super::sweep::actor;
-use super::{Health, health, next_checkin_due, recovered_message};
-use crate::alert::{AlertKind, Ingested, NewAlert, TriggerPayload};
-use crate::clock::to_micros;
 use crate::config::Heartbeat;
+use crate::domain::alert::{AlertKind, Ingested, NewAlert, TriggerPayload};
+use crate::domain::clock::to_micros;
+use crate::domain::error::EngineError;
+use crate::domain::heartbeat::{Health, health, next_checkin_due, recovered_message};
+use crate::domain::ids::IncidentNumber;
+use crate::domain::incident::TimelineKind;
+use crate::domain::kinds::Channel;
 use crate::engine::Engine;
-use crate::error::EngineError;
-use crate::ids::IncidentNumber;
-use crate::incident::TimelineKind;
-use crate::kinds::Channel;
 use crate::store::heartbeats::{self as rows, HeartbeatRow};
 use crate::store::pending::Pending;
 

@@ -8,7 +8,6 @@
 //! - `plan`: what a batch of events does, decided without I/O.
 //! - `supervise`: a writer that dies is restarted; which queues have none, for `/readyz`.
 
-pub(crate) mod plan;
 mod supervise;
 
 pub(crate) use supervise::WriterHealth;
@@ -19,13 +18,13 @@ use tokio::sync::{Notify, mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 use tracing::{error, warn};
 
-use crate::alert::{Ingested, NewAlert};
-use crate::clock::{Clock, to_micros};
-use crate::error::EngineError;
+use crate::domain::alert::{Ingested, NewAlert};
+use crate::domain::clock::{Clock, to_micros};
+use crate::domain::error::EngineError;
 use std::collections::HashMap;
 
-use crate::kinds::{EventAction, IncidentStatus};
-use crate::maintenance::Matcher;
+use crate::domain::kinds::{EventAction, IncidentStatus};
+use crate::domain::maintenance::Matcher;
 use crate::store::batch::{self, Item};
 use crate::store::incidents::record_suppressed;
 use crate::store::pending::Pending;
@@ -65,7 +64,7 @@ impl Queues {
 /// statements and a write transaction) per commit, in turn with ingest at SQLite's write gate.
 #[derive(Clone)]
 pub(crate) struct Committed {
-    pub outbox: Arc<crate::notify::OutboxNudge>,
+    pub outbox: Arc<crate::store::nudge::OutboxNudge>,
     pub timer: Arc<Notify>,
 }
 
@@ -86,7 +85,7 @@ pub(crate) fn spawn_writers(
     store: Store,
     clock: Arc<dyn Clock>,
     committed: Committed,
-    hooks: crate::webhooks::Hooks,
+    hooks: crate::store::hooks::Hooks,
     cancel: CancellationToken,
 ) -> (Queues, WriterHealth, Vec<tokio::task::JoinHandle<()>>) {
     let writers = writers.max(1);
@@ -129,7 +128,7 @@ struct Writer {
     store: Store,
     clock: Arc<dyn Clock>,
     committed: Committed,
-    hooks: crate::webhooks::Hooks,
+    hooks: crate::store::hooks::Hooks,
     cancel: CancellationToken,
     health: WriterHealth,
 }
@@ -172,7 +171,7 @@ impl Writer {
 /// incident.
 async fn commit(
     store: &Store,
-    hooks: &crate::webhooks::Hooks,
+    hooks: &crate::store::hooks::Hooks,
     clock: &dyn Clock,
     batch: &mut Vec<Job>,
 ) -> bool {
@@ -211,7 +210,7 @@ async fn commit(
 
 async fn apply(
     store: &Store,
-    hooks: &crate::webhooks::Hooks,
+    hooks: &crate::store::hooks::Hooks,
     batch: &[Job],
     now: i64,
 ) -> Result<Vec<Ingested>, sqlx::Error> {
@@ -263,7 +262,7 @@ async fn apply(
         }
     };
     // Everyone already reached by SMS hears about acknowledges and resolves from monitors too.
-    let changes: Vec<(i64, &str, IncidentStatus, &crate::kinds::Actor)> = items
+    let changes: Vec<(i64, &str, IncidentStatus, &crate::domain::kinds::Actor)> = items
         .iter()
         .zip(&applied)
         .filter_map(|(item, out)| match out {

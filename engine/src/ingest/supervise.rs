@@ -18,7 +18,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::{error, info};
 
 use super::Job;
-use crate::error::EngineError;
+use crate::domain::error::EngineError;
 
 /// Wait before the first restart, doubled after each crash up to [`LONGEST_RESTART`]: a writer
 /// that dies on every batch must not spin.

@@ -1,13 +1,13 @@
 //! The engine's maintenance API: open, list and end windows, each change announced in the room.
 
 use super::{MaintenanceWindow, Matcher, max_duration};
-use crate::clock::{from_micros, to_micros};
 use crate::config::Config;
-use crate::duration::HumanDuration;
+use crate::domain::clock::{from_micros, to_micros};
+use crate::domain::duration::HumanDuration;
+use crate::domain::error::EngineError;
+use crate::domain::kinds::Actor;
+use crate::domain::notification::{MaintenancePhase, Notification};
 use crate::engine::Engine;
-use crate::error::EngineError;
-use crate::kinds::Actor;
-use crate::notify::{MaintenancePhase, Notification};
 use crate::store::maintenance::{self as rows, NewWindow, WindowRow};
 use crate::store::pending::Pending;
 

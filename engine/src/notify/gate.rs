@@ -1,9 +1,9 @@
 //! Whether a row may still go out, decided the moment before it is sent: a page is only sent while
 //! its incident still wants it. Pure: the worker loads the incident, this decides.
 
-use crate::incident::Incident;
-use crate::kinds::IncidentStatus;
-use crate::notify::Notification;
+use crate::domain::incident::Incident;
+use crate::domain::kinds::IncidentStatus;
+use crate::domain::notification::Notification;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Gate {
@@ -48,8 +48,8 @@ mod tests {
     use chrono::DateTime;
 
     use super::*;
-    use crate::ids::{DedupKey, IncidentNumber, ServiceName};
-    use crate::kinds::{Actor, Channel, Severity, Urgency};
+    use crate::domain::ids::{DedupKey, IncidentNumber, ServiceName};
+    use crate::domain::kinds::{Actor, Channel, Severity, Urgency};
 
     fn incident(status: IncidentStatus) -> Incident {
         let t = DateTime::from_timestamp(1_700_000_000, 0).expect("time");

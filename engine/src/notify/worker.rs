@@ -15,9 +15,9 @@ use super::{
     HEARTBEAT, LEASE, Lane, MAX_ATTEMPTS, Notification, Notifier, Outgoing, POLL, Recipient,
     backoff_secs,
 };
-use crate::clock::to_micros;
+use crate::domain::clock::to_micros;
+use crate::domain::kinds::ContactMethod;
 use crate::engine::Engine;
-use crate::kinds::ContactMethod;
 use crate::store::outbox::{self, ClaimToken, OutboxRow, Settle};
 
 /// Delivers outbox rows until `cancel` fires.
@@ -204,7 +204,7 @@ async fn deliver_one(
     };
     if let Gate::Cancel(reason) = gate(&msg.notification, msg.incident.as_ref(), held.esc_gen) {
         info!(outbox = row.id, %reason, "page cancelled");
-        let note = crate::escalation::wording::cancelled(&msg, &reason);
+        let note = crate::notify::wording::cancelled(&msg, &reason);
         let error = format!("cancelled: {reason}");
         return outbox::mark_gave_up(store, row.id, token, Settle::Cancelled, &error, note, now)
             .await;
@@ -215,7 +215,7 @@ async fn deliver_one(
     match notifier.deliver(&msg).await {
         Ok(d) => {
             debug!(outbox = row.id, "delivered");
-            let note = crate::escalation::wording::delivered(&msg, &d);
+            let note = crate::notify::wording::delivered(&msg, &d);
             outbox::mark_delivered(store, row.id, token, &d, note, done).await?;
             if let (Notification::AlertsAdded, Some(incident)) =
                 (&msg.notification, row.incident_id)
@@ -232,9 +232,9 @@ async fn deliver_one(
             error!(outbox = row.id, attempt = row.attempts, error = %e.message, "delivery failed; giving up");
             let note = match &msg.notification {
                 Notification::Webhook { .. } => {
-                    crate::webhooks::wording::gave_up(&msg, &e.message, e.retryable)
+                    crate::notify::hook_wording::gave_up(&msg, &e.message, e.retryable)
                 }
-                _ => crate::escalation::wording::gave_up(&msg, &e.message),
+                _ => crate::notify::wording::gave_up(&msg, &e.message),
             };
             outbox::mark_gave_up(store, row.id, token, Settle::GaveUp, &e.message, note, done)
                 .await?;

@@ -1,17 +1,17 @@
 //! Who is on call now, and overrides: the engine's on-call API (`!oncall`, `!override`,
-//! `GET /api/v1/oncall`), built on the pure [`crate::schedule`] functions and override rows.
+//! `GET /api/v1/oncall`), built on the pure [`crate::domain::schedule`] functions and override rows.
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
-use crate::clock::{from_micros, to_micros};
 use crate::config::Target;
-use crate::duration::HumanDuration;
+use crate::domain::clock::{from_micros, to_micros};
+use crate::domain::duration::HumanDuration;
+use crate::domain::error::{EngineError, UserError};
+use crate::domain::ids::UserId;
+use crate::domain::kinds::Actor;
+use crate::domain::schedule::{self, Override};
 use crate::engine::Engine;
-use crate::error::{EngineError, UserError};
-use crate::ids::UserId;
-use crate::kinds::Actor;
-use crate::schedule::{self, Override};
 use crate::store::oncall::{self as rows, OverrideRow};
 
 /// The longest override anyone can take at once.

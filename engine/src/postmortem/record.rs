@@ -6,8 +6,8 @@ use std::fmt::Write;
 use super::facts::{Facts, Outcome, Page};
 use super::markdown::{inline, row, utc};
 use super::sections::plural;
-use crate::incident::{TimelineEntry, TimelineKind};
-use crate::kinds::Channel;
+use crate::domain::incident::{TimelineEntry, TimelineKind};
+use crate::domain::kinds::Channel;
 
 /// Consecutive `alert again` entries beyond this many are folded into one row: a flapping
 /// monitor can add thousands, and the draft is for reading.

@@ -14,13 +14,13 @@ use super::{
     Alerts, ByUrgency, Day, Escalations, Incidents, Interruptions, NoisyKey, Notifications,
     REVIEW_LINE_PER_WEEK, Scope, Summary, TeamLoad,
 };
-use crate::clock::{from_micros, to_micros};
+use crate::domain::clock::{from_micros, to_micros};
+use crate::domain::error::EngineError;
+use crate::domain::ids::UserId;
+use crate::domain::kinds::{ContactMethod, Severity, Urgency};
+use crate::domain::notification_rules::UrgencyRule;
+use crate::domain::schedule::{Override, Schedule};
 use crate::engine::Engine;
-use crate::error::EngineError;
-use crate::escalation::rules::UrgencyRule;
-use crate::ids::UserId;
-use crate::kinds::{ContactMethod, Severity, Urgency};
-use crate::schedule::{Override, Schedule};
 use crate::store::C;
 use crate::store::reports::{self as rows, DAY_US};
 

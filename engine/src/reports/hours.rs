@@ -9,8 +9,8 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::period::Period;
-use crate::escalation::rules::SupportHours;
-use crate::schedule::{Override, Schedule, shifts};
+use crate::domain::notification_rules::SupportHours;
+use crate::domain::schedule::{Override, Schedule, shifts};
 
 /// A stretch of time on call, `[start, end)`.
 type Stretch = (DateTime<Utc>, DateTime<Utc>);

@@ -64,10 +64,10 @@ pub use hours::{HourClass, OnCallHours};
 pub use period::{MAX_DAYS, Period};
 
 use crate::config::Target;
+use crate::domain::error::{EngineError, UserError};
+use crate::domain::ids::ServiceName;
+use crate::domain::kinds::{ContactMethod, Severity};
 use crate::engine::Engine;
-use crate::error::{EngineError, UserError};
-use crate::ids::ServiceName;
-use crate::kinds::{ContactMethod, Severity};
 
 /// What a report is asked for: a period, optionally one service or one team (escalation
 /// policy: the services using it).

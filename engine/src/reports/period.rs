@@ -5,7 +5,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use crate::error::UserError;
+use crate::domain::error::UserError;
 
 /// The longest period a report covers: a year, leap day included.
 pub const MAX_DAYS: i64 = 366;

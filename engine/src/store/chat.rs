@@ -3,7 +3,7 @@
 
 use super::rows::{INCIDENT_COLUMNS, IncidentRow};
 use super::{C, sql};
-use crate::incident::Incident;
+use crate::domain::incident::Incident;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub(crate) struct CardRow {

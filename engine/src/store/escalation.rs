@@ -4,10 +4,11 @@
 //! the work and never take the same row.
 
 pub(crate) use super::ladder::{LadderWrites, NewPage};
-use super::outbox::{Addressee, IS_PAGE, Notification};
+use super::outbox::{Addressee, IS_PAGE};
 use super::pending::Pending;
 use super::{C, OptI64, sql};
-use crate::kinds::{Actor, ContactMethod, IncidentStatus};
+use crate::domain::kinds::{Actor, ContactMethod, IncidentStatus};
+use crate::domain::notification::Notification;
 
 /// An incident whose next escalation level is due.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -179,7 +180,9 @@ pub(crate) async fn escalated_by(
     Ok(row.map(|(name, channel)| {
         Actor::new(
             name,
-            channel.parse().unwrap_or(crate::kinds::Channel::Events),
+            channel
+                .parse()
+                .unwrap_or(crate::domain::kinds::Channel::Events),
         )
     }))
 }

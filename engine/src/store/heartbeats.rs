@@ -10,11 +10,11 @@ use super::batch::{self, Item};
 use super::incidents::record_suppressed;
 use super::pending::Pending;
 use super::{C, escalation, maintenance, sql};
-use crate::alert::{Ingested, NewAlert};
-use crate::clock::from_micros;
-use crate::heartbeats::Watch;
-use crate::kinds::{EventAction, IncidentStatus};
-use crate::maintenance::Matcher;
+use crate::domain::alert::{Ingested, NewAlert};
+use crate::domain::clock::from_micros;
+use crate::domain::heartbeat::Watch;
+use crate::domain::kinds::{EventAction, IncidentStatus};
+use crate::domain::maintenance::Matcher;
 
 /// A heartbeat's row, with the status of the incident it last triggered.
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -3,13 +3,15 @@
 //! event becomes one row per subscription that wants it, with its body rendered now.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use super::outbox::Notification;
+use super::nudge::OutboxNudge;
 use super::rows::{INCIDENT_COLUMNS, IncidentRow};
 use super::{C, sql};
 use crate::config::Config;
-use crate::incident::Incident;
-use crate::webhooks::{HookEvent, payload};
+use crate::domain::incident::Incident;
+use crate::domain::notification::Notification;
+use crate::domain::webhook::{HookEvent, payload};
 
 /// One webhook row to queue.
 pub(crate) struct HookRow {
@@ -99,4 +101,27 @@ async fn load(c: &mut C<'_>, ids: &[i64]) -> Result<HashMap<i64, Incident>, sqlx
         .map(Incident::from)
         .map(|i| (i.number.get(), i))
         .collect())
+}
+
+/// Whether transactions should look for webhook events, the config to render them with, and the
+/// nudge that wakes the webhook workers: empty when no subscription is configured, so an
+/// installation without webhooks pays nothing.
+#[derive(Clone, Default)]
+pub(crate) struct Hooks(Option<(Arc<Config>, Arc<OutboxNudge>)>);
+
+impl Hooks {
+    pub(crate) fn new(config: &Arc<Config>, nudge: &Arc<OutboxNudge>) -> Hooks {
+        Hooks((!config.webhooks.is_empty()).then(|| (config.clone(), nudge.clone())))
+    }
+
+    pub(crate) fn config(&self) -> Option<&Config> {
+        self.0.as_ref().map(|(c, _)| c.as_ref())
+    }
+
+    /// Webhook rows are in the transaction about to commit.
+    pub(crate) fn queued(&self) {
+        if let Some((_, nudge)) = &self.0 {
+            nudge.hooks_queued();
+        }
+    }
 }

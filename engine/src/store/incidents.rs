@@ -5,14 +5,14 @@
 //! [`Pending`] that the caller flushes in the same transaction, so either all of it happens or
 //! none.
 
-use super::outbox::Notification;
 use super::pending::{AlertRow, Pending};
 use super::rows::{INCIDENT_COLUMNS, IncidentRow};
 use super::{C, sql};
-use crate::alert::{AlertKind, Ingested, NewAlert};
-use crate::ids::{DedupKey, IncidentNumber};
-use crate::incident::{Incident, TimelineKind};
-use crate::kinds::{Actor, IncidentStatus};
+use crate::domain::alert::{AlertKind, Ingested, NewAlert};
+use crate::domain::ids::{DedupKey, IncidentNumber};
+use crate::domain::incident::{Incident, TimelineKind};
+use crate::domain::kinds::{Actor, IncidentStatus};
+use crate::domain::notification::Notification;
 
 /// What one event did to which incident (by id).
 #[derive(Debug, Clone, Copy)]
@@ -143,7 +143,7 @@ pub(crate) fn record_suppressed(
     alert: &NewAlert,
     key: DedupKey,
     window: i64,
-    matcher: &crate::maintenance::Matcher,
+    matcher: &crate::domain::maintenance::Matcher,
     now: i64,
 ) -> Ingested {
     let reason = format!("maintenance window {window} ({matcher})");

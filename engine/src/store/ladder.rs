@@ -2,7 +2,7 @@
 //! levels and steps is decided, then written in a few bulk statements (see [`LadderWrites`]).
 
 use super::C;
-use crate::kinds::ContactMethod;
+use crate::domain::kinds::ContactMethod;
 
 /// A page step to schedule.
 pub(crate) struct NewPage {

@@ -28,6 +28,7 @@ pub(crate) mod inbound;
 pub(crate) mod incidents;
 pub(crate) mod ladder;
 pub(crate) mod maintenance;
+pub(crate) mod nudge;
 pub(crate) mod oncall;
 pub(crate) mod outbox;
 pub(crate) mod pending;
@@ -50,7 +51,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
 use tokio::sync::OwnedMutexGuard;
 
-use crate::error::EngineError;
+use crate::domain::error::EngineError;
 
 /// A connection to either backend, borrowed for one statement.
 pub(crate) enum C<'a> {

@@ -1,120 +1,9 @@
 //! The transactional outbox: rows written beside the state change that causes them, claimed by a
 //! delivery worker, delivered in order per incident, retried with backoff, settled exactly once.
 
-use serde::{Deserialize, Serialize};
-
 use super::{C, Store, sql};
-use crate::kinds::{Actor, IncidentStatus, Urgency};
-
-/// What happened, as stored in an outbox row. The worker pairs it with the incident's current
-/// state at delivery time, so a late delivery never shows stale data.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Notification {
-    IncidentOpened,
-    /// More alerts arrived for an open incident (deduplicated): chat cards refresh their alert
-    /// count. Queued at most once per incident per ingest batch, and delivering one settles the
-    /// copies still waiting behind it, so an alert flood costs one card edit at a time.
-    AlertsAdded,
-    Acknowledged {
-        actor: Actor,
-    },
-    Resolved {
-        actor: Actor,
-        note: Option<String>,
-    },
-    Note {
-        actor: Actor,
-        text: String,
-    },
-    /// A person paged for an incident: to the room as a mention (`method` chat), or to the
-    /// person by SMS, call or email. `level` is 1-based.
-    Paged {
-        user: String,
-        level: u32,
-        urgency: Urgency,
-        /// Set on an SMS re-sent through the second provider after the first reported it failed:
-        /// the notifier must not use `failover_from` again.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        failover_from: Option<String>,
-        /// The incident's escalation generation when the page was queued. A page is sent only
-        /// while the incident is triggered and still in that generation: an ack, a resolve, an
-        /// `!escalate` or an ack-timeout re-trigger supersedes every page queued before it.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        esc_gen: Option<i64>,
-    },
-    /// The ladder moved to a new level (by timer, or by `actor` with `!escalate`).
-    Escalated {
-        actor: Option<Actor>,
-        level: u32,
-        users: Vec<String>,
-    },
-    /// Every level ran `repeat + 1` times and nobody acknowledged.
-    PolicyExhausted {
-        policy: String,
-    },
-    /// A page by SMS, call or email went out (`failed` is `None`) or could not be delivered:
-    /// posted to the incident's room, so its chat thread tells who was reached and how.
-    PageSent {
-        user: String,
-        method: crate::kinds::ContactMethod,
-        level: u32,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        failed: Option<String>,
-    },
-    /// A scheduled report digest (`[[reports]]`): the summary of `since..until` as chat text,
-    /// and the per-day series its chart is drawn from.
-    Digest {
-        report: String,
-        since: i64,
-        until: i64,
-        text: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        chart: Option<serde_json::Value>,
-    },
-    /// An acknowledged incident was still open after the service's ack timeout.
-    Retriggered {
-        reason: String,
-    },
-    /// To someone paged earlier, on the channel they were paged on: the incident changed.
-    StatusNotice {
-        status: IncidentStatus,
-        actor: Actor,
-    },
-    /// A schedule's on-call person changed.
-    Handoff {
-        schedule: String,
-        from: Option<String>,
-        to: Option<String>,
-        open_incidents: Vec<i64>,
-    },
-    Maintenance {
-        window: i64,
-        phase: MaintenancePhase,
-        matcher: String,
-        reason: Option<String>,
-        by: String,
-        ends_at: i64,
-        suppressed: i64,
-    },
-    /// An outbound webhook (`[webhooks.NAME]`, addressed to the subscription): `body` is the
-    /// exact request body, rendered when the change committed, so every retry sends the same
-    /// bytes; `event_id` is its `event.id` and `X-Webhook-Id`.
-    Webhook {
-        subscription: String,
-        event_id: String,
-        event_type: String,
-        body: String,
-    },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MaintenancePhase {
-    Started,
-    EndingSoon,
-    Ended,
-}
+use crate::domain::kinds::Actor;
+use crate::domain::notification::Notification;
 
 /// Matches the outbox rows that are pages (`Notification::Paged`), not status notices or other
 /// messages to the same person: serde writes the `kind` tag first.
@@ -126,7 +15,7 @@ pub(crate) enum Addressee<'a> {
     Room,
     Person {
         user: &'a str,
-        method: crate::kinds::ContactMethod,
+        method: crate::domain::kinds::ContactMethod,
     },
     /// A webhook subscription (method `hook`): its rows keep their own order per incident, so
     /// one failing receiver never holds up another.
@@ -172,8 +61,8 @@ impl ClaimToken {
 
 /// The due rows `lane` may claim. Each lane's method filter is written exactly as its partial
 /// index's (`outbox_due_*`, migration 0011), so the claim reads only that lane's rows.
-fn claimable(lane: crate::notify::Lane) -> String {
-    use crate::notify::Lane;
+fn claimable(lane: crate::domain::notification::Lane) -> String {
+    use crate::domain::notification::Lane;
     let lane = match lane {
         Lane::All => "",
         Lane::Chat => "AND o.method IN ('room', 'chat')",
@@ -184,7 +73,7 @@ fn claimable(lane: crate::notify::Lane) -> String {
 }
 
 /// The claim: `$1` lease end, `$2` now, `$3` limit, `$4` token.
-pub(crate) fn claim_query(pg: bool, lane: crate::notify::Lane) -> String {
+pub(crate) fn claim_query(pg: bool, lane: crate::domain::notification::Lane) -> String {
     format!(
         "UPDATE outbox SET locked_until = $1, attempts = attempts + 1, claim_token = $4 WHERE id IN ({}{}) \
          RETURNING id, room, incident_id, notification, attempts, method, recipient",
@@ -201,7 +90,7 @@ pub(crate) async fn claim(
     now: i64,
     lease_us: i64,
     limit: i64,
-    lane: crate::notify::Lane,
+    lane: crate::domain::notification::Lane,
     token: ClaimToken,
 ) -> Result<Vec<OutboxRow>, sqlx::Error> {
     let q = claim_query(store.is_postgres(), lane);
@@ -243,7 +132,7 @@ pub(crate) async fn renew(
 /// A row about to be sent, as it stands the moment before: still ours, and its incident now.
 #[derive(Debug, Clone)]
 pub(crate) struct Held {
-    pub incident: Option<crate::incident::Incident>,
+    pub incident: Option<crate::domain::incident::Incident>,
     /// The incident's escalation generation (bumped by `!escalate` and ack-timeout re-triggers).
     pub esc_gen: Option<i64>,
 }
@@ -271,7 +160,7 @@ pub(crate) async fn hold(
         esc_gen: None,
     };
     if let Some(incident) = incident_id {
-        let n = crate::ids::IncidentNumber::from_db(incident);
+        let n = crate::domain::ids::IncidentNumber::from_db(incident);
         held.incident = super::queries::get(&mut tx.c(), n).await?;
         held.esc_gen = sql!(
             optional(i64,),
@@ -320,8 +209,8 @@ pub(crate) async fn hurry_chat(store: &Store, now: i64) -> Result<u64, sqlx::Err
 #[derive(Debug, Clone)]
 pub(crate) struct TimelineNote {
     pub incident_id: i64,
-    pub kind: crate::incident::TimelineKind,
-    pub channel: crate::kinds::Channel,
+    pub kind: crate::domain::incident::TimelineKind,
+    pub channel: crate::domain::kinds::Channel,
     pub message: String,
     /// A post for the incident's room saying the same (room, notification), written in the same
     /// transaction: how a page by phone or email shows up in the chat thread.
@@ -345,7 +234,7 @@ pub(crate) async fn mark_delivered(
     store: &Store,
     id: i64,
     token: ClaimToken,
-    d: &crate::notify::Delivered,
+    d: &crate::domain::notification::Delivered,
     note: Option<TimelineNote>,
     now: i64,
 ) -> Result<(), sqlx::Error> {

@@ -8,9 +8,10 @@ use serde_json::json;
 use sqlx::{Postgres, QueryBuilder};
 
 use super::C;
-use super::outbox::{Addressee, Notification};
-use crate::incident::TimelineKind;
-use crate::kinds::Actor;
+use super::outbox::Addressee;
+use crate::domain::incident::TimelineKind;
+use crate::domain::kinds::Actor;
+use crate::domain::notification::Notification;
 
 /// Rows per INSERT, well under SQLite's 32,766 and PostgreSQL's 65,535 bind parameters.
 const CHUNK: usize = 500;
@@ -55,9 +56,9 @@ pub(crate) struct Pending {
     /// Incidents with an `AlertsAdded` row in this batch already (one is enough).
     alerts_added: std::collections::HashSet<i64>,
     /// Webhook subscriptions to fan room posts out to (none: nothing is looked for).
-    hooks: crate::webhooks::Hooks,
+    hooks: crate::store::hooks::Hooks,
     /// Room posts that are webhook events; turned into webhook rows at flush.
-    hook_events: Vec<crate::webhooks::HookEvent>,
+    hook_events: Vec<crate::domain::webhook::HookEvent>,
 }
 
 /// Builds and runs one multi-row INSERT per chunk on PostgreSQL.
@@ -73,7 +74,7 @@ macro_rules! insert_rows {
 
 impl Pending {
     /// A `Pending` whose room posts are also sent to the matching webhook subscriptions.
-    pub(crate) fn with_hooks(hooks: &crate::webhooks::Hooks) -> Pending {
+    pub(crate) fn with_hooks(hooks: &crate::store::hooks::Hooks) -> Pending {
         Pending {
             hooks: hooks.clone(),
             ..Pending::default()
@@ -147,7 +148,8 @@ impl Pending {
                 (Notification::IncidentOpened, Some(id)) => self.opener(id),
                 _ => None,
             };
-            let event = crate::webhooks::HookEvent::from_post(room, incident_id, n, opener, now);
+            let event =
+                crate::domain::webhook::HookEvent::from_post(room, incident_id, n, opener, now);
             self.hook_events.extend(event);
         }
         self.outbox.push(OutboxRow {
@@ -168,7 +170,10 @@ impl Pending {
             .iter()
             .rev()
             .find(|t| t.incident_id == id && t.kind == TimelineKind::Triggered.as_str())?;
-        let channel = row.channel.parse().unwrap_or(crate::kinds::Channel::Events);
+        let channel = row
+            .channel
+            .parse()
+            .unwrap_or(crate::domain::kinds::Channel::Events);
         Some(Actor::new(row.actor.clone(), channel))
     }
 

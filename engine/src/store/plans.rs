@@ -80,7 +80,7 @@ async fn due_time_queries_read_their_own_index_and_never_walk_open_incidents() {
 /// the same incident through the incident (SQLite).
 #[tokio::test]
 async fn outbox_claims_read_their_lane_index_and_look_up_earlier_rows_by_incident() {
-    use crate::notify::Lane;
+    use crate::domain::notification::Lane;
     let lanes = [
         (Lane::Hooks, "outbox_due_hooks"),
         (Lane::Chat, "outbox_due_chat"),
@@ -127,7 +127,7 @@ const STALE_OUTBOX: &str = "\
 /// incident: an index condition on `incident_id`.
 #[tokio::test]
 async fn claims_and_webhook_loads_use_their_indexes_on_postgres_even_on_stale_statistics() {
-    use crate::notify::Lane;
+    use crate::domain::notification::Lane;
     let Some(base) = std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()) else {
         eprintln!("note: DATABASE_URL is not set; the PostgreSQL claim plans are not checked");
         return;

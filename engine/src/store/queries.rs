@@ -5,9 +5,9 @@ use serde_json::Value;
 
 use super::rows::{INCIDENT_COLUMNS, IncidentRow, TimelineRow};
 use super::{C, sql};
-use crate::ids::IncidentNumber;
-use crate::incident::{Incident, IncidentFilter, TimelineEntry};
-use crate::kinds::IncidentStatus;
+use crate::domain::ids::IncidentNumber;
+use crate::domain::incident::{Incident, IncidentFilter, TimelineEntry};
+use crate::domain::kinds::IncidentStatus;
 
 pub(crate) async fn get(c: &mut C<'_>, n: IncidentNumber) -> Result<Option<Incident>, sqlx::Error> {
     let q = format!("SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = $1");

@@ -1,10 +1,10 @@
 //! Database rows and their conversion into domain values. Strings written by firebell itself are
 //! trusted on the way back; an unexpected value falls back rather than failing a whole listing.
 
-use crate::clock::from_micros;
-use crate::ids::{DedupKey, IncidentNumber, ServiceName};
-use crate::incident::{Incident, TimelineEntry, TimelineKind};
-use crate::kinds::{Channel, IncidentStatus, Severity};
+use crate::domain::clock::from_micros;
+use crate::domain::ids::{DedupKey, IncidentNumber, ServiceName};
+use crate::domain::incident::{Incident, TimelineEntry, TimelineKind};
+use crate::domain::kinds::{Channel, IncidentStatus, Severity};
 
 pub(crate) const INCIDENT_COLUMNS: &str = "id, service, dedup_key, title, source, severity, status, alert_count, \
      created_at, last_alert_at, acknowledged_at, acknowledged_by, acknowledged_via, \

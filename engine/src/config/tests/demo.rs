@@ -53,7 +53,7 @@ fn the_readme_worked_example_has_the_people_on_call_it_says() {
     let config = Config::parse(text, "README.md", &env).expect("valid");
     let who = |schedule: &str, utc: &str| {
         let t = chrono::DateTime::parse_from_rfc3339(utc).expect("rfc3339");
-        crate::schedule::on_call_at(&config.schedules[schedule], &[], t.to_utc())
+        crate::domain::schedule::on_call_at(&config.schedules[schedule], &[], t.to_utc())
             .map(|u| u.as_str().to_owned())
     };
     let ladder = |id: &str| -> Vec<(String, u32)> {

@@ -2,9 +2,9 @@
 //! line.
 
 use super::*;
-use crate::email::rules::{DecidedBy, Decision, decide};
-use crate::email::{Discard, Mail};
-use crate::kinds::Severity;
+use crate::domain::email::rules::{DecidedBy, Decision, decide};
+use crate::domain::email::{Discard, Mail};
+use crate::domain::kinds::Severity;
 use std::time::Duration;
 
 /// The README's Nagios example on `web`, the listener on, `db` on its default address.

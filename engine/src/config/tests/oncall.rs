@@ -3,8 +3,8 @@
 use chrono::{NaiveTime, Weekday};
 
 use super::*;
-use crate::escalation::rules::{Rule, SupportHours, UrgencyRule};
-use crate::kinds::ContactMethod::{self, Chat, Email, Sms, Voice};
+use crate::domain::kinds::ContactMethod::{self, Chat, Email, Sms, Voice};
+use crate::domain::notification_rules::{Rule, SupportHours, UrgencyRule};
 
 fn oncall() -> Config {
     Config::parse(ONCALL, FILE, &env).expect("the on-call config is valid")

@@ -1,7 +1,7 @@
 //! `[schedules.NAME]`: a valid schedule becomes a working calculator; each mistake names its line.
 
 use super::*;
-use crate::schedule::{Rotation, on_call_at};
+use crate::domain::schedule::{Rotation, on_call_at};
 
 const SCHEDULE: &str = r#"
 [schedules.primary]

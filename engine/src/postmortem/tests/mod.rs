@@ -8,10 +8,10 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::*;
-use crate::ids::{DedupKey, ServiceName};
-use crate::incident::TimelineKind;
-use crate::kinds::{Channel, IncidentStatus, Severity, Urgency};
-use crate::notify::Notification;
+use crate::domain::ids::{DedupKey, ServiceName};
+use crate::domain::incident::TimelineKind;
+use crate::domain::kinds::{Channel, IncidentStatus, Severity, Urgency};
+use crate::domain::notification::Notification;
 
 const CONFIG: &str = r#"
 [rooms.ops]

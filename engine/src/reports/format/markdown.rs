@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use super::{Unit, change, human, show};
-use crate::kinds::{ContactMethod, Severity};
+use crate::domain::kinds::{ContactMethod, Severity};
 use crate::reports::hours::HourClass;
 use crate::reports::{Durations, Period, REVIEW_LINE_PER_WEEK, Report, Summary};
 

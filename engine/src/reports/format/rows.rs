@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use super::{Row, Unit};
-use crate::kinds::{ContactMethod, Severity};
+use crate::domain::kinds::{ContactMethod, Severity};
 use crate::reports::hours::HourClass;
 use crate::reports::{Durations, Report, Summary};
 

@@ -12,9 +12,9 @@ use super::format::{CHAT_MAX_CHARS, Unit, change, human, rows};
 use super::hours::{class_stretches, on_call_hours, support_windows};
 use super::period::local_midnight;
 use super::*;
-use crate::escalation::rules::SupportHours;
-use crate::ids::UserId;
-use crate::schedule::{Layer, Override, Rotation, Schedule};
+use crate::domain::ids::UserId;
+use crate::domain::notification_rules::SupportHours;
+use crate::domain::schedule::{Layer, Override, Rotation, Schedule};
 
 fn utc(s: &str) -> DateTime<Utc> {
     s.parse().expect("RFC 3339 time")

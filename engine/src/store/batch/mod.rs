@@ -3,7 +3,7 @@
 //! Each statement is a round trip (to SQLite's worker thread, or over the network to PostgreSQL),
 //! and per-event round trips were what a batch cost (profiled: SQLite's own execution was 2% of
 //! the time). So: one query loads the open incidents for every key in the batch,
-//! [`plan`](crate::ingest::plan) decides what each event does without I/O, a few bulk statements
+//! [`plan`](crate::domain::ingest_plan) decides what each event does without I/O, a few bulk statements
 //! write the result, and [`record`] adds the alert log, timeline and outbox rows — the same rows
 //! and wording as the one-event path. Repeated alerts for one incident become one update of its
 //! alert count per batch, not one per alert.
@@ -18,12 +18,12 @@ pub(crate) mod sqlite;
 
 use super::incidents::{Effect, record};
 use super::pending::Pending;
-use crate::alert::{Ingested, NewAlert};
-use crate::ids::DedupKey;
+use crate::domain::alert::{Ingested, NewAlert};
+use crate::domain::ids::DedupKey;
 use std::collections::HashMap;
 
-use crate::ingest::plan::{self, Event, Open, Plan, Step, Target};
-use crate::kinds::Actor;
+use crate::domain::ingest_plan::{self as plan, Event, Open, Plan, Step, Target};
+use crate::domain::kinds::Actor;
 
 /// One event of the batch: the alert, its key (generated before queueing when absent) and room.
 pub(crate) struct Item<'a> {

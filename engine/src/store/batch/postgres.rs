@@ -8,9 +8,9 @@ use std::collections::HashMap;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 
 use super::{Item, distinct_keys, plan_batch, record_plan, who};
-use crate::alert::{AlertKind, Ingested};
-use crate::ingest::plan::{self, Open, Target};
-use crate::kinds::IncidentStatus;
+use crate::domain::alert::{AlertKind, Ingested};
+use crate::domain::ingest_plan::{self as plan, Open, Target};
+use crate::domain::kinds::IncidentStatus;
 use crate::store::pending::Pending;
 
 pub(crate) async fn apply(

@@ -1,7 +1,7 @@
 //! The outbox's queries as SQLite plans them.
 
 use super::*;
-use crate::notify::Lane;
+use crate::domain::notification::Lane;
 
 /// A lane's claim must read its own index, never walk the other lanes' pending rows (a
 /// backlog of room posts made every direct-page claim scan all of them).

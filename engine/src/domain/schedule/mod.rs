@@ -21,7 +21,7 @@ mod tests;
 use chrono::{DateTime, Duration, NaiveDateTime, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
 
-use crate::ids::UserId;
+use crate::domain::ids::UserId;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Schedule {

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crate::error::UserError;
+use crate::domain::error::UserError;
 
 /// A positive duration within the bounds of the place it was typed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{DedupKey, IncidentNumber, ServiceName};
-use crate::kinds::{Actor, EventAction, IncidentStatus, Severity};
+use crate::domain::ids::{DedupKey, IncidentNumber, ServiceName};
+use crate::domain::kinds::{Actor, EventAction, IncidentStatus, Severity};
 
 /// One signal from a monitor, already validated by its adapter and resolved to a service.
 #[derive(Debug, Clone)]

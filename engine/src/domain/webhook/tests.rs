@@ -3,14 +3,15 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
+use super::HookEvent;
 use super::payload::render;
-use super::{EventType, HookEvent};
-use crate::clock::to_micros;
 use crate::config::Config;
-use crate::ids::{DedupKey, IncidentNumber, ServiceName};
-use crate::incident::Incident;
-use crate::kinds::{Actor, Channel, IncidentStatus, Severity};
-use crate::notify::Notification;
+use crate::domain::clock::to_micros;
+use crate::domain::ids::{DedupKey, IncidentNumber, ServiceName};
+use crate::domain::incident::Incident;
+use crate::domain::kinds::EventType;
+use crate::domain::kinds::{Actor, Channel, IncidentStatus, Severity};
+use crate::domain::notification::Notification;
 
 const TOML: &str = r#"
 [rooms.ops]
@@ -278,7 +279,7 @@ fn incident_changes_are_events_and_chat_matters_are_not() {
         ),
     ];
     for (n, want) in cases {
-        assert_eq!(EventType::of(&n), want, "{n:?}");
+        assert_eq!(n.event_type(), want, "{n:?}");
     }
     for e in EventType::ALL {
         assert_eq!(e.as_str().parse::<EventType>(), Ok(*e));

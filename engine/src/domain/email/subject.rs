@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::mail::truncate_chars;
-use crate::ids::DedupKey;
+use crate::domain::ids::DedupKey;
 
 /// What the subject's leading status word says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,11 +11,12 @@
 use chrono::SecondsFormat;
 use serde::Serialize;
 
-use super::{EventType, HookEvent};
-use crate::clock::from_micros;
+use super::HookEvent;
 use crate::config::Config;
-use crate::incident::Incident;
-use crate::kinds::{Actor, Channel, IncidentStatus, Urgency};
+use crate::domain::clock::from_micros;
+use crate::domain::incident::Incident;
+use crate::domain::kinds::EventType;
+use crate::domain::kinds::{Actor, Channel, IncidentStatus, Urgency};
 
 /// The body for `event` about `incident`, as sent (and signed).
 pub fn render(config: &Config, event: &HookEvent, event_id: &str, incident: &Incident) -> String {

@@ -3,8 +3,8 @@
 use serde_json::json;
 
 use super::*;
-use crate::alert::TriggerPayload;
-use crate::kinds::{Actor, Channel, Severity};
+use crate::domain::alert::TriggerPayload;
+use crate::domain::kinds::{Actor, Channel, Severity};
 
 fn config() -> Config {
     let toml = r#"
@@ -130,7 +130,7 @@ fn acknowledges_and_resolves_are_never_suppressed() {
     let m = Matcher::Service(ServiceName::new("web"));
     let mut a = trigger("web", None, json!({}));
     a.kind = AlertKind::Resolve {
-        dedup_key: crate::ids::DedupKey::parse("k").unwrap(),
+        dedup_key: crate::domain::ids::DedupKey::parse("k").unwrap(),
     };
     assert!(!m.matches(&a));
 }

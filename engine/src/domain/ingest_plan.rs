@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::kinds::{Actor, EventAction, IncidentStatus};
+use crate::domain::kinds::{Actor, EventAction, IncidentStatus};
 
 /// An open incident as the planner needs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,7 +120,7 @@ impl Plan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kinds::Channel;
+    use crate::domain::kinds::Channel;
     use EventAction::{Acknowledge as A, Resolve as R, Trigger as T};
     use IncidentStatus as S;
     use Step::*;

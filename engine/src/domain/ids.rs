@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::UserError;
+use crate::domain::error::UserError;
 
 /// The per-installation incident number users see everywhere: `#42` in chat, SMS, voice and API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

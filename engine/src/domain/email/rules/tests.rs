@@ -4,9 +4,9 @@
 use regex::Regex;
 
 use super::*;
-use crate::email::extract::How;
-use crate::email::mail::Part;
-use crate::email::predicate::{Matcher, Predicate};
+use crate::domain::email::extract::How;
+use crate::domain::email::mail::Part;
+use crate::domain::email::predicate::{Matcher, Predicate};
 
 fn mail(subject: &str, body: &str, from: &str) -> Mail {
     Mail {

@@ -2,9 +2,9 @@
 
 use chrono::{NaiveTime, Weekday};
 
-use super::rules::SupportHours;
 use super::*;
 use crate::config::EscalationLevel;
+use crate::domain::notification_rules::SupportHours;
 
 fn user(s: &str) -> UserId {
     UserId::new(s)

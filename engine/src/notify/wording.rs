@@ -2,8 +2,8 @@
 //! reports read the same sentences.
 
 use crate::config::User;
-use crate::incident::TimelineKind;
-use crate::kinds::{Channel, ContactMethod};
+use crate::domain::incident::TimelineKind;
+use crate::domain::kinds::{Channel, ContactMethod};
 use crate::notify::{Delivered, Notification, Outgoing};
 use crate::store::outbox::TimelineNote;
 

@@ -1,8 +1,8 @@
 //! What the incident's timeline says when a webhook could not be delivered. Successful
 //! deliveries add nothing: the timeline is for people, and a status lamp being told is not news.
 
-use crate::incident::TimelineKind;
-use crate::kinds::Channel;
+use crate::domain::incident::TimelineKind;
+use crate::domain::kinds::Channel;
 use crate::notify::{Notification, Outgoing};
 use crate::store::outbox::TimelineNote;
 

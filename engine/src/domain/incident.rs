@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::ids::{DedupKey, IncidentNumber, ServiceName};
-use crate::kinds::{Channel, IncidentStatus, Severity};
+use crate::domain::ids::{DedupKey, IncidentNumber, ServiceName};
+use crate::domain::kinds::{Channel, IncidentStatus, Severity};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Incident {

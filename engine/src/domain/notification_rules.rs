@@ -4,7 +4,7 @@
 use chrono::{DateTime, Datelike, Duration, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 
-use crate::kinds::{ContactMethod, Severity, Urgency};
+use crate::domain::kinds::{ContactMethod, Severity, Urgency};
 
 /// One rung of a person's ladder: reach them by `method` this many minutes after they are paged,
 /// unless the incident was acknowledged first.

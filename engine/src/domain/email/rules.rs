@@ -11,7 +11,7 @@ use super::extract::Extractor;
 use super::mail::Mail;
 use super::predicate::Condition;
 use super::subject;
-use crate::kinds::Severity;
+use crate::domain::kinds::Severity;
 
 /// What a matching rule does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,7 +142,7 @@ pub fn decide(rules: &EmailRules, mail: &Mail) -> Decision {
 
 /// An extracted key, cut to what a dedup key may hold.
 fn cut_key(key: &str) -> String {
-    super::mail::truncate_chars(key, crate::ids::DedupKey::MAX_LEN).to_owned()
+    super::mail::truncate_chars(key, crate::domain::ids::DedupKey::MAX_LEN).to_owned()
 }
 
 fn built_in(rules: &EmailRules, mail: &Mail, by: DecidedBy) -> Decision {

@@ -7,9 +7,9 @@ use serde_json::{Map, Value, json};
 
 use super::mail::{Mail, truncate_chars};
 use super::rules::{DecidedBy, Decision};
-use crate::alert::{AlertKind, NewAlert, TriggerPayload};
-use crate::ids::{DedupKey, ServiceName};
-use crate::kinds::{Actor, Channel};
+use crate::domain::alert::{AlertKind, NewAlert, TriggerPayload};
+use crate::domain::ids::{DedupKey, ServiceName};
+use crate::domain::kinds::{Actor, Channel};
 
 /// Longest summary, as the Events API allows.
 pub const SUMMARY_MAX_CHARS: usize = 1024;
@@ -134,7 +134,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::kinds::Severity;
+    use crate::domain::kinds::Severity;
 
     fn mail() -> Mail {
         Mail {
