@@ -269,7 +269,7 @@ fn events(
         match e.get_ref().trim().parse::<EventType>() {
             Ok(t) => wanted.push(t),
             Err(why) => {
-                c.at(e.span(), format!("{key}.events"), why);
+                c.at(e.span(), format!("{key}.events"), why.to_string());
                 ok = false;
             }
         }

@@ -131,6 +131,20 @@ impl fmt::Display for Actor {
     }
 }
 
+string_enum!(
+    /// The incident events a subscription can ask for, with PagerDuty's v3 names. firebell never
+    /// reopens a resolved incident, so there is no `incident.reopened`. `unacknowledged`: an
+    /// acknowledged incident went back to triggered (the ack timeout ran out); `annotated`: a note.
+    EventType, "event" {
+        Triggered = "incident.triggered",
+        Acknowledged = "incident.acknowledged",
+        Unacknowledged = "incident.unacknowledged",
+        Escalated = "incident.escalated",
+        Resolved = "incident.resolved",
+        Annotated = "incident.annotated",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,62 +170,5 @@ mod tests {
             serde_json::to_string(&Severity::Warning).unwrap(),
             "\"warning\""
         );
-    }
-}
-
-/// The incident events a subscription can ask for, with PagerDuty's v3 names. firebell never
-/// reopens a resolved incident, so there is no `incident.reopened`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum EventType {
-    Triggered,
-    Acknowledged,
-    /// An acknowledged incident went back to triggered (the service's ack timeout ran out).
-    Unacknowledged,
-    Escalated,
-    Resolved,
-    /// A note was added.
-    Annotated,
-}
-
-impl EventType {
-    pub const ALL: &'static [EventType] = &[
-        EventType::Triggered,
-        EventType::Acknowledged,
-        EventType::Unacknowledged,
-        EventType::Escalated,
-        EventType::Resolved,
-        EventType::Annotated,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventType::Triggered => "incident.triggered",
-            EventType::Acknowledged => "incident.acknowledged",
-            EventType::Unacknowledged => "incident.unacknowledged",
-            EventType::Escalated => "incident.escalated",
-            EventType::Resolved => "incident.resolved",
-            EventType::Annotated => "incident.annotated",
-        }
-    }
-}
-
-impl fmt::Display for EventType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for EventType {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        EventType::ALL
-            .iter()
-            .copied()
-            .find(|e| e.as_str() == s)
-            .ok_or_else(|| {
-                let all: Vec<&str> = EventType::ALL.iter().map(|e| e.as_str()).collect();
-                format!("unknown event `{s}` — expected one of: {}", all.join(", "))
-            })
     }
 }

@@ -1,9 +1,11 @@
 //! What the outbox carries: the notification a change causes, the lane that delivers it, and
 //! what a delivery reports back. Values only: the store writes them, the workers send them.
 
+use std::str::FromStr;
+
 use serde::{Deserialize, Serialize};
 
-use crate::domain::kinds::{Actor, EventType, IncidentStatus, Urgency};
+use crate::domain::kinds::{Actor, ContactMethod, EventType, IncidentStatus, Urgency};
 
 /// What happened, as stored in an outbox row. The worker pairs it with the incident's current
 /// state at delivery time, so a late delivery never shows stale data.
@@ -157,5 +159,57 @@ impl Notification {
             Notification::Note { .. } => EventType::Annotated,
             _ => return None,
         })
+    }
+}
+
+/// How an outbox row goes out, as its `method` column says: a post to the room, a page or notice
+/// to one person by one contact method, or a webhook to one subscription.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxMethod {
+    Room,
+    Person(ContactMethod),
+    Hook,
+}
+
+impl OutboxMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutboxMethod::Room => "room",
+            OutboxMethod::Person(m) => m.as_str(),
+            OutboxMethod::Hook => "hook",
+        }
+    }
+}
+
+impl FromStr for OutboxMethod {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "room" => Ok(OutboxMethod::Room),
+            "hook" => Ok(OutboxMethod::Hook),
+            other => other
+                .parse()
+                .map(OutboxMethod::Person)
+                .map_err(|_| format!("unknown outbox method `{other}`")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_outbox_method_reads_back_as_written() {
+        let mut all = vec![OutboxMethod::Room, OutboxMethod::Hook];
+        all.extend(ContactMethod::ALL.iter().map(|m| OutboxMethod::Person(*m)));
+        for m in all {
+            assert_eq!(m.as_str().parse::<OutboxMethod>(), Ok(m));
+        }
+        assert_eq!(
+            "pigeon".parse::<OutboxMethod>(),
+            Err("unknown outbox method `pigeon`".to_owned())
+        );
     }
 }

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::domain::clock::to_micros;
 use crate::domain::error::EngineError;
+use crate::domain::escalation::{Position, Standing};
 use crate::domain::ids::{IncidentNumber, UserId};
 use crate::domain::incident::{Incident, TimelineKind};
 use crate::domain::kinds::{Actor, ContactMethod, IncidentStatus};
@@ -82,19 +83,22 @@ impl Engine {
         // The same per-incident lock every status change takes, then the ladder's position as it
         // stands once any level the timer is starting has started.
         crate::store::incidents::lock_incident_key(&mut tx.c(), n).await?;
-        let Some((level, pass, next_at)) = rows::position(&mut tx.c(), n.get()).await? else {
+        let Some((standing, next_at)) = rows::position(&mut tx.c(), n.get()).await? else {
             return Err(EngineError::NotFound(format!("there is no incident {n}")));
         };
-        if next_at.is_none() && level == 0 && pass == 0 {
+        let at = match (standing, next_at) {
+            (Standing::Next(at), Some(_)) => at,
             // Never started (a service that got its policy later): start at the first level.
-        } else if next_at.is_none() {
-            return Err(EngineError::user(format!(
-                "incident {n} has been through every level of policy `{}` ({} time(s)); there is nobody further to escalate to",
-                policy.name,
-                u32::from(policy.repeat) + 1
-            )));
-        }
-        if !rows::restart_ladder(&mut tx.c(), n.get(), incident.status, level, pass, now).await? {
+            (Standing::Next(Position::START), None) => Position::START,
+            _ => {
+                return Err(EngineError::user(format!(
+                    "incident {n} has been through every level of policy `{}` ({} time(s)); there is nobody further to escalate to",
+                    policy.name,
+                    u32::from(policy.repeat) + 1
+                )));
+            }
+        };
+        if !rows::restart_ladder(&mut tx.c(), n.get(), incident.status, at, now).await? {
             return Err(EngineError::user(format!(
                 "incident {n} changed while you asked; try again"
             )));
@@ -105,17 +109,17 @@ impl Engine {
             now,
             TimelineKind::Escalated,
             by,
-            format!("Escalated to level {} by {}", level + 1, by.name),
+            format!("Escalated to level {} by {}", at.level + 1, by.name),
         );
         let changes = [(n.get(), room.as_str(), IncidentStatus::Triggered, by)];
         rows::notify_paged(&mut tx.c(), &mut p, &changes, now).await?;
         p.flush(&mut tx.c()).await?;
         tx.commit().await?;
-        tracing::info!(incident = %n, by = %by, level = level + 1, "escalated");
+        tracing::info!(incident = %n, by = %by, level = at.level + 1, "escalated");
         self.nudge_workers();
         Ok(Escalation {
             incident: self.incident(n).await?,
-            level: u32::try_from(level + 1).unwrap_or(1),
+            level: u32::try_from(at.level + 1).unwrap_or(1),
         })
     }
 

@@ -14,7 +14,7 @@ use super::sweeps::NextDue;
 use crate::config::{Config, Service, Target};
 use crate::domain::clock::{from_micros, to_micros};
 use crate::domain::error::EngineError;
-use crate::domain::escalation::{Position, next_step, phone_deferral};
+use crate::domain::escalation::{Position, Standing, next_step, phone_deferral};
 use crate::domain::incident::TimelineKind;
 use crate::domain::kinds::{Actor, Channel, ContactMethod, IncidentStatus, Severity, Urgency};
 use crate::domain::notification::Notification;
@@ -146,7 +146,12 @@ pub(crate) fn urgency_of<'s>(
     severity: &str,
     created_at: i64,
 ) -> (Urgency, Option<&'s SupportHours>) {
-    let sev = severity.parse().unwrap_or(Severity::Critical);
+    // Severities are written by firebell only; should one ever be unreadable, page as for the
+    // most severe rather than not at all, and say so.
+    let sev = severity.parse().unwrap_or_else(|why| {
+        error!(%severity, %why, "unreadable severity; treating it as critical");
+        Severity::Critical
+    });
     let support = service.support_hours.as_ref();
     (
         service
@@ -225,7 +230,7 @@ async fn start_level(
         .and_then(|s| s.escalation_policy.as_ref())
         .and_then(|p| config.escalation_policies.get(p));
     let (Some(service), Some(policy)) = (service, policy) else {
-        w.position(d.id, d.esc_gen, 0, 0, None);
+        w.position(d.id, d.esc_gen, Standing::Next(Position::START), None);
         return Ok(());
     };
     let at = from_micros(now);
@@ -236,9 +241,13 @@ async fn start_level(
             .get(s)
             .and_then(|sch| on_call_at(sch, &as_overrides(overrides, s), at)),
     };
-    let from = Position {
-        level: usize::try_from(d.esc_level).unwrap_or(usize::MAX),
-        pass: u32::try_from(d.esc_loop).unwrap_or(0),
+    let from = match Standing::from_columns(d.esc_level, d.esc_loop) {
+        Ok(standing) => standing.position(policy),
+        Err(why) => {
+            // Only a hand-edited row gets here; run the policy out rather than guess a level.
+            error!(incident = d.id, %why, "escalation ladder unreadable");
+            Standing::Exhausted { pass: 0 }.position(policy)
+        }
     };
     let step = next_step(policy, from, who);
     let sys = system();
@@ -257,7 +266,12 @@ async fn start_level(
             policy: policy.name.clone(),
         };
         p.outbox(&service.room, Some(d.id), &n, now)?;
-        w.position(d.id, d.esc_gen, -1, i64::from(from.pass), None);
+        w.position(
+            d.id,
+            d.esc_gen,
+            Standing::Exhausted { pass: from.pass },
+            None,
+        );
         return Ok(());
     };
     let (urgency, _) = urgency_of(service, &d.severity, d.created_at);
@@ -304,11 +318,11 @@ async fn start_level(
         p.outbox(&service.room, Some(d.id), &n, now)?;
     }
     let delay = i64::from(run.delay_minutes) * 60_000_000;
-    let (level, pass, next_at) = match run.next {
-        Some(next) => (next.level as i64, i64::from(next.pass), Some(base + delay)),
-        None => (-1, i64::from(run.at.pass), None),
+    let (standing, next_at) = match run.next {
+        Some(next) => (Standing::Next(next), Some(base + delay)),
+        None => (Standing::Exhausted { pass: run.at.pass }, None),
     };
-    w.position(d.id, d.esc_gen, level, pass, next_at);
+    w.position(d.id, d.esc_gen, standing, next_at);
     info!(
         incident = d.id,
         level = run.at.level + 1,

@@ -16,7 +16,7 @@ use super::{
     backoff_secs,
 };
 use crate::domain::clock::to_micros;
-use crate::domain::kinds::ContactMethod;
+use crate::domain::notification::OutboxMethod;
 use crate::engine::Engine;
 use crate::store::outbox::{self, ClaimToken, OutboxRow, Settle};
 
@@ -163,17 +163,19 @@ async fn deliver_one(
         };
         budget = i64::from(hook.max_attempts);
     }
-    let recipient = match (&row.recipient, row.method.parse::<ContactMethod>()) {
-        (None, _) => None,
-        (Some(_), Err(_)) if matches!(notification, Notification::Webhook { .. }) => None,
-        (Some(user), Ok(method)) => match engine.config().user(user) {
+    let recipient = match (row.method.parse::<OutboxMethod>(), &row.recipient) {
+        (Err(e), _) => return give_up(e).await,
+        (Ok(OutboxMethod::Room | OutboxMethod::Hook), _) => None,
+        (Ok(OutboxMethod::Person(method)), Some(user)) => match engine.config().user(user) {
             Some(u) => Some(Recipient {
                 user: u.clone(),
                 method,
             }),
             None => return give_up(format!("user `{user}` is no longer configured")).await,
         },
-        (Some(_), Err(e)) => return give_up(e.message().to_owned()).await,
+        (Ok(OutboxMethod::Person(method)), None) => {
+            return give_up(format!("a {method} row names nobody")).await;
+        }
     };
 
     // The claim and the incident as they stand the moment before sending.

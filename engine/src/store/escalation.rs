@@ -7,6 +7,7 @@ pub(crate) use super::ladder::{LadderWrites, NewPage};
 use super::outbox::{Addressee, IS_PAGE};
 use super::pending::Pending;
 use super::{C, OptI64, sql};
+use crate::domain::escalation::{Position, Standing};
 use crate::domain::kinds::{Actor, ContactMethod, IncidentStatus};
 use crate::domain::notification::Notification;
 
@@ -149,10 +150,10 @@ pub(crate) async fn restart_ladder(
     c: &mut C<'_>,
     id: i64,
     from_status: IncidentStatus,
-    level: i64,
-    pass: i64,
+    at: Position,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
+    let (level, pass) = Standing::Next(at).columns();
     let n = sql!(execute c.reborrow(),
         "UPDATE incidents SET status = 'triggered', acknowledged_at = NULL, acknowledged_by = NULL, \
          acknowledged_via = NULL, esc_gen = esc_gen + 1, esc_level = $1, esc_loop = $2, esc_next_at = $3 \
@@ -198,24 +199,31 @@ pub(crate) async fn generation(c: &mut C<'_>, id: i64) -> Result<Option<i64>, sq
     .map(|(g,)| g))
 }
 
-/// (esc_level, esc_loop, esc_next_at) of an incident, locking its row until the transaction ends
+/// Where an incident's ladder stands and when its next level is due, locking its row until the
+/// transaction ends
 /// (PostgreSQL): a level the timer is starting right now is read once it has started, never
 /// before, so a move based on it cannot repeat that level.
 pub(crate) async fn position(
     c: &mut C<'_>,
     id: i64,
-) -> Result<Option<(i64, i64, Option<i64>)>, sqlx::Error> {
+) -> Result<Option<(Standing, Option<i64>)>, sqlx::Error> {
     let lock = match c {
         C::Pg(_) => " FOR UPDATE",
         C::Sqlite(_) => "",
     };
     let q = format!("SELECT esc_level, esc_loop, esc_next_at FROM incidents WHERE id = $1{lock}");
-    sql!(
+    let row = sql!(
         optional(i64, i64, Option<i64>),
         c.reborrow(),
         sqlx::AssertSqlSafe(q),
         id
-    )
+    )?;
+    row.map(|(level, pass, next_at)| {
+        let standing =
+            Standing::from_columns(level, pass).map_err(|why| sqlx::Error::Decode(why.into()))?;
+        Ok((standing, next_at))
+    })
+    .transpose()
 }
 
 /// Tells everyone reached by SMS about each changed incident `(id, room, new status, by whom)`

@@ -2,6 +2,7 @@
 //! levels and steps is decided, then written in a few bulk statements (see [`LadderWrites`]).
 
 use super::C;
+use crate::domain::escalation::Standing;
 use crate::domain::kinds::ContactMethod;
 
 /// A page step to schedule.
@@ -46,10 +47,10 @@ impl LadderWrites {
         &mut self,
         id: i64,
         gen_: i64,
-        level: i64,
-        pass: i64,
+        standing: Standing,
         next_at: Option<i64>,
     ) {
+        let (level, pass) = standing.columns();
         self.positions.push(NewPosition {
             id,
             gen_,

@@ -11,7 +11,7 @@ use super::C;
 use super::outbox::Addressee;
 use crate::domain::incident::TimelineKind;
 use crate::domain::kinds::Actor;
-use crate::domain::notification::Notification;
+use crate::domain::notification::{Notification, OutboxMethod};
 
 /// Rows per INSERT, well under SQLite's 32,766 and PostgreSQL's 65,535 bind parameters.
 const CHUNK: usize = 500;
@@ -43,8 +43,7 @@ struct OutboxRow {
     incident_id: Option<i64>,
     notification: String,
     created_at: i64,
-    /// `room`, or the contact method when addressed to `recipient`.
-    method: &'static str,
+    method: OutboxMethod,
     recipient: Option<String>,
 }
 
@@ -139,9 +138,11 @@ impl Pending {
         let notification =
             serde_json::to_string(n).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
         let (method, recipient) = match to {
-            Addressee::Room => ("room", None),
-            Addressee::Person { user, method } => (method.as_str(), Some(user.to_owned())),
-            Addressee::Hook { subscription } => ("hook", Some(subscription.to_owned())),
+            Addressee::Room => (OutboxMethod::Room, None),
+            Addressee::Person { user, method } => {
+                (OutboxMethod::Person(method), Some(user.to_owned()))
+            }
+            Addressee::Hook { subscription } => (OutboxMethod::Hook, Some(subscription.to_owned())),
         };
         if to == Addressee::Room && self.hooks.config().is_some() {
             let opener = match (n, incident_id) {
@@ -244,7 +245,7 @@ impl Pending {
                     r.incident_id,
                     r.notification,
                     r.created_at,
-                    r.method,
+                    r.method.as_str(),
                     r.recipient
                 ])
             })
@@ -309,7 +310,7 @@ impl Pending {
                     .push_bind(&r.notification)
                     .push_bind(r.created_at)
                     .push_bind(r.created_at)
-                    .push_bind(r.method)
+                    .push_bind(r.method.as_str())
                     .push_bind(&r.recipient);
             }
         );

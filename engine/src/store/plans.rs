@@ -12,7 +12,10 @@ use super::escalation::{ACK_TIMEOUTS, AUTO_RESOLVE, due_levels, due_pages, next_
 /// in production). Every placeholder (`binds` of them) is bound to 0: the plan does not depend
 /// on the values.
 async fn plans(queries: &[(&str, String, usize, &str)]) -> Vec<Vec<String>> {
-    let dir = std::env::temp_dir().join(format!("firebell-plans-{}", std::process::id()));
+    // One database per call: the tests run in parallel in one process.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("firebell-plans-{}-{call}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let url = format!("sqlite://{}", dir.join("plans.db").display());
     let store = Store::connect(&url).await.expect("connect");

@@ -58,6 +58,54 @@ pub struct LevelRun {
     pub next: Option<Position>,
 }
 
+/// Where an incident's ladder stands, as the store keeps it: the next level to start, or run out
+/// after the last level of its last pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    Next(Position),
+    Exhausted { pass: u32 },
+}
+
+impl Standing {
+    /// Level -1 in the `esc_level` column: the policy has run out.
+    const EXHAUSTED_LEVEL: i64 = -1;
+
+    /// From the `esc_level` and `esc_loop` columns.
+    pub fn from_columns(level: i64, pass: i64) -> Result<Standing, String> {
+        let pass =
+            u32::try_from(pass).map_err(|_| format!("escalation pass {pass} is negative"))?;
+        if level == Self::EXHAUSTED_LEVEL {
+            return Ok(Standing::Exhausted { pass });
+        }
+        let level =
+            usize::try_from(level).map_err(|_| format!("escalation level {level} is not one"))?;
+        Ok(Standing::Next(Position { level, pass }))
+    }
+
+    /// The `esc_level` and `esc_loop` columns.
+    pub fn columns(self) -> (i64, i64) {
+        match self {
+            Standing::Next(p) => (
+                i64::try_from(p.level).unwrap_or(i64::MAX),
+                i64::from(p.pass),
+            ),
+            Standing::Exhausted { pass } => (Self::EXHAUSTED_LEVEL, i64::from(pass)),
+        }
+    }
+
+    /// The position `next_step` starts from: past the last level once the policy has run out,
+    /// so it finds nobody further to page.
+    pub fn position(self, policy: &EscalationPolicy) -> Position {
+        match self {
+            Standing::Next(p) => p,
+            Standing::Exhausted { pass } => Position {
+                level: policy.levels.len(),
+                pass,
+            },
+        }
+    }
+}
+
 /// A level passed over because none of its targets had anyone on call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Skipped {

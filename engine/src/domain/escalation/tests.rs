@@ -141,3 +141,18 @@ fn low_urgency_phone_pages_wait_for_support_hours() {
         "inside support hours"
     );
 }
+
+#[test]
+fn a_ladder_standing_reads_back_as_stored_and_a_bad_row_is_an_error() {
+    for s in [
+        Standing::Next(Position::START),
+        Standing::Next(Position { level: 3, pass: 2 }),
+        Standing::Exhausted { pass: 1 },
+    ] {
+        let (level, pass) = s.columns();
+        assert_eq!(Standing::from_columns(level, pass), Ok(s));
+    }
+    assert_eq!(Standing::Exhausted { pass: 2 }.columns(), (-1, 2));
+    assert!(Standing::from_columns(-2, 0).is_err());
+    assert!(Standing::from_columns(0, -1).is_err());
+}

@@ -288,6 +288,7 @@ fn incident_changes_are_events_and_chat_matters_are_not() {
         "incident.reopened"
             .parse::<EventType>()
             .unwrap_err()
+            .to_string()
             .contains("expected one of: incident.triggered")
     );
 }
