@@ -4,6 +4,7 @@
 //! [`crate::domain::escalation`]; this module loads, asks, and writes in one transaction.
 
 mod api;
+mod ladder;
 mod sweeps;
 pub mod tick;
 

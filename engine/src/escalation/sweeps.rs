@@ -3,7 +3,7 @@
 
 use chrono::Duration;
 
-use super::tick::{system, urgency_of};
+use super::ladder::{system, urgency_of};
 use crate::config::Config;
 use crate::domain::clock::{from_micros, to_micros};
 use crate::domain::duration::HumanDuration;

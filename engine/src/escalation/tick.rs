@@ -6,36 +6,22 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
 use tokio_util::sync::CancellationToken;
-use tracing::{error, info};
+use tracing::error;
 
+use super::ladder::{fire_page, start_level};
 use super::sweeps::NextDue;
-use crate::config::{Config, Service, Target};
-use crate::domain::clock::{from_micros, to_micros};
+use crate::domain::clock::to_micros;
 use crate::domain::error::EngineError;
-use crate::domain::escalation::{Position, Standing, next_step, phone_deferral};
-use crate::domain::incident::TimelineKind;
-use crate::domain::kinds::{Actor, Channel, ContactMethod, IncidentStatus, Severity, Urgency};
-use crate::domain::notification::Notification;
-use crate::domain::notification_rules::SupportHours;
-use crate::domain::schedule::on_call_at;
 use crate::engine::Engine;
-use crate::notify::wording::{by_method, noun};
-use crate::oncall::as_overrides;
-use crate::store::escalation::{self as rows, DueLevel, DuePage, LadderWrites, NewPage};
-use crate::store::oncall::{OverrideRow, current_overrides};
-use crate::store::outbox::Addressee;
+use crate::store::escalation::{self as rows, LadderWrites};
+use crate::store::oncall::current_overrides;
 use crate::store::pending::Pending;
 
 /// Longest the worker sleeps without looking (and how often sweeps run when nothing is due).
 const POLL: Duration = Duration::from_secs(1);
 /// Rows handled per transaction.
 const BATCH: i64 = 200;
-
-pub(crate) fn system() -> Actor {
-    Actor::new("firebell", Channel::System)
-}
 
 /// Runs ticks until `cancel` fires, sleeping until the next due row (at most [`POLL`]) or a nudge.
 /// Level starts and page steps run on every wake-up; the sweeps at most once per [`POLL`], since
@@ -141,32 +127,6 @@ async fn tick_with(engine: &Engine, sweep: bool) -> Result<Done, EngineError> {
     Ok(Done { escalated, swept })
 }
 
-pub(crate) fn urgency_of<'s>(
-    service: &'s Service,
-    severity: &str,
-    created_at: i64,
-) -> (Urgency, Option<&'s SupportHours>) {
-    // Severities are written by firebell only; should one ever be unreadable, page as for the
-    // most severe rather than not at all, and say so.
-    let sev = severity.parse().unwrap_or_else(|why| {
-        error!(%severity, %why, "unreadable severity; treating it as critical");
-        Severity::Critical
-    });
-    let support = service.support_hours.as_ref();
-    (
-        service
-            .urgency
-            .urgency(sev, from_micros(created_at), support),
-        support,
-    )
-}
-
-fn person(config: &Config, id: &str) -> String {
-    config
-        .user(id)
-        .map_or_else(|| id.to_owned(), |u| format!("{} ({})", u.name, u.id))
-}
-
 /// Starts the due levels and fires the due page steps, in one transaction: a level's first
 /// steps are due the moment it starts, so they are queued in the same commit. When nothing is
 /// due it returns without taking the write lock (on SQLite every write transaction, even an
@@ -210,221 +170,6 @@ async fn escalate_due(engine: &Engine) -> Result<usize, EngineError> {
     p.flush(&mut tx.c()).await?;
     tx.commit().await?;
     Ok(levels.len() + pages.len())
-}
-
-/// Starts the due level of one incident: pages its people per their rules, records skipped
-/// levels, and sets when the next level is due.
-async fn start_level(
-    config: &Config,
-    c: &mut crate::store::C<'_>,
-    (p, w): (&mut Pending, &mut LadderWrites),
-    d: &DueLevel,
-    overrides: &[OverrideRow],
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    let service = config
-        .services
-        .values()
-        .find(|s| s.name.as_str() == d.service);
-    let policy = service
-        .and_then(|s| s.escalation_policy.as_ref())
-        .and_then(|p| config.escalation_policies.get(p));
-    let (Some(service), Some(policy)) = (service, policy) else {
-        w.position(d.id, d.esc_gen, Standing::Next(Position::START), None);
-        return Ok(());
-    };
-    let at = from_micros(now);
-    let who = |t: &Target| match t {
-        Target::User(u) => Some(u.clone()),
-        Target::Schedule(s) => config
-            .schedules
-            .get(s)
-            .and_then(|sch| on_call_at(sch, &as_overrides(overrides, s), at)),
-    };
-    let from = match Standing::from_columns(d.esc_level, d.esc_loop) {
-        Ok(standing) => standing.position(policy),
-        Err(why) => {
-            // Only a hand-edited row gets here; run the policy out rather than guess a level.
-            error!(incident = d.id, %why, "escalation ladder unreadable");
-            Standing::Exhausted { pass: 0 }.position(policy)
-        }
-    };
-    let step = next_step(policy, from, who);
-    let sys = system();
-    for s in &step.skipped {
-        let msg = format!("Level {} skipped: {}", s.at.level + 1, s.reason);
-        p.timeline(d.id, now, TimelineKind::Escalated, &sys, msg);
-    }
-    let Some(run) = step.run else {
-        let msg = format!(
-            "Escalation policy `{}` ran out after {} pass(es): nobody acknowledged",
-            policy.name,
-            u32::from(policy.repeat) + 1
-        );
-        p.timeline(d.id, now, TimelineKind::Escalated, &sys, msg);
-        let n = Notification::PolicyExhausted {
-            policy: policy.name.clone(),
-        };
-        p.outbox(&service.room, Some(d.id), &n, now)?;
-        w.position(
-            d.id,
-            d.esc_gen,
-            Standing::Exhausted { pass: from.pass },
-            None,
-        );
-        return Ok(());
-    };
-    let (urgency, _) = urgency_of(service, &d.severity, d.created_at);
-    // Step times count from when the level was due, so a late tick does not push the ladder back.
-    let base = d.esc_next_at.min(now);
-    for user in &run.users {
-        let Some(u) = config.user(user.as_str()) else {
-            continue;
-        };
-        for rule in u.rules.for_urgency(urgency) {
-            w.page(NewPage {
-                incident_id: d.id,
-                gen_: d.esc_gen,
-                level: run.at.level as i64,
-                pass: i64::from(run.at.pass),
-                user: user.as_str().to_owned(),
-                method: rule.method,
-                due_at: base + i64::from(rule.after_minutes) * 60_000_000,
-            });
-        }
-    }
-    let names: Vec<String> = run
-        .users
-        .iter()
-        .map(|u| person(config, u.as_str()))
-        .collect();
-    let pass = if run.at.pass > 0 {
-        format!(", pass {}", run.at.pass + 1)
-    } else {
-        String::new()
-    };
-    let msg = format!(
-        "Level {}{pass} ({urgency} urgency): paging {}",
-        run.at.level + 1,
-        names.join(", ")
-    );
-    p.timeline(d.id, now, TimelineKind::Escalated, &sys, msg);
-    if run.at.level > 0 || run.at.pass > 0 {
-        let n = Notification::Escalated {
-            actor: rows::escalated_by(c, d.id, d.esc_next_at).await?,
-            level: run.at.level as u32 + 1,
-            users: run.users.iter().map(|u| u.as_str().to_owned()).collect(),
-        };
-        p.outbox(&service.room, Some(d.id), &n, now)?;
-    }
-    let delay = i64::from(run.delay_minutes) * 60_000_000;
-    let (standing, next_at) = match run.next {
-        Some(next) => (Standing::Next(next), Some(base + delay)),
-        None => (Standing::Exhausted { pass: run.at.pass }, None),
-    };
-    w.position(d.id, d.esc_gen, standing, next_at);
-    info!(
-        incident = d.id,
-        level = run.at.level + 1,
-        "escalation level started"
-    );
-    Ok(())
-}
-
-/// One page step: sent (queued in the outbox), cancelled (acknowledged, resolved or superseded),
-/// deferred (low urgency, phone, outside support hours) or skipped (no way to reach them).
-async fn fire_page(
-    config: &Config,
-    c: &mut crate::store::C<'_>,
-    (p, w): (&mut Pending, &mut LadderWrites),
-    d: &DuePage,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    if d.status != IncidentStatus::Triggered.as_str() || d.esc_gen != d.current_gen {
-        let why = if d.esc_gen != d.current_gen {
-            "cancelled: ladder moved".to_owned()
-        } else {
-            format!("cancelled: {}", d.status)
-        };
-        w.fired(d.id, why);
-        return Ok(());
-    }
-    let service = config
-        .services
-        .values()
-        .find(|s| s.name.as_str() == d.service);
-    let (Some(service), Some(user), Ok(method)) = (
-        service,
-        config.user(&d.user_id),
-        d.method.parse::<ContactMethod>(),
-    ) else {
-        w.fired(d.id, "skipped: no longer configured");
-        return Ok(());
-    };
-    let sys = system();
-    tracing::debug!(
-        incident = d.incident_id,
-        late_ms = (now - d.due_at) / 1000,
-        "page step due"
-    );
-    let (urgency, support) = urgency_of(service, &d.severity, d.created_at);
-    if d.deferred == 0
-        && let Some(until) = phone_deferral(method, urgency, support, from_micros(now))
-    {
-        rows::defer_page(c, d.id, to_micros(until)).await?;
-        let msg = format!(
-            "{} to {} put off until support hours begin ({}): low urgency",
-            noun(method),
-            person(config, &d.user_id),
-            local_time(until, support)
-        );
-        p.timeline(d.incident_id, now, TimelineKind::Deferred, &sys, msg);
-        return Ok(());
-    }
-    let reachable = match method {
-        ContactMethod::Chat => true,
-        ContactMethod::Sms | ContactMethod::Voice => user.phone.is_some(),
-        ContactMethod::Email => user.email.is_some(),
-    };
-    if !reachable {
-        let msg = format!(
-            "Could not reach {} {}: no {} configured",
-            person(config, &d.user_id),
-            by_method(method),
-            if method == ContactMethod::Email {
-                "email address"
-            } else {
-                "phone number"
-            }
-        );
-        p.timeline(d.incident_id, now, TimelineKind::Notified, &sys, msg);
-        w.fired(d.id, "skipped: unreachable");
-        return Ok(());
-    }
-    let n = Notification::Paged {
-        user: d.user_id.clone(),
-        level: d.level as u32 + 1,
-        urgency,
-        failover_from: None,
-        esc_gen: Some(d.esc_gen),
-    };
-    let to = Addressee::Person {
-        user: &d.user_id,
-        method,
-    };
-    p.outbox_to(&service.room, Some(d.incident_id), to, &n, now)?;
-    w.fired(d.id, "queued");
-    Ok(())
-}
-
-fn local_time(t: DateTime<Utc>, support: Option<&SupportHours>) -> String {
-    match support {
-        Some(s) => t
-            .with_timezone(&s.time_zone)
-            .format(&format!("%a %d %b %H:%M {}", s.time_zone.name()))
-            .to_string(),
-        None => t.format("%a %d %b %H:%M UTC").to_string(),
-    }
 }
 
 #[cfg(test)]
