@@ -4,7 +4,7 @@ use super::*;
 
 // ---- formats ----
 
-fn empty(since: &str, until: &str) -> Summary {
+pub(super) fn empty(since: &str, until: &str) -> Summary {
     Summary {
         period: Period {
             since: utc(since),
@@ -33,7 +33,7 @@ fn empty(since: &str, until: &str) -> Summary {
     }
 }
 
-fn sample() -> Report {
+pub(super) fn sample() -> Report {
     let mut cur = empty("2026-11-16T00:00:00Z", "2026-11-18T00:00:00Z");
     let mut prev = empty("2026-11-14T00:00:00Z", "2026-11-16T00:00:00Z");
     cur.incidents.total = 12;

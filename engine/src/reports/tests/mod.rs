@@ -377,4 +377,5 @@ fn on_call_hours_come_from_rotations_and_overrides_and_count_overlaps_once() {
 }
 
 mod formats;
+mod golden;
 mod percentiles;
