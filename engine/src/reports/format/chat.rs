@@ -81,6 +81,14 @@ fn lines(r: &Report, items: usize) -> String {
         e.by_timeout,
         e.by_hand
     );
+    pages_and_noise(&mut t, r, items);
+    t.trim_end().to_owned()
+}
+
+/// The lines about people and noise: notifications, pages, on-call time, the noisiest keys,
+/// likely noise, and teams over the review line.
+fn pages_and_noise(t: &mut String, r: &Report, items: usize) {
+    let (cur, prev) = (&r.current, &r.previous);
     let sent: Vec<String> = cur
         .notifications
         .iter()
@@ -94,7 +102,7 @@ fn lines(r: &Report, items: usize) -> String {
         })
         .collect();
     let _ = writeln!(
-        t,
+        *t,
         "*Notifications:* {}",
         if sent.is_empty() {
             "none".to_owned()
@@ -138,24 +146,24 @@ fn lines(r: &Report, items: usize) -> String {
         });
         let _ = write!(line, " — {}", list(who, items));
     }
-    let _ = writeln!(t, "{line}");
+    let _ = writeln!(*t, "{line}");
     if items > 0 && !cur.on_call.is_empty() {
         let who = cur
             .on_call
             .iter()
             .map(|o| format!("{} {}", plain(&o.user), show(Some(o.hours), Unit::Hours)));
-        let _ = writeln!(t, "*On call:* {}", list(who, items));
+        let _ = writeln!(*t, "*On call:* {}", list(who, items));
     }
     if items > 0 && !cur.noisiest.is_empty() {
         let keys = cur
             .noisiest
             .iter()
             .map(|k| format!("`{}/{}` {}", code(&k.service), code(&k.dedup_key), k.alerts));
-        let _ = writeln!(t, "*Noisiest:* {}", list(keys, items));
+        let _ = writeln!(*t, "*Noisiest:* {}", list(keys, items));
     }
     if cur.acknowledged_then_auto_resolved > 0 {
         let _ = writeln!(
-            t,
+            *t,
             "*Likely noise:* {} acknowledged, then auto-resolved ({})",
             cur.acknowledged_then_auto_resolved,
             delta(
@@ -174,12 +182,11 @@ fn lines(r: &Report, items: usize) -> String {
             )
         });
         let _ = writeln!(
-            t,
+            *t,
             "*Over 15 incidents a week:* {}",
             list(teams, items.max(1))
         );
     }
-    t.trim_end().to_owned()
 }
 
 fn days(s: &Summary) -> String {

@@ -2,21 +2,24 @@
 //! the previous period and the change. Names and keys from the config or from monitors are
 //! escaped, so they can neither break a table nor format text.
 
-use std::collections::BTreeSet;
 use std::fmt::Write;
 
+use super::compare::{Compared, DURATION_FIGURES, Pair, compare};
 use super::{Unit, change, human, show};
-use crate::domain::kinds::{ContactMethod, Severity};
 use crate::reports::hours::HourClass;
-use crate::reports::{Durations, Period, REVIEW_LINE_PER_WEEK, Report, Summary};
+use crate::reports::{Period, REVIEW_LINE_PER_WEEK, Report};
 
 /// A figure's label with its current and previous values and unit.
 type FigureLine = (String, (Option<f64>, Option<f64>, Unit));
 
+fn count(v: Pair<u64>) -> (Option<f64>, Option<f64>, Unit) {
+    (Some(v.cur as f64), Some(v.prev as f64), Unit::Count)
+}
+
 pub(super) fn render(r: &Report) -> String {
-    let (cur, prev) = (&r.current, &r.previous);
+    let c = compare(r);
     let mut md = String::new();
-    let _ = writeln!(md, "# Incident report: {}\n", span(&cur.period));
+    let _ = writeln!(md, "# Incident report: {}\n", span(&r.current.period));
     let scope = match (&r.service, &r.team) {
         (Some(s), _) => format!("service {}", cell(s)),
         (None, Some(t)) => format!("team {}", cell(t)),
@@ -25,209 +28,171 @@ pub(super) fn render(r: &Report) -> String {
     let _ = writeln!(
         md,
         "Scope: {scope}. Compared with the previous period of the same length, {}.\n",
-        span(&prev.period)
+        span(&r.previous.period)
     );
+    incidents(&mut md, &c);
+    response(&mut md, &c);
+    notifications(&mut md, &c);
+    interruptions(&mut md, &c);
+    on_call(&mut md, &c);
+    noisiest(&mut md, &c);
+    teams(&mut md, &c);
+    per_day(&mut md, r);
+    md
+}
 
+fn incidents(md: &mut String, c: &Compared<'_>) {
     md.push_str("## Incidents\n\n");
-    let count = |c: u64, p: u64| (Some(c as f64), Some(p as f64), Unit::Count);
-    let mut lines = vec![(
-        "Opened".to_owned(),
-        count(cur.incidents.total, prev.incidents.total),
-    )];
-    for sev in Severity::ALL {
+    let mut lines = vec![("Opened".to_owned(), count(c.opened))];
+    for (sev, v) in &c.by_severity {
         let name = format!("{}{}", sev.as_str()[..1].to_uppercase(), &sev.as_str()[1..]);
-        lines.push((
-            name,
-            count(
-                cur.incidents.by_severity.get(*sev),
-                prev.incidents.by_severity.get(*sev),
-            ),
-        ));
+        lines.push((name, count(*v)));
     }
-    let (cu, pu) = (cur.incidents.by_urgency, prev.incidents.by_urgency);
-    lines.push(("High urgency".to_owned(), count(cu.high, pu.high)));
-    lines.push(("Low urgency".to_owned(), count(cu.low, pu.low)));
-    compare_table(&mut md, "", &lines);
-    let services: BTreeSet<&String> = cur
-        .incidents
-        .by_service
-        .keys()
-        .chain(prev.incidents.by_service.keys())
-        .collect();
-    if !services.is_empty() {
+    lines.push(("High urgency".to_owned(), count(c.high_urgency)));
+    lines.push(("Low urgency".to_owned(), count(c.low_urgency)));
+    compare_table(md, "", &lines);
+    if !c.by_service.is_empty() {
         md.push_str("By service:\n\n");
-        let lines: Vec<_> = services
-            .into_iter()
-            .map(|s| {
-                let get = |x: &Summary| x.incidents.by_service.get(s).copied().unwrap_or(0);
-                (cell(s), count(get(cur), get(prev)))
-            })
+        let lines: Vec<_> = c
+            .by_service
+            .iter()
+            .map(|(s, v)| (cell(s), count(*v)))
             .collect();
-        compare_table(&mut md, "Service", &lines);
+        compare_table(md, "Service", &lines);
     }
 
     md.push_str("## Alerts\n\n");
-    let (ca, pa) = (cur.alerts, prev.alerts);
+    let a = c.alerts;
     compare_table(
-        &mut md,
+        md,
         "",
         &[
             (
                 "Received (triggers)".to_owned(),
-                count(ca.received, pa.received),
+                count(a.map(|a| a.received)),
             ),
             (
                 "Deduplicated into an open incident".to_owned(),
-                count(ca.deduplicated, pa.deduplicated),
+                count(a.map(|a| a.deduplicated)),
             ),
             (
                 "Suppressed by maintenance".to_owned(),
-                count(ca.suppressed, pa.suppressed),
+                count(a.map(|a| a.suppressed)),
             ),
         ],
     );
+}
 
+fn response(md: &mut String, c: &Compared<'_>) {
     md.push_str("## Response times\n\n");
     let mut lines = Vec::new();
-    for (name, c, p) in [
-        ("MTTA", &cur.mtta, &prev.mtta),
-        ("MTTR", &cur.mttr, &prev.mttr),
-    ] {
-        let mins = |d: &Durations, f: fn(&Durations) -> Option<f64>| f(d).map(|s| s / 60.0);
-        for (what, f) in [
-            (
-                "mean",
-                (|d: &Durations| d.mean_seconds) as fn(&Durations) -> Option<f64>,
-            ),
-            ("median", |d| d.median_seconds),
-            ("p90", |d| d.p90_seconds),
-        ] {
+    for (name, d) in [("MTTA", c.mtta), ("MTTR", c.mttr)] {
+        for (what, f) in DURATION_FIGURES {
+            let mins = d.map(|d| f(d).map(|s| s / 60.0));
             lines.push((
                 format!("{name} {what}"),
-                (mins(c, f), mins(p, f), Unit::Minutes),
+                (mins.cur, mins.prev, Unit::Minutes),
             ));
         }
     }
-    compare_table(&mut md, "", &lines);
+    compare_table(md, "", &lines);
     let _ = writeln!(
         md,
         "MTTA is over the {} incidents opened in the period and acknowledged ({} before), from \
          opening to the first acknowledgement; MTTR over the {} resolved ({} before).\n",
-        cur.mtta.count, prev.mtta.count, cur.mttr.count, prev.mttr.count
+        c.mtta.cur.count, c.mtta.prev.count, c.mttr.cur.count, c.mttr.prev.count
     );
 
     md.push_str("## Escalations\n\n");
-    let (ce, pe) = (cur.escalations, prev.escalations);
+    let e = c.escalations;
     compare_table(
-        &mut md,
+        md,
         "",
         &[
             (
                 "Escalated past the first level".to_owned(),
-                count(ce.escalated, pe.escalated),
+                count(e.map(|e| e.escalated)),
             ),
-            ("by timeout".to_owned(), count(ce.by_timeout, pe.by_timeout)),
+            ("by timeout".to_owned(), count(e.map(|e| e.by_timeout))),
             (
                 "by hand (`!escalate`)".to_owned(),
-                count(ce.by_hand, pe.by_hand),
+                count(e.map(|e| e.by_hand)),
             ),
         ],
     );
+}
 
+fn notifications(md: &mut String, c: &Compared<'_>) {
     md.push_str("## Notifications to people\n\n");
     md.push_str("| Channel | Sent | Delivered | Failed | Sent before | Change |\n|---|---:|---:|---:|---:|---:|\n");
-    for m in ContactMethod::ALL {
-        let get = |s: &Summary| s.notifications.iter().find(|n| n.method == *m).copied();
-        let (c, p) = (get(cur), get(prev));
-        let sent = |x: Option<crate::reports::Notifications>| x.map_or(0, |x| x.sent);
+    for (m, v) in &c.notifications {
+        let sent = v.map(|x| x.map_or(0, |x| x.sent));
         let _ = writeln!(
             md,
             "| {} | {} | {} | {} | {} | {} |",
             m.as_str(),
-            sent(c),
-            c.map_or(0, |x| x.delivered),
-            c.map_or(0, |x| x.failed),
-            sent(p),
-            change(Some(sent(c) as f64), Some(sent(p) as f64), Unit::Count)
+            sent.cur,
+            v.cur.map_or(0, |x| x.delivered),
+            v.cur.map_or(0, |x| x.failed),
+            sent.prev,
+            change(Some(sent.cur as f64), Some(sent.prev as f64), Unit::Count)
         );
     }
     md.push('\n');
+}
 
+fn interruptions(md: &mut String, c: &Compared<'_>) {
     md.push_str("## Interruptions\n\n");
     md.push_str(
         "Pages that went out, by the local time of the person paged: business = Monday–Friday \
          09:00–18:00, sleep = 23:00–07:00, evening = the rest (weekday mornings and evenings, \
          weekend days).\n\n",
     );
-    let people: BTreeSet<&String> = cur
-        .interruptions
-        .iter()
-        .chain(&prev.interruptions)
-        .map(|i| &i.user)
-        .collect();
-    if people.is_empty() {
+    if c.interruptions.is_empty() {
         md.push_str("Nobody was paged.\n\n");
-    } else {
-        md.push_str("| Person | Business | Evening | Sleep | Total | Total before | Change |\n|---|---:|---:|---:|---:|---:|---:|\n");
-        for user in people {
-            let find = |s: &Summary| s.interruptions.iter().find(|i| &i.user == user).cloned();
-            let (c, p) = (find(cur), find(prev));
-            let get = |class| c.as_ref().map_or(0, |i| i.get(class));
-            let (ct, pt) = (
-                c.as_ref().map_or(0, |i| i.total()),
-                p.as_ref().map_or(0, |i| i.total()),
-            );
-            let _ = writeln!(
-                md,
-                "| {} | {} | {} | {} | {ct} | {pt} | {} |",
-                cell(user),
-                get(HourClass::Business),
-                get(HourClass::Evening),
-                get(HourClass::Sleep),
-                change(Some(ct as f64), Some(pt as f64), Unit::Count)
-            );
-        }
-        md.push('\n');
+        return;
     }
+    md.push_str("| Person | Business | Evening | Sleep | Total | Total before | Change |\n|---|---:|---:|---:|---:|---:|---:|\n");
+    for (user, v) in &c.interruptions {
+        let get = |class| v.cur.map_or(0, |i| i.get(class));
+        let total = v.map(|i| i.map_or(0, |i| i.total()));
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            cell(user),
+            get(HourClass::Business),
+            get(HourClass::Evening),
+            get(HourClass::Sleep),
+            total.cur,
+            total.prev,
+            change(Some(total.cur as f64), Some(total.prev as f64), Unit::Count)
+        );
+    }
+    md.push('\n');
+}
 
+fn on_call(md: &mut String, c: &Compared<'_>) {
     md.push_str("## On-call hours\n\n");
-    let people: BTreeSet<&String> = cur
+    if c.on_call.is_empty() {
+        md.push_str("No schedule had anyone on call.\n\n");
+        return;
+    }
+    let lines: Vec<_> = c
         .on_call
         .iter()
-        .chain(&prev.on_call)
-        .map(|o| &o.user)
+        .map(|(u, h)| (cell(u), (Some(h.cur), Some(h.prev), Unit::Hours)))
         .collect();
-    if people.is_empty() {
-        md.push_str("No schedule had anyone on call.\n\n");
-    } else {
-        let lines: Vec<_> = people
-            .into_iter()
-            .map(|u| {
-                let get = |s: &Summary| {
-                    Some(
-                        s.on_call
-                            .iter()
-                            .find(|o| &o.user == u)
-                            .map_or(0.0, |o| o.hours),
-                    )
-                };
-                (cell(u), (get(cur), get(prev), Unit::Hours))
-            })
-            .collect();
-        compare_table(&mut md, "Person", &lines);
-    }
+    compare_table(md, "Person", &lines);
+}
 
+fn noisiest(md: &mut String, c: &Compared<'_>) {
     md.push_str("## Noisiest alerts\n\n");
-    if cur.noisiest.is_empty() {
+    if c.noisiest.is_empty() {
         md.push_str("No alerts.\n\n");
     } else {
         md.push_str("| Service | Dedup key | Source | Alerts | Incidents | Alerts before |\n|---|---|---|---:|---:|---:|\n");
-        for k in &cur.noisiest {
-            let before = prev
-                .noisiest
-                .iter()
-                .find(|p| p.service == k.service && p.dedup_key == k.dedup_key)
-                .map_or_else(|| "—".to_owned(), |p| p.alerts.to_string());
+        for (k, before) in &c.noisiest {
+            let before = before.map_or_else(|| "—".to_owned(), |p| p.alerts.to_string());
             let _ = writeln!(
                 md,
                 "| {} | {} | {} | {} | {} | {before} |",
@@ -242,48 +207,45 @@ pub(super) fn render(r: &Report) -> String {
     }
 
     md.push_str("## Likely noise\n\n");
+    let auto = c.acknowledged_then_auto_resolved;
     let _ = writeln!(
         md,
         "{} incident(s) were acknowledged, then resolved by firebell's auto-resolve ({} in the previous period, {}).\n",
-        cur.acknowledged_then_auto_resolved,
-        prev.acknowledged_then_auto_resolved,
-        change(
-            Some(cur.acknowledged_then_auto_resolved as f64),
-            Some(prev.acknowledged_then_auto_resolved as f64),
-            Unit::Count
-        )
+        auto.cur,
+        auto.prev,
+        change(Some(auto.cur as f64), Some(auto.prev as f64), Unit::Count)
     );
+}
 
+fn teams(md: &mut String, c: &Compared<'_>) {
     md.push_str("## Team load\n\n");
-    if cur.teams.is_empty() {
+    if c.teams.is_empty() {
         md.push_str("No escalation policy in scope.\n\n");
-    } else {
+        return;
+    }
+    let _ = writeln!(
+        md,
+        "Incidents per week per escalation policy (the weekly average for periods of a week or \
+         more); more than {REVIEW_LINE_PER_WEEK} a week is PagerDuty's line for a review.\n"
+    );
+    md.push_str("| Team | Incidents | Per week | Over the line | Per week before | Change |\n|---|---:|---:|---|---:|---:|\n");
+    for (t, p) in &c.teams {
+        let before = p.map(|p| p.per_week);
         let _ = writeln!(
             md,
-            "Incidents per week per escalation policy (the weekly average for periods of a week or \
-             more); more than {REVIEW_LINE_PER_WEEK} a week is PagerDuty's line for a review.\n"
+            "| {} | {} | {} | {} | {} | {} |",
+            cell(&t.team),
+            t.incidents,
+            show(Some(t.per_week), Unit::PerWeek),
+            if t.over_review_line { "**yes**" } else { "no" },
+            show(before, Unit::PerWeek),
+            change(Some(t.per_week), before, Unit::PerWeek)
         );
-        md.push_str("| Team | Incidents | Per week | Over the line | Per week before | Change |\n|---|---:|---:|---|---:|---:|\n");
-        for t in &cur.teams {
-            let before = prev
-                .teams
-                .iter()
-                .find(|p| p.team == t.team)
-                .map(|p| p.per_week);
-            let _ = writeln!(
-                md,
-                "| {} | {} | {} | {} | {} | {} |",
-                cell(&t.team),
-                t.incidents,
-                show(Some(t.per_week), Unit::PerWeek),
-                if t.over_review_line { "**yes**" } else { "no" },
-                show(before, Unit::PerWeek),
-                change(Some(t.per_week), before, Unit::PerWeek)
-            );
-        }
-        md.push('\n');
     }
+    md.push('\n');
+}
 
+fn per_day(md: &mut String, r: &Report) {
     md.push_str("## Per day (UTC)\n\n");
     let chart = r.chart();
     let mut head = "| Day |".to_owned();
@@ -309,7 +271,6 @@ pub(super) fn render(r: &Report) -> String {
         );
         md.push_str(&line);
     }
-    md
 }
 
 /// `2026-11-16 00:00 → 2026-11-23 00:00 UTC`.

@@ -3,12 +3,14 @@
 //!
 //! # Layout
 //! - `mod.rs`: [`Row`], number and duration wording, [`ChartSeries`].
+//! - `compare`: the one walk: every figure beside the same figure of the period before.
 //! - `rows`: every figure of a report as rows.
 //! - `csv`: one row per figure.
 //! - `markdown`: the full report in tables.
 //! - `chat`: a compact message (at most [`CHAT_MAX_CHARS`]).
 
 mod chat;
+mod compare;
 mod csv;
 mod markdown;
 mod rows;

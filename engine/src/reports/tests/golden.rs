@@ -113,7 +113,10 @@ fn check(name: &str, got: &str) {
         return;
     }
     let want = std::fs::read_to_string(&path).expect("read golden file");
-    assert!(got == want, "{name} changed:\n--- want\n{want}\n--- got\n{got}");
+    assert!(
+        got == want,
+        "{name} changed:\n--- want\n{want}\n--- got\n{got}"
+    );
 }
 
 #[test]
