@@ -2,8 +2,9 @@
 //!
 //! Text flows one way, each arrow in its own module: chat text → [`Invocation`] (a name and its
 //! arguments, or nothing when the text is not addressed to firebell) → [`Command`] (parsed
-//! arguments, no I/O) → authorization (who is this, as a configured user?) → one engine call →
-//! a platform-neutral [`Reply`] that each adapter renders its own way.
+//! arguments, no I/O; a card's button becomes one directly) → authorization (who is this, as a
+//! configured user?) → one engine call → a platform-neutral [`Reply`] that each adapter renders
+//! its own way.
 //!
 //! Command metadata is data: one table, [`COMMANDS`], drives `!help`, "did you mean", the
 //! parse errors' usage lines and the README's command table ([`markdown_table`]).
@@ -13,6 +14,7 @@
 //! - `invocation`: chat text → name + argument cursor.
 //! - `spec`: the command table, lookup by name or alias, suggestions, the Markdown table.
 //! - `command`: the closed [`Command`] enum, [`ParseError`], dispatch to execution.
+//! - `button`: a card's button → [`Command`] ([`Command::from_button`]), and the button ids.
 //! - `authorize`: chat user → configured user → engine [`Actor`](firebell_engine::Actor).
 //! - `reply`: [`Reply`] and [`Tone`]; engine errors split into user-facing and logged.
 //! - `targets`: `[N…|all]` shared by `!ack` and `!resolve`.
@@ -23,6 +25,7 @@
 //! - `cmd/*`: one file per command, each with `parse_args` and `execute`.
 
 mod authorize;
+pub mod button;
 mod cmd;
 mod command;
 mod context;
@@ -38,6 +41,7 @@ mod when;
 
 use firebell_engine::Engine;
 
+pub use button::ButtonError;
 pub use cmd::ack::Ack;
 pub use cmd::escalate::Escalate;
 pub use cmd::help::Help;

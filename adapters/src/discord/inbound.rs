@@ -2,7 +2,7 @@
 //! endpoint): a `!` command typed in a channel or a card's thread, a button on a card,
 //! `/firebell <command>`. All become the same command grammar and get the same replies.
 
-use firebell_commands::{Context, Platform, Reply, Tone};
+use firebell_commands::{ButtonError, Command, Context, Platform, Reply, Tone};
 use firebell_engine::config::ChatPlatform;
 use firebell_engine::{Engine, IncidentNumber};
 use serde_json::{Value, json};
@@ -114,14 +114,14 @@ impl DiscordInbound {
     /// A button: the same command people type, answered to the clicker only.
     pub async fn clicked(&self, channel: &str, user: &str, custom_id: &str) -> Value {
         let reply = match button_command(custom_id) {
-            Some(text) => {
+            Ok(command) => {
                 // Buttons are only on cards in rooms, never in a direct message.
                 let ctx = self.context(channel, user, false).await;
-                firebell_commands::handle(&self.engine, &ctx, &text)
-                    .await
-                    .unwrap_or_else(|| Reply::error("That button no longer works; type `!help`."))
+                firebell_commands::execute(&self.engine, &ctx, command).await
             }
-            None => Reply::error("That button is not one of firebell's; type `!help`."),
+            // Ours, but with numbers the command turns down: its words, as if typed.
+            Err(ButtonError::Invalid(e)) => Reply::error(e.to_string()),
+            Err(_) => Reply::error("That button is not one of firebell's; type `!help`."),
         };
         response(&reply, true)
     }
@@ -156,47 +156,37 @@ pub fn response(reply: &Reply, ephemeral: bool) -> Value {
     json!({ "type": CHANNEL_MESSAGE, "data": render::reply_message(reply, ephemeral) })
 }
 
-/// The command a button stands for.
-fn button_command(custom_id: &str) -> Option<String> {
-    let (action, numbers) = render::parse_custom_id(custom_id)?;
-    let numbers = numbers.trim();
-    if numbers.is_empty()
-        || !numbers
-            .split_whitespace()
-            .all(|n| n.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return None;
-    }
-    let verb = match action {
-        render::ACK | render::ACK_ALL => "ack",
-        render::RESOLVE => "resolve",
-        render::ESCALATE => "escalate",
-        _ => return None,
-    };
-    Some(format!("!{verb} {numbers}"))
+/// The command a button stands for: its `custom_id` split into action and numbers.
+fn button_command(custom_id: &str) -> Result<Command, ButtonError> {
+    let (action_id, numbers) =
+        render::parse_custom_id(custom_id).ok_or_else(|| ButtonError::Unknown {
+            action_id: custom_id.to_owned(),
+        })?;
+    Command::from_button(action_id, numbers)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::button_command;
+    use firebell_commands::{Command, Context, Platform};
+
+    fn button_command(custom_id: &str) -> Option<Command> {
+        super::button_command(custom_id).ok()
+    }
+
+    fn typed(text: &str) -> Option<Command> {
+        let ctx = Context::chat(Platform::Discord, "200000000000000001");
+        let parsed = firebell_commands::parse(&ctx, text).expect("a command");
+        Some(parsed.expect("it parses"))
+    }
 
     #[test]
     fn buttons_are_the_commands_people_type() {
+        assert_eq!(button_command("firebell_ack:42"), typed("!ack 42"));
+        assert_eq!(button_command("firebell_resolve:42"), typed("!resolve 42"));
+        assert_eq!(button_command("firebell_escalate:7"), typed("!escalate 7"));
         assert_eq!(
-            button_command("firebell_ack:42").as_deref(),
-            Some("!ack 42")
-        );
-        assert_eq!(
-            button_command("firebell_resolve:42").as_deref(),
-            Some("!resolve 42")
-        );
-        assert_eq!(
-            button_command("firebell_escalate:7").as_deref(),
-            Some("!escalate 7")
-        );
-        assert_eq!(
-            button_command("firebell_ack_all:3 4 5").as_deref(),
-            Some("!ack 3 4 5")
+            button_command("firebell_ack_all:3 4 5"),
+            typed("!ack 3 4 5")
         );
     }
 

@@ -2,7 +2,7 @@
 //! command typed in a channel or a card's thread, a button on a card, `/firebell <command>`.
 //! All three become the same command grammar and get the same replies.
 
-use firebell_commands::{Context, Platform, Reply, Tone};
+use firebell_commands::{ButtonError, Command, Context, Platform, Reply, Tone};
 use firebell_engine::Engine;
 use firebell_engine::config::ChatPlatform;
 use firebell_engine::replay::Delivery;
@@ -211,14 +211,18 @@ impl SlackInbound {
     }
 
     pub async fn clicked(&self, click: Clicked<'_>) {
-        let Some(text) = button_command(click.action_id, click.value) else {
-            debug!(action = click.action_id, "ignoring an unknown button");
-            return;
+        let reply = match Command::from_button(click.action_id, click.value) {
+            Ok(command) => {
+                let ctx = self.context(click.channel, click.user);
+                firebell_commands::execute(&self.engine, &ctx, command).await
+            }
+            // Ours, but with numbers the command turns down: its words, as if typed.
+            Err(ButtonError::Invalid(e)) => Reply::error(e.to_string()),
+            Err(e) => {
+                debug!(action = click.action_id, error = %e, "ignoring an unknown button");
+                return;
+            }
         };
-        let ctx = self.context(click.channel, click.user);
-        let reply = firebell_commands::handle(&self.engine, &ctx, &text)
-            .await
-            .unwrap_or_else(|| Reply::error("That button no longer works; type `!help`."));
         // A card's own thread takes the answer; a storm summary's stands for many incidents.
         let shown = self.incidents_at(click.channel, click.message_ts).await;
         let thread = (shown.len() == 1).then_some(click.message_ts);
@@ -266,47 +270,30 @@ fn is_direct_message(channel: &str) -> bool {
     channel.starts_with('D')
 }
 
-/// The command a button stands for: the same grammar people type.
-fn button_command(action_id: &str, value: &str) -> Option<String> {
-    let numbers = value.trim();
-    if numbers.is_empty()
-        || !numbers
-            .split_whitespace()
-            .all(|n| n.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return None;
-    }
-    let verb = match action_id {
-        render::ACK | render::ACK_ALL => "ack",
-        render::RESOLVE => "resolve",
-        render::ESCALATE => "escalate",
-        _ => return None,
-    };
-    Some(format!("!{verb} {numbers}"))
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{button_command, is_direct_message};
+    use super::is_direct_message;
     use crate::slack::render;
+    use firebell_commands::{Command, Context, Platform};
+
+    fn button_command(action_id: &str, value: &str) -> Option<Command> {
+        Command::from_button(action_id, value).ok()
+    }
+
+    fn typed(text: &str) -> Option<Command> {
+        let ctx = Context::chat(Platform::Slack, "U0ALICE");
+        let parsed = firebell_commands::parse(&ctx, text).expect("a command");
+        Some(parsed.expect("it parses"))
+    }
 
     #[test]
     fn buttons_are_the_commands_people_type() {
+        assert_eq!(button_command(render::ACK, "42"), typed("!ack 42"));
+        assert_eq!(button_command(render::RESOLVE, "42"), typed("!resolve 42"));
+        assert_eq!(button_command(render::ESCALATE, "7"), typed("!escalate 7"));
         assert_eq!(
-            button_command(render::ACK, "42").as_deref(),
-            Some("!ack 42")
-        );
-        assert_eq!(
-            button_command(render::RESOLVE, "42").as_deref(),
-            Some("!resolve 42")
-        );
-        assert_eq!(
-            button_command(render::ESCALATE, "7").as_deref(),
-            Some("!escalate 7")
-        );
-        assert_eq!(
-            button_command(render::ACK_ALL, "3 4 5").as_deref(),
-            Some("!ack 3 4 5")
+            button_command(render::ACK_ALL, "3 4 5"),
+            typed("!ack 3 4 5")
         );
     }
 
