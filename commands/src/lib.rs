@@ -74,6 +74,22 @@ pub async fn handle(engine: &Engine, ctx: &Context, text: &str) -> Option<Reply>
     Some(execute(engine, ctx, command).await)
 }
 
+/// Answers `/firebell <words>`: the words are a command, with or without its `!`; none at all
+/// asks for help. Always a reply, since the platform shows one for every slash command.
+pub async fn handle_slash(engine: &Engine, ctx: &Context, words: &str) -> Reply {
+    let words = words.trim();
+    let text = if words.is_empty() {
+        "!help".to_owned()
+    } else if words.starts_with('!') {
+        words.to_owned()
+    } else {
+        format!("!{words}")
+    };
+    handle(engine, ctx, &text)
+        .await
+        .unwrap_or_else(|| Reply::info("Try `/firebell help`."))
+}
+
 /// The pure half of [`handle`]: text → command, with no I/O. Adapters use it for previews and
 /// tests; buttons skip it and build a [`Command`] directly.
 pub fn parse(ctx: &Context, text: &str) -> Option<Result<Command, ParseError>> {

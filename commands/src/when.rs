@@ -3,6 +3,34 @@
 
 use chrono::{DateTime, Duration, Utc};
 use firebell_engine::config::User;
+use firebell_engine::{Actor, Engine};
+
+/// Who reads a reply, and when: what every time in it is written for.
+#[derive(Clone, Copy)]
+pub(crate) struct Viewer<'a> {
+    /// The configured user who asked (their time zone), if they are one.
+    pub user: Option<&'a User>,
+    pub now: DateTime<Utc>,
+}
+
+impl<'a> Viewer<'a> {
+    pub(crate) fn of(engine: &'a Engine, actor: &Actor) -> Self {
+        Self {
+            user: engine.config().user(&actor.name),
+            now: engine.clock().now(),
+        }
+    }
+
+    /// [`local`] for this viewer.
+    pub(crate) fn local(&self, t: DateTime<Utc>) -> String {
+        local(t, self.user)
+    }
+
+    /// [`local_and_relative`] for this viewer, now.
+    pub(crate) fn local_and_relative(&self, t: DateTime<Utc>) -> String {
+        local_and_relative(t, self.now, self.user)
+    }
+}
 
 /// `Mon 09 Mar 09:00 CET` in `viewer`'s time zone, or `Mon 09 Mar 08:00 UTC`.
 pub(crate) fn local(t: DateTime<Utc>, viewer: Option<&User>) -> String {

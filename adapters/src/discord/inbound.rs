@@ -10,8 +10,8 @@ use tracing::warn;
 
 use super::api::DiscordApi;
 use super::render;
-use crate::chat::cards::Line;
 use crate::chat::files::{Here, share};
+use crate::chat::surface::Line;
 
 /// Discord's "respond with a message" interaction callback type.
 const CHANNEL_MESSAGE: u8 = 4;
@@ -129,18 +129,8 @@ impl DiscordInbound {
     /// `/firebell <command>` (`direct`: in a direct message): in the channel when it changed
     /// something, privately otherwise.
     pub async fn slash(&self, channel: &str, user: &str, words: &str, direct: bool) -> Value {
-        let words = words.trim();
-        let text = if words.is_empty() {
-            "!help".to_owned()
-        } else if words.starts_with('!') {
-            words.to_owned()
-        } else {
-            format!("!{words}")
-        };
         let ctx = self.context(channel, user, direct).await;
-        let reply = firebell_commands::handle(&self.engine, &ctx, &text)
-            .await
-            .unwrap_or_else(|| Reply::info("Try `/firebell help`."));
+        let reply = firebell_commands::handle_slash(&self.engine, &ctx, words).await;
         let public = reply.tone == Tone::Success && self.linked(user);
         // The answer is the interaction's response; a file follows on its own.
         if reply.attachment.is_some() && self.linked(user) {
@@ -167,16 +157,15 @@ fn button_command(custom_id: &str) -> Result<Command, ButtonError> {
 
 #[cfg(test)]
 mod tests {
-    use firebell_commands::{Command, Context, Platform};
+    use crate::chat::typed_command;
+    use firebell_commands::{Command, Platform};
 
     fn button_command(custom_id: &str) -> Option<Command> {
         super::button_command(custom_id).ok()
     }
 
     fn typed(text: &str) -> Option<Command> {
-        let ctx = Context::chat(Platform::Discord, "200000000000000001");
-        let parsed = firebell_commands::parse(&ctx, text).expect("a command");
-        Some(parsed.expect("it parses"))
+        typed_command(Platform::Discord, text)
     }
 
     #[test]

@@ -16,7 +16,7 @@ use firebell_engine::Incident;
 use serde_json::{Value, json};
 
 use super::escape::{self, FIELD_VALUE};
-use crate::chat::cards::Line;
+use crate::chat::surface::Line;
 #[cfg(test)]
 use crate::chat::text::duration;
 use crate::chat::text::title_line;

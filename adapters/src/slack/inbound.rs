@@ -238,18 +238,9 @@ impl SlackInbound {
     /// `/firebell <command>`: the answer is the command's response — in the channel when it
     /// changed something, privately otherwise (help, lists, mistakes).
     pub async fn command(&self, event: SlackCommandEvent) -> SlackCommandEventResponse {
-        let words = event.text.as_deref().unwrap_or("").trim();
-        let text = if words.is_empty() {
-            "!help".to_owned()
-        } else if words.starts_with('!') {
-            words.to_owned()
-        } else {
-            format!("!{words}")
-        };
+        let words = event.text.as_deref().unwrap_or("");
         let ctx = self.context(&event.channel_id.0, &event.user_id.0);
-        let reply = firebell_commands::handle(&self.engine, &ctx, &text)
-            .await
-            .unwrap_or_else(|| Reply::info("Try `/firebell help`."));
+        let reply = firebell_commands::handle_slash(&self.engine, &ctx, words).await;
         let public = reply.tone == Tone::Success && self.linked(&event.user_id.0);
         // The answer rides on the ack; a file cannot, so it follows on its own.
         if reply.attachment.is_some() && self.linked(&event.user_id.0) {
@@ -273,27 +264,31 @@ fn is_direct_message(channel: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::is_direct_message;
+    use crate::chat::typed_command as typed;
     use crate::slack::render;
-    use firebell_commands::{Command, Context, Platform};
+    use firebell_commands::{Command, Platform};
 
     fn button_command(action_id: &str, value: &str) -> Option<Command> {
         Command::from_button(action_id, value).ok()
     }
 
-    fn typed(text: &str) -> Option<Command> {
-        let ctx = Context::chat(Platform::Slack, "U0ALICE");
-        let parsed = firebell_commands::parse(&ctx, text).expect("a command");
-        Some(parsed.expect("it parses"))
-    }
-
     #[test]
     fn buttons_are_the_commands_people_type() {
-        assert_eq!(button_command(render::ACK, "42"), typed("!ack 42"));
-        assert_eq!(button_command(render::RESOLVE, "42"), typed("!resolve 42"));
-        assert_eq!(button_command(render::ESCALATE, "7"), typed("!escalate 7"));
+        assert_eq!(
+            button_command(render::ACK, "42"),
+            typed(Platform::Slack, "!ack 42")
+        );
+        assert_eq!(
+            button_command(render::RESOLVE, "42"),
+            typed(Platform::Slack, "!resolve 42")
+        );
+        assert_eq!(
+            button_command(render::ESCALATE, "7"),
+            typed(Platform::Slack, "!escalate 7")
+        );
         assert_eq!(
             button_command(render::ACK_ALL, "3 4 5"),
-            typed("!ack 3 4 5")
+            typed(Platform::Slack, "!ack 3 4 5")
         );
     }
 

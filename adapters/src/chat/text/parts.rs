@@ -1,11 +1,13 @@
-//! The pieces every chat line and card is built from: the severity's mark, the title, how long,
-//! via what, who, and how many more. Shared by the platforms' cards and storm summaries too, so a duration or a list of
-//! people reads the same in a thread entry and on the card above it.
+//! The pieces every chat line and card is built from: the severity's mark, the status, the
+//! title, how long, via what, who, and how many more. Shared by the platforms' cards and storm
+//! summaries too, so a duration or a list of people reads the same in a thread entry and on the
+//! card above it.
 
 use chrono::{DateTime, Utc};
 use firebell_engine::{Channel, Incident, IncidentStatus, Severity};
 
 use super::Dialect;
+use crate::chat::view::CardView;
 
 /// 🔴 🟠 🟡 🔵, the severity at a glance.
 pub fn severity_icon(s: Severity) -> &'static str {
@@ -32,6 +34,41 @@ pub fn severity_name(s: Severity) -> &'static str {
         Severity::Error => "Error",
         Severity::Warning => "Warning",
         Severity::Info => "Info",
+    }
+}
+
+/// `🔴 Critical`: the severity field of a card.
+pub fn severity_label(s: Severity) -> String {
+    format!("{} {}", severity_icon(s), severity_name(s))
+}
+
+/// The status field of a card: `Triggered` / `Acknowledged by Alice Adams <when> (via Slack)` /
+/// `Resolved by Bob after 1h 12m (via SMS)`. `acked_at` writes when it was acknowledged the
+/// platform's way (` at 03:05`, ` <t:…:R>`).
+pub fn status_line<D: Dialect>(
+    view: &CardView,
+    acked_at: impl Fn(DateTime<Utc>) -> String,
+) -> String {
+    let i = view.incident;
+    let who = |id: &Option<String>| {
+        id.as_deref()
+            .map(|id| format!(" by {}", name::<D>(view.names, id)))
+            .unwrap_or_default()
+    };
+    match i.status {
+        IncidentStatus::Triggered => "Triggered".to_owned(),
+        IncidentStatus::Acknowledged => format!(
+            "Acknowledged{}{}{}",
+            who(&i.acknowledged_by),
+            i.acknowledged_at.map(acked_at).unwrap_or_default(),
+            i.acknowledged_via.map(via).unwrap_or_default()
+        ),
+        IncidentStatus::Resolved => format!(
+            "Resolved{}{}{}",
+            who(&i.resolved_by),
+            after(i, view.now),
+            i.resolved_via.map(via).unwrap_or_default()
+        ),
     }
 }
 
