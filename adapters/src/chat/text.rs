@@ -14,7 +14,7 @@ use firebell_engine::{ContactMethod, Incident, IncidentStatus, Urgency};
 
 pub use parts::{
     after, duration, incident_icon, join_capped, more, name, severity_icon, severity_label,
-    severity_name, status_line, title_line, via,
+    severity_name, status_line, status_mark, title_line, via,
 };
 
 mod parts;

@@ -6,6 +6,7 @@ use firebell_commands::{ButtonError, Command, Context, Platform, Reply, Tone};
 use firebell_engine::config::ChatPlatform;
 use firebell_engine::{Engine, IncidentNumber};
 use serde_json::{Value, json};
+use serenity::all::{CommandDataOptionValue, Interaction};
 use tracing::warn;
 
 use super::api::DiscordApi;
@@ -138,6 +139,40 @@ impl DiscordInbound {
             tokio::spawn(async move { me.share(&reply, &channel).await });
         }
         response(&reply, !public)
+    }
+}
+
+impl DiscordInbound {
+    /// A button or `/firebell`, however it arrived (the gateway or the interactions endpoint):
+    /// the interaction's response, or `None` for an interaction that is not firebell's.
+    pub async fn interaction(&self, interaction: &Interaction) -> Option<Value> {
+        Some(match interaction {
+            Interaction::Component(c) => {
+                self.clicked(
+                    &c.channel_id.to_string(),
+                    &c.user.id.to_string(),
+                    &c.data.custom_id,
+                )
+                .await
+            }
+            Interaction::Command(c) if c.data.name == "firebell" => {
+                let words = c
+                    .data
+                    .options
+                    .iter()
+                    .find_map(|o| match &o.value {
+                        CommandDataOptionValue::String(s) if o.name == "command" => {
+                            Some(s.as_str())
+                        }
+                        _ => None,
+                    })
+                    .unwrap_or_default();
+                let (channel, user) = (c.channel_id.to_string(), c.user.id.to_string());
+                self.slash(&channel, &user, words, c.guild_id.is_none())
+                    .await
+            }
+            _ => return None,
+        })
     }
 }
 

@@ -19,6 +19,15 @@ pub fn severity_icon(s: Severity) -> &'static str {
     }
 }
 
+/// 🚨 ✅ 🟢: an incident's status at a glance, in a storm summary's rows.
+pub fn status_mark(s: IncidentStatus) -> &'static str {
+    match s {
+        IncidentStatus::Triggered => "🚨",
+        IncidentStatus::Acknowledged => "✅",
+        IncidentStatus::Resolved => "🟢",
+    }
+}
+
 /// The severity's mark while open; 🟢 once resolved, so a channel of old cards reads calm.
 pub fn incident_icon(i: &Incident) -> &'static str {
     match i.status {
