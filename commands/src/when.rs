@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use firebell_engine::config::User;
+use firebell_engine::wording::duration;
 use firebell_engine::{Actor, Engine};
 
 /// Who reads a reply, and when: what every time in it is written for.
@@ -48,9 +49,9 @@ pub(crate) fn relative(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
         return "now".to_owned();
     }
     if d > Duration::zero() {
-        format!("in {}", span(d))
+        format!("in {}", duration(d))
     } else {
-        format!("{} ago", span(-d))
+        format!("{} ago", duration(-d))
     }
 }
 
@@ -61,18 +62,6 @@ pub(crate) fn local_and_relative(
     viewer: Option<&User>,
 ) -> String {
     format!("{} ({})", local(t, viewer), relative(t, now))
-}
-
-fn span(d: Duration) -> String {
-    let m = d.num_minutes();
-    let (days, hours, mins) = (m / 1440, m % 1440 / 60, m % 60);
-    match (days, hours, mins) {
-        (0, 0, m) => format!("{m}m"),
-        (0, h, 0) => format!("{h}h"),
-        (0, h, m) => format!("{h}h {m}m"),
-        (d, 0, _) => format!("{d}d"),
-        (d, h, _) => format!("{d}d {h}h"),
-    }
 }
 
 #[cfg(test)]

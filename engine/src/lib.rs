@@ -31,6 +31,7 @@
 //! - `retention`: what is forgotten and when (the mail log, expired replay ids).
 //! - `webhooks`: outbound webhooks — which changes are events, and their PagerDuty-shaped bodies.
 //! - `error`: user-facing vs internal errors.
+//! - `wording`: people and spans of time as firebell writes them for readers.
 
 pub mod alert;
 pub mod chat;
@@ -58,6 +59,7 @@ mod retention;
 pub mod schedule;
 pub mod store;
 pub mod webhooks;
+pub mod wording;
 
 pub use alert::{AlertKind, Ingested, NewAlert, TriggerPayload};
 pub use clock::{Clock, ManualClock, SystemClock};

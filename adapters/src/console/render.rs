@@ -3,10 +3,10 @@
 
 use firebell_commands::{Reply, Tone};
 use firebell_engine::notify::{Notification, Outgoing};
-use firebell_engine::{Actor, Incident, IncidentStatus, Severity};
+use firebell_engine::{Incident, IncidentStatus, Severity};
 
 use super::output::{BOLD, BOLD_RED, CYAN, DIM, GREEN, RED, Style, YELLOW};
-use super::render_oncall as oncall;
+use super::render_oncall::{self as oncall, who};
 use super::sanitize::{multi_line, one_line};
 use crate::markup::{Marked, split_marked};
 
@@ -225,11 +225,6 @@ fn update_without_incident(n: &Notification) -> String {
         // Rendered by `oncall_line`, which needs no incident.
         _ => String::new(),
     }
-}
-
-/// `alice (console)`
-fn who(actor: &Actor) -> String {
-    format!("{} ({})", one_line(&actor.name), actor.channel)
 }
 
 fn severity(s: Severity, style: Style) -> String {

@@ -27,6 +27,7 @@ use crate::store::escalation::{self as rows, DueLevel, DuePage, LadderWrites, Ne
 use crate::store::oncall::{OverrideRow, current_overrides};
 use crate::store::outbox::Addressee;
 use crate::store::pending::Pending;
+use crate::wording::person;
 
 /// Longest the worker sleeps without looking (and how often sweeps run when nothing is due).
 const POLL: Duration = Duration::from_secs(1);
@@ -154,12 +155,6 @@ pub(crate) fn urgency_of<'s>(
             .urgency(sev, from_micros(created_at), support),
         support,
     )
-}
-
-fn person(config: &Config, id: &str) -> String {
-    config
-        .user(id)
-        .map_or_else(|| id.to_owned(), |u| format!("{} ({})", u.name, u.id))
 }
 
 /// Starts the due levels and fires the due page steps, in one transaction: a level's first

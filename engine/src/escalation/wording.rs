@@ -1,11 +1,11 @@
 //! What the timeline says about paging: one place for the wording, so chat, postmortems and
 //! reports read the same sentences.
 
-use crate::config::User;
 use crate::incident::TimelineKind;
 use crate::kinds::{Channel, ContactMethod};
 use crate::notify::{Delivered, Notification, Outgoing};
 use crate::store::outbox::TimelineNote;
+use crate::wording::user as who;
 
 /// "by SMS", "by voice call", "in chat", "by email".
 pub fn by_method(m: ContactMethod) -> &'static str {
@@ -35,10 +35,6 @@ pub(crate) fn noun(m: ContactMethod) -> &'static str {
         ContactMethod::Voice => "Call",
         ContactMethod::Email => "Email",
     }
-}
-
-fn who(u: &User) -> String {
-    format!("{} ({})", u.name, u.id)
 }
 
 /// The timeline entry for a delivered page or notice, `None` for plain room posts.

@@ -10,6 +10,7 @@ use crate::escalation::wording::by_method;
 use crate::incident::{Incident, TimelineEntry, TimelineKind};
 use crate::kinds::{Channel, ContactMethod};
 use crate::notify::Notification;
+use crate::wording::person;
 
 /// The marker that turns a note into an action item: `!note 42 action: add a disk alert`.
 const ACTION_PREFIX: &str = "action:";
@@ -184,12 +185,6 @@ impl<'a> Facts<'a> {
     pub(super) fn by(&self, step: &Step) -> String {
         format!("{} via {}", self.person(&step.actor), step.channel)
     }
-}
-
-fn person(config: &Config, id: &str) -> String {
-    config
-        .user(id)
-        .map_or_else(|| id.to_owned(), |u| format!("{} ({})", u.name, u.id))
 }
 
 /// A delivery to a person as a [`Page`]; `None` for room posts and webhooks.

@@ -6,6 +6,8 @@
 use chrono::{DateTime, Utc};
 use firebell_engine::{Channel, Incident, IncidentStatus, Severity};
 
+pub use firebell_engine::wording::duration;
+
 use super::Dialect;
 use crate::chat::view::CardView;
 
@@ -97,20 +99,6 @@ pub fn title_line(title: &str) -> String {
 pub fn after(i: &Incident, now: DateTime<Utc>) -> String {
     let end = i.resolved_at.unwrap_or(now);
     format!(" after {}", duration(end - i.created_at))
-}
-
-/// `45s`, `12m`, `1h 12m`, `2d 3h`: how long, to the unit that matters.
-pub fn duration(d: chrono::Duration) -> String {
-    let s = d.num_seconds().max(0);
-    let (days, hours, mins) = (s / 86_400, s % 86_400 / 3600, s % 3600 / 60);
-    match s {
-        0..=59 => format!("{s}s"),
-        60..=3599 => format!("{mins}m"),
-        3600..=86_399 if mins == 0 => format!("{hours}h"),
-        3600..=86_399 => format!("{hours}h {mins}m"),
-        _ if hours == 0 => format!("{days}d"),
-        _ => format!("{days}d {hours}h"),
-    }
 }
 
 /// ` (via Slack)`; nothing for firebell's own actions.
