@@ -1,6 +1,8 @@
 //! Chat text → a command name and its arguments. Decides only whether the text is addressed to
 //! firebell at all; what the arguments mean is each command's business.
 
+use crate::command::ParseError;
+
 /// A message addressed to firebell: `!ACK 3 4` → name `ack`, arguments `3 4`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invocation<'a> {
@@ -63,6 +65,26 @@ impl<'a> Args<'a> {
     pub(crate) fn rest(&self) -> &'a str {
         self.rest.trim_end()
     }
+
+    /// Nothing may follow what was read: a leftover word is a mistake, pointed at.
+    pub(crate) fn end(&self, usage: &'static str) -> Result<(), ParseError> {
+        match self.peek() {
+            Some(extra) => Err(ParseError::new(
+                format!("unexpected `{extra}` at the end"),
+                usage,
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The id of something `!… list` shows (`4` or `#4`); `None` unless a positive number.
+pub(crate) fn listed_id(word: &str) -> Option<i64> {
+    word.strip_prefix('#')
+        .unwrap_or(word)
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
 }
 
 #[cfg(test)]

@@ -2,8 +2,9 @@
 //!
 //! Text flows one way, each arrow in its own module: chat text → [`Invocation`] (a name and its
 //! arguments, or nothing when the text is not addressed to firebell) → [`Command`] (parsed
-//! arguments, no I/O) → authorization (who is this, as a configured user?) → one engine call →
-//! a platform-neutral [`Reply`] that each adapter renders its own way.
+//! arguments, no I/O; a card's button becomes one directly) → authorization (who is this, as a
+//! configured user?) → one engine call → a platform-neutral [`Reply`] that each adapter renders
+//! its own way.
 //!
 //! Command metadata is data: one table, [`COMMANDS`], drives `!help`, "did you mean", the
 //! parse errors' usage lines and the README's command table ([`markdown_table`]).
@@ -13,6 +14,7 @@
 //! - `invocation`: chat text → name + argument cursor.
 //! - `spec`: the command table, lookup by name or alias, suggestions, the Markdown table.
 //! - `command`: the closed [`Command`] enum, [`ParseError`], dispatch to execution.
+//! - `button`: a card's button → [`Command`] ([`Command::from_button`]), and the button ids.
 //! - `authorize`: chat user → configured user → engine [`Actor`](firebell_engine::Actor).
 //! - `reply`: [`Reply`] and [`Tone`]; engine errors split into user-facing and logged.
 //! - `targets`: `[N…|all]` shared by `!ack` and `!resolve`.
@@ -23,6 +25,7 @@
 //! - `cmd/*`: one file per command, each with `parse_args` and `execute`.
 
 mod authorize;
+pub mod button;
 mod cmd;
 mod command;
 mod context;
@@ -38,6 +41,7 @@ mod when;
 
 use firebell_engine::Engine;
 
+pub use button::ButtonError;
 pub use cmd::ack::Ack;
 pub use cmd::escalate::Escalate;
 pub use cmd::help::Help;
@@ -68,6 +72,22 @@ pub async fn handle(engine: &Engine, ctx: &Context, text: &str) -> Option<Reply>
         Err(e) => return Some(Reply::error(e.to_string())),
     };
     Some(execute(engine, ctx, command).await)
+}
+
+/// Answers `/firebell <words>`: the words are a command, with or without its `!`; none at all
+/// asks for help. Always a reply, since the platform shows one for every slash command.
+pub async fn handle_slash(engine: &Engine, ctx: &Context, words: &str) -> Reply {
+    let words = words.trim();
+    let text = if words.is_empty() {
+        "!help".to_owned()
+    } else if words.starts_with('!') {
+        words.to_owned()
+    } else {
+        format!("!{words}")
+    };
+    handle(engine, ctx, &text)
+        .await
+        .unwrap_or_else(|| Reply::info("Try `/firebell help`."))
 }
 
 /// The pure half of [`handle`]: text → command, with no I/O. Adapters use it for previews and

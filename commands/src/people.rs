@@ -6,13 +6,7 @@ use firebell_engine::{Config, UserId};
 
 use crate::context::Platform;
 
-/// `Bob Brown (bob)`, or the bare id for someone no longer in the config.
-pub(crate) fn person(config: &Config, id: &str) -> String {
-    match config.user(id) {
-        Some(u) => format!("{} ({})", u.name, u.id),
-        None => id.to_owned(),
-    }
-}
+pub(crate) use firebell_engine::wording::person;
 
 /// A person as typed, resolved against the config when the command runs.
 #[derive(Debug, Clone, PartialEq, Eq)]

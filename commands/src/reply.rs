@@ -1,12 +1,8 @@
 //! What firebell says back: platform-neutral text with a tone. Adapters choose colours, emoji or
 //! embed styles from the tone and render the light Markdown (`*bold*`, `` `code` ``) their way.
 
-use std::collections::hash_map::RandomState;
-use std::error::Error;
-use std::hash::BuildHasher;
-use std::time::SystemTime;
-
 use firebell_engine::EngineError;
+use firebell_engine::error::log_internal;
 
 /// How a reply should feel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -81,39 +77,20 @@ impl Reply {
 /// go out verbatim; anything else is logged once, with its cause chain and a short reference the
 /// person can quote, and they see only the reference.
 pub(crate) fn user_text(e: &EngineError) -> String {
-    match e {
-        EngineError::User(u) => u.message().to_owned(),
-        EngineError::NotFound(m) => m.clone(),
-        other => {
-            let reference = error_ref();
-            tracing::error!(error = %cause_chain(other), error_ref = %reference, "chat command failed");
-            format!("internal error (ref {reference})")
-        }
+    match e.user_message() {
+        Some(message) => message.to_owned(),
+        None => format!(
+            "internal error (ref {})",
+            log_internal(e, "chat command failed")
+        ),
     }
-}
-
-/// `outer: inner: innermost`, so the log line has the root cause.
-fn cause_chain(e: &dyn Error) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        source = s.source();
-    }
-    out
-}
-
-/// Four hex digits, different from one error to the next: enough to find the log line among
-/// those around the time the person reports, short enough to read out.
-fn error_ref() -> String {
-    let seed = RandomState::new().hash_one(SystemTime::now());
-    format!("{:04x}", seed & 0xffff)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use firebell_engine::error::cause_chain;
+    use std::error::Error;
 
     #[test]
     fn user_errors_and_not_found_are_shown_verbatim() {

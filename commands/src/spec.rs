@@ -29,6 +29,13 @@ pub struct CommandSpec {
     pub(crate) parse: fn(&mut Args<'_>, Option<IncidentNumber>) -> Result<Command, ParseError>,
 }
 
+impl CommandSpec {
+    /// A mistake in this command's arguments, followed by its usage line.
+    pub(crate) fn error(&self, message: impl Into<String>) -> ParseError {
+        ParseError::new(message, self.usage)
+    }
+}
+
 /// Every command, in the order help lists them.
 pub static COMMANDS: &[CommandSpec] = &[
     ack::SPEC,

@@ -3,6 +3,35 @@
 
 use chrono::{DateTime, Duration, Utc};
 use firebell_engine::config::User;
+use firebell_engine::wording::duration;
+use firebell_engine::{Actor, Engine};
+
+/// Who reads a reply, and when: what every time in it is written for.
+#[derive(Clone, Copy)]
+pub(crate) struct Viewer<'a> {
+    /// The configured user who asked (their time zone), if they are one.
+    pub user: Option<&'a User>,
+    pub now: DateTime<Utc>,
+}
+
+impl<'a> Viewer<'a> {
+    pub(crate) fn of(engine: &'a Engine, actor: &Actor) -> Self {
+        Self {
+            user: engine.config().user(&actor.name),
+            now: engine.clock().now(),
+        }
+    }
+
+    /// [`local`] for this viewer.
+    pub(crate) fn local(&self, t: DateTime<Utc>) -> String {
+        local(t, self.user)
+    }
+
+    /// [`local_and_relative`] for this viewer, now.
+    pub(crate) fn local_and_relative(&self, t: DateTime<Utc>) -> String {
+        local_and_relative(t, self.now, self.user)
+    }
+}
 
 /// `Mon 09 Mar 09:00 CET` in `viewer`'s time zone, or `Mon 09 Mar 08:00 UTC`.
 pub(crate) fn local(t: DateTime<Utc>, viewer: Option<&User>) -> String {
@@ -20,9 +49,9 @@ pub(crate) fn relative(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
         return "now".to_owned();
     }
     if d > Duration::zero() {
-        format!("in {}", span(d))
+        format!("in {}", duration(d))
     } else {
-        format!("{} ago", span(-d))
+        format!("{} ago", duration(-d))
     }
 }
 
@@ -33,18 +62,6 @@ pub(crate) fn local_and_relative(
     viewer: Option<&User>,
 ) -> String {
     format!("{} ({})", local(t, viewer), relative(t, now))
-}
-
-fn span(d: Duration) -> String {
-    let m = d.num_minutes();
-    let (days, hours, mins) = (m / 1440, m % 1440 / 60, m % 60);
-    match (days, hours, mins) {
-        (0, 0, m) => format!("{m}m"),
-        (0, h, 0) => format!("{h}h"),
-        (0, h, m) => format!("{h}h {m}m"),
-        (d, 0, _) => format!("{d}d"),
-        (d, h, _) => format!("{d}d {h}h"),
-    }
 }
 
 #[cfg(test)]

@@ -31,6 +31,7 @@
 //! - `retention`: what is forgotten and when (the mail log, expired replay ids).
 //! - `webhooks`: outbound webhooks — which changes are events, and their PagerDuty-shaped bodies.
 //! - `error`: user-facing vs internal errors.
+//! - `wording`: people and spans of time as firebell writes them for readers.
 
 pub mod chat;
 pub mod config;
@@ -54,7 +55,7 @@ mod retention;
 pub mod store;
 
 // Other crates name the domain modules from the crate root.
-pub use domain::{alert, clock, duration, error, ids, incident, kinds, schedule};
+pub use domain::{alert, clock, duration, error, ids, incident, kinds, schedule, wording};
 
 pub use alert::{AlertKind, Ingested, NewAlert, TriggerPayload};
 pub use clock::{Clock, ManualClock, SystemClock};

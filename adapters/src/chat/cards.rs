@@ -14,113 +14,12 @@ use std::hash::{Hash, Hasher};
 
 use async_trait::async_trait;
 use firebell_engine::chat::{ChatBundle, ChatCard};
-use firebell_engine::config::{ChatPlatform, Room, User};
 use firebell_engine::notify::{Delivered, Notification, Notifier, NotifyError, Outgoing};
-use firebell_engine::{ContactMethod, Engine, EngineError, Incident};
+use firebell_engine::{Engine, EngineError, Incident};
 use tracing::{info, warn};
 
-use super::text;
+use super::surface::{Line, Surface};
 use super::view::{BundleView, CardView, Person};
-
-/// A line for a thread or channel, and the people it should notify (platforms that can limit
-/// who is pinged, such as Discord, ping only these; the others ping whoever is mentioned).
-pub struct Line {
-    pub text: String,
-    pub ping: Vec<String>,
-}
-
-/// One chat platform, as the card driver needs it.
-#[async_trait]
-pub trait Surface: Send + Sync + 'static {
-    /// A message body as the platform's API takes it.
-    type Content: serde::Serialize + Send + Sync;
-    /// How the platform's markup escapes and fits text: the shared wording of thread lines and
-    /// room notices ([`text`]) is written once over it.
-    type Dialect: text::Dialect;
-    const PLATFORM: ChatPlatform;
-    const NAME: &'static str;
-
-    /// The room's channel on this platform, if it has one.
-    fn channel<'a>(&self, room: &'a Room) -> Option<&'a str>;
-    /// The user's id on this platform, if linked.
-    fn chat_id<'a>(&self, user: &'a User) -> Option<&'a str>;
-    /// How `p` is named in a line: a mention when linked, else the escaped name.
-    fn mention(&self, p: &Person) -> String;
-
-    fn card(&self, view: &CardView) -> Self::Content;
-    fn bundle(&self, view: &BundleView) -> Self::Content;
-    fn message(&self, line: Line) -> Self::Content;
-    /// The thread line for a notification, or `None` when it adds nothing there.
-    fn thread_entry(
-        &self,
-        n: &Notification,
-        incident: &Incident,
-        now: chrono::DateTime<chrono::Utc>,
-        mention: &dyn Fn(&str) -> String,
-    ) -> Option<String> {
-        text::thread_entry::<Self::Dialect>(n, Some(incident), now, mention)
-    }
-    /// "Texted Alice Adams (level 1)", or why not.
-    fn page_sent(
-        &self,
-        name: &str,
-        method: ContactMethod,
-        level: u32,
-        failed: Option<&str>,
-    ) -> String {
-        text::page_sent::<Self::Dialect>(name, method, level, failed)
-    }
-    /// A room post about no one incident (hand-off, maintenance).
-    fn room_notice(
-        &self,
-        n: &Notification,
-        mention: &dyn Fn(&str) -> String,
-        names: &dyn Fn(&str) -> String,
-    ) -> Option<String> {
-        text::room_notice::<Self::Dialect>(n, mention, names)
-    }
-    /// The one page line in a storm summary's thread.
-    fn storm_page(&self, mention: &str) -> String {
-        text::storm_page(mention)
-    }
-    /// Text of ours in the command grammar's light Markdown (a command reply, a report
-    /// digest), for this platform.
-    fn reply_text(&self, reply: &firebell_commands::Reply) -> String;
-
-    /// Posts to a channel; returns the message id.
-    async fn post(&self, channel: &str, content: Self::Content) -> Result<String, NotifyError>;
-    /// Posts in the thread of message `parent` (starting the thread if the platform needs to;
-    /// `topic` is the incident the thread is about, `None` for a storm summary's).
-    async fn reply(
-        &self,
-        channel: &str,
-        parent: &str,
-        topic: Option<&Incident>,
-        content: Self::Content,
-    ) -> Result<String, NotifyError>;
-    async fn edit(
-        &self,
-        channel: &str,
-        id: &str,
-        content: Self::Content,
-    ) -> Result<(), NotifyError>;
-    async fn delete(&self, channel: &str, id: &str) -> Result<(), NotifyError>;
-    /// Posts a file with `text` (already in this platform's markup) as one message, in the
-    /// thread of message `thread` when given (as [`Surface::reply`] would, `topic` naming the
-    /// thread); returns the platform's id for what was posted.
-    async fn upload(
-        &self,
-        channel: &str,
-        thread: Option<&str>,
-        topic: Option<&Incident>,
-        text: String,
-        file: &firebell_commands::Attachment,
-    ) -> Result<String, NotifyError>;
-    /// Whether an error says the message no longer exists (deleted by someone).
-    fn is_gone(&self, e: &NotifyError) -> bool;
-    /// Whether the platform answered again after failures (told once).
-    fn take_recovered(&self) -> bool;
-}
 
 /// Storm settings: after `after` cards within `window` in one channel, bundle.
 #[derive(Debug, Clone, Copy)]

@@ -1,12 +1,25 @@
-//! What Slack's and Discord's escapers agree on: which characters untrusted text loses, which
-//! are invisible, how a bare broadcast (`@here`) is spotted, and which URLs may be linked. What
-//! each platform then does with a character — entities and lookalikes on Slack, backslashes on
-//! Discord — and how it counts and cuts length stays in its own `escape`.
+//! What Slack's and Discord's escapers agree on: which characters untrusted text loses, how line
+//! breaks and tabs fold, which are invisible, how a bare broadcast (`@here`) is spotted, and
+//! which URLs may be linked. What each platform then does with a character — entities and
+//! lookalikes on Slack, backslashes on Discord — and how it counts and cuts length stays in its
+//! own `escape`.
 
 /// Control characters (line breaks are handled before this is asked) and the bidi embeddings,
 /// overrides and isolates, which make text read differently from what it is.
 pub fn is_dropped(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// How a line break or tab reads in escaped text: `\r\n` is one break (`None` for its `\r`), a
+/// lone `\r` a `\n`, a break on one-line text a space, a tab a space; anything else as is.
+pub fn fold_whitespace(c: char, next: Option<char>, one_line: bool) -> Option<char> {
+    Some(match c {
+        '\r' if next == Some('\n') => return None,
+        '\r' | '\n' if one_line => ' ',
+        '\r' => '\n',
+        '\t' => ' ',
+        c => c,
+    })
 }
 
 /// Zero-width characters that do not move a marker (a quoting `>`, a heading `#`) away from the

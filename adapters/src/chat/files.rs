@@ -7,7 +7,7 @@ use firebell_engine::Engine;
 use firebell_engine::notify::NotifyError;
 use tracing::warn;
 
-use super::cards::Surface;
+use super::surface::{Surface, Upload};
 
 /// Where the answer went: a channel, and the thread in it if the command was typed in one.
 #[derive(Debug, Clone, Copy)]
@@ -32,17 +32,23 @@ pub async fn share<S: Surface>(
         if let Some(card) = card {
             let topic = engine.incident(n).await.ok();
             return surface
-                .upload(
-                    &card.channel,
-                    Some(&card.message_id),
-                    topic.as_ref(),
+                .upload(Upload {
+                    channel: &card.channel,
+                    thread: Some(&card.message_id),
+                    topic: topic.as_ref(),
                     text,
                     file,
-                )
+                })
                 .await;
         }
     }
     surface
-        .upload(here.channel, here.thread, None, text, file)
+        .upload(Upload {
+            channel: here.channel,
+            thread: here.thread,
+            topic: None,
+            text,
+            file,
+        })
         .await
 }

@@ -13,8 +13,8 @@ use firebell_engine::notify::{MaintenancePhase, Notification};
 use firebell_engine::{ContactMethod, Incident, IncidentStatus, Urgency};
 
 pub use parts::{
-    after, duration, incident_icon, join_capped, more, name, severity_icon, severity_name,
-    title_line, via,
+    after, duration, incident_icon, join_capped, more, name, severity_icon, severity_label,
+    severity_name, status_line, status_mark, title_line, via,
 };
 
 mod parts;

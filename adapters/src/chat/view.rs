@@ -2,7 +2,7 @@
 //! platform's renderer turns these into Block Kit (Slack) or an embed (Discord).
 
 use chrono::{DateTime, Utc};
-use firebell_engine::Incident;
+use firebell_engine::{Incident, IncidentStatus};
 
 /// Someone named on a card: linked to the platform (`chat_id`, so they can be mentioned), or
 /// only by name.
@@ -31,4 +31,46 @@ pub struct BundleView<'a> {
     pub now: DateTime<Utc>,
     /// People paged in the storm.
     pub paged: &'a [Person],
+}
+
+impl BundleView<'_> {
+    /// How many of the storm's incidents are in `status`.
+    pub fn count(&self, status: IncidentStatus) -> usize {
+        self.incidents.iter().filter(|i| i.status == status).count()
+    }
+
+    /// `12 triggered, 3 acknowledged, 32 resolved`
+    pub fn tally(&self) -> String {
+        format!(
+            "{} triggered, {} acknowledged, {} resolved",
+            self.count(IncidentStatus::Triggered),
+            self.count(IncidentStatus::Acknowledged),
+            self.count(IncidentStatus::Resolved)
+        )
+    }
+
+    /// `1 more incident`, `47 more incidents`: what the storm adds to the room.
+    pub fn opened(&self) -> String {
+        match self.incidents.len() {
+            1 => "1 more incident".to_owned(),
+            k => format!("{k} more incidents"),
+        }
+    }
+
+    /// The order a summary lists them in: open ones first (they need someone), oldest first
+    /// within each group.
+    pub fn listing_order(&self) -> impl Iterator<Item = &Incident> {
+        let (open, resolved): (Vec<&Incident>, Vec<&Incident>) =
+            self.incidents.iter().partition(|i| i.is_open());
+        open.into_iter().chain(resolved)
+    }
+
+    /// The triggered incidents' numbers, oldest first: what "Acknowledge all" carries.
+    pub fn triggered_numbers(&self) -> Vec<i64> {
+        self.incidents
+            .iter()
+            .filter(|i| i.status == IncidentStatus::Triggered)
+            .map(|i| i.number.get())
+            .collect()
+    }
 }

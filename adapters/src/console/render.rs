@@ -3,11 +3,12 @@
 
 use firebell_commands::{Reply, Tone};
 use firebell_engine::notify::{Notification, Outgoing};
-use firebell_engine::{Actor, Incident, IncidentStatus, Severity};
+use firebell_engine::{Incident, IncidentStatus, Severity};
 
 use super::output::{BOLD, BOLD_RED, CYAN, DIM, GREEN, RED, Style, YELLOW};
-use super::render_oncall as oncall;
+use super::render_oncall::{self as oncall, who};
 use super::sanitize::{multi_line, one_line};
+use crate::markup::{Marked, split_marked};
 
 /// For Markdown, which is only rendered when colour is on.
 const COLOR: Style = Style { color: true };
@@ -226,11 +227,6 @@ fn update_without_incident(n: &Notification) -> String {
     }
 }
 
-/// `alice (console)`
-fn who(actor: &Actor) -> String {
-    format!("{} ({})", one_line(&actor.name), actor.channel)
-}
-
 fn severity(s: Severity, style: Style) -> String {
     let sgr = match s {
         Severity::Critical => BOLD_RED,
@@ -282,39 +278,23 @@ pub(crate) fn reply(r: &Reply, style: Style) -> String {
 
 /// `*bold*` and `` `code` `` on one line → ANSI. An unmatched marker is printed as typed.
 fn markdown(line: &str) -> String {
-    let mut out = String::new();
-    let code: Vec<&str> = line.split('`').collect();
-    let closed = code.len() % 2 == 1;
-    for (k, segment) in code.iter().enumerate() {
-        let last = k == code.len() - 1;
-        match (k % 2 == 1, !closed && last) {
-            (true, false) => out.push_str(&COLOR.paint(segment, CYAN)),
-            (true, true) => {
-                out.push('`');
-                out.push_str(&bold(segment));
-            }
-            (false, _) => out.push_str(&bold(segment)),
-        }
-    }
-    out
+    split_marked(line, '`')
+        .map(|(marked, segment)| match marked {
+            Marked::Inside => COLOR.paint(segment, CYAN),
+            Marked::Unclosed => format!("`{}", bold(segment)),
+            Marked::Outside => bold(segment),
+        })
+        .collect()
 }
 
 fn bold(text: &str) -> String {
-    let parts: Vec<&str> = text.split('*').collect();
-    let closed = parts.len() % 2 == 1;
-    let mut out = String::new();
-    for (k, part) in parts.iter().enumerate() {
-        let last = k == parts.len() - 1;
-        match (k % 2 == 1, !closed && last) {
-            (true, false) => out.push_str(&COLOR.paint(part, BOLD)),
-            (true, true) => {
-                out.push('*');
-                out.push_str(part);
-            }
-            (false, _) => out.push_str(part),
-        }
-    }
-    out
+    split_marked(text, '*')
+        .map(|(marked, part)| match marked {
+            Marked::Inside => COLOR.paint(part, BOLD),
+            Marked::Unclosed => format!("*{part}"),
+            Marked::Outside => part.to_owned(),
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -26,8 +26,8 @@ fn title(i: Option<&Incident>) -> String {
         .unwrap_or_default()
 }
 
-/// `alice (slack)`
-fn who(actor: &Actor) -> String {
+/// `alice (slack)`: who did something, and through what.
+pub(super) fn who(actor: &Actor) -> String {
     format!("{} ({})", one_line(&actor.name), actor.channel)
 }
 

@@ -32,7 +32,7 @@
 //! Lengths are counted in UTF-16 code units ([`len`]): never fewer than characters, so a text
 //! within a limit by this count is within it however Discord counts.
 
-use crate::chat::escape::{http_url, is_dropped, is_invisible, word_follows};
+use crate::chat::escape::{fold_whitespace, http_url, is_dropped, is_invisible, word_follows};
 
 /// Discord's documented limits.
 pub const CONTENT: usize = 2000;
@@ -224,12 +224,8 @@ fn escape(text: &str, one_line: bool, max: usize) -> String {
         if i >= url_end {
             url_end = url_at(&chars, i).unwrap_or(0);
         }
-        let c = match c {
-            '\r' if next == Some('\n') => continue,
-            '\r' | '\n' if one_line => ' ',
-            '\r' => '\n',
-            '\t' => ' ',
-            c => c,
+        let Some(c) = fold_whitespace(c, next, one_line) else {
+            continue;
         };
         let piece = match c {
             '_' | '~' if i < url_end => c.to_string(),

@@ -10,8 +10,7 @@ use firebell_engine::Engine;
 use firebell_engine::leader::{LIVENESS_TIMEOUT, Leadership};
 use serde_json::json;
 use serenity::all::{
-    ClientBuilder, CommandDataOptionValue, Context, EventHandler, GatewayIntents, Interaction,
-    Message, Ready, ShardManager,
+    ClientBuilder, Context, EventHandler, GatewayIntents, Interaction, Message, Ready, ShardManager,
 };
 use serenity::async_trait;
 use tokio::task::JoinHandle;
@@ -77,44 +76,11 @@ impl EventHandler for Handler {
     }
 
     async fn interaction_create(&self, _ctx: Context, interaction: Interaction) {
-        let (id, token, answer) = match &interaction {
-            Interaction::Component(c) => (
-                c.id,
-                c.token.clone(),
-                self.inbound
-                    .clicked(
-                        &c.channel_id.to_string(),
-                        &c.user.id.to_string(),
-                        &c.data.custom_id,
-                    )
-                    .await,
-            ),
-            Interaction::Command(c) if c.data.name == "firebell" => {
-                let words = c
-                    .data
-                    .options
-                    .iter()
-                    .find_map(|o| match &o.value {
-                        CommandDataOptionValue::String(s) if o.name == "command" => Some(s.clone()),
-                        _ => None,
-                    })
-                    .unwrap_or_default();
-                (
-                    c.id,
-                    c.token.clone(),
-                    self.inbound
-                        .slash(
-                            &c.channel_id.to_string(),
-                            &c.user.id.to_string(),
-                            &words,
-                            c.guild_id.is_none(),
-                        )
-                        .await,
-                )
-            }
-            _ => return,
+        let Some(answer) = self.inbound.interaction(&interaction).await else {
+            return;
         };
-        if let Err(e) = self.inbound.api().respond(id.get(), &token, &answer).await {
+        let (id, token) = (interaction.id(), interaction.token());
+        if let Err(e) = self.inbound.api().respond(id.get(), token, &answer).await {
             warn!(error = %e.message, "could not answer a Discord interaction");
         }
     }

@@ -2,16 +2,17 @@
 //! endpoint): a `!` command typed in a channel or a card's thread, a button on a card,
 //! `/firebell <command>`. All become the same command grammar and get the same replies.
 
-use firebell_commands::{Context, Platform, Reply, Tone};
+use firebell_commands::{ButtonError, Command, Context, Platform, Reply, Tone};
 use firebell_engine::config::ChatPlatform;
 use firebell_engine::{Engine, IncidentNumber};
 use serde_json::{Value, json};
+use serenity::all::{CommandDataOptionValue, Interaction};
 use tracing::warn;
 
 use super::api::DiscordApi;
 use super::render;
-use crate::chat::cards::Line;
 use crate::chat::files::{Here, share};
+use crate::chat::surface::Line;
 
 /// Discord's "respond with a message" interaction callback type.
 const CHANNEL_MESSAGE: u8 = 4;
@@ -114,14 +115,14 @@ impl DiscordInbound {
     /// A button: the same command people type, answered to the clicker only.
     pub async fn clicked(&self, channel: &str, user: &str, custom_id: &str) -> Value {
         let reply = match button_command(custom_id) {
-            Some(text) => {
+            Ok(command) => {
                 // Buttons are only on cards in rooms, never in a direct message.
                 let ctx = self.context(channel, user, false).await;
-                firebell_commands::handle(&self.engine, &ctx, &text)
-                    .await
-                    .unwrap_or_else(|| Reply::error("That button no longer works; type `!help`."))
+                firebell_commands::execute(&self.engine, &ctx, command).await
             }
-            None => Reply::error("That button is not one of firebell's; type `!help`."),
+            // Ours, but with numbers the command turns down: its words, as if typed.
+            Err(ButtonError::Invalid(e)) => Reply::error(e.to_string()),
+            Err(_) => Reply::error("That button is not one of firebell's; type `!help`."),
         };
         response(&reply, true)
     }
@@ -129,18 +130,8 @@ impl DiscordInbound {
     /// `/firebell <command>` (`direct`: in a direct message): in the channel when it changed
     /// something, privately otherwise.
     pub async fn slash(&self, channel: &str, user: &str, words: &str, direct: bool) -> Value {
-        let words = words.trim();
-        let text = if words.is_empty() {
-            "!help".to_owned()
-        } else if words.starts_with('!') {
-            words.to_owned()
-        } else {
-            format!("!{words}")
-        };
         let ctx = self.context(channel, user, direct).await;
-        let reply = firebell_commands::handle(&self.engine, &ctx, &text)
-            .await
-            .unwrap_or_else(|| Reply::info("Try `/firebell help`."));
+        let reply = firebell_commands::handle_slash(&self.engine, &ctx, words).await;
         let public = reply.tone == Tone::Success && self.linked(user);
         // The answer is the interaction's response; a file follows on its own.
         if reply.attachment.is_some() && self.linked(user) {
@@ -151,52 +142,75 @@ impl DiscordInbound {
     }
 }
 
+impl DiscordInbound {
+    /// A button or `/firebell`, however it arrived (the gateway or the interactions endpoint):
+    /// the interaction's response, or `None` for an interaction that is not firebell's.
+    pub async fn interaction(&self, interaction: &Interaction) -> Option<Value> {
+        Some(match interaction {
+            Interaction::Component(c) => {
+                self.clicked(
+                    &c.channel_id.to_string(),
+                    &c.user.id.to_string(),
+                    &c.data.custom_id,
+                )
+                .await
+            }
+            Interaction::Command(c) if c.data.name == "firebell" => {
+                let words = c
+                    .data
+                    .options
+                    .iter()
+                    .find_map(|o| match &o.value {
+                        CommandDataOptionValue::String(s) if o.name == "command" => {
+                            Some(s.as_str())
+                        }
+                        _ => None,
+                    })
+                    .unwrap_or_default();
+                let (channel, user) = (c.channel_id.to_string(), c.user.id.to_string());
+                self.slash(&channel, &user, words, c.guild_id.is_none())
+                    .await
+            }
+            _ => return None,
+        })
+    }
+}
+
 /// An interaction response carrying a reply; it pings nobody.
 pub fn response(reply: &Reply, ephemeral: bool) -> Value {
     json!({ "type": CHANNEL_MESSAGE, "data": render::reply_message(reply, ephemeral) })
 }
 
-/// The command a button stands for.
-fn button_command(custom_id: &str) -> Option<String> {
-    let (action, numbers) = render::parse_custom_id(custom_id)?;
-    let numbers = numbers.trim();
-    if numbers.is_empty()
-        || !numbers
-            .split_whitespace()
-            .all(|n| n.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return None;
-    }
-    let verb = match action {
-        render::ACK | render::ACK_ALL => "ack",
-        render::RESOLVE => "resolve",
-        render::ESCALATE => "escalate",
-        _ => return None,
-    };
-    Some(format!("!{verb} {numbers}"))
+/// The command a button stands for: its `custom_id` split into action and numbers.
+fn button_command(custom_id: &str) -> Result<Command, ButtonError> {
+    let (action_id, numbers) =
+        render::parse_custom_id(custom_id).ok_or_else(|| ButtonError::Unknown {
+            action_id: custom_id.to_owned(),
+        })?;
+    Command::from_button(action_id, numbers)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::button_command;
+    use crate::chat::typed_command;
+    use firebell_commands::{Command, Platform};
+
+    fn button_command(custom_id: &str) -> Option<Command> {
+        super::button_command(custom_id).ok()
+    }
+
+    fn typed(text: &str) -> Option<Command> {
+        typed_command(Platform::Discord, text)
+    }
 
     #[test]
     fn buttons_are_the_commands_people_type() {
+        assert_eq!(button_command("firebell_ack:42"), typed("!ack 42"));
+        assert_eq!(button_command("firebell_resolve:42"), typed("!resolve 42"));
+        assert_eq!(button_command("firebell_escalate:7"), typed("!escalate 7"));
         assert_eq!(
-            button_command("firebell_ack:42").as_deref(),
-            Some("!ack 42")
-        );
-        assert_eq!(
-            button_command("firebell_resolve:42").as_deref(),
-            Some("!resolve 42")
-        );
-        assert_eq!(
-            button_command("firebell_escalate:7").as_deref(),
-            Some("!escalate 7")
-        );
-        assert_eq!(
-            button_command("firebell_ack_all:3 4 5").as_deref(),
-            Some("!ack 3 4 5")
+            button_command("firebell_ack_all:3 4 5"),
+            typed("!ack 3 4 5")
         );
     }
 

@@ -11,7 +11,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{Value, json};
-use serenity::all::{CommandDataOptionValue, Interaction};
+use serenity::all::Interaction;
 use serenity::interactions_endpoint::Verifier;
 use tracing::warn;
 
@@ -90,38 +90,15 @@ async fn interactions(State(state): State<AppState>, headers: HeaderMap, body: B
     let inbound = &discord.inbound;
     let answer: Value = match &interaction {
         Interaction::Ping(_) => json!({ "type": 1 }),
-        Interaction::Component(c) => {
-            inbound
-                .clicked(
-                    &c.channel_id.to_string(),
-                    &c.user.id.to_string(),
-                    &c.data.custom_id,
+        _ => match inbound.interaction(&interaction).await {
+            Some(answer) => answer,
+            None => {
+                return ApiError::bad_request(
+                    "firebell answers /firebell and its own buttons only",
                 )
-                .await
-        }
-        Interaction::Command(c) if c.data.name == "firebell" => {
-            let words = c
-                .data
-                .options
-                .iter()
-                .find_map(|o| match &o.value {
-                    CommandDataOptionValue::String(s) if o.name == "command" => Some(s.clone()),
-                    _ => None,
-                })
-                .unwrap_or_default();
-            inbound
-                .slash(
-                    &c.channel_id.to_string(),
-                    &c.user.id.to_string(),
-                    &words,
-                    c.guild_id.is_none(),
-                )
-                .await
-        }
-        _ => {
-            return ApiError::bad_request("firebell answers /firebell and its own buttons only")
                 .into_response();
-        }
+            }
+        },
     };
     Json(answer).into_response()
 }

@@ -16,7 +16,7 @@ use firebell_engine::Incident;
 use serde_json::{Value, json};
 
 use super::escape::{self, FIELD_VALUE};
-use crate::chat::cards::Line;
+use crate::chat::surface::Line;
 #[cfg(test)]
 use crate::chat::text::duration;
 use crate::chat::text::title_line;
@@ -32,13 +32,10 @@ mod card;
 mod parts;
 mod text;
 
-/// Button `custom_id` prefixes: a button's id is `<prefix>:<numbers>`, e.g. `firebell_ack:42`;
-/// the inbound handler maps them back to commands with [`parse_custom_id`].
-pub const ACK: &str = "firebell_ack";
-pub const RESOLVE: &str = "firebell_resolve";
-pub const ESCALATE: &str = "firebell_escalate";
-/// The storm summary's button: space-separated numbers, `firebell_ack_all:12 13 14`.
-pub const ACK_ALL: &str = "firebell_ack_all";
+/// Button `custom_id` prefixes: a button's id is `<prefix>:<numbers>`, e.g. `firebell_ack:42`
+/// or, on a storm summary, `firebell_ack_all:12 13 14`; [`parse_custom_id`] splits it for
+/// [`Command::from_button`](firebell_commands::Command::from_button).
+pub use firebell_commands::button::{ACK, ACK_ALL, ESCALATE, RESOLVE};
 
 /// Message flags: no link previews under firebell's lines (a timeline, not a gallery), and
 /// replies only the asker sees.

@@ -9,7 +9,8 @@ use serde_json::Value;
 
 use super::api::{DiscordApi, UNKNOWN_MESSAGE, code_of};
 use super::render;
-use crate::chat::cards::{CardNotifier, Line, Storm, Surface};
+use crate::chat::cards::{CardNotifier, Storm};
+use crate::chat::surface::{Line, Surface, Upload};
 use crate::chat::view::{BundleView, CardView, Person};
 
 pub type DiscordNotifier = CardNotifier<DiscordSurface>;
@@ -33,6 +34,17 @@ pub struct DiscordSurface {
 impl DiscordSurface {
     pub(crate) fn new(api: DiscordApi) -> Self {
         Self { api }
+    }
+
+    /// Starts the thread on message `parent` (a no-op when it exists), named after `topic`.
+    async fn thread(
+        &self,
+        channel: &str,
+        parent: &str,
+        topic: Option<&Incident>,
+    ) -> Result<(), NotifyError> {
+        let name = topic.map_or_else(|| "Alert storm".to_owned(), render::thread_name);
+        self.api.start_thread(channel, parent, &name).await
     }
 }
 
@@ -83,8 +95,7 @@ impl Surface for DiscordSurface {
         topic: Option<&Incident>,
         content: Value,
     ) -> Result<String, NotifyError> {
-        let name = topic.map_or_else(|| "Alert storm".to_owned(), render::thread_name);
-        self.api.start_thread(channel, parent, &name).await?;
+        self.thread(channel, parent, topic).await?;
         self.api.post(parent, &content).await
     }
 
@@ -97,27 +108,19 @@ impl Surface for DiscordSurface {
     }
 
     /// In a card's thread, the file goes to the thread's channel (started on first use).
-    async fn upload(
-        &self,
-        channel: &str,
-        thread: Option<&str>,
-        topic: Option<&Incident>,
-        text: String,
-        file: &firebell_commands::Attachment,
-    ) -> Result<String, NotifyError> {
-        let target = match thread {
+    async fn upload(&self, upload: Upload<'_>) -> Result<String, NotifyError> {
+        let target = match upload.thread {
             Some(parent) => {
-                let name = topic.map_or_else(|| "Alert storm".to_owned(), render::thread_name);
-                self.api.start_thread(channel, parent, &name).await?;
+                self.thread(upload.channel, parent, upload.topic).await?;
                 parent
             }
-            None => channel,
+            None => upload.channel,
         };
         let body = render::message(Line {
-            text,
+            text: upload.text,
             ping: Vec::new(),
         });
-        self.api.post_file(target, &body, file).await
+        self.api.post_file(target, &body, upload.file).await
     }
 
     fn is_gone(&self, e: &NotifyError) -> bool {

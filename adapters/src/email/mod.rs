@@ -14,6 +14,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use firebell_engine::Config;
 use firebell_engine::config::{Smtp, SmtpTls};
+use firebell_engine::error::cause_chain;
 use firebell_engine::kinds::ContactMethod;
 use firebell_engine::notify::{Delivered, Notification, Notifier, NotifyError, Outgoing};
 use lettre::message::header::ContentType;
@@ -174,24 +175,10 @@ fn transport(
 
 /// 5xx answers are final; 4xx, timeouts, lost connections and TLS trouble are worth a retry.
 fn classify(e: &lettre::transport::smtp::Error) -> NotifyError {
-    let message = format!("SMTP: {}", chain(e));
+    let message = format!("SMTP: {}", cause_chain(e));
     if e.is_permanent() {
         NotifyError::permanent(message)
     } else {
         NotifyError::retryable(message)
     }
-}
-
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut src = e.source();
-    while let Some(s) = src {
-        let text = s.to_string();
-        if !out.contains(&text) {
-            out.push_str(": ");
-            out.push_str(&text);
-        }
-        src = s.source();
-    }
-    out
 }

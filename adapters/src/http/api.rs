@@ -6,7 +6,8 @@
 use std::collections::HashMap;
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
@@ -191,15 +192,42 @@ fn note_of(body: &Bytes, required: bool) -> Result<Option<String>, ApiError> {
     }
 }
 
+/// A change to incident `N` by the API's caller (`POST /incidents/N/…`), with the request body.
+/// Extracted in the order the handlers always checked: the token, the path, the body, then
+/// whether `N` is an incident number.
+struct Acting {
+    actor: Actor,
+    n: IncidentNumber,
+    body: Bytes,
+}
+
+impl FromRequest<AppState> for Acting {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let Caller(who) = Caller::from_request_parts(&mut parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Path(n) = Path::<String>::from_request_parts(&mut parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let body = Bytes::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(Self {
+            actor: Actor::new(who, Channel::Api),
+            n: number(&n).map_err(IntoResponse::into_response)?,
+            body,
+        })
+    }
+}
+
 async fn acknowledge(
     State(state): State<AppState>,
-    Caller(who): Caller,
-    Path(n): Path<String>,
-    body: Bytes,
+    Acting { actor, n, body }: Acting,
 ) -> Result<Json<Value>, ApiError> {
-    let n = number(&n)?;
     let note = note_of(&body, false)?;
-    let actor = Actor::new(who, Channel::Api);
     let incident = state.engine.acknowledge(n, &actor).await?;
     if let Some(note) = note {
         state.engine.add_note(n, &actor, &note).await?;
@@ -209,31 +237,19 @@ async fn acknowledge(
 
 async fn resolve(
     State(state): State<AppState>,
-    Caller(who): Caller,
-    Path(n): Path<String>,
-    body: Bytes,
+    Acting { actor, n, body }: Acting,
 ) -> Result<Json<Value>, ApiError> {
-    let n = number(&n)?;
     let note = note_of(&body, false)?;
-    let incident = state
-        .engine
-        .resolve(n, &Actor::new(who, Channel::Api), note.as_deref())
-        .await?;
+    let incident = state.engine.resolve(n, &actor, note.as_deref()).await?;
     Ok(Json(json!({"incident": IncidentView::from(incident)})))
 }
 
 async fn note(
     State(state): State<AppState>,
-    Caller(who): Caller,
-    Path(n): Path<String>,
-    body: Bytes,
+    Acting { actor, n, body }: Acting,
 ) -> Result<Json<Value>, ApiError> {
-    let n = number(&n)?;
     let text = note_of(&body, true)?.unwrap_or_default();
-    let incident = state
-        .engine
-        .add_note(n, &Actor::new(who, Channel::Api), &text)
-        .await?;
+    let incident = state.engine.add_note(n, &actor, &text).await?;
     Ok(Json(json!({"incident": IncidentView::from(incident)})))
 }
 

@@ -5,6 +5,7 @@
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use chrono::{DateTime, Utc};
+use firebell_engine::error::causes;
 use serde_json::{Map, Value};
 
 use super::MAX_EVENT_BYTES;
@@ -25,15 +26,8 @@ pub(crate) fn json_body(body: Result<Bytes, BytesRejection>) -> Result<Value, Ev
         .map_err(|e| EventError::Invalid(vec![format!("the body is not valid JSON: {e}")]))
 }
 
-fn is_length_limit(e: &dyn std::error::Error) -> bool {
-    let mut cur: Option<&dyn std::error::Error> = Some(e);
-    while let Some(err) = cur {
-        if err.to_string().contains("length limit") {
-            return true;
-        }
-        cur = err.source();
-    }
-    false
+fn is_length_limit(e: &(dyn std::error::Error + 'static)) -> bool {
+    causes(e).any(|err| err.to_string().contains("length limit"))
 }
 
 /// Collects problems while reading fields out of a JSON object.

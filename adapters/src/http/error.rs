@@ -6,8 +6,8 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use firebell_engine::EngineError;
+use firebell_engine::error::log_internal;
 use serde_json::json;
-use tracing::error;
 
 /// A rejected event, in PagerDuty's wording.
 #[derive(Debug)]
@@ -141,28 +141,12 @@ impl From<EngineError> for ApiError {
 
 /// Logs an internal error once with its cause chain and returns a short reference for the client.
 fn internal(e: &EngineError) -> (StatusCode, String) {
-    let reference = format!("{:04x}", rand_ref());
-    let mut chain = e.to_string();
-    let mut src = std::error::Error::source(e);
-    while let Some(s) = src {
-        chain.push_str(": ");
-        chain.push_str(&s.to_string());
-        src = s.source();
-    }
-    error!(reference = %reference, error = %chain, "request failed");
+    let reference = log_internal(e, "request failed");
     // Never 500: the request may well succeed on retry (database back, restart finished).
     (
         StatusCode::SERVICE_UNAVAILABLE,
         format!("temporarily unable to process the request (ref {reference}); retry later"),
     )
-}
-
-fn rand_ref() -> u16 {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default()
-        .subsec_nanos();
-    (nanos ^ (nanos >> 16)) as u16
 }
 
 fn engine_error(e: EngineError) -> Response {

@@ -26,7 +26,7 @@
 //!
 //! `plain_text` fields (headers, buttons) are never parsed by Slack; they only need [`plain`].
 
-use crate::chat::escape::{http_url, is_dropped, is_invisible, word_follows};
+use crate::chat::escape::{fold_whitespace, http_url, is_dropped, is_invisible, word_follows};
 
 /// Slack's documented size limits, in characters.
 pub const HEADER_TEXT: usize = 150;
@@ -186,12 +186,8 @@ fn escape(text: &str, one_line: bool, max_chars: usize) -> String {
         piece.clear();
         let prev = i.checked_sub(1).map(|p| chars[p]);
         let next = chars.get(i + 1).copied();
-        let c = match c {
-            '\r' if next == Some('\n') => continue,
-            '\r' | '\n' if one_line => ' ',
-            '\r' => '\n',
-            '\t' => ' ',
-            c => c,
+        let Some(c) = fold_whitespace(c, next, one_line) else {
+            continue;
         };
         match c {
             '\n' => piece.push('\n'),

@@ -2,7 +2,7 @@
 //! command typed in a channel or a card's thread, a button on a card, `/firebell <command>`.
 //! All three become the same command grammar and get the same replies.
 
-use firebell_commands::{Context, Platform, Reply, Tone};
+use firebell_commands::{ButtonError, Command, Context, Platform, Reply, Tone};
 use firebell_engine::Engine;
 use firebell_engine::config::ChatPlatform;
 use firebell_engine::replay::Delivery;
@@ -211,14 +211,18 @@ impl SlackInbound {
     }
 
     pub async fn clicked(&self, click: Clicked<'_>) {
-        let Some(text) = button_command(click.action_id, click.value) else {
-            debug!(action = click.action_id, "ignoring an unknown button");
-            return;
+        let reply = match Command::from_button(click.action_id, click.value) {
+            Ok(command) => {
+                let ctx = self.context(click.channel, click.user);
+                firebell_commands::execute(&self.engine, &ctx, command).await
+            }
+            // Ours, but with numbers the command turns down: its words, as if typed.
+            Err(ButtonError::Invalid(e)) => Reply::error(e.to_string()),
+            Err(e) => {
+                debug!(action = click.action_id, error = %e, "ignoring an unknown button");
+                return;
+            }
         };
-        let ctx = self.context(click.channel, click.user);
-        let reply = firebell_commands::handle(&self.engine, &ctx, &text)
-            .await
-            .unwrap_or_else(|| Reply::error("That button no longer works; type `!help`."));
         // A card's own thread takes the answer; a storm summary's stands for many incidents.
         let shown = self.incidents_at(click.channel, click.message_ts).await;
         let thread = (shown.len() == 1).then_some(click.message_ts);
@@ -234,18 +238,9 @@ impl SlackInbound {
     /// `/firebell <command>`: the answer is the command's response — in the channel when it
     /// changed something, privately otherwise (help, lists, mistakes).
     pub async fn command(&self, event: SlackCommandEvent) -> SlackCommandEventResponse {
-        let words = event.text.as_deref().unwrap_or("").trim();
-        let text = if words.is_empty() {
-            "!help".to_owned()
-        } else if words.starts_with('!') {
-            words.to_owned()
-        } else {
-            format!("!{words}")
-        };
+        let words = event.text.as_deref().unwrap_or("");
         let ctx = self.context(&event.channel_id.0, &event.user_id.0);
-        let reply = firebell_commands::handle(&self.engine, &ctx, &text)
-            .await
-            .unwrap_or_else(|| Reply::info("Try `/firebell help`."));
+        let reply = firebell_commands::handle_slash(&self.engine, &ctx, words).await;
         let public = reply.tone == Tone::Success && self.linked(&event.user_id.0);
         // The answer rides on the ack; a file cannot, so it follows on its own.
         if reply.attachment.is_some() && self.linked(&event.user_id.0) {
@@ -266,47 +261,34 @@ fn is_direct_message(channel: &str) -> bool {
     channel.starts_with('D')
 }
 
-/// The command a button stands for: the same grammar people type.
-fn button_command(action_id: &str, value: &str) -> Option<String> {
-    let numbers = value.trim();
-    if numbers.is_empty()
-        || !numbers
-            .split_whitespace()
-            .all(|n| n.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return None;
-    }
-    let verb = match action_id {
-        render::ACK | render::ACK_ALL => "ack",
-        render::RESOLVE => "resolve",
-        render::ESCALATE => "escalate",
-        _ => return None,
-    };
-    Some(format!("!{verb} {numbers}"))
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{button_command, is_direct_message};
+    use super::is_direct_message;
+    use crate::chat::typed_command as typed;
     use crate::slack::render;
+    use firebell_commands::{Command, Platform};
+
+    fn button_command(action_id: &str, value: &str) -> Option<Command> {
+        Command::from_button(action_id, value).ok()
+    }
 
     #[test]
     fn buttons_are_the_commands_people_type() {
         assert_eq!(
-            button_command(render::ACK, "42").as_deref(),
-            Some("!ack 42")
+            button_command(render::ACK, "42"),
+            typed(Platform::Slack, "!ack 42")
         );
         assert_eq!(
-            button_command(render::RESOLVE, "42").as_deref(),
-            Some("!resolve 42")
+            button_command(render::RESOLVE, "42"),
+            typed(Platform::Slack, "!resolve 42")
         );
         assert_eq!(
-            button_command(render::ESCALATE, "7").as_deref(),
-            Some("!escalate 7")
+            button_command(render::ESCALATE, "7"),
+            typed(Platform::Slack, "!escalate 7")
         );
         assert_eq!(
-            button_command(render::ACK_ALL, "3 4 5").as_deref(),
-            Some("!ack 3 4 5")
+            button_command(render::ACK_ALL, "3 4 5"),
+            typed(Platform::Slack, "!ack 3 4 5")
         );
     }
 

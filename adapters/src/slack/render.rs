@@ -15,10 +15,11 @@ use serde_json::Value;
 use slack_morphism::prelude::*;
 
 use super::escape::{self, FIELD_TEXT, SECTION_TEXT};
+use crate::chat::details::link_lines;
 #[cfg(test)]
 use crate::chat::text::duration;
 use crate::chat::text::{
-    after, incident_icon, join_capped, name, severity_icon, severity_name, title_line, via,
+    self as shared, incident_icon, join_capped, name, severity_label, title_line,
 };
 pub(super) use text::Mrkdwn;
 
@@ -27,13 +28,9 @@ pub use text::{page_sent, reply, room_notice, storm_page, thread_entry};
 
 mod text;
 
-/// Button action ids (the inbound handler maps them back to commands); value = incident number
-/// as decimal text.
-pub const ACK: &str = "firebell_ack";
-pub const RESOLVE: &str = "firebell_resolve";
-pub const ESCALATE: &str = "firebell_escalate";
-/// Bundle button: value = space-separated incident numbers, e.g. "12 13 14".
-pub const ACK_ALL: &str = "firebell_ack_all";
+/// Button action ids; a button's value is its incident numbers as decimal text, and
+/// [`Command::from_button`](firebell_commands::Command::from_button) maps the pair back.
+pub use firebell_commands::button::{ACK, ACK_ALL, ESCALATE, RESOLVE};
 
 /// The colour bar while acknowledged (someone is on it: neither alarm nor done) and resolved.
 const ACKNOWLEDGED_COLOR: &str = "#8b5cf6";
@@ -133,14 +130,7 @@ fn facts(view: &CardView) -> SlackBlock {
             "Service",
             escape::mrkdwn_line(i.service.as_str(), NAME_CHARS),
         ),
-        (
-            "Severity",
-            format!(
-                "{} {}",
-                severity_icon(i.severity),
-                severity_name(i.severity)
-            ),
-        ),
+        ("Severity", severity_label(i.severity)),
         ("Status", status_line(view)),
     ];
     if !view.paged.is_empty() || view.level.is_some() {
@@ -169,55 +159,16 @@ fn facts(view: &CardView) -> SlackBlock {
 /// `Triggered` / `Acknowledged by Alice Adams at 03:05 (via Slack)` / `Resolved by Bob after
 /// 1h 12m (via SMS)`.
 fn status_line(view: &CardView) -> String {
-    let i = view.incident;
-    let who = |id: &Option<String>| {
-        id.as_deref()
-            .map(|id| format!(" by {}", name::<Mrkdwn>(view.names, id)))
-            .unwrap_or_default()
-    };
-    match i.status {
-        IncidentStatus::Triggered => "Triggered".to_owned(),
-        IncidentStatus::Acknowledged => format!(
-            "Acknowledged{}{}{}",
-            who(&i.acknowledged_by),
-            i.acknowledged_at
-                .map(|t| format!(" at {}", slack_time(t, view.now)))
-                .unwrap_or_default(),
-            i.acknowledged_via.map(via).unwrap_or_default()
-        ),
-        IncidentStatus::Resolved => format!(
-            "Resolved{}{}{}",
-            who(&i.resolved_by),
-            after(i, view.now),
-            i.resolved_via.map(via).unwrap_or_default()
-        ),
-    }
+    shared::status_line::<Mrkdwn>(view, |t| format!(" at {}", slack_time(t, view.now)))
 }
 
 /// PagerDuty-style `links` (`[{href, text}]`) and `images` (`[{src, href, alt}]`) from the alert.
 /// Images are links too: an image block whose URL Slack cannot fetch (a Grafana behind the VPN)
 /// makes `chat.postMessage` fail with `invalid_blocks`, and the card must always post.
 fn links(details: &Value) -> Option<String> {
-    let list = |key: &str| {
-        details
-            .get(key)
-            .and_then(Value::as_array)
-            .map(|a| a.as_slice())
-            .unwrap_or_default()
-    };
-    let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
-    let links = list("links")
-        .iter()
-        .filter_map(|l| escape::link(&text(l, "href")?, text(l, "text").as_deref()))
-        .map(|l| format!("🔗 {l}"));
-    let images = list("images").iter().filter_map(|img| {
-        let target = text(img, "href")
-            .filter(|h| escape::link(h, None).is_some())
-            .or_else(|| text(img, "src"))?;
-        let alt = text(img, "alt").unwrap_or_else(|| "image".to_owned());
-        escape::link(&target, Some(&alt)).map(|l| format!("🖼 {l}"))
-    });
-    let all: Vec<String> = links.chain(images).take(MAX_LINKS).collect();
+    let all: Vec<String> = link_lines(details, escape::link, |h| escape::link(h, None).is_some())
+        .take(MAX_LINKS)
+        .collect();
     (!all.is_empty()).then(|| join_capped::<Mrkdwn>(all.into_iter(), SECTION_TEXT - 100))
 }
 

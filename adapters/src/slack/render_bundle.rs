@@ -2,14 +2,14 @@
 //! counts them, lists them compactly, and offers to acknowledge every triggered one at once.
 //! Sized for the worst storm: hundreds of incidents still give one message inside Slack's limits.
 
-use firebell_engine::{Incident, IncidentStatus};
+use firebell_engine::Incident;
 use slack_morphism::prelude::*;
 
 use super::escape::{self, SECTION_TEXT};
 use super::render::{
     ACK_ALL, Mrkdwn, NAME_CHARS, SlackMention, button, confirm, section, slack_time,
 };
-use crate::chat::text::{join_capped, severity_icon};
+use crate::chat::text::{join_capped, severity_icon, status_mark};
 
 /// Rows listed; the rest are counted ("…and 27 more"). A chat message is not a report.
 const MAX_LISTED: usize = 30;
@@ -22,17 +22,7 @@ pub use crate::chat::view::BundleView;
 /// resolved)`, the list (open ones first), what was left out, and an "Acknowledge all open"
 /// button (value: the triggered incidents' numbers) while any is triggered.
 pub fn bundle(view: &BundleView) -> SlackMessageContent {
-    let count = |s: IncidentStatus| view.incidents.iter().filter(|i| i.status == s).count();
-    let tally = format!(
-        "{} triggered, {} acknowledged, {} resolved",
-        count(IncidentStatus::Triggered),
-        count(IncidentStatus::Acknowledged),
-        count(IncidentStatus::Resolved)
-    );
-    let opened = match view.incidents.len() {
-        1 => "1 more incident".to_owned(),
-        k => format!("{k} more incidents"),
-    };
+    let (tally, opened) = (view.tally(), view.opened());
     let text = format!(
         "🌩 Alert storm — {opened} opened since {} ({tally})",
         view.since.format("%H:%M UTC")
@@ -47,10 +37,7 @@ pub fn bundle(view: &BundleView) -> SlackMessageContent {
     }
     let mut blocks = vec![section(summary)];
 
-    // Open incidents first (they need someone), oldest first within each group.
-    let (open, resolved): (Vec<&Incident>, Vec<&Incident>) =
-        view.incidents.iter().partition(|i| i.is_open());
-    let listed: Vec<&Incident> = open.into_iter().chain(resolved).take(MAX_LISTED).collect();
+    let listed: Vec<&Incident> = view.listing_order().take(MAX_LISTED).collect();
     let mut chunk = String::new();
     for i in &listed {
         let row = row(i);
@@ -71,7 +58,7 @@ pub fn bundle(view: &BundleView) -> SlackMessageContent {
         let text = SlackBlockMarkDownText::new(text).with_verbatim(true);
         blocks.push(SlackContextBlock::new(vec![text.into()]).into());
     }
-    blocks.extend(ack_all(view.incidents));
+    blocks.extend(ack_all(view));
     blocks.truncate(escape::MAX_BLOCKS);
     SlackMessageContent::new()
         .with_text(escape::truncate(&text, escape::MESSAGE_TEXT))
@@ -80,13 +67,9 @@ pub fn bundle(view: &BundleView) -> SlackMessageContent {
 
 /// `🚨 *#12* CRITICAL · web · Disk full on web-01`
 fn row(i: &Incident) -> String {
-    let status = match i.status {
-        IncidentStatus::Triggered => "🚨",
-        IncidentStatus::Acknowledged => "✅",
-        IncidentStatus::Resolved => "🟢",
-    };
     format!(
-        "{status} *{}* {} {} · {} · {}",
+        "{} *{}* {} {} · {} · {}",
+        status_mark(i.status),
         i.number,
         severity_icon(i.severity),
         i.severity.as_str().to_uppercase(),
@@ -97,12 +80,8 @@ fn row(i: &Incident) -> String {
 
 /// "Acknowledge all open", carrying the triggered incidents' numbers: as many as fit in a
 /// button's value (oldest first), the label saying so when not all do.
-fn ack_all(incidents: &[Incident]) -> Option<SlackBlock> {
-    let triggered: Vec<i64> = incidents
-        .iter()
-        .filter(|i| i.status == IncidentStatus::Triggered)
-        .map(|i| i.number.get())
-        .collect();
+fn ack_all(view: &BundleView) -> Option<SlackBlock> {
+    let triggered = view.triggered_numbers();
     if triggered.is_empty() {
         return None;
     }

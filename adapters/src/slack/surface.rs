@@ -9,7 +9,8 @@ use slack_morphism::prelude::SlackMessageContent;
 
 use super::api::{SlackApi, api_error_code};
 use super::render::{self, SlackMention};
-use crate::chat::cards::{CardNotifier, Line, Storm, Surface};
+use crate::chat::cards::{CardNotifier, Storm};
+use crate::chat::surface::{Line, Surface, Upload};
 use crate::chat::view::{BundleView, CardView, Person};
 
 /// The Slack notifier: the shared card driver over Slack.
@@ -104,15 +105,10 @@ impl Surface for SlackSurface {
         self.api.delete(channel, id).await
     }
 
-    async fn upload(
-        &self,
-        channel: &str,
-        thread: Option<&str>,
-        _topic: Option<&Incident>,
-        text: String,
-        file: &firebell_commands::Attachment,
-    ) -> Result<String, NotifyError> {
-        self.api.upload(channel, thread, text, file).await
+    async fn upload(&self, upload: Upload<'_>) -> Result<String, NotifyError> {
+        self.api
+            .upload(upload.channel, upload.thread, upload.text, upload.file)
+            .await
     }
 
     fn is_gone(&self, e: &NotifyError) -> bool {

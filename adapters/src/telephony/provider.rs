@@ -4,6 +4,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use firebell_engine::error::cause_chain;
+
 /// A provider that has not answered in this long is treated as down: the page goes through the
 /// other provider, or back to the outbox for a retry.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -50,12 +52,12 @@ impl SendError {
         } else if e.is_connect() || e.is_request() || e.is_body() {
             Self::new(
                 Failure::Retryable,
-                format!("could not reach {provider}: {}", chain(e)),
+                format!("could not reach {provider}: {}", cause_chain(e)),
             )
         } else {
             Self::new(
                 Failure::Refused,
-                format!("request to {provider} failed: {}", chain(e)),
+                format!("request to {provider} failed: {}", cause_chain(e)),
             )
         }
     }
@@ -76,21 +78,6 @@ impl fmt::Display for SendError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
-}
-
-/// The error and its causes on one line ("error sending request: connection refused").
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut src = e.source();
-    while let Some(s) = src {
-        let text = s.to_string();
-        if !out.contains(&text) {
-            out.push_str(": ");
-            out.push_str(&text);
-        }
-        src = s.source();
-    }
-    out
 }
 
 /// The client every provider call goes through.

@@ -13,6 +13,7 @@
 //! [`MAX_SNIPPET`] characters) goes into the error: enough to see "invalid signature", never a
 //! receiver's whole error page in the timeline.
 
+use firebell_engine::error::cause_chain;
 use firebell_engine::notify::NotifyError;
 use reqwest::StatusCode;
 
@@ -62,16 +63,7 @@ pub fn transport(e: reqwest::Error, timeout: std::time::Duration) -> NotifyError
     }
     let retry = e.is_connect() || e.is_request() || e.is_body();
     let e = e.without_url();
-    let mut message = e.to_string();
-    let mut src = std::error::Error::source(&e);
-    while let Some(s) = src {
-        let text = s.to_string();
-        if !message.contains(&text) {
-            message.push_str(": ");
-            message.push_str(&text);
-        }
-        src = s.source();
-    }
+    let message = cause_chain(&e);
     if retry {
         NotifyError::retryable(format!("could not deliver: {message}"))
     } else {

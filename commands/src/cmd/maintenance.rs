@@ -7,10 +7,10 @@ use firebell_engine::{Actor, Engine, IncidentNumber};
 
 use crate::command::{Command, ParseError};
 use crate::context::Context;
-use crate::invocation::Args;
+use crate::invocation::{Args, listed_id};
 use crate::reply::Reply;
 use crate::spec::CommandSpec;
-use crate::when;
+use crate::when::Viewer;
 
 pub(crate) const SPEC: CommandSpec = CommandSpec {
     name: "maintenance",
@@ -53,45 +53,35 @@ pub enum Maintenance {
     },
 }
 
-fn err(message: impl Into<String>) -> ParseError {
-    ParseError::new(message, SPEC.usage)
-}
-
 impl Maintenance {
     pub(crate) fn parse_args(
         args: &mut Args<'_>,
         _thread: Option<IncidentNumber>,
     ) -> Result<Maintenance, ParseError> {
         let Some(first) = args.next_word() else {
-            return Err(err("What should be silenced, and for how long?"));
+            return Err(SPEC.error("What should be silenced, and for how long?"));
         };
         let parsed = match first.to_lowercase().as_str() {
             "list" => Maintenance::List,
             "end" | "stop" => {
                 let Some(word) = args.next_word() else {
-                    return Err(err(
+                    return Err(SPEC.error(
                         "Which window? `!maintenance list` shows their ids, e.g. `!maintenance end 4`",
                     ));
                 };
-                let id = word
-                    .strip_prefix('#')
-                    .unwrap_or(word)
-                    .parse::<i64>()
-                    .ok()
-                    .filter(|id| *id > 0)
-                    .ok_or_else(|| {
-                        err(format!(
-                            "`{word}` is not a window id — `!maintenance list` shows them"
-                        ))
-                    })?;
+                let id = listed_id(word).ok_or_else(|| {
+                    SPEC.error(format!(
+                        "`{word}` is not a window id — `!maintenance list` shows them"
+                    ))
+                })?;
                 Maintenance::End { id }
             }
             _ => {
                 let Some(duration) = args.next_word() else {
-                    return Err(err(format!("For how long? e.g. `!maintenance {first} 2h`")));
+                    return Err(SPEC.error(format!("For how long? e.g. `!maintenance {first} 2h`")));
                 };
-                let duration =
-                    HumanDuration::parse(duration, max_duration()).map_err(|e| err(e.message()))?;
+                let duration = HumanDuration::parse(duration, max_duration())
+                    .map_err(|e| SPEC.error(e.message()))?;
                 let reason = Some(args.rest().to_owned()).filter(|r| !r.is_empty());
                 return Ok(Maintenance::Start {
                     matcher: first.to_owned(),
@@ -100,25 +90,21 @@ impl Maintenance {
                 });
             }
         };
-        match args.peek() {
-            Some(extra) => Err(err(format!("unexpected `{extra}` at the end"))),
-            None => Ok(parsed),
-        }
+        args.end(SPEC.usage)?;
+        Ok(parsed)
     }
 
     pub(crate) async fn execute(self, engine: &Engine, ctx: &Context, actor: &Actor) -> Reply {
-        let config = engine.config();
-        let viewer = config.user(&actor.name);
-        let now = engine.clock().now();
+        let viewer = Viewer::of(engine, actor);
         match self {
             Maintenance::Start {
                 matcher,
                 duration,
                 reason,
             } => {
-                let matcher = match Matcher::parse(&matcher, config) {
+                let matcher = match Matcher::parse(&matcher, engine.config()) {
                     Ok(m) => m,
-                    Err(e) => return Reply::error(err(e.message()).to_string()),
+                    Err(e) => return Reply::error(SPEC.error(e.message()).to_string()),
                 };
                 let started = engine
                     .start_maintenance(
@@ -134,7 +120,7 @@ impl Maintenance {
                         "Maintenance *{id}* started for {} until {} — matching alerts are \
                          recorded but page nobody. End it early with `!maintenance end {id}`.",
                         w.matcher,
-                        when::local_and_relative(w.ends_at, now, viewer),
+                        viewer.local_and_relative(w.ends_at),
                         id = w.id
                     )),
                     Err(e) => Reply::from_engine(&e),
@@ -152,7 +138,7 @@ impl Maintenance {
                             "\n• *{}* {} until {}{} · by {} · {}",
                             w.id,
                             w.matcher,
-                            when::local_and_relative(w.ends_at, now, viewer),
+                            viewer.local_and_relative(w.ends_at),
                             reason(w),
                             w.created_by,
                             suppressed(w.suppressed)

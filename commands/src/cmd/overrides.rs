@@ -7,11 +7,11 @@ use firebell_engine::{Actor, Config, Engine, IncidentNumber};
 
 use crate::command::{Command, ParseError};
 use crate::context::Context;
-use crate::invocation::Args;
+use crate::invocation::{Args, listed_id};
 use crate::people::{UserRef, person};
 use crate::reply::Reply;
 use crate::spec::CommandSpec;
-use crate::when;
+use crate::when::Viewer;
 
 pub(crate) const SPEC: CommandSpec = CommandSpec {
     name: "override",
@@ -51,17 +51,13 @@ pub enum Override {
     },
 }
 
-fn err(message: impl Into<String>) -> ParseError {
-    ParseError::new(message, SPEC.usage)
-}
-
 impl Override {
     pub(crate) fn parse_args(
         args: &mut Args<'_>,
         _thread: Option<IncidentNumber>,
     ) -> Result<Override, ParseError> {
         let Some(first) = args.next_word() else {
-            return Err(err("Which schedule, and for how long?"));
+            return Err(SPEC.error("Which schedule, and for how long?"));
         };
         let parsed = match first.to_lowercase().as_str() {
             "list" => Override::List {
@@ -69,7 +65,7 @@ impl Override {
             },
             "cancel" => {
                 let Some(word) = args.next_word() else {
-                    return Err(err(
+                    return Err(SPEC.error(
                         "Which override? `!override list` shows their ids, e.g. `!override cancel 3`",
                     ));
                 };
@@ -79,16 +75,13 @@ impl Override {
             }
             _ => take(first, args)?,
         };
-        match args.peek() {
-            Some(extra) => Err(err(format!("unexpected `{extra}` at the end"))),
-            None => Ok(parsed),
-        }
+        args.end(SPEC.usage)?;
+        Ok(parsed)
     }
 
     pub(crate) async fn execute(self, engine: &Engine, ctx: &Context, actor: &Actor) -> Reply {
         let config = engine.config();
-        let viewer = config.user(&actor.name);
-        let now = engine.clock().now();
+        let viewer = Viewer::of(engine, actor);
         match self {
             Override::Take {
                 schedule,
@@ -98,9 +91,9 @@ impl Override {
                 let user = match user {
                     Some(r) => match r.resolve(config, ctx.platform) {
                         Ok(u) => u,
-                        Err(why) => return Reply::error(err(why).to_string()),
+                        Err(why) => return Reply::error(SPEC.error(why).to_string()),
                     },
-                    None => match viewer {
+                    None => match viewer.user {
                         Some(v) => v.id.clone(),
                         None => {
                             return Reply::error(format!(
@@ -119,7 +112,7 @@ impl Override {
                          Undo with `!override cancel {id}`.",
                         id = o.id,
                         who = person(config, o.user.as_str()),
-                        until = when::local_and_relative(o.end, now, viewer),
+                        until = viewer.local_and_relative(o.end),
                     )),
                     Err(e) => Reply::from_engine(&e),
                 }
@@ -134,8 +127,8 @@ impl Override {
                     Ok(list) => Reply::info(listing(config, &list, schedule.as_deref(), |o| {
                         format!(
                             "from {} until {}",
-                            when::local(o.start, viewer),
-                            when::local_and_relative(o.end, now, viewer)
+                            viewer.local(o.start),
+                            viewer.local_and_relative(o.end)
                         )
                     })),
                     Err(e) => Reply::from_engine(&e),
@@ -156,11 +149,11 @@ impl Override {
 /// `<schedule> [@user] <duration>`, after the schedule word.
 fn take(schedule: &str, args: &mut Args<'_>) -> Result<Override, ParseError> {
     let Some(second) = args.next_word() else {
-        return Err(err(format!("For how long? e.g. `!override {schedule} 2h`")));
+        return Err(SPEC.error(format!("For how long? e.g. `!override {schedule} 2h`")));
     };
     let (user, duration) = if second.starts_with(|c: char| c.is_ascii_digit()) {
         if let Some(w) = args.peek() {
-            return Err(err(format!(
+            return Err(SPEC.error(format!(
                 "unexpected `{w}` after the duration — name the person before it: \
                  `!override {schedule} @{w} {second}`"
             )));
@@ -168,18 +161,19 @@ fn take(schedule: &str, args: &mut Args<'_>) -> Result<Override, ParseError> {
         (None, second)
     } else {
         let user = UserRef::parse(second).ok_or_else(|| {
-            err(format!(
+            SPEC.error(format!(
                 "`{second}` is neither a duration nor a person — try `2h`, `bob` or a mention"
             ))
         })?;
         let Some(duration) = args.next_word() else {
-            return Err(err(format!(
+            return Err(SPEC.error(format!(
                 "For how long should {second} take `{schedule}`? e.g. `!override {schedule} {second} 2h`"
             )));
         };
         (Some(user), duration)
     };
-    let duration = HumanDuration::parse(duration, max_override()).map_err(|e| err(e.message()))?;
+    let duration =
+        HumanDuration::parse(duration, max_override()).map_err(|e| SPEC.error(e.message()))?;
     Ok(Override::Take {
         schedule: schedule.to_owned(),
         user,
@@ -188,16 +182,11 @@ fn take(schedule: &str, args: &mut Args<'_>) -> Result<Override, ParseError> {
 }
 
 fn parse_id(word: &str) -> Result<i64, ParseError> {
-    word.strip_prefix('#')
-        .unwrap_or(word)
-        .parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .ok_or_else(|| {
-            err(format!(
-                "`{word}` is not an override id — `!override list` shows them"
-            ))
-        })
+    listed_id(word).ok_or_else(|| {
+        SPEC.error(format!(
+            "`{word}` is not an override id — `!override list` shows them"
+        ))
+    })
 }
 
 pub(crate) fn unknown_schedule(config: &Config, name: &str) -> String {

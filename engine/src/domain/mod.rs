@@ -19,3 +19,4 @@ pub mod notification;
 pub mod notification_rules;
 pub mod schedule;
 pub mod webhook;
+pub mod wording;

@@ -167,10 +167,7 @@ impl Engine {
         ) else {
             return Ok(false);
         };
-        let name = self
-            .config()
-            .user(user)
-            .map_or_else(|| user.to_owned(), |u| format!("{} ({})", u.name, u.id));
+        let name = crate::domain::wording::person(self.config(), user);
         let via = row.provider.as_deref().unwrap_or("provider");
         let mut p = Pending::default();
         let actor = Actor::new("firebell", channel_of(method));

@@ -14,6 +14,7 @@ use crate::domain::kinds::{Actor, Channel, ContactMethod, IncidentStatus, Severi
 use crate::domain::notification::Notification;
 use crate::domain::notification_rules::SupportHours;
 use crate::domain::schedule::on_call_at;
+use crate::domain::wording::person;
 use crate::notify::wording::{by_method, noun};
 use crate::oncall::as_overrides;
 use crate::store::escalation::{self as rows, DueLevel, DuePage, LadderWrites, NewPage};
@@ -43,12 +44,6 @@ pub(crate) fn urgency_of<'s>(
             .urgency(sev, from_micros(created_at), support),
         support,
     )
-}
-
-fn person(config: &Config, id: &str) -> String {
-    config
-        .user(id)
-        .map_or_else(|| id.to_owned(), |u| format!("{} ({})", u.name, u.id))
 }
 
 /// Starts the due level of one incident: pages its people per their rules, records skipped

@@ -1,9 +1,9 @@
 //! What the timeline says about paging: one place for the wording, so chat, postmortems and
 //! reports read the same sentences.
 
-use crate::config::User;
 use crate::domain::incident::TimelineKind;
 use crate::domain::kinds::{Channel, ContactMethod};
+use crate::domain::wording::user as who;
 use crate::notify::{Delivered, Notification, Outgoing};
 use crate::store::outbox::TimelineNote;
 
@@ -35,10 +35,6 @@ pub(crate) fn noun(m: ContactMethod) -> &'static str {
         ContactMethod::Voice => "Call",
         ContactMethod::Email => "Email",
     }
-}
-
-fn who(u: &User) -> String {
-    format!("{} ({})", u.name, u.id)
 }
 
 /// The timeline entry for a delivered page or notice, `None` for plain room posts.

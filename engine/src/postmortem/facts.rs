@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::domain::incident::{Incident, TimelineEntry, TimelineKind};
 use crate::domain::kinds::{Channel, ContactMethod};
 use crate::domain::notification::Notification;
+use crate::domain::wording::person;
 use crate::engine::Delivery;
 use crate::notify::wording::by_method;
 
@@ -184,12 +185,6 @@ impl<'a> Facts<'a> {
     pub(super) fn by(&self, step: &Step) -> String {
         format!("{} via {}", self.person(&step.actor), step.channel)
     }
-}
-
-fn person(config: &Config, id: &str) -> String {
-    config
-        .user(id)
-        .map_or_else(|| id.to_owned(), |u| format!("{} ({})", u.name, u.id))
 }
 
 /// A delivery to a person as a [`Page`]; `None` for room posts and webhooks.

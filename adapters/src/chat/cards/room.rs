@@ -3,7 +3,8 @@
 
 use firebell_engine::notify::{Delivered, Notification, NotifyError, Outgoing};
 
-use super::{CardNotifier, Line, Surface, delivered};
+use super::{CardNotifier, delivered};
+use crate::chat::surface::{Line, Surface, Upload};
 
 impl<S: Surface> CardNotifier<S> {
     pub(super) async fn room_post(
@@ -24,7 +25,13 @@ impl<S: Surface> CardNotifier<S> {
                 let uploaded = match crate::reports::digest_chart(&msg.notification) {
                     Some(chart) => Some(
                         self.surface
-                            .upload(channel, None, None, render(""), &chart)
+                            .upload(Upload {
+                                channel,
+                                thread: None,
+                                topic: None,
+                                text: render(""),
+                                file: &chart,
+                            })
                             .await,
                     ),
                     None => None,

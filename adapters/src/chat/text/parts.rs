@@ -1,11 +1,15 @@
-//! The pieces every chat line and card is built from: the severity's mark, the title, how long,
-//! via what, who, and how many more. Shared by the platforms' cards and storm summaries too, so a duration or a list of
-//! people reads the same in a thread entry and on the card above it.
+//! The pieces every chat line and card is built from: the severity's mark, the status, the
+//! title, how long, via what, who, and how many more. Shared by the platforms' cards and storm
+//! summaries too, so a duration or a list of people reads the same in a thread entry and on the
+//! card above it.
 
 use chrono::{DateTime, Utc};
 use firebell_engine::{Channel, Incident, IncidentStatus, Severity};
 
+pub use firebell_engine::wording::duration;
+
 use super::Dialect;
+use crate::chat::view::CardView;
 
 /// 🔴 🟠 🟡 🔵, the severity at a glance.
 pub fn severity_icon(s: Severity) -> &'static str {
@@ -14,6 +18,15 @@ pub fn severity_icon(s: Severity) -> &'static str {
         Severity::Error => "🟠",
         Severity::Warning => "🟡",
         Severity::Info => "🔵",
+    }
+}
+
+/// 🚨 ✅ 🟢: an incident's status at a glance, in a storm summary's rows.
+pub fn status_mark(s: IncidentStatus) -> &'static str {
+    match s {
+        IncidentStatus::Triggered => "🚨",
+        IncidentStatus::Acknowledged => "✅",
+        IncidentStatus::Resolved => "🟢",
     }
 }
 
@@ -35,6 +48,41 @@ pub fn severity_name(s: Severity) -> &'static str {
     }
 }
 
+/// `🔴 Critical`: the severity field of a card.
+pub fn severity_label(s: Severity) -> String {
+    format!("{} {}", severity_icon(s), severity_name(s))
+}
+
+/// The status field of a card: `Triggered` / `Acknowledged by Alice Adams <when> (via Slack)` /
+/// `Resolved by Bob after 1h 12m (via SMS)`. `acked_at` writes when it was acknowledged the
+/// platform's way (` at 03:05`, ` <t:…:R>`).
+pub fn status_line<D: Dialect>(
+    view: &CardView,
+    acked_at: impl Fn(DateTime<Utc>) -> String,
+) -> String {
+    let i = view.incident;
+    let who = |id: &Option<String>| {
+        id.as_deref()
+            .map(|id| format!(" by {}", name::<D>(view.names, id)))
+            .unwrap_or_default()
+    };
+    match i.status {
+        IncidentStatus::Triggered => "Triggered".to_owned(),
+        IncidentStatus::Acknowledged => format!(
+            "Acknowledged{}{}{}",
+            who(&i.acknowledged_by),
+            i.acknowledged_at.map(acked_at).unwrap_or_default(),
+            i.acknowledged_via.map(via).unwrap_or_default()
+        ),
+        IncidentStatus::Resolved => format!(
+            "Resolved{}{}{}",
+            who(&i.resolved_by),
+            after(i, view.now),
+            i.resolved_via.map(via).unwrap_or_default()
+        ),
+    }
+}
+
 /// The title on one line, or a placeholder when the alert had none.
 pub fn title_line(title: &str) -> String {
     let line: String = title
@@ -51,20 +99,6 @@ pub fn title_line(title: &str) -> String {
 pub fn after(i: &Incident, now: DateTime<Utc>) -> String {
     let end = i.resolved_at.unwrap_or(now);
     format!(" after {}", duration(end - i.created_at))
-}
-
-/// `45s`, `12m`, `1h 12m`, `2d 3h`: how long, to the unit that matters.
-pub fn duration(d: chrono::Duration) -> String {
-    let s = d.num_seconds().max(0);
-    let (days, hours, mins) = (s / 86_400, s % 86_400 / 3600, s % 3600 / 60);
-    match s {
-        0..=59 => format!("{s}s"),
-        60..=3599 => format!("{mins}m"),
-        3600..=86_399 if mins == 0 => format!("{hours}h"),
-        3600..=86_399 => format!("{hours}h {mins}m"),
-        _ if hours == 0 => format!("{days}d"),
-        _ => format!("{days}d {hours}h"),
-    }
 }
 
 /// ` (via Slack)`; nothing for firebell's own actions.

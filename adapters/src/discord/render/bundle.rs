@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::parts::{ACKNOWLEDGED_COLOR, RESOLVED_COLOR, discord_time, relative, severity_color};
 use super::text::DiscordMarkdown;
 use super::{ACK_ALL, BundleView, NAME_CHARS, button, mention, row, within_total};
-use crate::chat::text::{join_capped, severity_icon};
+use crate::chat::text::{join_capped, severity_icon, status_mark};
 use crate::discord::escape;
 
 /// Rows listed; the rest are counted ("…and 27 more"). A chat message is not a report.
@@ -22,21 +22,11 @@ const MORE_CHARS: usize = 80;
 /// says who is paged, lists them (open ones first) and what was left out; an "Acknowledge all
 /// triggered" button (carrying the triggered incidents' numbers) while any is triggered.
 pub fn bundle(view: &BundleView) -> Value {
-    let count = |s: IncidentStatus| view.incidents.iter().filter(|i| i.status == s).count();
-    let triggered = count(IncidentStatus::Triggered);
-    let tally = format!(
-        "{triggered} triggered, {} acknowledged, {} resolved",
-        count(IncidentStatus::Acknowledged),
-        count(IncidentStatus::Resolved)
-    );
-    let opened = match view.incidents.len() {
-        1 => "1 more incident".to_owned(),
-        k => format!("{k} more incidents"),
-    };
     let mut lines = vec![format!(
-        "Opened since {} ({}) · {tally}",
+        "Opened since {} ({}) · {}",
         discord_time(view.since, view.now),
-        relative(view.since)
+        relative(view.since),
+        view.tally()
     )];
     if !view.paged.is_empty() {
         let who = join_capped::<DiscordMarkdown>(view.paged.iter().map(mention), PEOPLE_CHARS);
@@ -44,13 +34,10 @@ pub fn bundle(view: &BundleView) -> Value {
     }
     lines.push(String::new());
 
-    // Open incidents first (they need someone), oldest first within each group.
-    let (open, resolved): (Vec<&Incident>, Vec<&Incident>) =
-        view.incidents.iter().partition(|i| i.is_open());
     // As many rows as fit, with room left for the line counting the rest.
     let mut used = escape::len(&lines.join("\n"));
     let mut listed = 0;
-    for i in open.into_iter().chain(resolved).take(MAX_LISTED) {
+    for i in view.listing_order().take(MAX_LISTED) {
         let row = list_row(i);
         used += 1 + escape::len(&row);
         if used > escape::EMBED_DESCRIPTION - MORE_CHARS {
@@ -64,7 +51,7 @@ pub fn bundle(view: &BundleView) -> Value {
         lines.push(format!("…and {left_out} more — `!incidents` lists them"));
     }
     let embed = json!({
-        "title": format!("🌩 Alert storm — {opened}"),
+        "title": format!("🌩 Alert storm — {}", view.opened()),
         "description": escape::truncate(&lines.join("\n"), escape::EMBED_DESCRIPTION),
         "color": color(view.incidents),
         "timestamp": view.since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -72,20 +59,16 @@ pub fn bundle(view: &BundleView) -> Value {
     json!({
         "content": "",
         "embeds": [within_total(embed)],
-        "components": ack_all(view.incidents),
+        "components": ack_all(view),
         "allowed_mentions": {"parse": []},
     })
 }
 
 /// `🚨 **#12** 🔴 CRITICAL · web · Disk full on web-01`
 fn list_row(i: &Incident) -> String {
-    let status = match i.status {
-        IncidentStatus::Triggered => "🚨",
-        IncidentStatus::Acknowledged => "✅",
-        IncidentStatus::Resolved => "🟢",
-    };
     format!(
-        "{status} **{}** {} {} · {} · {}",
+        "{} **{}** {} {} · {} · {}",
+        status_mark(i.status),
         i.number,
         severity_icon(i.severity),
         i.severity.as_str().to_uppercase(),
@@ -111,12 +94,8 @@ fn color(incidents: &[Incident]) -> u32 {
 
 /// "Acknowledge all triggered", carrying the triggered incidents' numbers: as many as fit in a
 /// `custom_id` (oldest first), the label saying so when not all do. `[]` when none is triggered.
-fn ack_all(incidents: &[Incident]) -> Value {
-    let triggered: Vec<i64> = incidents
-        .iter()
-        .filter(|i| i.status == IncidentStatus::Triggered)
-        .map(|i| i.number.get())
-        .collect();
+fn ack_all(view: &BundleView) -> Value {
+    let triggered = view.triggered_numbers();
     if triggered.is_empty() {
         return row(Vec::new());
     }

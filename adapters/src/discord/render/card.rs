@@ -10,9 +10,8 @@ use super::text::DiscordMarkdown;
 use super::{
     ACK, CardView, ESCALATE, NAME_CHARS, RESOLVE, button, field, mention, row, within_total,
 };
-use crate::chat::text::{
-    after, incident_icon, join_capped, name, severity_icon, severity_name, title_line, via,
-};
+use crate::chat::details::{image_sources, link_lines};
+use crate::chat::text::{self, incident_icon, join_capped, severity_label, title_line};
 use crate::discord::escape;
 
 /// Budgets for the parts of a card, well inside Discord's limits and together inside the
@@ -70,15 +69,7 @@ fn facts(view: &CardView) -> Vec<Value> {
             escape::markdown_line(i.service.as_str(), NAME_CHARS),
             true,
         ),
-        field(
-            "Severity",
-            format!(
-                "{} {}",
-                severity_icon(i.severity),
-                severity_name(i.severity)
-            ),
-            true,
-        ),
+        field("Severity", severity_label(i.severity), true),
         field("Status", status_line(view), true),
     ];
     if !view.paged.is_empty() || view.level.is_some() {
@@ -109,60 +100,18 @@ fn facts(view: &CardView) -> Vec<Value> {
 /// `Triggered` / `Acknowledged by Alice Adams <t:…:R> (via Discord)` / `Resolved by Bob after
 /// 1h 12m (via SMS)`.
 fn status_line(view: &CardView) -> String {
-    let i = view.incident;
-    let who = |id: &Option<String>| {
-        id.as_deref()
-            .map(|id| format!(" by {}", name::<DiscordMarkdown>(view.names, id)))
-            .unwrap_or_default()
-    };
-    match i.status {
-        IncidentStatus::Triggered => "Triggered".to_owned(),
-        IncidentStatus::Acknowledged => format!(
-            "Acknowledged{}{}{}",
-            who(&i.acknowledged_by),
-            i.acknowledged_at
-                .map(|t| format!(" {}", relative(t)))
-                .unwrap_or_default(),
-            i.acknowledged_via.map(via).unwrap_or_default()
-        ),
-        IncidentStatus::Resolved => format!(
-            "Resolved{}{}{}",
-            who(&i.resolved_by),
-            after(i, view.now),
-            i.resolved_via.map(via).unwrap_or_default()
-        ),
-    }
+    text::status_line::<DiscordMarkdown>(view, |t| format!(" {}", relative(t)))
 }
 
 /// PagerDuty-style `links` (`[{href, text}]`) and `images` (`[{src, href, alt}]`) as masked
 /// links, one per line, and the first image's URL for the embed (Discord fetches it; one it
 /// cannot reach simply does not show, the message still posts).
 fn links(details: &Value) -> (Vec<String>, Option<String>) {
-    let list = |key: &str| {
-        details
-            .get(key)
-            .and_then(Value::as_array)
-            .map(|a| a.as_slice())
-            .unwrap_or_default()
-    };
-    let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
-    let image = list("images")
-        .iter()
-        .find_map(|img| escape::url(&text(img, "src")?));
-    let links = list("links")
-        .iter()
-        .filter_map(|l| escape::link(&text(l, "href")?, text(l, "text").as_deref()))
-        .map(|l| format!("🔗 {l}"));
-    let images = list("images").iter().filter_map(|img| {
-        let target = text(img, "href")
-            .filter(|h| escape::url(h).is_some())
-            .or_else(|| text(img, "src"))?;
-        let alt = text(img, "alt").unwrap_or_else(|| "image".to_owned());
-        escape::link(&target, Some(&alt)).map(|l| format!("🖼 {l}"))
-    });
+    let image = image_sources(details).find_map(|src| escape::url(&src));
+    let lines = link_lines(details, escape::link, |h| escape::url(h).is_some());
     let mut out = Vec::new();
     let mut used = 0;
-    for l in links.chain(images).take(MAX_LINKS) {
+    for l in lines.take(MAX_LINKS) {
         used += escape::len(&l) + 1;
         if used > LINKS_CHARS {
             break;

@@ -9,6 +9,7 @@ use firebell_engine::{ContactMethod, Incident};
 use super::NAME_CHARS;
 use crate::chat::text::{self, Dialect};
 use crate::discord::escape::{self, CONTENT};
+use crate::markup::{Marked, split_marked};
 
 pub use crate::chat::text::storm_page;
 
@@ -96,44 +97,23 @@ pub fn reply(r: &Reply) -> String {
 /// One line of light Markdown: code spans first (nothing inside them is formatting), then
 /// `*bold*` in the rest. An unmatched marker shows as typed.
 fn light_markdown(line: &str) -> String {
-    let segments: Vec<&str> = line.split('`').collect();
-    let closed = segments.len() % 2 == 1;
-    let mut out = String::new();
-    for (k, segment) in segments.iter().enumerate() {
-        let unmatched = !closed && k == segments.len() - 1;
-        match (k % 2 == 1, unmatched) {
-            (true, false) => {
-                out.push('`');
-                out.push_str(&escape::code(segment, usize::MAX));
-                out.push('`');
-            }
-            (true, true) => {
-                out.push_str("\\`");
-                out.push_str(&bold(segment));
-            }
-            (false, _) => out.push_str(&bold(segment)),
-        }
-    }
-    out
+    split_marked(line, '`')
+        .map(|(marked, segment)| match marked {
+            Marked::Inside => format!("`{}`", escape::code(segment, usize::MAX)),
+            Marked::Unclosed => format!("\\`{}", bold(segment)),
+            Marked::Outside => bold(segment),
+        })
+        .collect()
 }
 
+/// `**bold**`; an empty pair (`**`) and an unmatched `*` show as typed.
 fn bold(text: &str) -> String {
-    let parts: Vec<&str> = text.split('*').collect();
-    let closed = parts.len() % 2 == 1;
-    let mut out = String::new();
-    for (k, part) in parts.iter().enumerate() {
-        let unmatched = !closed && k == parts.len() - 1;
-        match (k % 2 == 1, unmatched || part.is_empty()) {
-            (true, false) => out.push_str(&format!("**{}**", escape::markdown(part))),
-            (true, true) => {
-                out.push_str("\\*");
-                out.push_str(&escape::markdown(part));
-                if !unmatched {
-                    out.push_str("\\*");
-                }
-            }
-            (false, _) => out.push_str(&escape::markdown(part)),
-        }
-    }
-    out
+    split_marked(text, '*')
+        .map(|(marked, part)| match marked {
+            Marked::Inside if !part.is_empty() => format!("**{}**", escape::markdown(part)),
+            Marked::Inside => format!("\\*{}\\*", escape::markdown(part)),
+            Marked::Unclosed => format!("\\*{}", escape::markdown(part)),
+            Marked::Outside => escape::markdown(part),
+        })
+        .collect()
 }

@@ -22,8 +22,9 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use firebell_engine::EngineError;
+use firebell_engine::error::log_internal;
 use serde_json::json;
-use tracing::{error, warn};
+use tracing::warn;
 
 use super::signature;
 use crate::http::AppState;
@@ -153,27 +154,11 @@ pub(crate) fn no_reply() -> Response {
 /// What to tell a person whose request the engine turned down: its own words for their mistakes,
 /// a reference for ours (logged here with the cause chain).
 pub(crate) fn explain(e: &EngineError) -> String {
-    match e {
-        EngineError::User(u) => u.message().to_owned(),
-        EngineError::NotFound(m) => m.clone(),
-        other => {
-            let reference = format!("{:08x}", reference_seed());
-            let mut chain = other.to_string();
-            let mut src = std::error::Error::source(other);
-            while let Some(s) = src {
-                chain.push_str(": ");
-                chain.push_str(&s.to_string());
-                src = s.source();
-            }
-            error!(%reference, error = %chain, "Twilio webhook failed");
-            format!("firebell could not do that just now (ref {reference}); try again or use chat")
-        }
+    match e.user_message() {
+        Some(message) => message.to_owned(),
+        None => format!(
+            "firebell could not do that just now (ref {}); try again or use chat",
+            log_internal(e, "Twilio webhook failed")
+        ),
     }
-}
-
-fn reference_seed() -> u32 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default()
-        .subsec_nanos()
 }
