@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::config::ChatPlatform;
-use crate::domain::clock::{from_micros, to_micros};
+use crate::domain::clock::Timestamp;
 use crate::domain::error::EngineError;
 use crate::domain::ids::{IncidentNumber, UserId};
 use crate::domain::incident::Incident;
@@ -67,8 +67,8 @@ impl From<rows::BundleRow> for ChatBundle {
             id: r.id,
             channel: r.channel,
             message_id: r.message_id,
-            opened_at: from_micros(r.opened_at),
-            last_at: from_micros(r.last_at),
+            opened_at: r.opened_at.datetime(),
+            last_at: r.last_at.datetime(),
             rendered: r.rendered,
             mentioned: r.mentioned.split_whitespace().map(str::to_owned).collect(),
         }
@@ -129,7 +129,7 @@ impl Engine {
         platform: ChatPlatform,
         card: &ChatCard,
     ) -> Result<bool, EngineError> {
-        let now = to_micros(self.clock().now());
+        let now = Timestamp::now(self.clock());
         let row = rows::CardRow {
             incident_id: card.incident.get(),
             channel: card.channel.clone(),
@@ -175,7 +175,7 @@ impl Engine {
         channel: &str,
         window: chrono::Duration,
     ) -> Result<i64, EngineError> {
-        let since = to_micros(self.clock().now() - window);
+        let since = Timestamp::now(self.clock()) - window;
         let mut conn = self.store().conn().await?;
         Ok(rows::recent_cards(&mut conn.c(), platform.as_str(), channel, since).await?)
     }
@@ -188,7 +188,7 @@ impl Engine {
         channel: &str,
         window: chrono::Duration,
     ) -> Result<Option<ChatBundle>, EngineError> {
-        let since = to_micros(self.clock().now() - window);
+        let since = Timestamp::now(self.clock()) - window;
         let mut conn = self.store().conn().await?;
         Ok(
             rows::open_bundle(&mut conn.c(), platform.as_str(), channel, since)
@@ -203,7 +203,7 @@ impl Engine {
         platform: ChatPlatform,
         channel: &str,
     ) -> Result<ChatBundle, EngineError> {
-        let now = to_micros(self.clock().now());
+        let now = Timestamp::now(self.clock());
         let mut tx = self.store().begin().await?;
         let row = rows::insert_bundle(&mut tx.c(), platform.as_str(), channel, now).await?;
         tx.commit().await?;
@@ -221,8 +221,8 @@ impl Engine {
             id: b.id,
             channel: b.channel.clone(),
             message_id: b.message_id.clone(),
-            opened_at: to_micros(b.opened_at),
-            last_at: to_micros(b.last_at),
+            opened_at: Timestamp::from(b.opened_at),
+            last_at: Timestamp::from(b.last_at),
             rendered: b.rendered.clone(),
             mentioned: b.mentioned.join(" "),
         };
@@ -242,7 +242,7 @@ impl Engine {
     /// when a chat platform is reachable again after failures, so a backlog from an outage goes
     /// out at once instead of after its backoff (up to five minutes).
     pub async fn retry_chat_now(&self) -> Result<u64, EngineError> {
-        let now = to_micros(self.clock().now());
+        let now = Timestamp::now(self.clock());
         let n = crate::store::outbox::hurry_chat(self.store(), now).await?;
         if n > 0 {
             self.outbox_nudge().notify_one();
@@ -267,7 +267,7 @@ impl Engine {
         outbox_id: i64,
         platform: ChatPlatform,
     ) -> Result<(), EngineError> {
-        let now = to_micros(self.clock().now());
+        let now = Timestamp::now(self.clock());
         let mut tx = self.store().begin().await?;
         rows::mark_part(&mut tx.c(), outbox_id, platform.as_str(), now).await?;
         tx.commit().await?;

@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use tracing::{info, warn};
 
 use crate::config::DigestSchedule;
-use crate::domain::clock::to_micros;
+use crate::domain::clock::Timestamp;
 use crate::domain::error::EngineError;
 use crate::domain::notification::Notification;
 use crate::engine::Engine;
@@ -59,7 +59,7 @@ async fn send(
     occurrence: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<bool, EngineError> {
-    let occ = to_micros(occurrence);
+    let occ = Timestamp::from(occurrence);
     {
         // A cheap read first: on every tick but the first after an occurrence, this is all.
         let mut conn = engine.store().conn().await?;
@@ -81,8 +81,8 @@ async fn send(
         .await?;
     let notification = Notification::Digest {
         report: d.name.clone(),
-        since: to_micros(period.since),
-        until: to_micros(period.until),
+        since: Timestamp::from(period.since),
+        until: Timestamp::from(period.until),
         text: report.to_chat(),
         chart: serde_json::to_value(report.chart()).ok(),
     };
@@ -90,10 +90,10 @@ async fn send(
     let inserted = sql!(execute tx.c(),
         "INSERT INTO report_runs (report, occurrence, created_at) VALUES ($1, $2, $3) \
          ON CONFLICT (report, occurrence) DO NOTHING",
-        &d.name, occ, to_micros(now))?;
+        &d.name, occ, Timestamp::from(now))?;
     if inserted == 1 {
         let mut p = Pending::default();
-        p.outbox(&d.room, None, &notification, to_micros(now))?;
+        p.outbox(&d.room, None, &notification, Timestamp::from(now))?;
         p.flush(&mut tx.c()).await?;
     }
     tx.commit().await?;

@@ -8,7 +8,7 @@
 
 use chrono::Duration;
 
-use crate::domain::clock::to_micros;
+use crate::domain::clock::Timestamp;
 use crate::domain::error::EngineError;
 use crate::engine::Engine;
 use crate::store::inbound;
@@ -63,8 +63,8 @@ impl Engine {
             &mut conn.c(),
             source.as_str(),
             key,
-            to_micros(now),
-            to_micros(expires),
+            Timestamp::from(now),
+            Timestamp::from(expires),
         )
         .await?)
     }

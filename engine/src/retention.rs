@@ -6,7 +6,7 @@
 
 use tracing::warn;
 
-use crate::domain::clock::to_micros;
+use crate::domain::clock::Timestamp;
 use crate::engine::Engine;
 use crate::store::inbound;
 
@@ -21,7 +21,7 @@ pub(crate) async fn sweep(engine: &Engine) -> usize {
         .unwrap_or(chrono::Duration::MAX);
     let cutoff = now
         .checked_sub_signed(retention)
-        .map_or(i64::MIN, to_micros);
+        .map_or(Timestamp::MIN, Timestamp::from);
     let mut conn = match engine.store().conn().await {
         Ok(c) => c,
         Err(e) => {
@@ -34,7 +34,7 @@ pub(crate) async fn sweep(engine: &Engine) -> usize {
         Ok(n) => done += n,
         Err(e) => warn!(error = %e, "retention: could not delete old mail log rows"),
     }
-    match inbound::delete_expired(&mut conn.c(), to_micros(now), BATCH).await {
+    match inbound::delete_expired(&mut conn.c(), Timestamp::from(now), BATCH).await {
         Ok(n) => done += n,
         Err(e) => warn!(error = %e, "retention: could not delete expired request ids"),
     }

@@ -241,7 +241,7 @@ pub fn room_notice<D: Dialect>(
             suppressed,
         } => {
             let matcher = D::config_name(matcher);
-            let until = DateTime::<Utc>::from_timestamp_micros(*ends_at)
+            let until = DateTime::<Utc>::from_timestamp_micros(ends_at.micros())
                 .map(D::when)
                 .unwrap_or_else(|| "an unknown time".to_owned());
             let suppressed = match suppressed {

@@ -141,7 +141,7 @@ fn oncall_line(msg: &Outgoing, style: Style) -> Option<String> {
             matcher,
             reason: reason.as_deref(),
             by,
-            ends_at: *ends_at,
+            ends_at: ends_at.micros(),
             suppressed: *suppressed,
         }),
     })

@@ -27,7 +27,7 @@ pub fn digest_chart(n: &Notification) -> Option<Attachment> {
         }
     };
     let from_micros = |us: i64| chrono::DateTime::from_timestamp_micros(us).unwrap_or_default();
-    let (since, until) = (from_micros(*since), from_micros(*until));
+    let (since, until) = (from_micros(since.micros()), from_micros(until.micros()));
     let data = super::chart_data(&series, since, until);
     let (w, h) = super::chart::DEFAULT_SIZE;
     let png = match super::chart::render_png(&data, w, h) {

@@ -51,14 +51,88 @@ impl Clock for ManualClock {
     }
 }
 
-/// Microseconds since the Unix epoch: how both stores keep timestamps, so that one SQL text
-/// compares times the same way on SQLite and PostgreSQL.
-pub(crate) fn to_micros(t: DateTime<Utc>) -> i64 {
-    t.timestamp_micros()
+/// An instant, kept as microseconds since the Unix epoch: how both stores keep every time, so
+/// that one SQL text compares times the same way on SQLite and PostgreSQL. Arithmetic is in
+/// [`chrono::Duration`]s, never in bare microseconds.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    sqlx::Type,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[sqlx(transparent)]
+#[serde(transparent)]
+pub struct Timestamp(i64);
+
+impl Timestamp {
+    /// The latest instant there is: "never", for a due time that will not come.
+    pub const MAX: Timestamp = Timestamp(i64::MAX);
+    /// The earliest instant there is: "before anything", to page from the start.
+    pub const MIN: Timestamp = Timestamp(i64::MIN);
+
+    pub const fn from_micros(us: i64) -> Timestamp {
+        Timestamp(us)
+    }
+
+    pub const fn micros(self) -> i64 {
+        self.0
+    }
+
+    pub fn datetime(self) -> DateTime<Utc> {
+        DateTime::from_timestamp_micros(self.0).unwrap_or_default()
+    }
+
+    /// What `clock` says now.
+    pub fn now(clock: &dyn Clock) -> Timestamp {
+        Timestamp::from(clock.now())
+    }
 }
 
-pub(crate) fn from_micros(us: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp_micros(us).unwrap_or_default()
+impl From<DateTime<Utc>> for Timestamp {
+    fn from(t: DateTime<Utc>) -> Timestamp {
+        Timestamp(t.timestamp_micros())
+    }
+}
+
+impl std::ops::Add<Duration> for Timestamp {
+    type Output = Timestamp;
+
+    /// Saturates instead of overflowing: a due time past the end of time is "never".
+    fn add(self, d: Duration) -> Timestamp {
+        let us = d.num_microseconds().unwrap_or(i64::MAX);
+        Timestamp(self.0.saturating_add(us))
+    }
+}
+
+impl std::ops::Sub<Duration> for Timestamp {
+    type Output = Timestamp;
+
+    fn sub(self, d: Duration) -> Timestamp {
+        let us = d.num_microseconds().unwrap_or(i64::MAX);
+        Timestamp(self.0.saturating_sub(us))
+    }
+}
+
+impl std::ops::Sub for Timestamp {
+    type Output = Duration;
+
+    fn sub(self, earlier: Timestamp) -> Duration {
+        Duration::microseconds(self.0.saturating_sub(earlier.0))
+    }
+}
+
+impl std::fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.datetime().fmt(f)
+    }
 }
 
 #[cfg(test)]
@@ -82,6 +156,23 @@ mod tests {
         let t = DateTime::parse_from_rfc3339("2026-03-29T01:59:59.123456Z")
             .unwrap()
             .to_utc();
-        assert_eq!(from_micros(to_micros(t)), t);
+        assert_eq!(Timestamp::from(t).datetime(), t);
+    }
+
+    #[test]
+    fn a_timestamp_is_microseconds_with_duration_arithmetic() {
+        let t = Timestamp::from(
+            DateTime::parse_from_rfc3339("2026-01-01T00:00:00.000001Z")
+                .unwrap()
+                .to_utc(),
+        );
+        assert_eq!(t.micros(), 1_767_225_600_000_001);
+        assert_eq!((t + Duration::minutes(30)) - t, Duration::minutes(30));
+        assert_eq!(
+            t - Duration::seconds(1),
+            Timestamp::from_micros(t.micros() - 1_000_000)
+        );
+        assert_eq!(Timestamp::from(t.datetime()), t);
+        assert_eq!(Timestamp::MAX + Duration::days(1), Timestamp::MAX);
     }
 }

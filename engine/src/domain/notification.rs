@@ -5,6 +5,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::clock::Timestamp;
 use crate::domain::kinds::{Actor, ContactMethod, EventType, IncidentStatus, Urgency};
 
 /// What happened, as stored in an outbox row. The worker pairs it with the incident's current
@@ -67,8 +68,8 @@ pub enum Notification {
     /// and the per-day series its chart is drawn from.
     Digest {
         report: String,
-        since: i64,
-        until: i64,
+        since: Timestamp,
+        until: Timestamp,
         text: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         chart: Option<serde_json::Value>,
@@ -95,7 +96,7 @@ pub enum Notification {
         matcher: String,
         reason: Option<String>,
         by: String,
-        ends_at: i64,
+        ends_at: Timestamp,
         suppressed: i64,
     },
     /// An outbound webhook (`[webhooks.NAME]`, addressed to the subscription): `body` is the

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::domain::clock::from_micros;
+use crate::domain::clock::Timestamp;
 use crate::store::{C, sql};
 
 /// Every outcome label, for filters that check their input.
@@ -56,7 +56,11 @@ pub(crate) struct NewRow<'a> {
     pub incident: Option<i64>,
 }
 
-pub(crate) async fn insert(c: &mut C<'_>, row: &NewRow<'_>, now: i64) -> Result<i64, sqlx::Error> {
+pub(crate) async fn insert(
+    c: &mut C<'_>,
+    row: &NewRow<'_>,
+    now: Timestamp,
+) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sql!(
         one(i64,),
         c.reborrow(),
@@ -84,7 +88,7 @@ pub(crate) async fn insert(c: &mut C<'_>, row: &NewRow<'_>, now: i64) -> Result<
 /// `received_at` index. A read first, so the usual case (nothing old) takes no write lock.
 pub(crate) async fn delete_older_than(
     c: &mut C<'_>,
-    cutoff: i64,
+    cutoff: Timestamp,
     limit: i64,
 ) -> Result<u64, sqlx::Error> {
     let any = sql!(
@@ -105,7 +109,7 @@ pub(crate) async fn delete_older_than(
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub(crate) struct Row {
     pub id: i64,
-    pub received_at: i64,
+    pub received_at: Timestamp,
     pub via: String,
     pub service: Option<String>,
     pub recipient: Option<String>,
@@ -161,7 +165,7 @@ impl From<Row> for MailLogEntry {
     fn from(r: Row) -> Self {
         Self {
             id: r.id,
-            received_at: from_micros(r.received_at),
+            received_at: r.received_at.datetime(),
             via: r.via,
             service: r.service,
             recipient: r.recipient,

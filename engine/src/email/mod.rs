@@ -16,7 +16,7 @@ pub use crate::domain::email::{DecidedBy, Decision, Discard, EmailRules, Mail, P
 pub use log::{MAIL_OUTCOMES, MailLogEntry, MailVia};
 
 use crate::domain::alert::Ingested;
-use crate::domain::clock::{from_micros, to_micros};
+use crate::domain::clock::Timestamp;
 use crate::domain::email::mail::truncate_chars;
 use crate::domain::email::{event, rules};
 use crate::domain::error::EngineError;
@@ -107,7 +107,7 @@ impl Engine {
                 .and_then(Ingested::number)
                 .map(|n| n.get()),
         };
-        let now = to_micros(self.clock().now());
+        let now = Timestamp::now(self.clock());
         let id = match self.write_mail_row(&row, now).await {
             Ok(id) => id,
             Err(e) if ingested.is_some() => {
@@ -138,7 +138,7 @@ impl Engine {
             dedup_key: None,
             incident: None,
         };
-        let now = to_micros(self.clock().now());
+        let now = Timestamp::now(self.clock());
         let id = self.write_mail_row(&row, now).await?;
         Ok(entry(id, now, &row))
     }
@@ -161,7 +161,7 @@ impl Engine {
         Ok(rows.into_iter().map(MailLogEntry::from).collect())
     }
 
-    async fn write_mail_row(&self, row: &NewRow<'_>, now: i64) -> Result<i64, EngineError> {
+    async fn write_mail_row(&self, row: &NewRow<'_>, now: Timestamp) -> Result<i64, EngineError> {
         let mut conn = self.store().conn().await?;
         Ok(log::insert(&mut conn.c(), row, now).await?)
     }
@@ -189,10 +189,10 @@ fn describe(out: &Ingested, by: DecidedBy) -> (&'static str, String) {
     }
 }
 
-fn entry(id: i64, now: i64, row: &NewRow<'_>) -> MailLogEntry {
+fn entry(id: i64, now: Timestamp, row: &NewRow<'_>) -> MailLogEntry {
     MailLogEntry {
         id,
-        received_at: from_micros(now),
+        received_at: now.datetime(),
         via: row.via.as_str().to_owned(),
         service: row.service.map(str::to_owned),
         recipient: row.recipient.map(str::to_owned),

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use tracing::info;
 
 use super::{Engine, human_ago};
-use crate::domain::clock::to_micros;
+use crate::domain::clock::Timestamp;
 use crate::domain::error::{EngineError, UserError};
 use crate::domain::ids::IncidentNumber;
 use crate::domain::incident::{Incident, IncidentFilter, TimelineEntry};
@@ -66,7 +66,7 @@ impl Engine {
     ) -> Result<Incident, EngineError> {
         let current = self.incident(n).await?;
         let room = self.room_of(&current.service)?;
-        let now = to_micros(self.clock().now());
+        let now = Timestamp::now(self.clock());
         let mut tx = self.store().begin().await?;
         let mut pending = Pending::with_hooks(self.hooks());
         let changed = match action {
@@ -133,7 +133,7 @@ impl Engine {
         check_note(text)?;
         let incident = self.incident(n).await?;
         let room = self.room_of(&incident.service)?;
-        let now = to_micros(self.clock().now());
+        let now = Timestamp::now(self.clock());
         let mut pending = Pending::with_hooks(self.hooks());
         incidents::add_note(&mut pending, n, by, text, &room, now)?;
         let mut tx = self.store().begin().await?;

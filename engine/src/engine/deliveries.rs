@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::Engine;
-use crate::domain::clock::from_micros;
+use crate::domain::clock::Timestamp;
 use crate::domain::error::EngineError;
 use crate::domain::ids::IncidentNumber;
 use crate::store::outbox;
@@ -39,8 +39,8 @@ impl Engine {
                 provider: r.provider,
                 notification: serde_json::from_str(&r.notification).ok(),
                 attempts: r.attempts,
-                delivered_at: r.delivered_at.map(from_micros),
-                failed_at: r.failed_at.map(from_micros),
+                delivered_at: r.delivered_at.map(Timestamp::datetime),
+                failed_at: r.failed_at.map(Timestamp::datetime),
                 last_error: r.last_error,
             })
             .collect())

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::Engine;
-use crate::domain::clock::{from_micros, to_micros};
+use crate::domain::clock::Timestamp;
 use crate::domain::error::EngineError;
 use crate::domain::ids::ServiceName;
 use crate::domain::kinds::IncidentStatus;
@@ -55,7 +55,7 @@ pub struct Stats {
 impl Engine {
     pub async fn record_change(&self, change: ChangeEvent) -> Result<i64, EngineError> {
         let now = self.clock().now();
-        let happened = to_micros(change.timestamp.unwrap_or(now));
+        let happened = Timestamp::from(change.timestamp.unwrap_or(now));
         let mut tx = self.store().begin().await?;
         let id = queries::record_change(
             &mut tx.c(),
@@ -64,7 +64,7 @@ impl Engine {
             change.source.as_deref(),
             happened,
             &change.raw,
-            to_micros(now),
+            Timestamp::from(now),
         )
         .await?;
         tx.commit().await?;
@@ -85,7 +85,7 @@ impl Engine {
                 service: r.service,
                 summary: r.summary,
                 source: r.source,
-                timestamp: from_micros(r.happened_at),
+                timestamp: r.happened_at.datetime(),
                 payload: serde_json::from_str(&r.payload).unwrap_or_default(),
             })
             .collect())
@@ -117,7 +117,7 @@ impl Engine {
                 incident: r.incident_id,
                 actor: r.actor,
                 channel: r.channel,
-                received_at: from_micros(r.received_at),
+                received_at: r.received_at.datetime(),
             })
             .collect())
     }

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::domain::clock::to_micros;
+use crate::domain::clock::Timestamp;
 use crate::domain::error::EngineError;
 use crate::domain::escalation::{Position, Standing};
 use crate::domain::ids::{IncidentNumber, UserId};
@@ -78,7 +78,7 @@ impl Engine {
                 "incident {n} is already resolved — nothing to escalate"
             )));
         }
-        let now = to_micros(self.clock().now());
+        let now = Timestamp::now(self.clock());
         let mut tx = self.store().begin().await?;
         // The same per-incident lock every status change takes, then the ladder's position as it
         // stands once any level the timer is starting has started.
@@ -155,7 +155,7 @@ impl Engine {
         external_ref: &str,
         status: PageStatus,
     ) -> Result<bool, EngineError> {
-        let now = to_micros(self.clock().now());
+        let now = Timestamp::now(self.clock());
         let mut tx = self.store().begin().await?;
         let Some(row) = rows::by_external_ref(&mut tx.c(), external_ref).await? else {
             return Ok(false);

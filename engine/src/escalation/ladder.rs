@@ -3,11 +3,11 @@
 //! fires (sent, deferred to support hours, or cancelled). The timer ([`super::tick`]) claims the
 //! due rows and calls these inside its transaction.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use tracing::{error, info};
 
 use crate::config::{Config, Service, Target};
-use crate::domain::clock::{from_micros, to_micros};
+use crate::domain::clock::Timestamp;
 use crate::domain::escalation::{Position, Standing, next_step, phone_deferral};
 use crate::domain::incident::TimelineKind;
 use crate::domain::kinds::{Actor, Channel, ContactMethod, IncidentStatus, Severity, Urgency};
@@ -29,7 +29,7 @@ pub(crate) fn system() -> Actor {
 pub(crate) fn urgency_of<'s>(
     service: &'s Service,
     severity: &str,
-    created_at: i64,
+    created_at: Timestamp,
 ) -> (Urgency, Option<&'s SupportHours>) {
     // Severities are written by firebell only; should one ever be unreadable, page as for the
     // most severe rather than not at all, and say so.
@@ -39,9 +39,7 @@ pub(crate) fn urgency_of<'s>(
     });
     let support = service.support_hours.as_ref();
     (
-        service
-            .urgency
-            .urgency(sev, from_micros(created_at), support),
+        service.urgency.urgency(sev, created_at.datetime(), support),
         support,
     )
 }
@@ -54,7 +52,7 @@ pub(super) async fn start_level(
     (p, w): (&mut Pending, &mut LadderWrites),
     d: &DueLevel,
     overrides: &[OverrideRow],
-    now: i64,
+    now: Timestamp,
 ) -> Result<(), sqlx::Error> {
     let service = config
         .services
@@ -67,7 +65,7 @@ pub(super) async fn start_level(
         w.position(d.id, d.esc_gen, Standing::Next(Position::START), None);
         return Ok(());
     };
-    let at = from_micros(now);
+    let at = now.datetime();
     let who = |t: &Target| match t {
         Target::User(u) => Some(u.clone()),
         Target::Schedule(s) => config
@@ -123,7 +121,7 @@ pub(super) async fn start_level(
                 pass: i64::from(run.at.pass),
                 user: user.as_str().to_owned(),
                 method: rule.method,
-                due_at: base + i64::from(rule.after_minutes) * 60_000_000,
+                due_at: base + Duration::minutes(i64::from(rule.after_minutes)),
             });
         }
     }
@@ -151,7 +149,7 @@ pub(super) async fn start_level(
         };
         p.outbox(&service.room, Some(d.id), &n, now)?;
     }
-    let delay = i64::from(run.delay_minutes) * 60_000_000;
+    let delay = Duration::minutes(i64::from(run.delay_minutes));
     let (standing, next_at) = match run.next {
         Some(next) => (Standing::Next(next), Some(base + delay)),
         None => (Standing::Exhausted { pass: run.at.pass }, None),
@@ -172,7 +170,7 @@ pub(super) async fn fire_page(
     c: &mut crate::store::C<'_>,
     (p, w): (&mut Pending, &mut LadderWrites),
     d: &DuePage,
-    now: i64,
+    now: Timestamp,
 ) -> Result<(), sqlx::Error> {
     if d.status != IncidentStatus::Triggered.as_str() || d.esc_gen != d.current_gen {
         let why = if d.esc_gen != d.current_gen {
@@ -198,14 +196,14 @@ pub(super) async fn fire_page(
     let sys = system();
     tracing::debug!(
         incident = d.incident_id,
-        late_ms = (now - d.due_at) / 1000,
+        late_ms = (now - d.due_at).num_milliseconds(),
         "page step due"
     );
     let (urgency, support) = urgency_of(service, &d.severity, d.created_at);
     if d.deferred == 0
-        && let Some(until) = phone_deferral(method, urgency, support, from_micros(now))
+        && let Some(until) = phone_deferral(method, urgency, support, now.datetime())
     {
-        rows::defer_page(c, d.id, to_micros(until)).await?;
+        rows::defer_page(c, d.id, Timestamp::from(until)).await?;
         let msg = format!(
             "{} to {} put off until support hours begin ({}): low urgency",
             noun(method),

@@ -5,7 +5,7 @@ use chrono::Duration;
 
 use super::ladder::{system, urgency_of};
 use crate::config::Config;
-use crate::domain::clock::{from_micros, to_micros};
+use crate::domain::clock::Timestamp;
 use crate::domain::duration::HumanDuration;
 use crate::domain::error::EngineError;
 use crate::domain::ids::IncidentNumber;
@@ -21,7 +21,7 @@ use crate::store::{C, escalation as esc, incidents, maintenance, oncall, sql};
 
 pub(crate) async fn run(engine: &Engine) -> Result<usize, EngineError> {
     let config = engine.config();
-    let now = to_micros(engine.clock().now());
+    let now = Timestamp::now(engine.clock());
     let mut tx = engine.store().begin().await?;
     let mut p = Pending::with_hooks(engine.hooks());
     let mut done = ack_timeouts(config, &mut tx.c(), &mut p, now).await?;
@@ -37,18 +37,17 @@ pub(crate) async fn run(engine: &Engine) -> Result<usize, EngineError> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct NextDue {
     /// The earliest level start or page step: done on every wake-up.
-    pub steps: Option<i64>,
+    pub steps: Option<Timestamp>,
     /// The earliest maintenance notice or heartbeat deadline: done on the sweeps' turn.
-    pub sweeps: Option<i64>,
+    pub sweeps: Option<Timestamp>,
 }
 
 /// When the next step and the next sweep item are due.
 pub(crate) async fn next_due(engine: &Engine) -> Result<NextDue, sqlx::Error> {
     let mut conn = engine.store().conn().await?;
     let steps = esc::next_due(&mut conn.c()).await?;
-    let ahead = warning_ahead().num_microseconds().unwrap_or(0);
-    let b = maintenance::next_due(&mut conn.c(), ahead).await?;
-    let now = to_micros(engine.clock().now());
+    let b = maintenance::next_due(&mut conn.c(), warning_ahead()).await?;
+    let now = Timestamp::now(engine.clock());
     let c = crate::heartbeats::next_due(engine.config(), &mut conn.c(), now).await?;
     Ok(NextDue {
         steps,
@@ -56,11 +55,7 @@ pub(crate) async fn next_due(engine: &Engine) -> Result<NextDue, sqlx::Error> {
     })
 }
 
-fn micros(d: Duration) -> i64 {
-    d.num_microseconds().unwrap_or(i64::MAX / 4)
-}
-
-type AckedRow = (i64, String, i64, Option<i64>, Option<String>);
+type AckedRow = (i64, String, Timestamp, Option<Timestamp>, Option<String>);
 
 /// High-urgency incidents acknowledged longer ago than their service's ack timeout go back to
 /// triggered, and their ladder starts again from the first level.
@@ -68,17 +63,17 @@ async fn ack_timeouts(
     config: &Config,
     c: &mut C<'_>,
     p: &mut Pending,
-    now: i64,
+    now: Timestamp,
 ) -> Result<usize, sqlx::Error> {
     let mut done = 0;
     for service in config.services.values() {
         let Some(timeout) = service.ack_timeout else {
             continue;
         };
-        let cutoff = now - micros(timeout);
+        let cutoff = now - timeout;
         // Page through every candidate: low-urgency incidents are skipped but stay acknowledged
         // and past the timeout, and a single page of them would hide a high-urgency one behind.
-        let mut after = (i64::MIN, i64::MIN);
+        let mut after = (Timestamp::MIN, i64::MIN);
         loop {
             let rows: Vec<AckedRow> = sql!(all AckedRow, c.reborrow(), esc::ACK_TIMEOUTS,
                 service.name.as_str(), cutoff, after.0, after.1)?;
@@ -103,7 +98,7 @@ async fn retrigger(
     c: &mut C<'_>,
     p: &mut Pending,
     (id, severity, created_at, acked_at, acked_by): AckedRow,
-    now: i64,
+    now: Timestamp,
 ) -> Result<usize, sqlx::Error> {
     if urgency_of(service, &severity, created_at).0 == Urgency::Low {
         return Ok(0);
@@ -121,7 +116,7 @@ async fn retrigger(
     if n != 1 {
         return Ok(0);
     }
-    let ago = (now - acked_at.unwrap_or(now)) / 60_000_000;
+    let ago = (now - acked_at.unwrap_or(now)).num_minutes();
     let reason = format!(
         "acknowledged by {} {} ago and still not resolved (ack timeout {})",
         acked_by.as_deref().unwrap_or("someone"),
@@ -149,7 +144,7 @@ async fn auto_resolve(
     config: &Config,
     c: &mut C<'_>,
     p: &mut Pending,
-    now: i64,
+    now: Timestamp,
 ) -> Result<usize, sqlx::Error> {
     let mut done = 0;
     for service in config.services.values() {
@@ -161,7 +156,7 @@ async fn auto_resolve(
             c.reborrow(),
             esc::AUTO_RESOLVE,
             service.name.as_str(),
-            now - micros(after)
+            now - after
         )?;
         let note = format!(
             "auto-resolved: no new alert for {}",
@@ -195,7 +190,7 @@ async fn handoffs(
     config: &Config,
     c: &mut C<'_>,
     p: &mut Pending,
-    now: i64,
+    now: Timestamp,
 ) -> Result<usize, sqlx::Error> {
     if config.schedules.is_empty() {
         return Ok(0);
@@ -203,7 +198,7 @@ async fn handoffs(
     let overrides = oncall::current_overrides(c, None, now).await?;
     let mut done = 0;
     for (name, schedule) in &config.schedules {
-        let current = on_call_at(schedule, &as_overrides(&overrides, name), from_micros(now));
+        let current = on_call_at(schedule, &as_overrides(&overrides, name), now.datetime());
         let current = current.as_ref().map(|u| u.as_str());
         match oncall::announced(c, name).await? {
             None => {
@@ -256,10 +251,9 @@ async fn maintenance_notices(
     config: &Config,
     c: &mut C<'_>,
     p: &mut Pending,
-    now: i64,
+    now: Timestamp,
 ) -> Result<usize, sqlx::Error> {
-    let ahead = micros(warning_ahead());
-    let warned = maintenance::claim_warnings(c, now, ahead).await?;
+    let warned = maintenance::claim_warnings(c, now, warning_ahead()).await?;
     for w in &warned {
         announce(p, config, w, MaintenancePhase::EndingSoon, now)?;
     }

@@ -11,7 +11,7 @@ use tracing::error;
 
 use super::ladder::{fire_page, start_level};
 use super::sweeps::NextDue;
-use crate::domain::clock::to_micros;
+use crate::domain::clock::Timestamp;
 use crate::domain::error::EngineError;
 use crate::engine::Engine;
 use crate::store::escalation::{self as rows, LadderWrites};
@@ -75,7 +75,7 @@ async fn until_next(engine: &Engine, turn: Duration) -> Duration {
     let Ok(next) = super::sweeps::next_due(engine).await else {
         return POLL;
     };
-    sleep_for(to_micros(engine.clock().now()), next, turn)
+    sleep_for(Timestamp::now(engine.clock()), next, turn)
 }
 
 /// Until the next step is due; until a due sweep item's turn comes (a heartbeat deadline, a
@@ -83,8 +83,8 @@ async fn until_next(engine: &Engine, turn: Duration) -> Duration {
 /// step is never held back for the sweeps' turn: one that came due between the tick and this
 /// look (a storm's steps are a millisecond apart) is done at once. (Holding it back made
 /// level-2 steps up to a second late: p99 939 ms with 10,000 incidents.)
-fn sleep_for(now: i64, next: NextDue, turn: Duration) -> Duration {
-    let until = |t: i64| Duration::from_micros(u64::try_from(t.saturating_sub(now)).unwrap_or(0));
+fn sleep_for(now: Timestamp, next: NextDue, turn: Duration) -> Duration {
+    let until = |t: Timestamp| (t - now).to_std().unwrap_or_default();
     let steps = next.steps.map_or(POLL, until);
     let sweeps = next.sweeps.map_or(POLL, |t| until(t).max(turn));
     steps.min(sweeps).min(POLL)
@@ -132,7 +132,7 @@ async fn tick_with(engine: &Engine, sweep: bool) -> Result<Done, EngineError> {
 /// due it returns without taking the write lock (on SQLite every write transaction, even an
 /// empty one, waits its turn behind ingest and costs a commit).
 async fn escalate_due(engine: &Engine) -> Result<usize, EngineError> {
-    let now = to_micros(engine.clock().now());
+    let now = Timestamp::now(engine.clock());
     {
         let mut conn = engine.store().conn().await?;
         if rows::next_due(&mut conn.c())
@@ -177,25 +177,33 @@ mod tests {
     use std::time::Duration;
 
     use super::{Done, NextDue, POLL, sleep_for, sweeps_again};
+    use crate::domain::clock::Timestamp;
+
+    const fn t(us: i64) -> Timestamp {
+        Timestamp::from_micros(us)
+    }
 
     #[test]
     fn a_due_step_never_waits_for_the_sweeps_turn() {
         let turn = Duration::from_millis(700);
         let step_due = NextDue {
-            steps: Some(1_000),
+            steps: Some(t(1_000)),
             sweeps: None,
         };
-        assert_eq!(sleep_for(1_500, step_due, turn), Duration::ZERO);
+        assert_eq!(sleep_for(t(1_500), step_due, turn), Duration::ZERO);
         let both_due = NextDue {
-            steps: Some(1_000),
-            sweeps: Some(900),
+            steps: Some(t(1_000)),
+            sweeps: Some(t(900)),
         };
-        assert_eq!(sleep_for(1_500, both_due, turn), Duration::ZERO);
+        assert_eq!(sleep_for(t(1_500), both_due, turn), Duration::ZERO);
         let step_soon = NextDue {
-            steps: Some(3_500),
+            steps: Some(t(3_500)),
             sweeps: None,
         };
-        assert_eq!(sleep_for(1_500, step_soon, turn), Duration::from_millis(2));
+        assert_eq!(
+            sleep_for(t(1_500), step_soon, turn),
+            Duration::from_millis(2)
+        );
     }
 
     #[test]
@@ -203,19 +211,19 @@ mod tests {
         let turn = Duration::from_millis(700);
         let sweep_due = NextDue {
             steps: None,
-            sweeps: Some(1_000),
+            sweeps: Some(t(1_000)),
         };
-        assert_eq!(sleep_for(1_500, sweep_due, turn), turn);
+        assert_eq!(sleep_for(t(1_500), sweep_due, turn), turn);
         let far = NextDue {
-            steps: Some(60_000_000),
-            sweeps: Some(90_000_000),
+            steps: Some(t(60_000_000)),
+            sweeps: Some(t(90_000_000)),
         };
-        assert_eq!(sleep_for(0, far, turn), POLL);
+        assert_eq!(sleep_for(t(0), far, turn), POLL);
         let idle = NextDue {
             steps: None,
             sweeps: None,
         };
-        assert_eq!(sleep_for(0, idle, Duration::ZERO), POLL);
+        assert_eq!(sleep_for(t(0), idle, Duration::ZERO), POLL);
     }
 
     #[test]

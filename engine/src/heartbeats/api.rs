@@ -9,7 +9,7 @@ use tracing::info;
 use super::sweep::actor;
 use crate::config::Heartbeat;
 use crate::domain::alert::{AlertKind, Ingested, NewAlert, TriggerPayload};
-use crate::domain::clock::to_micros;
+use crate::domain::clock::Timestamp;
 use crate::domain::error::EngineError;
 use crate::domain::heartbeat::{Health, health, next_checkin_due, recovered_message};
 use crate::domain::ids::IncidentNumber;
@@ -60,7 +60,7 @@ impl Engine {
     pub async fn heartbeat_check_in(&self, hb: &Heartbeat) -> Result<CheckIn, EngineError> {
         let room = self.room_of(&hb.service)?;
         let now = self.clock().now();
-        let at = to_micros(now);
+        let at = Timestamp::from(now);
         let mut tx = self.store().begin().await?;
         let row = locked(&mut tx, hb, at).await?;
         let watch = row.watch();
@@ -111,7 +111,7 @@ impl Engine {
     ) -> Result<Ingested, EngineError> {
         let room = self.room_of(&hb.service)?;
         let now = self.clock().now();
-        let at = to_micros(now);
+        let at = Timestamp::from(now);
         let output = output.map(str::trim).filter(|o| !o.is_empty()).map(|o| {
             if o.chars().count() > MAX_OUTPUT_CHARS {
                 let cut: String = o.chars().take(MAX_OUTPUT_CHARS).collect();
@@ -191,7 +191,7 @@ impl Engine {
 async fn locked(
     tx: &mut crate::store::Tx,
     hb: &Heartbeat,
-    at: i64,
+    at: Timestamp,
 ) -> Result<HeartbeatRow, EngineError> {
     rows::start_watching(&mut tx.c(), &hb.name, at).await?;
     rows::lock(&mut tx.c(), &hb.name, false)

@@ -9,7 +9,7 @@ use tracing::{info, warn};
 
 use crate::config::{Config, Heartbeat};
 use crate::domain::alert::{AlertKind, NewAlert, TriggerPayload};
-use crate::domain::clock::to_micros;
+use crate::domain::clock::Timestamp;
 use crate::domain::duration::HumanDuration;
 use crate::domain::error::EngineError;
 use crate::domain::heartbeat::{Watch, deadline, missed_summary, next_fire};
@@ -72,7 +72,7 @@ async fn load_or_start(
     }
     let mut tx = store.begin().await?;
     for name in &new {
-        if rows::start_watching(&mut tx.c(), name, to_micros(now)).await? {
+        if rows::start_watching(&mut tx.c(), name, Timestamp::from(now)).await? {
             info!(heartbeat = %name, "watching heartbeat");
         }
     }
@@ -94,7 +94,7 @@ async fn fire(engine: &Engine, hb: &Heartbeat, now: DateTime<Utc>) -> Result<boo
         return Ok(false);
     }
     let alert = missed(hb, &watch, now);
-    let at = to_micros(now);
+    let at = Timestamp::from(now);
     let mut p = Pending::with_hooks(engine.hooks());
     let outcome = rows::apply_event(&mut tx.c(), &mut p, &alert, &room, at).await?;
     let incident = outcome.number().map(|n| n.get());
@@ -144,8 +144,8 @@ pub(crate) fn actor(hb: &Heartbeat, channel: Channel) -> Actor {
 pub(crate) async fn next_due(
     config: &Config,
     c: &mut C<'_>,
-    now: i64,
-) -> Result<Option<i64>, sqlx::Error> {
+    now: Timestamp,
+) -> Result<Option<Timestamp>, sqlx::Error> {
     if config.heartbeats.is_empty() {
         return Ok(None);
     }
@@ -153,7 +153,7 @@ pub(crate) async fn next_due(
     Ok(rows
         .iter()
         .filter_map(|r| next_fire(config.heartbeat(&r.name)?, &r.watch()))
-        .map(to_micros)
+        .map(Timestamp::from)
         .filter(|t| *t > now)
         .min())
 }

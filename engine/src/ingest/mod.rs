@@ -19,7 +19,8 @@ use tokio_util::sync::CancellationToken;
 use tracing::{error, warn};
 
 use crate::domain::alert::{Ingested, NewAlert};
-use crate::domain::clock::{Clock, to_micros};
+use crate::domain::clock::Clock;
+use crate::domain::clock::Timestamp;
 use crate::domain::error::EngineError;
 use std::collections::HashMap;
 
@@ -175,7 +176,7 @@ async fn commit(
     clock: &dyn Clock,
     batch: &mut Vec<Job>,
 ) -> bool {
-    let now = to_micros(clock.now());
+    let now = Timestamp::from(clock.now());
     let opened = |o: &Ingested| matches!(o, Ingested::Created { .. });
     let mut any_opened = false;
     match apply(store, hooks, batch, now).await {
@@ -212,7 +213,7 @@ async fn apply(
     store: &Store,
     hooks: &crate::store::hooks::Hooks,
     batch: &[Job],
-    now: i64,
+    now: Timestamp,
 ) -> Result<Vec<Ingested>, sqlx::Error> {
     let mut tx = store.begin().await?;
     let mut pending = Pending::with_hooks(hooks);

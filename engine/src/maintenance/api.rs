@@ -2,7 +2,7 @@
 
 use super::{MaintenanceWindow, Matcher, max_duration};
 use crate::config::Config;
-use crate::domain::clock::{from_micros, to_micros};
+use crate::domain::clock::Timestamp;
 use crate::domain::duration::HumanDuration;
 use crate::domain::error::EngineError;
 use crate::domain::kinds::Actor;
@@ -22,8 +22,8 @@ impl From<WindowRow> for MaintenanceWindow {
             reason: r.reason,
             room: r.room,
             created_by: r.created_by,
-            starts_at: from_micros(r.starts_at),
-            ends_at: from_micros(r.ends_at),
+            starts_at: r.starts_at.datetime(),
+            ends_at: r.ends_at.datetime(),
             ended_by: r.ended_by,
             suppressed: r.suppressed,
         }
@@ -55,7 +55,7 @@ pub(crate) fn announce(
     config: &Config,
     w: &WindowRow,
     phase: MaintenancePhase,
-    now: i64,
+    now: Timestamp,
 ) -> Result<(), sqlx::Error> {
     let n = Notification::Maintenance {
         window: w.id,
@@ -94,8 +94,8 @@ impl Engine {
                 "the reason is too long; keep it under {MAX_REASON_CHARS} characters"
             )));
         }
-        let now = to_micros(self.clock().now());
-        let end = now + duration.get().num_microseconds().unwrap_or(i64::MAX / 4);
+        let now = Timestamp::now(self.clock());
+        let end = now + duration.get();
         let db_matcher = matcher.to_db();
         let mut tx = self.store().begin().await?;
         let row = rows::insert(
@@ -146,7 +146,7 @@ impl Engine {
         id: i64,
         by: &Actor,
     ) -> Result<MaintenanceWindow, EngineError> {
-        let now = to_micros(self.clock().now());
+        let now = Timestamp::now(self.clock());
         let mut tx = self.store().begin().await?;
         if rows::by_id(&mut tx.c(), id).await?.is_none() {
             return Err(EngineError::NotFound(format!(

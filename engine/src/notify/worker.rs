@@ -15,7 +15,7 @@ use super::{
     HEARTBEAT, LEASE, Lane, MAX_ATTEMPTS, Notification, Notifier, Outgoing, POLL, Recipient,
     backoff_secs,
 };
-use crate::domain::clock::to_micros;
+use crate::domain::clock::Timestamp;
 use crate::domain::notification::OutboxMethod;
 use crate::engine::Engine;
 use crate::store::outbox::{self, ClaimToken, OutboxRow, Settle};
@@ -90,12 +90,12 @@ pub async fn deliver_due(engine: &Engine, notifier: &dyn Notifier) -> Result<usi
     deliver_due_in(engine, notifier, Lane::All).await
 }
 
-fn now_us(engine: &Engine) -> i64 {
-    to_micros(engine.clock().now())
+fn now(engine: &Engine) -> Timestamp {
+    Timestamp::now(engine.clock())
 }
 
-fn lease_us() -> i64 {
-    i64::try_from(LEASE.as_micros()).unwrap_or(i64::MAX)
+fn lease() -> chrono::Duration {
+    chrono::Duration::from_std(LEASE).unwrap_or(chrono::Duration::MAX)
 }
 
 /// [`deliver_due`] for one lane.
@@ -106,9 +106,9 @@ pub async fn deliver_due_in(
 ) -> Result<usize, sqlx::Error> {
     let store = engine.store();
     let token = ClaimToken::new();
-    let now = now_us(engine);
+    let now = now(engine);
     let limit = claim_size(engine, lane);
-    let rows = outbox::claim(store, now, lease_us(), limit, lane, token).await?;
+    let rows = outbox::claim(store, now, lease(), limit, lane, token).await?;
     let claimed = rows.len();
     if claimed == 0 {
         return Ok(0);
@@ -121,7 +121,7 @@ pub async fn deliver_due_in(
     let heartbeat = async {
         loop {
             tokio::time::sleep(HEARTBEAT).await;
-            let until = now_us(engine) + lease_us();
+            let until = Timestamp::now(engine.clock()) + lease();
             if let Err(e) = outbox::renew(store, token, until).await {
                 warn!(error = %e, "outbox worker: cannot renew its claim");
             }
@@ -143,7 +143,7 @@ async fn deliver_one(
     row: OutboxRow,
 ) -> Result<(), sqlx::Error> {
     let store = engine.store();
-    let now = now_us(engine);
+    let now = now(engine);
     let give_up = |msg: String| async move {
         outbox::mark_failed(store, row.id, token, &msg, None, now).await
     };
@@ -179,7 +179,7 @@ async fn deliver_one(
     };
 
     // The claim and the incident as they stand the moment before sending.
-    let held = match outbox::hold(store, row.id, row.incident_id, token, now + lease_us()).await {
+    let held = match outbox::hold(store, row.id, row.incident_id, token, now + lease()).await {
         Ok(Some(held)) => held,
         Ok(None) => {
             debug!(
@@ -191,7 +191,7 @@ async fn deliver_one(
         Err(e) => {
             // A database that failed to answer is a retry, never "gone" nor "delivered".
             warn!(outbox = row.id, error = %e, "cannot re-check the row before sending; will retry");
-            let retry_at = now + backoff_secs(row.attempts) * 1_000_000;
+            let retry_at = now + chrono::Duration::seconds(backoff_secs(row.attempts));
             let why = format!("database error before sending: {e}");
             return outbox::mark_failed(store, row.id, token, &why, Some(retry_at), now).await;
         }
@@ -213,7 +213,7 @@ async fn deliver_one(
     }
 
     // Settled at the time the send began (as a retry's backoff counts from the try).
-    let done = now_us(engine);
+    let done = Timestamp::now(engine.clock());
     match notifier.deliver(&msg).await {
         Ok(d) => {
             debug!(outbox = row.id, "delivered");
@@ -226,7 +226,7 @@ async fn deliver_one(
             }
         }
         Err(e) if e.retryable && row.attempts < budget => {
-            let retry_at = done + backoff_secs(row.attempts) * 1_000_000;
+            let retry_at = done + chrono::Duration::seconds(backoff_secs(row.attempts));
             warn!(outbox = row.id, attempt = row.attempts, error = %e.message, "delivery failed; will retry");
             outbox::mark_failed(store, row.id, token, &e.message, Some(retry_at), done).await?;
         }

@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
 use crate::config::Target;
-use crate::domain::clock::{from_micros, to_micros};
+use crate::domain::clock::Timestamp;
 use crate::domain::duration::HumanDuration;
 use crate::domain::error::{EngineError, UserError};
 use crate::domain::ids::UserId;
@@ -53,8 +53,8 @@ impl From<OverrideRow> for OverrideRecord {
             id: r.id,
             schedule: r.schedule,
             user: UserId::new(r.user_id),
-            start: from_micros(r.start_at),
-            end: from_micros(r.end_at),
+            start: r.start_at.datetime(),
+            end: r.end_at.datetime(),
             created_by: r.created_by,
             cancelled: r.cancelled_at.is_some(),
         }
@@ -66,8 +66,8 @@ pub(crate) fn as_overrides(rows: &[OverrideRow], schedule: &str) -> Vec<Override
         .filter(|r| r.schedule == schedule)
         .map(|r| Override {
             user: UserId::new(r.user_id.clone()),
-            start: from_micros(r.start_at),
-            end: from_micros(r.end_at),
+            start: r.start_at.datetime(),
+            end: r.end_at.datetime(),
         })
         .collect()
 }
@@ -116,7 +116,7 @@ impl Engine {
         let names = self.schedules_named(name)?;
         let now = self.clock().now();
         let mut conn = self.store().conn().await?;
-        let rows = rows::current_overrides(&mut conn.c(), None, to_micros(now)).await?;
+        let rows = rows::current_overrides(&mut conn.c(), None, Timestamp::from(now)).await?;
         let mut out = Vec::new();
         for name in names {
             let Some(s) = self.config().schedules.get(&name) else {
@@ -137,7 +137,9 @@ impl Engine {
                 .iter()
                 .rev()
                 .find(|r| {
-                    r.schedule == name && r.start_at <= to_micros(now) && to_micros(now) < r.end_at
+                    r.schedule == name
+                        && r.start_at <= Timestamp::from(now)
+                        && Timestamp::from(now) < r.end_at
                 })
                 .map(|r| r.id);
             out.push(OnCallNow {
@@ -177,8 +179,8 @@ impl Engine {
                 HumanDuration::from_minutes(max_override().num_minutes())
             )));
         }
-        let now = to_micros(self.clock().now());
-        let end = now + duration.get().num_microseconds().unwrap_or(i64::MAX / 4);
+        let now = Timestamp::now(self.clock());
+        let end = now + duration.get();
         let mut tx = self.store().begin().await?;
         let row = rows::insert_override(
             &mut tx.c(),
@@ -201,7 +203,7 @@ impl Engine {
         &self,
         schedule: Option<&str>,
     ) -> Result<Vec<OverrideRecord>, EngineError> {
-        let now = to_micros(self.clock().now());
+        let now = Timestamp::now(self.clock());
         let mut conn = self.store().conn().await?;
         let rows = rows::current_overrides(&mut conn.c(), schedule, now).await?;
         Ok(rows.into_iter().map(Into::into).collect())
@@ -212,7 +214,7 @@ impl Engine {
         id: i64,
         by: &Actor,
     ) -> Result<OverrideRecord, EngineError> {
-        let now = to_micros(self.clock().now());
+        let now = Timestamp::now(self.clock());
         let mut tx = self.store().begin().await?;
         let Some(row) = rows::override_by_id(&mut tx.c(), id).await? else {
             return Err(EngineError::NotFound(format!("there is no override {id}")));

@@ -14,7 +14,7 @@ use super::{
     Alerts, ByUrgency, Day, Escalations, Incidents, Interruptions, NoisyKey, Notifications,
     REVIEW_LINE_PER_WEEK, Scope, Summary, TeamLoad,
 };
-use crate::domain::clock::{from_micros, to_micros};
+use crate::domain::clock::Timestamp;
 use crate::domain::error::EngineError;
 use crate::domain::ids::UserId;
 use crate::domain::kinds::{ContactMethod, Severity, Urgency};
@@ -33,8 +33,8 @@ pub(super) async fn summary(
     period: Period,
 ) -> Result<Summary, EngineError> {
     let s = rows::Scope {
-        since: to_micros(period.since),
-        until: to_micros(period.until),
+        since: Timestamp::from(period.since).micros(),
+        until: Timestamp::from(period.until).micros(),
         services: scope.services.as_deref(),
     };
     let ((opened, times), (escalations, alerts, notifications, on_call), (noisiest, interruptions)) =
@@ -241,7 +241,7 @@ async fn urgency(
         };
         let windows: Vec<(i64, i64)> = hours::support_windows(hours, period)
             .into_iter()
-            .map(|(a, b)| (to_micros(a), to_micros(b)))
+            .map(|(a, b)| (Timestamp::from(a).micros(), Timestamp::from(b).micros()))
             .collect();
         let inside = count(rows::opened_within(c, service, &windows).await?).min(total);
         out.high += inside;
@@ -307,8 +307,8 @@ async fn counts(
                     let end = o.cancelled_at.map_or(o.end_at, |c| c.min(o.end_at));
                     (end > o.start_at).then(|| Override {
                         user: UserId::new(o.user_id.clone()),
-                        start: from_micros(o.start_at),
-                        end: from_micros(end),
+                        start: o.start_at.datetime(),
+                        end: end.datetime(),
                     })
                 })
                 .collect();
@@ -366,7 +366,7 @@ async fn interruptions(
         let stretches = hours::class_stretches(tz, period);
         let spans: Vec<(i64, i64)> = stretches
             .iter()
-            .map(|(a, b, _)| (to_micros(*a), to_micros(*b)))
+            .map(|(a, b, _)| (Timestamp::from(*a).micros(), Timestamp::from(*b).micros()))
             .collect();
         let counts = rows::pages_in(c, s, &user, &spans).await?;
         let mut entry = Interruptions {

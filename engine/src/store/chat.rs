@@ -3,6 +3,7 @@
 
 use super::rows::{INCIDENT_COLUMNS, IncidentRow};
 use super::{C, sql};
+use crate::domain::clock::Timestamp;
 use crate::domain::incident::Incident;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -19,8 +20,8 @@ pub(crate) struct BundleRow {
     pub id: i64,
     pub channel: String,
     pub message_id: Option<String>,
-    pub opened_at: i64,
-    pub last_at: i64,
+    pub opened_at: Timestamp,
+    pub last_at: Timestamp,
     pub rendered: Option<String>,
     pub mentioned: String,
 }
@@ -69,7 +70,7 @@ pub(crate) async fn insert_card(
     c: &mut C<'_>,
     platform: &str,
     row: &CardRow,
-    now: i64,
+    now: Timestamp,
 ) -> Result<bool, sqlx::Error> {
     let n = sql!(execute c.reborrow(),
         "INSERT INTO chat_cards (platform, incident_id, channel, message_id, bundle_id, rendered, created_at) \
@@ -108,7 +109,7 @@ pub(crate) async fn recent_cards(
     c: &mut C<'_>,
     platform: &str,
     channel: &str,
-    since: i64,
+    since: Timestamp,
 ) -> Result<i64, sqlx::Error> {
     let (n,) = sql!(
         one(i64,),
@@ -126,7 +127,7 @@ pub(crate) async fn open_bundle(
     c: &mut C<'_>,
     platform: &str,
     channel: &str,
-    since: i64,
+    since: Timestamp,
 ) -> Result<Option<BundleRow>, sqlx::Error> {
     let q = format!(
         "SELECT {BUNDLE} FROM chat_bundles WHERE platform = $1 AND channel = $2 AND last_at > $3 ORDER BY id DESC LIMIT 1"
@@ -143,7 +144,7 @@ pub(crate) async fn insert_bundle(
     c: &mut C<'_>,
     platform: &str,
     channel: &str,
-    now: i64,
+    now: Timestamp,
 ) -> Result<BundleRow, sqlx::Error> {
     let q = format!(
         "INSERT INTO chat_bundles (platform, channel, opened_at, last_at) VALUES ($1, $2, $3, $3) RETURNING {BUNDLE}"
@@ -204,7 +205,7 @@ pub(crate) async fn mark_part(
     c: &mut C<'_>,
     outbox_id: i64,
     platform: &str,
-    now: i64,
+    now: Timestamp,
 ) -> Result<(), sqlx::Error> {
     sql!(execute c.reborrow(),
         "INSERT INTO outbox_parts (outbox_id, platform, delivered_at) VALUES ($1, $2, $3) \

@@ -6,7 +6,8 @@
 pub(crate) use super::ladder::{LadderWrites, NewPage};
 use super::outbox::{Addressee, IS_PAGE};
 use super::pending::Pending;
-use super::{C, OptI64, sql};
+use super::{C, OptI64, OptTs, sql};
+use crate::domain::clock::Timestamp;
 use crate::domain::escalation::{Position, Standing};
 use crate::domain::kinds::{Actor, ContactMethod, IncidentStatus};
 use crate::domain::notification::Notification;
@@ -17,11 +18,11 @@ pub(crate) struct DueLevel {
     pub id: i64,
     pub service: String,
     pub severity: String,
-    pub created_at: i64,
+    pub created_at: Timestamp,
     pub esc_gen: i64,
     pub esc_level: i64,
     pub esc_loop: i64,
-    pub esc_next_at: i64,
+    pub esc_next_at: Timestamp,
 }
 
 /// `incidents` as the due-level queries must read it. SQLite's planner, left to itself, prefers
@@ -57,7 +58,7 @@ pub(crate) fn next_level_due(pg: bool) -> String {
 
 pub(crate) async fn claim_due_levels(
     c: &mut C<'_>,
-    now: i64,
+    now: Timestamp,
     limit: i64,
 ) -> Result<Vec<DueLevel>, sqlx::Error> {
     let q = due_levels(c.is_pg());
@@ -73,13 +74,13 @@ pub(crate) struct DuePage {
     pub level: i64,
     pub user_id: String,
     pub method: String,
-    pub due_at: i64,
+    pub due_at: Timestamp,
     pub deferred: i64,
     pub status: String,
     pub current_gen: i64,
     pub service: String,
     pub severity: String,
-    pub created_at: i64,
+    pub created_at: Timestamp,
 }
 
 /// Page steps that are due, oldest first, with their incident's state.
@@ -99,7 +100,7 @@ pub(crate) fn due_pages(pg: bool) -> String {
 
 pub(crate) async fn claim_due_pages(
     c: &mut C<'_>,
-    now: i64,
+    now: Timestamp,
     limit: i64,
 ) -> Result<Vec<DuePage>, sqlx::Error> {
     let q = due_pages(c.is_pg());
@@ -121,7 +122,11 @@ pub(crate) const ACK_TIMEOUTS_PAGE: usize = 200;
 pub(crate) const AUTO_RESOLVE: &str = "SELECT id FROM incidents WHERE service = $1 AND status <> 'resolved' AND last_alert_at <= $2 \
      ORDER BY last_alert_at, id LIMIT 200";
 
-pub(crate) async fn defer_page(c: &mut C<'_>, id: i64, until: i64) -> Result<(), sqlx::Error> {
+pub(crate) async fn defer_page(
+    c: &mut C<'_>,
+    id: i64,
+    until: Timestamp,
+) -> Result<(), sqlx::Error> {
     sql!(execute c.reborrow(),
         "UPDATE pages SET due_at = $1, deferred = 1 WHERE id = $2 AND fired_at IS NULL",
         until, id)?;
@@ -129,11 +134,11 @@ pub(crate) async fn defer_page(c: &mut C<'_>, id: i64, until: i64) -> Result<(),
 }
 
 /// The earliest due level start or page step, if any.
-pub(crate) async fn next_due(c: &mut C<'_>) -> Result<Option<i64>, sqlx::Error> {
+pub(crate) async fn next_due(c: &mut C<'_>) -> Result<Option<Timestamp>, sqlx::Error> {
     let q = next_level_due(c.is_pg());
-    let (a,): (Option<i64>,) = sql!(one OptI64, c.reborrow(), sqlx::AssertSqlSafe(q))?;
-    let (b,): (Option<i64>,) = sql!(
-        one OptI64,
+    let (a,): (Option<Timestamp>,) = sql!(one OptTs, c.reborrow(), sqlx::AssertSqlSafe(q))?;
+    let (b,): (Option<Timestamp>,) = sql!(
+        one OptTs,
         c.reborrow(),
         "SELECT MIN(due_at) FROM pages WHERE fired_at IS NULL"
     )?;
@@ -151,7 +156,7 @@ pub(crate) async fn restart_ladder(
     id: i64,
     from_status: IncidentStatus,
     at: Position,
-    now: i64,
+    now: Timestamp,
 ) -> Result<bool, sqlx::Error> {
     let (level, pass) = Standing::Next(at).columns();
     let n = sql!(execute c.reborrow(),
@@ -168,7 +173,7 @@ pub(crate) async fn restart_ladder(
 pub(crate) async fn escalated_by(
     c: &mut C<'_>,
     id: i64,
-    at: i64,
+    at: Timestamp,
 ) -> Result<Option<Actor>, sqlx::Error> {
     let row = sql!(
         optional(String, String),
@@ -235,7 +240,7 @@ pub(crate) async fn notify_paged(
     c: &mut C<'_>,
     p: &mut Pending,
     changes: &[(i64, &str, IncidentStatus, &Actor)],
-    now: i64,
+    now: Timestamp,
 ) -> Result<(), sqlx::Error> {
     if changes.is_empty() {
         return Ok(());
@@ -328,7 +333,7 @@ pub(crate) async fn insert_failover(
     c: &mut C<'_>,
     row: &SentRow,
     notification: &str,
-    now: i64,
+    now: Timestamp,
 ) -> Result<bool, sqlx::Error> {
     let n = sql!(execute c.reborrow(),
         "INSERT INTO outbox (room, incident_id, notification, created_at, due_at, method, recipient, failover_of) \

@@ -11,7 +11,7 @@ use super::incidents::record_suppressed;
 use super::pending::Pending;
 use super::{C, escalation, maintenance, sql};
 use crate::domain::alert::{Ingested, NewAlert};
-use crate::domain::clock::from_micros;
+use crate::domain::clock::Timestamp;
 use crate::domain::heartbeat::Watch;
 use crate::domain::kinds::{EventAction, IncidentStatus};
 use crate::domain::maintenance::Matcher;
@@ -20,11 +20,11 @@ use crate::domain::maintenance::Matcher;
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub(crate) struct HeartbeatRow {
     pub name: String,
-    pub first_seen: i64,
-    pub last_checkin: Option<i64>,
+    pub first_seen: Timestamp,
+    pub last_checkin: Option<Timestamp>,
     pub checkins: i64,
-    pub down_since: Option<i64>,
-    pub fired_at: Option<i64>,
+    pub down_since: Option<Timestamp>,
+    pub fired_at: Option<Timestamp>,
     pub incident_id: Option<i64>,
     pub incident_status: Option<String>,
 }
@@ -32,10 +32,10 @@ pub(crate) struct HeartbeatRow {
 impl HeartbeatRow {
     pub(crate) fn watch(&self) -> Watch {
         Watch {
-            first_seen: from_micros(self.first_seen),
-            last_checkin: self.last_checkin.map(from_micros),
-            down_since: self.down_since.map(from_micros),
-            fired_at: self.fired_at.map(from_micros),
+            first_seen: self.first_seen.datetime(),
+            last_checkin: self.last_checkin.map(Timestamp::datetime),
+            down_since: self.down_since.map(Timestamp::datetime),
+            fired_at: self.fired_at.map(Timestamp::datetime),
             incident_open: self.open_incident().is_some(),
         }
     }
@@ -64,7 +64,7 @@ pub(crate) async fn all(c: &mut C<'_>) -> Result<Vec<HeartbeatRow>, sqlx::Error>
 pub(crate) async fn start_watching(
     c: &mut C<'_>,
     name: &str,
-    now: i64,
+    now: Timestamp,
 ) -> Result<bool, sqlx::Error> {
     let n = sql!(execute c.reborrow(),
         "INSERT INTO heartbeats (name, first_seen) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
@@ -89,7 +89,11 @@ pub(crate) async fn lock(
 }
 
 /// A check-in: counted, and the heartbeat is up again.
-pub(crate) async fn checked_in(c: &mut C<'_>, name: &str, now: i64) -> Result<(), sqlx::Error> {
+pub(crate) async fn checked_in(
+    c: &mut C<'_>,
+    name: &str,
+    now: Timestamp,
+) -> Result<(), sqlx::Error> {
     sql!(execute c.reborrow(),
         "UPDATE heartbeats SET last_checkin = $2, checkins = checkins + 1, down_since = NULL \
          WHERE name = $1",
@@ -102,7 +106,7 @@ pub(crate) async fn checked_in(c: &mut C<'_>, name: &str, now: i64) -> Result<()
 pub(crate) async fn fired(
     c: &mut C<'_>,
     name: &str,
-    now: i64,
+    now: Timestamp,
     incident: Option<i64>,
 ) -> Result<(), sqlx::Error> {
     sql!(execute c.reborrow(),
@@ -121,7 +125,7 @@ pub(crate) async fn apply_event(
     p: &mut Pending,
     alert: &NewAlert,
     room: &str,
-    now: i64,
+    now: Timestamp,
 ) -> Result<Ingested, sqlx::Error> {
     let key = alert.dedup_key_or_generate();
     if alert.kind.action() == EventAction::Trigger {

@@ -9,6 +9,7 @@ use super::nudge::OutboxNudge;
 use super::rows::{INCIDENT_COLUMNS, IncidentRow};
 use super::{C, sql};
 use crate::config::Config;
+use crate::domain::clock::Timestamp;
 use crate::domain::incident::Incident;
 use crate::domain::notification::Notification;
 use crate::domain::webhook::{HookEvent, payload};
@@ -19,7 +20,7 @@ pub(crate) struct HookRow {
     pub incident_id: i64,
     pub subscription: String,
     pub notification: Notification,
-    pub at: i64,
+    pub at: Timestamp,
 }
 
 /// The rows `events` cause, in event order and, per event, subscription-name order.

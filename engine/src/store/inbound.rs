@@ -2,6 +2,7 @@
 //! delete that keeps the table from growing without end.
 
 use super::{C, sql};
+use crate::domain::clock::Timestamp;
 
 /// Records `key` from `source`; `false` when it was already there (a replay or a retry). The
 /// unique index decides, so two replicas receiving the same request cannot both act on it.
@@ -9,8 +10,8 @@ pub(crate) async fn claim(
     c: &mut C<'_>,
     source: &str,
     key: &str,
-    now: i64,
-    expires_at: i64,
+    now: Timestamp,
+    expires_at: Timestamp,
 ) -> Result<bool, sqlx::Error> {
     let n = sql!(execute c.reborrow(),
         "INSERT INTO inbound_seen (source, key, seen_at, expires_at) VALUES ($1, $2, $3, $4) \
@@ -23,7 +24,7 @@ pub(crate) async fn claim(
 /// the usual case (nothing expired) takes no write lock.
 pub(crate) async fn delete_expired(
     c: &mut C<'_>,
-    now: i64,
+    now: Timestamp,
     limit: i64,
 ) -> Result<u64, sqlx::Error> {
     let any = sql!(

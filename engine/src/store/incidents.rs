@@ -9,6 +9,7 @@ use super::pending::{AlertRow, Pending};
 use super::rows::{INCIDENT_COLUMNS, IncidentRow};
 use super::{C, sql};
 use crate::domain::alert::{AlertKind, Ingested, NewAlert};
+use crate::domain::clock::Timestamp;
 use crate::domain::ids::{DedupKey, IncidentNumber};
 use crate::domain::incident::{Incident, TimelineKind};
 use crate::domain::kinds::{Actor, IncidentStatus};
@@ -34,7 +35,7 @@ pub(crate) fn record(
     key: DedupKey,
     effect: Effect,
     room: &str,
-    now: i64,
+    now: Timestamp,
 ) -> Result<Ingested, sqlx::Error> {
     let summary = match &alert.kind {
         AlertKind::Trigger { payload, .. } => payload.summary.as_str(),
@@ -144,7 +145,7 @@ pub(crate) fn record_suppressed(
     key: DedupKey,
     window: i64,
     matcher: &crate::domain::maintenance::Matcher,
-    now: i64,
+    now: Timestamp,
 ) -> Ingested {
     let reason = format!("maintenance window {window} ({matcher})");
     log_alert(p, alert, &key, "suppressed", Some(&reason), None, now);
@@ -161,7 +162,7 @@ fn log_alert(
     outcome: &'static str,
     reason: Option<&str>,
     incident: Option<i64>,
-    now: i64,
+    now: Timestamp,
 ) {
     p.alert(AlertRow {
         service: alert.service.as_str().to_owned(),
@@ -219,7 +220,7 @@ pub(crate) async fn acknowledge(
     n: IncidentNumber,
     by: &Actor,
     room: &str,
-    now: i64,
+    now: Timestamp,
 ) -> Result<Option<Incident>, sqlx::Error> {
     lock_incident_key(c, n).await?;
     let q = format!(
@@ -252,7 +253,7 @@ pub(crate) async fn resolve(
     by: &Actor,
     note: Option<&str>,
     room: &str,
-    now: i64,
+    now: Timestamp,
 ) -> Result<Option<Incident>, sqlx::Error> {
     lock_incident_key(c, n).await?;
     let q = format!(
@@ -280,7 +281,7 @@ pub(crate) fn add_note(
     by: &Actor,
     text: &str,
     room: &str,
-    now: i64,
+    now: Timestamp,
 ) -> Result<(), sqlx::Error> {
     p.timeline(n.get(), now, TimelineKind::Note, by, text.to_owned());
     p.outbox(

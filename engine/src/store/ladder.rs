@@ -2,6 +2,7 @@
 //! levels and steps is decided, then written in a few bulk statements (see [`LadderWrites`]).
 
 use super::C;
+use crate::domain::clock::Timestamp;
 use crate::domain::escalation::Standing;
 use crate::domain::kinds::ContactMethod;
 
@@ -13,7 +14,7 @@ pub(crate) struct NewPage {
     pub pass: i64,
     pub user: String,
     pub method: ContactMethod,
-    pub due_at: i64,
+    pub due_at: Timestamp,
 }
 
 /// Where an incident's ladder goes next; `next_at = None` ends it.
@@ -22,7 +23,7 @@ struct NewPosition {
     gen_: i64,
     level: i64,
     pass: i64,
-    next_at: Option<i64>,
+    next_at: Option<Timestamp>,
 }
 
 /// The timer's writes to ladders and page steps, collected while a batch is decided and then
@@ -48,7 +49,7 @@ impl LadderWrites {
         id: i64,
         gen_: i64,
         standing: Standing,
-        next_at: Option<i64>,
+        next_at: Option<Timestamp>,
     ) {
         let (level, pass) = standing.columns();
         self.positions.push(NewPosition {
@@ -66,7 +67,7 @@ impl LadderWrites {
     }
 
     /// Writes what was collected, and forgets it.
-    pub(crate) async fn write(&mut self, c: &mut C<'_>, now: i64) -> Result<(), sqlx::Error> {
+    pub(crate) async fn write(&mut self, c: &mut C<'_>, now: Timestamp) -> Result<(), sqlx::Error> {
         if self.pages.is_empty() && self.positions.is_empty() && self.fired.is_empty() {
             return Ok(());
         }
@@ -84,7 +85,7 @@ impl LadderWrites {
     async fn write_sqlite(
         &self,
         conn: &mut sqlx::SqliteConnection,
-        now: i64,
+        now: Timestamp,
     ) -> Result<(), sqlx::Error> {
         use serde_json::json;
         let pages: Vec<_> = self
@@ -130,7 +131,11 @@ impl LadderWrites {
     }
 
     /// PostgreSQL: one statement per kind of write, fed by `unnest`.
-    async fn write_pg(&self, conn: &mut sqlx::PgConnection, now: i64) -> Result<(), sqlx::Error> {
+    async fn write_pg(
+        &self,
+        conn: &mut sqlx::PgConnection,
+        now: Timestamp,
+    ) -> Result<(), sqlx::Error> {
         if !self.pages.is_empty() {
             let col = |f: fn(&NewPage) -> i64| self.pages.iter().map(f).collect::<Vec<i64>>();
             let users: Vec<&str> = self.pages.iter().map(|p| p.user.as_str()).collect();
@@ -146,14 +151,18 @@ impl LadderWrites {
             .bind(col(|p| p.pass))
             .bind(users)
             .bind(methods)
-            .bind(col(|p| p.due_at))
+            .bind(col(|p| p.due_at.micros()))
             .execute(&mut *conn)
             .await?;
         }
         if !self.positions.is_empty() {
             let col =
                 |f: fn(&NewPosition) -> i64| self.positions.iter().map(f).collect::<Vec<i64>>();
-            let next: Vec<Option<i64>> = self.positions.iter().map(|p| p.next_at).collect();
+            let next: Vec<Option<i64>> = self
+                .positions
+                .iter()
+                .map(|p| p.next_at.map(Timestamp::micros))
+                .collect();
             sqlx::query(
                 "UPDATE incidents AS i SET esc_level = u.level, esc_loop = u.pass, esc_next_at = u.next_at \
                  FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[]) \

@@ -1,7 +1,8 @@
 //! Maintenance windows as rows: opened by a person, counted by ingest, announced and closed by the
 //! timer worker (each notice guarded so it goes out once).
 
-use super::{C, OptI64, sql};
+use super::{C, OptTs, sql};
+use crate::domain::clock::Timestamp;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub(crate) struct WindowRow {
@@ -10,8 +11,8 @@ pub(crate) struct WindowRow {
     pub reason: Option<String>,
     pub room: Option<String>,
     pub created_by: String,
-    pub starts_at: i64,
-    pub ends_at: i64,
+    pub starts_at: Timestamp,
+    pub ends_at: Timestamp,
     pub ended_by: Option<String>,
     pub suppressed: i64,
 }
@@ -25,8 +26,8 @@ pub(crate) struct NewWindow<'a> {
     pub room: Option<&'a str>,
     pub by: &'a str,
     pub via: &'a str,
-    pub starts_at: i64,
-    pub ends_at: i64,
+    pub starts_at: Timestamp,
+    pub ends_at: Timestamp,
 }
 
 pub(crate) async fn insert(c: &mut C<'_>, w: &NewWindow<'_>) -> Result<WindowRow, sqlx::Error> {
@@ -39,7 +40,7 @@ pub(crate) async fn insert(c: &mut C<'_>, w: &NewWindow<'_>) -> Result<WindowRow
 }
 
 /// Windows silencing alerts at `now`.
-pub(crate) async fn active(c: &mut C<'_>, now: i64) -> Result<Vec<WindowRow>, sqlx::Error> {
+pub(crate) async fn active(c: &mut C<'_>, now: Timestamp) -> Result<Vec<WindowRow>, sqlx::Error> {
     let q = format!(
         "SELECT {COLUMNS} FROM maintenance WHERE closed_at IS NULL AND starts_at <= $1 AND ends_at > $1 ORDER BY id"
     );
@@ -68,7 +69,7 @@ pub(crate) async fn end_now(
     c: &mut C<'_>,
     id: i64,
     by: &str,
-    now: i64,
+    now: Timestamp,
 ) -> Result<bool, sqlx::Error> {
     let n = sql!(execute c.reborrow(),
         "UPDATE maintenance SET ends_at = $1, ended_by = $2 WHERE id = $3 AND ends_at > $1 AND closed_at IS NULL",
@@ -79,8 +80,8 @@ pub(crate) async fn end_now(
 /// Windows ending within `ahead` that have not been warned about, claimed for warning.
 pub(crate) async fn claim_warnings(
     c: &mut C<'_>,
-    now: i64,
-    ahead: i64,
+    now: Timestamp,
+    ahead: chrono::Duration,
 ) -> Result<Vec<WindowRow>, sqlx::Error> {
     let q = format!(
         "UPDATE maintenance SET warned_at = $1 WHERE warned_at IS NULL AND closed_at IS NULL \
@@ -90,7 +91,10 @@ pub(crate) async fn claim_warnings(
 }
 
 /// Windows that have ended and not been announced as ended, claimed for that notice.
-pub(crate) async fn claim_closings(c: &mut C<'_>, now: i64) -> Result<Vec<WindowRow>, sqlx::Error> {
+pub(crate) async fn claim_closings(
+    c: &mut C<'_>,
+    now: Timestamp,
+) -> Result<Vec<WindowRow>, sqlx::Error> {
     let q = format!(
         "UPDATE maintenance SET closed_at = $1 WHERE closed_at IS NULL AND ends_at <= $1 RETURNING {COLUMNS}"
     );
@@ -98,9 +102,14 @@ pub(crate) async fn claim_closings(c: &mut C<'_>, now: i64) -> Result<Vec<Window
 }
 
 /// The earliest moment a window needs attention (a warning or a closing), if any.
-pub(crate) async fn next_due(c: &mut C<'_>, ahead: i64) -> Result<Option<i64>, sqlx::Error> {
-    let (t,): (Option<i64>,) = sql!(
-        one OptI64,
+pub(crate) async fn next_due(
+    c: &mut C<'_>,
+    ahead: chrono::Duration,
+) -> Result<Option<Timestamp>, sqlx::Error> {
+    // `ends_at - $1`: the warning is due `ahead` before the end (a span, so in microseconds).
+    let ahead = ahead.num_microseconds().unwrap_or(0);
+    let (t,): (Option<Timestamp>,) = sql!(
+        one OptTs,
         c.reborrow(),
         "SELECT MIN(CASE WHEN warned_at IS NULL AND ended_by IS NULL THEN ends_at - $1 ELSE ends_at END) \
          FROM maintenance WHERE closed_at IS NULL",

@@ -99,6 +99,7 @@ pub(crate) use sql;
 /// one-element tuple type inside a macro call into a plain type).
 pub(crate) type OptI64 = (Option<i64>,);
 pub(crate) type OptText = (Option<String>,);
+pub(crate) type OptTs = (Option<crate::domain::clock::Timestamp>,);
 
 /// A write transaction on either backend. On SQLite it holds the process's [`WriteGate`] and
 /// starts with `BEGIN IMMEDIATE`, taking the write lock up front, so read-then-write sequences

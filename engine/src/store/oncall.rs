@@ -1,16 +1,17 @@
 //! Overrides (who took the pager when) and each schedule's last announced on-call person.
 
 use super::{C, OptText, sql};
+use crate::domain::clock::Timestamp;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub(crate) struct OverrideRow {
     pub id: i64,
     pub schedule: String,
     pub user_id: String,
-    pub start_at: i64,
-    pub end_at: i64,
+    pub start_at: Timestamp,
+    pub end_at: Timestamp,
     pub created_by: String,
-    pub cancelled_at: Option<i64>,
+    pub cancelled_at: Option<Timestamp>,
 }
 
 const COLUMNS: &str = "id, schedule, user_id, start_at, end_at, created_by, cancelled_at";
@@ -20,11 +21,11 @@ pub(crate) async fn insert_override(
     c: &mut C<'_>,
     schedule: &str,
     user: &str,
-    start: i64,
-    end: i64,
+    start: Timestamp,
+    end: Timestamp,
     by: &str,
     via: &str,
-    now: i64,
+    now: Timestamp,
 ) -> Result<OverrideRow, sqlx::Error> {
     let q = format!(
         "INSERT INTO overrides (schedule, user_id, start_at, end_at, created_by, created_via, created_at) \
@@ -38,7 +39,7 @@ pub(crate) async fn insert_override(
 pub(crate) async fn current_overrides(
     c: &mut C<'_>,
     schedule: Option<&str>,
-    now: i64,
+    now: Timestamp,
 ) -> Result<Vec<OverrideRow>, sqlx::Error> {
     let q = format!(
         "SELECT {COLUMNS} FROM overrides WHERE cancelled_at IS NULL AND end_at > $1 \
@@ -76,7 +77,7 @@ pub(crate) async fn cancel_override(
     c: &mut C<'_>,
     id: i64,
     by: &str,
-    now: i64,
+    now: Timestamp,
 ) -> Result<bool, sqlx::Error> {
     let n = sql!(execute c.reborrow(),
         "UPDATE overrides SET cancelled_at = $1, cancelled_by = $2 WHERE id = $3 AND cancelled_at IS NULL",
@@ -103,7 +104,7 @@ pub(crate) async fn first_look(
     c: &mut C<'_>,
     schedule: &str,
     on_call: Option<&str>,
-    now: i64,
+    now: Timestamp,
 ) -> Result<bool, sqlx::Error> {
     let n = sql!(execute c.reborrow(),
         "INSERT INTO schedule_state (schedule, on_call, since) VALUES ($1, $2, $3) ON CONFLICT (schedule) DO NOTHING",
@@ -117,7 +118,7 @@ pub(crate) async fn hand_off(
     schedule: &str,
     from: Option<&str>,
     to: Option<&str>,
-    now: i64,
+    now: Timestamp,
 ) -> Result<bool, sqlx::Error> {
     let n = sql!(execute c.reborrow(),
         "UPDATE schedule_state SET on_call = $1, since = $2 WHERE schedule = $3 AND COALESCE(on_call, '') = COALESCE($4, '')",

@@ -2,6 +2,7 @@
 //! delivery worker, delivered in order per incident, retried with backoff, settled exactly once.
 
 use super::{C, Store, sql};
+use crate::domain::clock::Timestamp;
 use crate::domain::kinds::Actor;
 use crate::domain::notification::Notification;
 
@@ -82,13 +83,13 @@ pub(crate) fn claim_query(pg: bool, lane: crate::domain::notification::Lane) -> 
     )
 }
 
-/// Claims up to `limit` due rows for `lease_us` microseconds under `token`. On PostgreSQL `FOR
+/// Claims up to `limit` due rows for `lease` under `token`. On PostgreSQL `FOR
 /// UPDATE SKIP LOCKED` lets several replicas claim side by side without ever taking the same row;
 /// SQLite's single writer (BEGIN IMMEDIATE) gives the same guarantee.
 pub(crate) async fn claim(
     store: &Store,
-    now: i64,
-    lease_us: i64,
+    now: Timestamp,
+    lease: chrono::Duration,
     limit: i64,
     lane: crate::domain::notification::Lane,
     token: ClaimToken,
@@ -107,7 +108,7 @@ pub(crate) async fn claim(
     }
     let mut tx = store.begin().await?;
     let mut rows =
-        sql!(all OutboxRow, tx.c(), sqlx::AssertSqlSafe(q), now + lease_us, now, limit, token.0)?;
+        sql!(all OutboxRow, tx.c(), sqlx::AssertSqlSafe(q), now + lease, now, limit, token.0)?;
     tx.commit().await?;
     rows.sort_by_key(|r| r.id);
     Ok(rows)
@@ -119,7 +120,7 @@ pub(crate) async fn claim(
 pub(crate) async fn renew(
     store: &Store,
     token: ClaimToken,
-    until: i64,
+    until: Timestamp,
 ) -> Result<u64, sqlx::Error> {
     let mut tx = store.begin().await?;
     let n = sql!(execute tx.c(),
@@ -145,7 +146,7 @@ pub(crate) async fn hold(
     id: i64,
     incident_id: Option<i64>,
     token: ClaimToken,
-    until: i64,
+    until: Timestamp,
 ) -> Result<Option<Held>, sqlx::Error> {
     let mut tx = store.begin().await?;
     let n = sql!(execute tx.c(),
@@ -181,7 +182,7 @@ pub(crate) async fn coalesce(
     delivered: i64,
     incident_id: i64,
     notification: &str,
-    now: i64,
+    now: Timestamp,
 ) -> Result<u64, sqlx::Error> {
     let mut tx = store.begin().await?;
     let n = sql!(execute tx.c(),
@@ -195,7 +196,7 @@ pub(crate) async fn coalesce(
 
 /// Makes every waiting chat row due now: the chat platform is reachable again, and posts that
 /// failed during its outage should not sit out the rest of their backoff.
-pub(crate) async fn hurry_chat(store: &Store, now: i64) -> Result<u64, sqlx::Error> {
+pub(crate) async fn hurry_chat(store: &Store, now: Timestamp) -> Result<u64, sqlx::Error> {
     let mut tx = store.begin().await?;
     let n = sql!(execute tx.c(),
         "UPDATE outbox SET due_at = $1 WHERE method IN ('room', 'chat') AND due_at > $1 \
@@ -218,7 +219,7 @@ pub(crate) struct TimelineNote {
 }
 
 impl TimelineNote {
-    fn write(self, p: &mut super::pending::Pending, now: i64) -> Result<(), sqlx::Error> {
+    fn write(self, p: &mut super::pending::Pending, now: Timestamp) -> Result<(), sqlx::Error> {
         let actor = Actor::new("firebell", self.channel);
         p.timeline(self.incident_id, now, self.kind, &actor, self.message);
         if let Some((room, n)) = self.room_echo {
@@ -236,7 +237,7 @@ pub(crate) async fn mark_delivered(
     token: ClaimToken,
     d: &crate::domain::notification::Delivered,
     note: Option<TimelineNote>,
-    now: i64,
+    now: Timestamp,
 ) -> Result<(), sqlx::Error> {
     let mut tx = store.begin().await?;
     let changed = sql!(execute tx.c(),
@@ -271,7 +272,7 @@ pub(crate) async fn mark_gave_up(
     how: Settle,
     error: &str,
     note: Option<TimelineNote>,
-    now: i64,
+    now: Timestamp,
 ) -> Result<(), sqlx::Error> {
     let cancelled = (how == Settle::Cancelled).then_some(now);
     let mut tx = store.begin().await?;
@@ -296,8 +297,8 @@ pub(crate) async fn mark_failed(
     id: i64,
     token: ClaimToken,
     error: &str,
-    retry_at: Option<i64>,
-    now: i64,
+    retry_at: Option<Timestamp>,
+    now: Timestamp,
 ) -> Result<(), sqlx::Error> {
     let mut tx = store.begin().await?;
     match retry_at {
@@ -320,7 +321,7 @@ pub(crate) async fn mark_failed(
 pub(crate) async fn hurry_pages(
     c: &mut C<'_>,
     incidents: &[i64],
-    now: i64,
+    now: Timestamp,
 ) -> Result<u64, sqlx::Error> {
     if incidents.is_empty() {
         return Ok(0);
@@ -353,8 +354,8 @@ pub(crate) struct DeliveryRow {
     pub provider: Option<String>,
     pub notification: String,
     pub attempts: i64,
-    pub delivered_at: Option<i64>,
-    pub failed_at: Option<i64>,
+    pub delivered_at: Option<Timestamp>,
+    pub failed_at: Option<Timestamp>,
     pub last_error: Option<String>,
 }
 

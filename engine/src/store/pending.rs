@@ -9,6 +9,7 @@ use sqlx::{Postgres, QueryBuilder};
 
 use super::C;
 use super::outbox::Addressee;
+use crate::domain::clock::Timestamp;
 use crate::domain::incident::TimelineKind;
 use crate::domain::kinds::Actor;
 use crate::domain::notification::{Notification, OutboxMethod};
@@ -25,13 +26,13 @@ pub(crate) struct AlertRow {
     pub incident_id: Option<i64>,
     pub actor: String,
     pub channel: &'static str,
-    pub received_at: i64,
+    pub received_at: Timestamp,
     pub payload: String,
 }
 
 struct TimelineRow {
     incident_id: i64,
-    at: i64,
+    at: Timestamp,
     kind: &'static str,
     actor: String,
     channel: &'static str,
@@ -42,7 +43,7 @@ struct OutboxRow {
     room: String,
     incident_id: Option<i64>,
     notification: String,
-    created_at: i64,
+    created_at: Timestamp,
     method: OutboxMethod,
     recipient: Option<String>,
 }
@@ -87,7 +88,7 @@ impl Pending {
     pub(crate) fn timeline(
         &mut self,
         incident_id: i64,
-        at: i64,
+        at: Timestamp,
         kind: TimelineKind,
         actor: &Actor,
         message: String,
@@ -108,7 +109,7 @@ impl Pending {
         room: &str,
         incident_id: Option<i64>,
         n: &Notification,
-        now: i64,
+        now: Timestamp,
     ) -> Result<(), sqlx::Error> {
         self.outbox_to(room, incident_id, Addressee::Room, n, now)
     }
@@ -118,7 +119,7 @@ impl Pending {
         &mut self,
         room: &str,
         incident_id: i64,
-        now: i64,
+        now: Timestamp,
     ) -> Result<(), sqlx::Error> {
         if self.alerts_added.insert(incident_id) {
             self.outbox(room, Some(incident_id), &Notification::AlertsAdded, now)?;
@@ -133,7 +134,7 @@ impl Pending {
         incident_id: Option<i64>,
         to: Addressee<'_>,
         n: &Notification,
-        now: i64,
+        now: Timestamp,
     ) -> Result<(), sqlx::Error> {
         let notification =
             serde_json::to_string(n).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::rows::{INCIDENT_COLUMNS, IncidentRow, TimelineRow};
 use super::{C, sql};
+use crate::domain::clock::Timestamp;
 use crate::domain::ids::IncidentNumber;
 use crate::domain::incident::{Incident, IncidentFilter, TimelineEntry};
 use crate::domain::kinds::IncidentStatus;
@@ -58,9 +59,9 @@ pub(crate) async fn record_change(
     service: &str,
     summary: &str,
     source: Option<&str>,
-    happened_at: i64,
+    happened_at: Timestamp,
     payload: &Value,
-    now: i64,
+    now: Timestamp,
 ) -> Result<i64, sqlx::Error> {
     let payload = serde_json::to_string(payload).unwrap_or_else(|_| "null".to_owned());
     let (id,): (i64,) = sql!(
@@ -84,7 +85,7 @@ pub(crate) struct ChangeRow {
     pub service: String,
     pub summary: String,
     pub source: Option<String>,
-    pub happened_at: i64,
+    pub happened_at: Timestamp,
     pub payload: String,
 }
 
@@ -110,7 +111,7 @@ pub(crate) struct AlertLogRow {
     pub incident_id: Option<i64>,
     pub actor: String,
     pub channel: String,
-    pub received_at: i64,
+    pub received_at: Timestamp,
 }
 
 pub(crate) async fn alert_log(

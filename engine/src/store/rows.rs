@@ -1,7 +1,7 @@
 //! Database rows and their conversion into domain values. Strings written by firebell itself are
 //! trusted on the way back; an unexpected value falls back rather than failing a whole listing.
 
-use crate::domain::clock::from_micros;
+use crate::domain::clock::Timestamp;
 use crate::domain::ids::{DedupKey, IncidentNumber, ServiceName};
 use crate::domain::incident::{Incident, TimelineEntry, TimelineKind};
 use crate::domain::kinds::{Channel, IncidentStatus, Severity};
@@ -20,12 +20,12 @@ pub(crate) struct IncidentRow {
     severity: String,
     status: String,
     alert_count: i64,
-    created_at: i64,
-    last_alert_at: i64,
-    acknowledged_at: Option<i64>,
+    created_at: Timestamp,
+    last_alert_at: Timestamp,
+    acknowledged_at: Option<Timestamp>,
     acknowledged_by: Option<String>,
     acknowledged_via: Option<String>,
-    resolved_at: Option<i64>,
+    resolved_at: Option<Timestamp>,
     resolved_by: Option<String>,
     resolved_via: Option<String>,
     details: String,
@@ -42,12 +42,12 @@ impl From<IncidentRow> for Incident {
             severity: r.severity.parse().unwrap_or(Severity::Error),
             status: r.status.parse().unwrap_or(IncidentStatus::Triggered),
             alert_count: r.alert_count,
-            created_at: from_micros(r.created_at),
-            last_alert_at: from_micros(r.last_alert_at),
-            acknowledged_at: r.acknowledged_at.map(from_micros),
+            created_at: r.created_at.datetime(),
+            last_alert_at: r.last_alert_at.datetime(),
+            acknowledged_at: r.acknowledged_at.map(Timestamp::datetime),
             acknowledged_by: r.acknowledged_by,
             acknowledged_via: r.acknowledged_via.and_then(|c| c.parse().ok()),
-            resolved_at: r.resolved_at.map(from_micros),
+            resolved_at: r.resolved_at.map(Timestamp::datetime),
             resolved_by: r.resolved_by,
             resolved_via: r.resolved_via.and_then(|c| c.parse().ok()),
             details: serde_json::from_str(&r.details).unwrap_or(serde_json::Value::Null),
@@ -57,7 +57,7 @@ impl From<IncidentRow> for Incident {
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct TimelineRow {
-    at: i64,
+    at: Timestamp,
     kind: String,
     actor: String,
     channel: String,
@@ -67,7 +67,7 @@ pub(crate) struct TimelineRow {
 impl From<TimelineRow> for TimelineEntry {
     fn from(r: TimelineRow) -> Self {
         TimelineEntry {
-            at: from_micros(r.at),
+            at: r.at.datetime(),
             kind: TimelineKind::from_db(&r.kind),
             actor: r.actor,
             channel: r.channel.parse().unwrap_or(Channel::System),

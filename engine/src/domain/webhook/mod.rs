@@ -21,6 +21,7 @@
 
 pub mod payload;
 
+use crate::domain::clock::Timestamp;
 use crate::domain::kinds::{Actor, EventType};
 use crate::domain::notification::Notification;
 
@@ -38,7 +39,7 @@ pub struct HookEvent {
     /// Who an escalation paged (user ids), for `incident.escalated`.
     pub paged: Vec<String>,
     /// When (microseconds): the event's `occurred_at`.
-    pub at: i64,
+    pub at: Timestamp,
 }
 
 impl HookEvent {
@@ -49,7 +50,7 @@ impl HookEvent {
         incident_id: Option<i64>,
         n: &Notification,
         opener: Option<Actor>,
-        at: i64,
+        at: Timestamp,
     ) -> Option<HookEvent> {
         let event = n.event_type()?;
         let (actor, note, paged) = match n {

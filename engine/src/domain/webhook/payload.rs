@@ -13,7 +13,6 @@ use serde::Serialize;
 
 use super::HookEvent;
 use crate::config::Config;
-use crate::domain::clock::from_micros;
 use crate::domain::incident::Incident;
 use crate::domain::kinds::EventType;
 use crate::domain::kinds::{Actor, Channel, IncidentStatus, Urgency};
@@ -25,7 +24,10 @@ pub fn render(config: &Config, event: &HookEvent, event_id: &str, incident: &Inc
             id: event_id,
             event_type: event.event.as_str(),
             resource_type: "incident",
-            occurred_at: from_micros(event.at).to_rfc3339_opts(SecondsFormat::Millis, true),
+            occurred_at: event
+                .at
+                .datetime()
+                .to_rfc3339_opts(SecondsFormat::Millis, true),
             agent: event.actor.as_ref().and_then(|a| agent(config, a)),
             client: event
                 .actor

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use super::HookEvent;
 use super::payload::render;
 use crate::config::Config;
-use crate::domain::clock::to_micros;
+use crate::domain::clock::Timestamp;
 use crate::domain::ids::{DedupKey, IncidentNumber, ServiceName};
 use crate::domain::incident::Incident;
 use crate::domain::kinds::EventType;
@@ -73,7 +73,7 @@ fn event(kind: EventType, actor: Option<Actor>) -> HookEvent {
         actor,
         note: None,
         paged: Vec::new(),
-        at: to_micros(at("2026-11-21T03:05:07.123456Z")),
+        at: Timestamp::from(at("2026-11-21T03:05:07.123456Z")),
     }
 }
 
@@ -301,7 +301,7 @@ fn a_post_becomes_an_event_with_the_note_the_paged_and_the_opener() {
         Some(7),
         &Notification::IncidentOpened,
         Some(opener.clone()),
-        5,
+        Timestamp::from_micros(5),
     )
     .expect("event");
     assert_eq!(
@@ -313,11 +313,21 @@ fn a_post_becomes_an_event_with_the_note_the_paged_and_the_opener() {
         level: 2,
         users: vec!["bob".to_owned()],
     };
-    let e = HookEvent::from_post("ops", Some(7), &n, None, 5).expect("event");
+    let e =
+        HookEvent::from_post("ops", Some(7), &n, None, Timestamp::from_micros(5)).expect("event");
     assert_eq!(e.paged, vec!["bob".to_owned()]);
     assert!(
-        HookEvent::from_post("ops", None, &n, None, 5).is_none(),
+        HookEvent::from_post("ops", None, &n, None, Timestamp::from_micros(5)).is_none(),
         "no incident"
     );
-    assert!(HookEvent::from_post("ops", Some(7), &Notification::AlertsAdded, None, 5).is_none());
+    assert!(
+        HookEvent::from_post(
+            "ops",
+            Some(7),
+            &Notification::AlertsAdded,
+            None,
+            Timestamp::from_micros(5)
+        )
+        .is_none()
+    );
 }

@@ -19,6 +19,7 @@ pub(crate) mod sqlite;
 use super::incidents::{Effect, record};
 use super::pending::Pending;
 use crate::domain::alert::{Ingested, NewAlert};
+use crate::domain::clock::Timestamp;
 use crate::domain::ids::DedupKey;
 use std::collections::HashMap;
 
@@ -64,7 +65,7 @@ fn record_plan(
     items: &[Item<'_>],
     plan: &Plan,
     id_of: impl Fn(Target) -> i64,
-    now: i64,
+    now: Timestamp,
 ) -> Result<Vec<Ingested>, sqlx::Error> {
     let mut out = Vec::with_capacity(items.len());
     for (item, step) in items.iter().zip(&plan.steps) {

@@ -9,6 +9,7 @@ use sqlx::{PgConnection, Postgres, QueryBuilder};
 
 use super::{Item, distinct_keys, plan_batch, record_plan, who};
 use crate::domain::alert::{AlertKind, Ingested};
+use crate::domain::clock::Timestamp;
 use crate::domain::ingest_plan::{self as plan, Open, Target};
 use crate::domain::kinds::IncidentStatus;
 use crate::store::pending::Pending;
@@ -17,7 +18,7 @@ pub(crate) async fn apply(
     conn: &mut PgConnection,
     p: &mut Pending,
     items: &[Item<'_>],
-    now: i64,
+    now: Timestamp,
 ) -> Result<Vec<Ingested>, sqlx::Error> {
     let pairs = distinct_keys(items);
     let services: Vec<&str> = pairs.iter().map(|(s, _)| *s).collect();
@@ -84,7 +85,7 @@ async fn insert_new(
     items: &[Item<'_>],
     plan: &plan::Plan,
     ids: &[i64],
-    now: i64,
+    now: Timestamp,
 ) -> Result<(), sqlx::Error> {
     // The planner opens incidents only for triggers, so every row has a payload.
     let rows: Vec<_> = plan
@@ -140,7 +141,7 @@ async fn insert_new(
 async fn update_existing(
     conn: &mut PgConnection,
     plan: &plan::Plan,
-    now: i64,
+    now: Timestamp,
 ) -> Result<(), sqlx::Error> {
     let mut ids = Vec::new();
     let mut added = Vec::new();

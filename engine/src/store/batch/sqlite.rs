@@ -9,6 +9,7 @@ use sqlx::SqliteConnection;
 
 use super::{Item, distinct_keys, plan_batch, record_plan, who};
 use crate::domain::alert::{AlertKind, Ingested};
+use crate::domain::clock::Timestamp;
 use crate::domain::ingest_plan::{self as plan, Open, Target};
 use crate::domain::kinds::IncidentStatus;
 use crate::store::pending::Pending;
@@ -26,7 +27,7 @@ pub(crate) async fn apply(
     conn: &mut SqliteConnection,
     p: &mut Pending,
     items: &[Item<'_>],
-    now: i64,
+    now: Timestamp,
 ) -> Result<Vec<Ingested>, sqlx::Error> {
     let pairs = distinct_keys(items);
     // One round trip: the highest incident number, and the open incidents for the batch's keys.
@@ -67,7 +68,7 @@ async fn write_incidents(
     items: &[Item<'_>],
     plan: &plan::Plan,
     max_id: i64,
-    now: i64,
+    now: Timestamp,
 ) -> Result<(), sqlx::Error> {
     let mut new = Vec::with_capacity(plan.new.len());
     let mut changed = Vec::new();

@@ -296,7 +296,7 @@ fn maintenance_notices_say_what_until_when_and_how_much_was_held_back() {
         matcher: "web-01".into(),
         reason: Some("kernel @here upgrade".into()),
         by: "alice".into(),
-        ends_at: ends.timestamp_micros(),
+        ends_at: ends.into(),
         suppressed,
     };
     let until = format!("<t:{}:f>", ends.timestamp());
