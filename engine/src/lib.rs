@@ -9,29 +9,23 @@
 //! someone acknowledges; every step is a row with a due time, claimed in the transaction that
 //! acts on it.
 //!
-//! # Layout
-//! - `clock`: injected time ([`SystemClock`], [`ManualClock`]).
-//! - `ids`, `kinds`: parsed identifiers and closed enums.
-//! - `config`: the validated `firebell.toml`.
-//! - `alert`, `incident`: the values that flow through the engine.
-//! - `ingest`: the group-commit queue.
-//! - `engine`: the inbound API.
-//! - `notify`: the outbound port and the outbox worker.
-//! - `schedule`: who is on call, computed from layers and overrides (pure).
-//! - `oncall`: who is on call now, and overrides (the `!oncall` / `!override` API).
-//! - `escalation`: the paging ladder — pure decisions, notification rules and urgency, and the
-//!   durable timer worker that runs levels, page steps, ack timeouts, auto-resolve, handoffs.
-//! - `maintenance`: windows that silence matching triggers, and their notices.
-//! - `email`: inbound mail — PagerDuty-style rules (pure), the event a mail becomes, the mail log.
-//! - `heartbeats`: dead man's switches — jobs that must check in, and the incident when they miss.
-//! - `postmortem`: blameless postmortem drafts written from an incident's timeline.
-//! - `duration`: durations people type (`2h30m`).
-//! - `store`: SQLite and PostgreSQL persistence behind one type.
-//! - `replay`: replay protection for inbound requests (Twilio sids, Slack event ids).
-//! - `retention`: what is forgotten and when (the mail log, expired replay ids).
-//! - `webhooks`: outbound webhooks — which changes are events, and their PagerDuty-shaped bodies.
-//! - `error`: user-facing vs internal errors.
-//! - `wording`: people and spans of time as firebell writes them for readers.
+//! # Layout, in layers
+//! Each layer imports only from itself and the layers below; `layers.rs` (a test) keeps it so.
+//! - **domain** (`domain`): values and pure decisions — ids, kinds, [`clock::Timestamp`] and the
+//!   injected clock, alerts, incidents, notifications, the ingest plan, `next_step`, notification
+//!   rules, schedules (`on_call_at`), maintenance matching, heartbeat deadlines, email rules,
+//!   webhook bodies, wording, user-facing vs internal errors. With it, `config`: the validated
+//!   `firebell.toml`.
+//! - **store** (`store`): SQLite and PostgreSQL rows in and out behind one type, the outbox, the
+//!   SQLite write gate, the nudges that wake workers after a commit.
+//! - **ingest** (`ingest`): the group-commit queues and their writers.
+//! - **engine** (`engine`): the [`Engine`] handle — start, ingest, acknowledge, resolve, notes,
+//!   change events, the alert log.
+//! - **use cases**, one module per area: `escalation` (the timer worker, one level or page step,
+//!   the sweeps, `!page`), `maintenance`, `heartbeats`, `email` (inbound mail and its log),
+//!   `oncall` (`!oncall` / `!override`), `postmortem`, `reports`, `digest`, `replay` (replay
+//!   protection for inbound requests), `retention`, `notify` (the outbound port and the outbox
+//!   worker), `leader`, `chat` (chat cards and storm bundles).
 
 pub mod chat;
 pub mod config;

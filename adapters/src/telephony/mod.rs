@@ -19,5 +19,10 @@ mod twilio;
 mod vonage;
 
 pub use inbound::routes;
+
+/// Provider names as recorded on outbox rows and timelines.
+pub const TWILIO: &str = "twilio";
+pub const VONAGE: &str = "vonage";
+
 pub use notifier::TelephonyNotifier;
 pub use provider::{Failure, SendError};

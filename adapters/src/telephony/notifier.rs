@@ -4,9 +4,9 @@
 
 use std::collections::HashMap;
 
+use super::{TWILIO, VONAGE};
 use async_trait::async_trait;
 use firebell_engine::Config;
-use firebell_engine::escalation::{TWILIO, VONAGE};
 use firebell_engine::kinds::ContactMethod;
 use firebell_engine::notify::{Delivered, Notification, Notifier, NotifyError, Outgoing};
 use firebell_engine::{Incident, PhoneNumber};

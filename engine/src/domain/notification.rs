@@ -128,7 +128,7 @@ pub enum Lane {
     /// SMS, calls and email to a person.
     Direct,
     /// Outbound webhooks (`[webhooks.NAME]`): a receiver that hangs or fails holds up neither
-    /// pages nor chat. Claimed a few rows at a time ([`claim_size`]); run several workers for
+    /// pages nor chat. Claimed a few rows at a time ([`crate::notify::claim_size`]); run several workers for
     /// parallel deliveries.
     Hooks,
 }

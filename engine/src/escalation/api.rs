@@ -17,9 +17,16 @@ use crate::store::escalation as rows;
 use crate::store::pending::Pending;
 use crate::store::queries;
 
-/// Provider names as recorded on outbox rows and timelines.
-pub const TWILIO: &str = "twilio";
-pub const VONAGE: &str = "vonage";
+/// Where a page SMS that its provider reports failed goes next, as the telephony adapter decides
+/// (it knows the providers; the engine only knows rows): once more, marked as a failover from
+/// `from`, through `via`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resend<'a> {
+    /// The provider whose failure this covers (a row it did not carry is not resent).
+    pub from: &'a str,
+    /// The provider the resend goes through, as the timeline names it.
+    pub via: &'a str,
+}
 
 /// What a provider's status callback says about a message or call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -147,13 +154,15 @@ impl Engine {
     }
 
     /// Records a provider's status callback for the message or call `external_ref` on the
-    /// incident's timeline. When Twilio reports a page SMS failed and Vonage is configured, the
-    /// page is queued once more through Vonage (once, however often Twilio repeats itself).
+    /// incident's timeline. When the provider `resend.from` reports a page SMS failed, the page is
+    /// queued once more through `resend.via` (once, however often the provider repeats itself),
+    /// while the incident still wants it.
     /// Unknown references are ignored (`Ok(false)`): providers retry callbacks.
     pub async fn page_status(
         &self,
         external_ref: &str,
         status: PageStatus,
+        resend: Option<Resend<'_>>,
     ) -> Result<bool, EngineError> {
         let now = Timestamp::now(self.clock());
         let mut tx = self.store().begin().await?;
@@ -180,10 +189,12 @@ impl Engine {
             },
             status.describe()
         );
-        let failover = matches!(status, PageStatus::Failed(_))
-            && method == ContactMethod::Sms
-            && row.provider.as_deref() == Some(TWILIO)
-            && self.config().providers.vonage.is_some();
+        let resend = resend.filter(|r| {
+            matches!(status, PageStatus::Failed(_))
+                && method == ContactMethod::Sms
+                && row.provider.as_deref() == Some(r.from)
+        });
+        let failover = resend.is_some();
         let notification = serde_json::from_str::<Notification>(&row.notification);
         // A resend is a page like any other: only while the incident still wants it.
         let wanted = match (&notification, failover) {
@@ -196,9 +207,10 @@ impl Engine {
             _ => Gate::Send,
         };
         if let Gate::Cancel(reason) = &wanted {
-            message.push_str(&format!("; not sent again through {VONAGE}: {reason}"));
+            let via = resend.map_or("another provider", |r| r.via);
+            message.push_str(&format!("; not sent again through {via}: {reason}"));
         }
-        if failover
+        if let Some(resend) = resend
             && wanted == Gate::Send
             && let Ok(Notification::Paged {
                 user,
@@ -212,15 +224,16 @@ impl Engine {
                 user,
                 level,
                 urgency,
-                failover_from: Some(TWILIO.to_owned()),
+                failover_from: Some(resend.from.to_owned()),
                 esc_gen,
             };
             let text =
                 serde_json::to_string(&again).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
             if rows::insert_failover(&mut tx.c(), &row, &text, now).await? {
                 message.push_str(&format!(
-                    "; sending it {} through {VONAGE}",
-                    by_method(method)
+                    "; sending it {} through {}",
+                    by_method(method),
+                    resend.via
                 ));
             }
         }

@@ -8,4 +8,4 @@ mod ladder;
 mod sweeps;
 pub mod tick;
 
-pub use api::{Escalation, PageStatus, TWILIO, VONAGE};
+pub use api::{Escalation, PageStatus, Resend};

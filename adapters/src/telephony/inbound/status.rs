@@ -6,11 +6,12 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use firebell_engine::escalation::PageStatus;
+use firebell_engine::escalation::{PageStatus, Resend};
 use tracing::{debug, info};
 
 use super::{Signed, explain, json_error};
 use crate::http::AppState;
+use crate::telephony::{TWILIO, VONAGE};
 
 /// Twilio error codes a failed message most often carries, in words for the timeline.
 const ERROR_WORDS: &[(&str, &str)] = &[
@@ -66,7 +67,19 @@ pub(crate) async fn callback(State(state): State<AppState>, hook: Signed) -> Res
         debug!(sid, status, "interim status ignored");
         return StatusCode::NO_CONTENT.into_response();
     };
-    match state.engine.page_status(sid, outcome).await {
+    // Provider failover is ours to decide: a page SMS Twilio gives up on goes once more through
+    // Vonage, when Vonage is configured.
+    let resend = state
+        .engine
+        .config()
+        .providers
+        .vonage
+        .is_some()
+        .then_some(Resend {
+            from: TWILIO,
+            via: VONAGE,
+        });
+    match state.engine.page_status(sid, outcome, resend).await {
         Ok(known) => {
             info!(sid, status, known, "provider status");
             StatusCode::NO_CONTENT.into_response()

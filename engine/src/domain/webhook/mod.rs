@@ -2,7 +2,7 @@
 //! PagerDuty's v3 webhooks, so status lamps, dashboards and ticketing tools can follow incidents.
 //!
 //! A change and its webhook rows are one transaction: while a change's outbox rows are collected
-//! ([`Pending`](crate::store::pending::Pending)), each room post that is also a webhook event
+//! (the store's `Pending`), each room post that is also a webhook event
 //! (opened, acknowledged, escalated, …) is noted as a [`HookEvent`]; just before commit the store
 //! reads the changed incidents once and writes one outbox row per matching subscription, holding
 //! the exact request body ([`payload::render`]). The body, its event id and `occurred_at` are fixed
@@ -12,11 +12,11 @@
 //!
 //! # Layout
 //! - `mod.rs`: [`HookEvent`], one change a subscription may want (the event names are
-//!   [`EventType`](crate::domain::kinds::EventType)).
+//!   [`crate::domain::kinds::EventType`]).
 //! - `payload`: the request body, from an event and the incident.
 //!
 //! Elsewhere: which subscriptions exist and the nudge that wakes their workers
-//! ([`Hooks`](crate::store::hooks::Hooks)); what the timeline says when a webhook is given up
+//! (`store::hooks::Hooks`); what the timeline says when a webhook is given up
 //! (`notify::hook_wording`).
 
 pub mod payload;
