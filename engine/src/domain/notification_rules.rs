@@ -5,6 +5,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 
 use crate::domain::kinds::{ContactMethod, Severity, Urgency};
+use crate::domain::schedule::in_weekly_window;
 
 /// One rung of a person's ladder: reach them by `method` this many minutes after they are paged,
 /// unless the incident was acknowledged first.
@@ -99,13 +100,7 @@ pub struct SupportHours {
 impl SupportHours {
     pub fn contains(&self, t: DateTime<Utc>) -> bool {
         let local = t.with_timezone(&self.time_zone).naive_local();
-        let (day, time) = (local.date().weekday(), local.time());
-        if self.start < self.end {
-            self.days.contains(&day) && self.start <= time && time < self.end
-        } else {
-            (self.days.contains(&day) && time >= self.start)
-                || (self.days.contains(&day.pred()) && time < self.end)
-        }
+        in_weekly_window(&self.days, self.start, self.end, local)
     }
 
     /// The next instant support hours begin at or after `t` (`t` itself when already inside).

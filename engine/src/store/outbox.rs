@@ -244,6 +244,17 @@ pub(crate) async fn mark_delivered(
         "UPDATE outbox SET delivered_at = $1, external_ref = $2, provider = $3, locked_until = NULL, last_error = NULL \
          WHERE id = $4 AND claim_token = $5 AND delivered_at IS NULL AND failed_at IS NULL",
         now, d.external_ref.as_deref(), d.provider.as_deref(), id, token.0)?;
+    settled(tx, changed, note, now).await
+}
+
+/// Commits a settle, with its timeline note when the settle took (`changed` is 1): a row
+/// another worker settled first gets no second note.
+async fn settled(
+    mut tx: super::Tx,
+    changed: u64,
+    note: Option<TimelineNote>,
+    now: Timestamp,
+) -> Result<(), sqlx::Error> {
     if changed == 1
         && let Some(note) = note
     {
@@ -280,14 +291,7 @@ pub(crate) async fn mark_gave_up(
         "UPDATE outbox SET failed_at = $1, cancelled_at = $2, locked_until = NULL, last_error = $3 \
          WHERE id = $4 AND claim_token = $5 AND delivered_at IS NULL AND failed_at IS NULL",
         now, cancelled, error, id, token.0)?;
-    if changed == 1
-        && let Some(note) = note
-    {
-        let mut p = super::pending::Pending::default();
-        note.write(&mut p, now)?;
-        p.flush(&mut tx.c()).await?;
-    }
-    tx.commit().await
+    settled(tx, changed, note, now).await
 }
 
 /// A failed attempt: either due again at `retry_at`, or (when `None`) given up for good. Only the

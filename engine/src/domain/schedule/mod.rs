@@ -153,14 +153,24 @@ fn restricted_in(l: &Layer, local: NaiveDateTime) -> bool {
 impl Restriction {
     /// Inside the window? A window crossing midnight belongs to the day it opened.
     pub fn contains(&self, local: NaiveDateTime) -> bool {
-        use chrono::Datelike;
-        let (day, time) = (local.date().weekday(), local.time());
-        if self.start < self.end {
-            self.days.contains(&day) && self.start <= time && time < self.end
-        } else {
-            (self.days.contains(&day) && time >= self.start)
-                || (self.days.contains(&day.pred()) && time < self.end)
-        }
+        in_weekly_window(&self.days, self.start, self.end, local)
+    }
+}
+
+/// Whether local time `t` falls in the weekly window open on `days` from `start` to `end`. A
+/// window crossing midnight (`end` before `start`) belongs to the day it opened.
+pub fn in_weekly_window(
+    days: &[Weekday],
+    start: NaiveTime,
+    end: NaiveTime,
+    t: NaiveDateTime,
+) -> bool {
+    use chrono::Datelike;
+    let (day, time) = (t.date().weekday(), t.time());
+    if start < end {
+        days.contains(&day) && start <= time && time < end
+    } else {
+        (days.contains(&day) && time >= start) || (days.contains(&day.pred()) && time < end)
     }
 }
 
