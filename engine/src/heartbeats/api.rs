@@ -80,7 +80,7 @@ impl Engine {
                 actor: by,
                 raw: json!({ "heartbeat": hb.name, "event": "check-in" }),
             };
-            let outcome = rows::apply_event(&mut tx.c(), &mut p, &alert, &room, at).await?;
+            let outcome = crate::ingest::apply_one(&mut tx.c(), &mut p, &alert, &room, at).await?;
             if let Ingested::Resolved { number, .. } = outcome {
                 resolved = Some(number);
             }
@@ -143,7 +143,7 @@ impl Engine {
             raw: json!({ "heartbeat": hb.name, "event": "fail" }),
         };
         let mut p = Pending::with_hooks(self.hooks());
-        let outcome = rows::apply_event(&mut tx.c(), &mut p, &alert, &room, at).await?;
+        let outcome = crate::ingest::apply_one(&mut tx.c(), &mut p, &alert, &room, at).await?;
         rows::fired(&mut tx.c(), &hb.name, at, outcome.number().map(|n| n.get())).await?;
         p.flush(&mut tx.c()).await?;
         tx.commit().await?;

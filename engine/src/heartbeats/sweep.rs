@@ -96,7 +96,7 @@ async fn fire(engine: &Engine, hb: &Heartbeat, now: DateTime<Utc>) -> Result<boo
     let alert = missed(hb, &watch, now);
     let at = Timestamp::from(now);
     let mut p = Pending::with_hooks(engine.hooks());
-    let outcome = rows::apply_event(&mut tx.c(), &mut p, &alert, &room, at).await?;
+    let outcome = crate::ingest::apply_one(&mut tx.c(), &mut p, &alert, &room, at).await?;
     let incident = outcome.number().map(|n| n.get());
     rows::fired(&mut tx.c(), &hb.name, at, incident).await?;
     p.flush(&mut tx.c()).await?;

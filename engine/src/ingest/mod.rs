@@ -8,7 +8,10 @@
 //! - `plan`: what a batch of events does, decided without I/O.
 //! - `supervise`: a writer that dies is restarted; which queues have none, for `/readyz`.
 
+mod batch;
 mod supervise;
+
+pub(crate) use batch::apply_one;
 
 pub(crate) use supervise::WriterHealth;
 
@@ -26,10 +29,10 @@ use std::collections::HashMap;
 
 use crate::domain::kinds::{EventAction, IncidentStatus};
 use crate::domain::maintenance::Matcher;
-use crate::store::batch::{self, Item};
+use crate::store::batch::Item;
 use crate::store::incidents::record_suppressed;
 use crate::store::pending::Pending;
-use crate::store::{Store, Tx, escalation, maintenance};
+use crate::store::{Store, escalation, maintenance};
 
 /// Most events committed in one transaction.
 pub const MAX_BATCH: usize = 512;
@@ -257,10 +260,7 @@ async fn apply(
     let applied = if items.is_empty() {
         Vec::new()
     } else {
-        match &mut tx {
-            Tx::Sqlite(t, _) => batch::sqlite::apply(t, &mut pending, &items, now).await?,
-            Tx::Pg(t) => batch::postgres::apply(t, &mut pending, &items, now).await?,
-        }
+        batch::apply(&mut tx.c(), &mut pending, &items, now).await?
     };
     // Everyone already reached by SMS hears about acknowledges and resolves from monitors too.
     let changes: Vec<(i64, &str, IncidentStatus, &crate::domain::kinds::Actor)> = items

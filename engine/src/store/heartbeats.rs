@@ -1,20 +1,16 @@
-//! Heartbeat state as rows (`heartbeats`, one per configured name), and [`apply_event`]: one
-//! heartbeat event applied through the batch-ingest code inside the caller's transaction, so the
-//! state change and the incident it opens or resolves commit together.
+//! Heartbeat state as rows (`heartbeats`, one per configured name). The event a miss, failure or
+//! recovery causes is applied through the batch-ingest code (`ingest::apply_one`) inside the
+//! caller's transaction, so the state change and the incident it opens or resolves commit
+//! together.
 //!
 //! Every change first takes the heartbeat's row with [`lock`] (`FOR UPDATE` on PostgreSQL;
 //! SQLite's `BEGIN IMMEDIATE` already serialises writers) and re-decides under the lock, so two
 //! replicas or two concurrent check-ins never both fire or both resolve.
 
-use super::batch::{self, Item};
-use super::incidents::record_suppressed;
-use super::pending::Pending;
-use super::{C, escalation, maintenance, sql};
-use crate::domain::alert::{Ingested, NewAlert};
+use super::{C, sql};
 use crate::domain::clock::Timestamp;
 use crate::domain::heartbeat::Watch;
-use crate::domain::kinds::{EventAction, IncidentStatus};
-use crate::domain::maintenance::Matcher;
+use crate::domain::kinds::IncidentStatus;
 
 /// A heartbeat's row, with the status of the incident it last triggered.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -114,39 +110,4 @@ pub(crate) async fn fired(
          WHERE name = $1",
         name, now, incident)?;
     Ok(())
-}
-
-/// Applies one event in the caller's transaction exactly as the ingest writers apply a batch of
-/// one: a trigger under an active maintenance window is recorded as suppressed; anything else goes
-/// through the batch code (dedup, alert log, timeline, chat post, escalation start); a resolve
-/// tells those reached by SMS.
-pub(crate) async fn apply_event(
-    c: &mut C<'_>,
-    p: &mut Pending,
-    alert: &NewAlert,
-    room: &str,
-    now: Timestamp,
-) -> Result<Ingested, sqlx::Error> {
-    let key = alert.dedup_key_or_generate();
-    if alert.kind.action() == EventAction::Trigger {
-        for w in maintenance::active(c, now).await? {
-            let matcher = Matcher::from_db(&w.matcher);
-            if matcher.matches(alert) {
-                maintenance::count_suppressed(c, w.id, 1).await?;
-                return Ok(record_suppressed(p, alert, key, w.id, &matcher, now));
-            }
-        }
-    }
-    let items = [Item { alert, key, room }];
-    let outcome = match c.reborrow() {
-        C::Sqlite(conn) => batch::sqlite::apply(conn, p, &items, now).await?,
-        C::Pg(conn) => batch::postgres::apply(conn, p, &items, now).await?,
-    }
-    .pop()
-    .ok_or(sqlx::Error::RowNotFound)?;
-    if let Ingested::Resolved { number, .. } = &outcome {
-        let changes = [(number.get(), room, IncidentStatus::Resolved, &alert.actor)];
-        escalation::notify_paged(c, p, &changes, now).await?;
-    }
-    Ok(outcome)
 }

@@ -1,36 +1,75 @@
-//! Batch ingest: a batch of events costs a constant number of statements, whatever its size.
+//! Batch ingest's rows: a batch of events costs a constant number of statements, whatever its
+//! size.
 //!
 //! Each statement is a round trip (to SQLite's worker thread, or over the network to PostgreSQL),
 //! and per-event round trips were what a batch cost (profiled: SQLite's own execution was 2% of
-//! the time). So: one query loads the open incidents for every key in the batch,
-//! [`plan`](crate::domain::ingest_plan) decides what each event does without I/O, a few bulk statements
-//! write the result, and [`record`] adds the alert log, timeline and outbox rows — the same rows
-//! and wording as the one-event path. Repeated alerts for one incident become one update of its
-//! alert count per batch, not one per alert.
+//! the time). So: [`find`] loads the open incidents for every key in the batch in one query, the
+//! ingest use case plans what each event does without I/O
+//! ([`plan`](crate::domain::ingest_plan::plan)), and [`write`] writes the result with a few bulk
+//! statements. Repeated alerts for one incident become one update of its alert count per batch,
+//! not one per alert.
 //!
 //! # Layout
-//! - `mod.rs`: the batch item and the plan → recorded outcomes step both backends share.
+//! - `mod.rs`: the batch item, what the lookup found, and the dispatch to the backend.
 //! - `sqlite`: lookup and writes through `json_each`.
 //! - `postgres`: lookup and writes through `unnest`, under per-key advisory locks.
 
 pub(crate) mod postgres;
 pub(crate) mod sqlite;
 
-use super::incidents::{Effect, record};
-use super::pending::Pending;
-use crate::domain::alert::{Ingested, NewAlert};
-use crate::domain::clock::Timestamp;
-use crate::domain::ids::DedupKey;
 use std::collections::HashMap;
 
-use crate::domain::ingest_plan::{self as plan, Event, Open, Plan, Step, Target};
-use crate::domain::kinds::Actor;
+use super::C;
+use crate::domain::alert::NewAlert;
+use crate::domain::clock::Timestamp;
+use crate::domain::ids::DedupKey;
+use crate::domain::ingest_plan::{Open, Plan};
+use crate::domain::kinds::{Actor, IncidentStatus};
 
 /// One event of the batch: the alert, its key (generated before queueing when absent) and room.
 pub(crate) struct Item<'a> {
     pub alert: &'a NewAlert,
     pub key: DedupKey,
     pub room: &'a str,
+}
+
+/// What the store found for a batch's keys: their open incidents, by (service, dedup key); and,
+/// on SQLite, the highest incident number (new ones follow it).
+pub(crate) struct Found {
+    open: Vec<((String, String), Open)>,
+    max_id: i64,
+}
+
+impl Found {
+    /// The open incidents, as the planner takes them.
+    pub(crate) fn open(&self) -> HashMap<(&str, &str), Open> {
+        self.open
+            .iter()
+            .map(|((s, k), o)| ((s.as_str(), k.as_str()), *o))
+            .collect()
+    }
+}
+
+/// The open incidents for the batch's keys (on PostgreSQL, with the keys locked until commit).
+pub(crate) async fn find(c: &mut C<'_>, items: &[Item<'_>]) -> Result<Found, sqlx::Error> {
+    match c {
+        C::Sqlite(conn) => sqlite::find(conn, items).await,
+        C::Pg(conn) => postgres::find(conn, items).await,
+    }
+}
+
+/// Writes the planned incidents; the new incidents' numbers, in the plan's order.
+pub(crate) async fn write(
+    c: &mut C<'_>,
+    items: &[Item<'_>],
+    plan: &Plan,
+    found: &Found,
+    now: Timestamp,
+) -> Result<Vec<i64>, sqlx::Error> {
+    match c {
+        C::Sqlite(conn) => sqlite::write(conn, items, plan, found, now).await,
+        C::Pg(conn) => postgres::write(conn, items, plan, now).await,
+    }
 }
 
 /// The batch's distinct (service, dedup key) pairs, sorted.
@@ -44,48 +83,10 @@ fn distinct_keys<'a>(items: &'a [Item<'_>]) -> Vec<(&'a str, &'a str)> {
     pairs
 }
 
-/// Plans the batch against the open incidents found for its keys.
-fn plan_batch(items: &[Item<'_>], open: &HashMap<(&str, &str), Open>) -> Plan {
-    let events: Vec<Event<'_>> = items
-        .iter()
-        .map(|i| Event {
-            service: i.alert.service.as_str(),
-            key: i.key.as_str(),
-            action: i.alert.kind.action(),
-            actor: &i.alert.actor,
-        })
-        .collect();
-    plan::plan(&events, open)
-}
-
-/// Turns the plan's steps into outcomes, recording each event's rows in `p`; `id_of` names the
-/// incident a target ended up as.
-fn record_plan(
-    p: &mut Pending,
-    items: &[Item<'_>],
-    plan: &Plan,
-    id_of: impl Fn(Target) -> i64,
-    now: Timestamp,
-) -> Result<Vec<Ingested>, sqlx::Error> {
-    let mut out = Vec::with_capacity(items.len());
-    for (item, step) in items.iter().zip(&plan.steps) {
-        let effect = match *step {
-            Step::Created(t) => Effect::Created(id_of(t)),
-            Step::Deduplicated(t, status) => Effect::Deduplicated(id_of(t), status),
-            Step::Acknowledged(t) => Effect::Acknowledged(id_of(t)),
-            Step::Resolved(t) => Effect::Resolved(id_of(t)),
-            Step::Dropped(t) => Effect::Dropped(t.map(&id_of)),
-        };
-        out.push(record(
-            p,
-            item.alert,
-            item.key.clone(),
-            effect,
-            item.room,
-            now,
-        )?);
-    }
-    Ok(out)
+/// An open incident's status as stored (only firebell writes it; a row it cannot read is taken
+/// for triggered, which pages rather than stays silent).
+fn status(text: &str) -> IncidentStatus {
+    text.parse().unwrap_or(IncidentStatus::Triggered)
 }
 
 /// Actor name and channel, or NULLs.

@@ -3,23 +3,19 @@
 //! hash order so two batches never wait on each other in a cycle; a replica racing on the same key
 //! then waits and sees the incident the other opened. New incident numbers come from the sequence.
 
-use std::collections::HashMap;
-
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 
-use super::{Item, distinct_keys, plan_batch, record_plan, who};
-use crate::domain::alert::{AlertKind, Ingested};
+use super::{Found, Item, distinct_keys, status, who};
+use crate::domain::alert::AlertKind;
 use crate::domain::clock::Timestamp;
 use crate::domain::ingest_plan::{self as plan, Open, Target};
-use crate::domain::kinds::IncidentStatus;
-use crate::store::pending::Pending;
 
-pub(crate) async fn apply(
+/// Locks the batch's keys (the same advisory lock people's actions take) and finds their open
+/// incidents: nothing changes for these keys before [`write`] and the commit.
+pub(crate) async fn find(
     conn: &mut PgConnection,
-    p: &mut Pending,
     items: &[Item<'_>],
-    now: Timestamp,
-) -> Result<Vec<Ingested>, sqlx::Error> {
+) -> Result<Found, sqlx::Error> {
     let pairs = distinct_keys(items);
     let services: Vec<&str> = pairs.iter().map(|(s, _)| *s).collect();
     let keys: Vec<&str> = pairs.iter().map(|(_, k)| *k).collect();
@@ -45,21 +41,28 @@ pub(crate) async fn apply(
     .bind(&keys)
     .fetch_all(&mut *conn)
     .await?;
-    let open: HashMap<(&str, &str), Open> = rows
-        .iter()
+    let open = rows
+        .into_iter()
         .map(|(id, s, k, st)| {
             (
-                (s.as_str(), k.as_str()),
+                (s, k),
                 Open {
-                    id: *id,
-                    status: st.parse().unwrap_or(IncidentStatus::Triggered),
+                    id,
+                    status: status(&st),
                 },
             )
         })
         .collect();
+    Ok(Found { open, max_id: 0 })
+}
 
-    let plan = plan_batch(items, &open);
-
+/// Writes the plan's incidents; the new incidents' numbers, in plan order (from the sequence).
+pub(crate) async fn write(
+    conn: &mut PgConnection,
+    items: &[Item<'_>],
+    plan: &plan::Plan,
+    now: Timestamp,
+) -> Result<Vec<i64>, sqlx::Error> {
     let ids: Vec<i64> = if plan.new.is_empty() {
         Vec::new()
     } else {
@@ -70,14 +73,9 @@ pub(crate) async fn apply(
         .fetch_all(&mut *conn)
         .await?
     };
-    let id_of = |t: Target| match t {
-        Target::Existing(id) => id,
-        Target::New(n) => ids.get(n).copied().unwrap_or_default(),
-    };
-
-    insert_new(conn, items, &plan, &ids, now).await?;
-    update_existing(conn, &plan, now).await?;
-    record_plan(p, items, &plan, id_of, now)
+    insert_new(conn, items, plan, &ids, now).await?;
+    update_existing(conn, plan, now).await?;
+    Ok(ids)
 }
 
 async fn insert_new(

@@ -2,17 +2,13 @@
 //! under SQLite's write lock (`BEGIN IMMEDIATE`), so nothing changes between the read and the
 //! writes, and new incident numbers can be assigned as `MAX(id) + 1, + 2, …` without gaps.
 
-use std::collections::HashMap;
-
 use serde_json::json;
 use sqlx::SqliteConnection;
 
-use super::{Item, distinct_keys, plan_batch, record_plan, who};
-use crate::domain::alert::{AlertKind, Ingested};
+use super::{Found, Item, distinct_keys, status, who};
+use crate::domain::alert::AlertKind;
 use crate::domain::clock::Timestamp;
 use crate::domain::ingest_plan::{self as plan, Open, Target};
-use crate::domain::kinds::IncidentStatus;
-use crate::store::pending::Pending;
 
 /// (highest incident id, and one open incident's id, service, dedup key, status — or NULLs).
 type LookupRow = (
@@ -23,12 +19,12 @@ type LookupRow = (
     Option<String>,
 );
 
-pub(crate) async fn apply(
+/// The open incidents for the batch's keys and the highest incident number, in one round trip.
+/// The batch runs under the write lock, so nothing changes before [`write`].
+pub(crate) async fn find(
     conn: &mut SqliteConnection,
-    p: &mut Pending,
     items: &[Item<'_>],
-    now: Timestamp,
-) -> Result<Vec<Ingested>, sqlx::Error> {
+) -> Result<Found, sqlx::Error> {
     let pairs = distinct_keys(items);
     // One round trip: the highest incident number, and the open incidents for the batch's keys.
     let rows: Vec<LookupRow> = sqlx::query_as(
@@ -42,23 +38,34 @@ pub(crate) async fn apply(
     .fetch_all(&mut *conn)
     .await?;
     let max_id = rows.first().map_or(0, |r| r.0);
-    let open: HashMap<(&str, &str), Open> = rows
-        .iter()
+    let open = rows
+        .into_iter()
         .filter_map(|(_, id, s, k, st)| {
-            let status = st.as_deref()?.parse().unwrap_or(IncidentStatus::Triggered);
-            Some(((s.as_deref()?, k.as_deref()?), Open { id: (*id)?, status }))
+            Some((
+                (s?, k?),
+                Open {
+                    id: id?,
+                    status: status(&st?),
+                },
+            ))
         })
         .collect();
+    Ok(Found { open, max_id })
+}
 
-    let plan = plan_batch(items, &open);
-    let id_of = |t: Target| match t {
-        Target::Existing(id) => id,
-        Target::New(n) => max_id + 1 + n as i64,
-    };
-
-    write_incidents(conn, items, &plan, max_id, now).await?;
-
-    record_plan(p, items, &plan, id_of, now)
+/// Writes the plan's incidents; the new incidents' numbers, in plan order (`MAX(id) + 1, + 2, …`:
+/// the write lock makes them gapless).
+pub(crate) async fn write(
+    conn: &mut SqliteConnection,
+    items: &[Item<'_>],
+    plan: &plan::Plan,
+    found: &Found,
+    now: Timestamp,
+) -> Result<Vec<i64>, sqlx::Error> {
+    write_incidents(conn, items, plan, found.max_id, now).await?;
+    Ok((0..plan.new.len())
+        .map(|n| found.max_id + 1 + n as i64)
+        .collect())
 }
 
 /// Inserts the batch's new incidents and updates the existing ones it changed, in one round trip
