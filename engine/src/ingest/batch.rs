@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use super::record::{Effect, record, record_suppressed};
 use crate::domain::alert::{Ingested, NewAlert};
 use crate::domain::clock::Timestamp;
 use crate::domain::ingest_plan::{self as plan, Event, Open, Plan, Step, Target};
@@ -12,7 +13,6 @@ use crate::domain::kinds::{EventAction, IncidentStatus};
 use crate::domain::maintenance::Matcher;
 use crate::store::C;
 use crate::store::batch::{self, Item};
-use crate::store::incidents::{Effect, record, record_suppressed};
 use crate::store::pending::Pending;
 use crate::store::{escalation, maintenance};
 

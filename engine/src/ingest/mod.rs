@@ -9,28 +9,28 @@
 //! - `supervise`: a writer that dies is restarted; which queues have none, for `/readyz`.
 
 mod batch;
+mod record;
 mod supervise;
 
 pub(crate) use batch::apply_one;
 
 pub(crate) use supervise::WriterHealth;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use tokio::sync::{Notify, mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 use tracing::{error, warn};
 
-use crate::domain::alert::{Ingested, NewAlert};
-use crate::domain::clock::Clock;
-use crate::domain::clock::Timestamp;
-use crate::domain::error::EngineError;
-use std::collections::HashMap;
+use record::record_suppressed;
 
+use crate::domain::alert::{Ingested, NewAlert};
+use crate::domain::clock::{Clock, Timestamp};
+use crate::domain::error::EngineError;
 use crate::domain::kinds::{EventAction, IncidentStatus};
 use crate::domain::maintenance::Matcher;
 use crate::store::batch::Item;
-use crate::store::incidents::record_suppressed;
 use crate::store::pending::Pending;
 use crate::store::{Store, escalation, maintenance};
 
