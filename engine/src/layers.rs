@@ -30,6 +30,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "replay",
             "reports",
             "retention",
+            "timer",
         ],
     ),
 ];

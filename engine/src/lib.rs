@@ -5,7 +5,7 @@
 //! [`notify::run_outbox_worker`] delivers through a [`notify::Notifier`] an adapter provides.
 //! People act on incidents through [`Engine::acknowledge`], [`Engine::resolve`] and
 //! [`Engine::add_note`]; every change lands on the incident's timeline with actor and channel.
-//! The timer worker ([`escalation::tick::run_timer_worker`]) pages people level by level until
+//! The timer worker ([`timer::run_timer_worker`]) pages people level by level until
 //! someone acknowledges; every step is a row with a due time, claimed in the transaction that
 //! acts on it.
 //!
@@ -21,11 +21,12 @@
 //! - **ingest** (`ingest`): the group-commit queues and their writers.
 //! - **engine** (`engine`): the [`Engine`] handle — start, ingest, acknowledge, resolve, notes,
 //!   change events, the alert log.
-//! - **use cases**, one module per area: `escalation` (the timer worker, one level or page step,
-//!   the sweeps, `!page`), `maintenance`, `heartbeats`, `email` (inbound mail and its log),
-//!   `oncall` (`!oncall` / `!override`), `postmortem`, `reports`, `digest`, `replay` (replay
-//!   protection for inbound requests), `retention`, `notify` (the outbound port and the outbox
-//!   worker), `leader`, `chat` (chat cards and storm bundles).
+//! - **use cases**, one module per area: `timer` (the worker that runs whatever is due),
+//!   `escalation` (levels, page steps, the sweeps, `!escalate`), `maintenance`, `heartbeats`,
+//!   `email` (inbound mail and its log), `oncall` (`!oncall` / `!override`), `postmortem`,
+//!   `reports`, `digest`, `replay` (replay protection for inbound requests), `retention`,
+//!   `notify` (the outbound port and the outbox worker), `leader`, `chat` (chat cards and storm
+//!   bundles).
 
 pub mod chat;
 pub mod config;
@@ -47,6 +48,7 @@ pub mod replay;
 pub mod reports;
 mod retention;
 pub mod store;
+pub mod timer;
 
 // Other crates name the domain modules from the crate root.
 pub use domain::{alert, clock, duration, error, ids, incident, kinds, schedule, wording};

@@ -15,8 +15,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use async_trait::async_trait;
 use clap::Parser;
-use firebell_engine::escalation::tick::run_timer_worker;
 use firebell_engine::notify::{Delivered, Notifier, NotifyError, Outgoing, run_outbox_worker};
+use firebell_engine::timer::run_timer_worker;
 use firebell_engine::{
     Actor, AlertKind, Channel, Config, DedupKey, Engine, NewAlert, Severity, Store, SystemClock,
     TriggerPayload,

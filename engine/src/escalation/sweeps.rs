@@ -33,28 +33,6 @@ pub(crate) async fn run(engine: &Engine) -> Result<usize, EngineError> {
     Ok(done)
 }
 
-/// When the timer next has something to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct NextDue {
-    /// The earliest level start or page step: done on every wake-up.
-    pub steps: Option<Timestamp>,
-    /// The earliest maintenance notice or heartbeat deadline: done on the sweeps' turn.
-    pub sweeps: Option<Timestamp>,
-}
-
-/// When the next step and the next sweep item are due.
-pub(crate) async fn next_due(engine: &Engine) -> Result<NextDue, sqlx::Error> {
-    let mut conn = engine.store().conn().await?;
-    let steps = esc::next_due(&mut conn.c()).await?;
-    let b = maintenance::next_due(&mut conn.c(), warning_ahead()).await?;
-    let now = Timestamp::now(engine.clock());
-    let c = crate::heartbeats::next_due(engine.config(), &mut conn.c(), now).await?;
-    Ok(NextDue {
-        steps,
-        sweeps: [b, c].into_iter().flatten().min(),
-    })
-}
-
 type AckedRow = (i64, String, Timestamp, Option<Timestamp>, Option<String>);
 
 /// High-urgency incidents acknowledged longer ago than their service's ack timeout go back to

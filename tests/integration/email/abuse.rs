@@ -3,7 +3,7 @@
 //! the mail log forgets old mail so no sender can fill the database.
 
 use chrono::Duration as Span;
-use firebell_engine::escalation::tick::tick;
+use firebell_engine::timer::tick;
 use firebell_tests::{Backend, backends};
 
 use super::{DOMAIN, MailApp, Raw, config};

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use firebell_engine::duration::HumanDuration;
-use firebell_engine::escalation::tick::tick;
 use firebell_engine::maintenance::Matcher;
+use firebell_engine::timer::tick;
 use firebell_engine::{
     Actor, Channel, Clock, Config, Engine, Incident, IncidentFilter, IncidentStatus, ManualClock,
 };

@@ -2,7 +2,7 @@
 //! backend; and the same across restarts.
 
 use chrono::Duration;
-use firebell_engine::escalation::tick::tick;
+use firebell_engine::timer::tick;
 use firebell_tests::{TestApp, backends};
 use reqwest::StatusCode;
 

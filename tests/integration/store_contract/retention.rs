@@ -2,8 +2,8 @@
 //! `[email] log_retention` — a bounded batch per tick, oldest first.
 
 use firebell_engine::email::{MailVia, RefusedMail};
-use firebell_engine::escalation::tick::tick;
 use firebell_engine::replay::Delivery;
+use firebell_engine::timer::tick;
 
 use super::*;
 

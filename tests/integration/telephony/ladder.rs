@@ -2,7 +2,7 @@
 //! Twilio: chat first, then SMS, then a call, then the next level; an SMS reply stops it.
 
 use chrono::Duration as Minutes;
-use firebell_engine::escalation::tick::tick;
+use firebell_engine::timer::tick;
 
 use super::*;
 

@@ -1,5 +1,5 @@
 //! Escalation: who is paged, how, and when, as pure decisions over values. The timer worker
-//! (`crate::escalation::tick`) loads an incident's position in its policy, asks [`next_step`] what to do, and writes
+//! (`crate::timer`) loads an incident's position in its policy, asks [`next_step`] what to do, and writes
 //! the result — pages, timeline, the next due time — in the same transaction that claimed the
 //! timer, so a crash repeats nothing and skips nothing.
 //!

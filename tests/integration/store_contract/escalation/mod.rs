@@ -2,8 +2,8 @@
 //! reached how and when, what stops it, and that restarts and replicas neither skip nor repeat a
 //! step. (The same ladder over real HTTP with a fake Twilio is in `paging.rs`.)
 
-use firebell_engine::escalation::tick::tick;
 use firebell_engine::notify::deliver_due;
+use firebell_engine::timer::tick;
 use firebell_engine::{Config, ContactMethod as M, TimelineKind};
 
 use super::*;

@@ -4,12 +4,12 @@
 //! auto-resolve, an override), then every figure asserted exactly.
 
 use firebell_engine::duration::HumanDuration;
-use firebell_engine::escalation::tick::tick;
 use firebell_engine::maintenance::Matcher;
 use firebell_engine::notify::{NotifyError, deliver_due};
 use firebell_engine::reports::{
     Durations, Interruptions, NoisyKey, Notifications, Period, Report, SummaryQuery, TeamLoad,
 };
+use firebell_engine::timer::tick;
 use firebell_engine::{Config, ContactMethod, UserId};
 
 use super::*;

@@ -1,5 +1,7 @@
-//! The timer worker: an idempotent tick that does whatever is due — start escalation levels, fire
-//! page steps, and the sweeps in [`super::sweeps`] — each in the transaction that claimed it.
+//! The timer worker: an idempotent tick that does whatever is due — start escalation levels and
+//! fire page steps (`escalation`), and the sweeps: ack timeouts, auto-resolve, handoffs and
+//! maintenance notices (`escalation`), digests, missed heartbeats, retention — each in the
+//! transaction that claimed it.
 //! State lives in rows with due times, not in tasks: a restart at any moment neither skips a
 //! step (its row is still due) nor repeats one (its row was settled in the same commit as its
 //! effects). On PostgreSQL, claims skip rows another replica holds.
@@ -9,19 +11,15 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use tracing::error;
 
-use super::ladder::{fire_page, start_level};
-use super::sweeps::NextDue;
 use crate::domain::clock::Timestamp;
 use crate::domain::error::EngineError;
+use crate::domain::maintenance::warning_ahead;
 use crate::engine::Engine;
-use crate::store::escalation::{self as rows, LadderWrites};
-use crate::store::oncall::current_overrides;
-use crate::store::pending::Pending;
+use crate::escalation::escalate_due;
+use crate::store::{escalation as esc, maintenance};
 
 /// Longest the worker sleeps without looking (and how often sweeps run when nothing is due).
 const POLL: Duration = Duration::from_secs(1);
-/// Rows handled per transaction.
-const BATCH: i64 = 200;
 
 /// Runs ticks until `cancel` fires, sleeping until the next due row (at most [`POLL`]) or a nudge.
 /// Level starts and page steps run on every wake-up; the sweeps at most once per [`POLL`], since
@@ -70,9 +68,31 @@ pub async fn run_timer_worker(engine: Engine, cancel: CancellationToken) {
     }
 }
 
+/// When the timer next has something to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct NextDue {
+    /// The earliest level start or page step: done on every wake-up.
+    pub steps: Option<Timestamp>,
+    /// The earliest maintenance notice or heartbeat deadline: done on the sweeps' turn.
+    pub sweeps: Option<Timestamp>,
+}
+
+/// When the next step and the next sweep item are due.
+async fn next_due(engine: &Engine) -> Result<NextDue, sqlx::Error> {
+    let mut conn = engine.store().conn().await?;
+    let steps = esc::next_due(&mut conn.c()).await?;
+    let b = maintenance::next_due(&mut conn.c(), warning_ahead()).await?;
+    let now = Timestamp::now(engine.clock());
+    let c = crate::heartbeats::next_due(engine.config(), &mut conn.c(), now).await?;
+    Ok(NextDue {
+        steps,
+        sweeps: [b, c].into_iter().flatten().min(),
+    })
+}
+
 /// How long to sleep, `turn` being how long until the sweeps may run again.
 async fn until_next(engine: &Engine, turn: Duration) -> Duration {
-    let Ok(next) = super::sweeps::next_due(engine).await else {
+    let Ok(next) = next_due(engine).await else {
         return POLL;
     };
     sleep_for(Timestamp::now(engine.clock()), next, turn)
@@ -116,7 +136,7 @@ async fn tick_with(engine: &Engine, sweep: bool) -> Result<Done, EngineError> {
     let escalated = escalate_due(engine).await?;
     let mut swept = 0;
     if sweep {
-        swept += super::sweeps::run(engine).await?;
+        swept += crate::escalation::sweep(engine).await?;
         swept += crate::digest::sweep(engine).await;
         swept += crate::heartbeats::sweep(engine).await;
         swept += crate::retention::sweep(engine).await;
@@ -125,51 +145,6 @@ async fn tick_with(engine: &Engine, sweep: bool) -> Result<Done, EngineError> {
         engine.outbox_nudge().notify_one();
     }
     Ok(Done { escalated, swept })
-}
-
-/// Starts the due levels and fires the due page steps, in one transaction: a level's first
-/// steps are due the moment it starts, so they are queued in the same commit. When nothing is
-/// due it returns without taking the write lock (on SQLite every write transaction, even an
-/// empty one, waits its turn behind ingest and costs a commit).
-async fn escalate_due(engine: &Engine) -> Result<usize, EngineError> {
-    let now = Timestamp::now(engine.clock());
-    {
-        let mut conn = engine.store().conn().await?;
-        if rows::next_due(&mut conn.c())
-            .await?
-            .is_none_or(|at| at > now)
-        {
-            return Ok(0);
-        }
-    }
-    let mut tx = engine.store().begin().await?;
-    let levels = rows::claim_due_levels(&mut tx.c(), now, BATCH).await?;
-    let mut p = Pending::with_hooks(engine.hooks());
-    let mut w = LadderWrites::default();
-    if !levels.is_empty() {
-        let overrides = current_overrides(&mut tx.c(), None, now).await?;
-        for d in &levels {
-            start_level(
-                engine.config(),
-                &mut tx.c(),
-                (&mut p, &mut w),
-                d,
-                &overrides,
-                now,
-            )
-            .await?;
-        }
-        // The first steps of the levels just started are due now: written before the claim.
-        w.write(&mut tx.c(), now).await?;
-    }
-    let pages = rows::claim_due_pages(&mut tx.c(), now, BATCH).await?;
-    for d in &pages {
-        fire_page(engine.config(), &mut tx.c(), (&mut p, &mut w), d, now).await?;
-    }
-    w.write(&mut tx.c(), now).await?;
-    p.flush(&mut tx.c()).await?;
-    tx.commit().await?;
-    Ok(levels.len() + pages.len())
 }
 
 #[cfg(test)]
