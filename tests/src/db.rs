@@ -116,6 +116,20 @@ impl Drop for TestDb {
             rt.block_on(async move {
                 let store = Store::connect(&base).await.ok()?;
                 if let Store::Postgres(pool) = &store {
+                    // A replica a test cut off from the database (a silenced proxy) may have been
+                    // mid-transaction: its session stays open, holding locks in the schema, and
+                    // the DROP would wait for it forever. End every session still holding a lock
+                    // there first (the test is over), as the server's keepalive or an
+                    // administrator would.
+                    let _ = sqlx::query(
+                        "SELECT pg_terminate_backend(l.pid) FROM pg_locks l \
+                         JOIN pg_class c ON c.oid = l.relation \
+                         JOIN pg_namespace n ON n.oid = c.relnamespace \
+                         WHERE n.nspname = $1 AND l.pid <> pg_backend_pid()",
+                    )
+                    .bind(&schema)
+                    .execute(pool)
+                    .await;
                     let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
                         "DROP SCHEMA IF EXISTS {schema} CASCADE"
                     )))
