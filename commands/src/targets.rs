@@ -1,6 +1,7 @@
 //! `[N…|all]`: which incidents `!ack` and `!resolve` act on, and the per-incident report when
 //! they act on several.
 
+use crate::doc::Doc;
 use std::future::Future;
 
 use firebell_engine::{Engine, EngineError, Incident, IncidentNumber, IncidentStatus};
@@ -162,15 +163,15 @@ pub(crate) async fn choose(
     }
     let candidates = scope.candidates(engine, action.statuses).await?;
     match candidates.len() {
-        0 => Err(Reply::info(format!(
+        0 => Err(Reply::info(Doc::markup(&format!(
             "Nothing to {}: no incident{} is {}.",
             action.verb,
             scope.describe(),
             action.state
-        ))),
+        )))),
         1 => Ok(vec![candidates[0].number]),
         _ if all => Ok(candidates.iter().map(|i| i.number).collect()),
-        k => Err(Reply::info(which_one(&candidates, k, action))),
+        k => Err(Reply::info(Doc::markup(&which_one(&candidates, k, action)))),
     }
 }
 
@@ -211,13 +212,13 @@ where
     let elsewhere = |i: &Incident| posted_elsewhere(engine.config(), ctx, &i.service);
     if let [n] = numbers {
         return match act(*n).await {
-            Ok(i) => Reply::success(format!(
+            Ok(i) => Reply::success(Doc::markup(&format!(
                 "{} *{}* — {} ({})",
                 capitalized(action.done),
                 i.number,
                 i.title,
                 elsewhere(&i).unwrap_or_else(|| i.service.to_string())
-            )),
+            ))),
             Err(e) => Reply::from_engine(&e),
         };
     }
@@ -239,7 +240,7 @@ where
         s if s == numbers.len() => Tone::Success,
         _ => Tone::Info,
     };
-    Reply::new(tone, lines.join("\n"))
+    Reply::new(tone, Doc::markup(&lines.join("\n")))
 }
 
 fn capitalized(word: &str) -> String {

@@ -1,5 +1,6 @@
 //! `!escalate [N]`: page the next level now instead of waiting for its timer.
 
+use crate::doc::Doc;
 use firebell_engine::config::Target;
 use firebell_engine::{Actor, Config, Engine, Incident, IncidentNumber};
 
@@ -45,10 +46,10 @@ impl Escalate {
         let whom = targets(engine.config(), &incident, level)
             .map(|t| format!(" ({t})"))
             .unwrap_or_default();
-        Reply::success(format!(
+        Reply::success(Doc::markup(&format!(
             "*{}* escalated — level {level} is being paged{whom} · {}",
             incident.number, incident.title
-        ))
+        )))
     }
 }
 
@@ -141,7 +142,7 @@ mod tests {
 
         let reply = t.say_in_thread("!escalate", 1).await;
 
-        assert_eq!(reply.tone, Tone::Success, "{}", reply.text);
+        assert_eq!(reply.tone, Tone::Success, "{}", reply.text());
         let i = t.engine.incident(n(1)).await.unwrap();
         assert_eq!(i.status, firebell_engine::IncidentStatus::Triggered);
     }

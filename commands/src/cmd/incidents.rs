@@ -1,5 +1,6 @@
 //! `!incidents`: what is open right now, newest first.
 
+use crate::doc::Doc;
 use chrono::{DateTime, Utc};
 use firebell_engine::engine::human_ago;
 use firebell_engine::{Engine, Incident, IncidentFilter, IncidentNumber, IncidentStatus};
@@ -51,7 +52,7 @@ impl Incidents {
             ..Default::default()
         };
         match engine.incidents(&filter).await {
-            Ok(open) => Reply::info(render(&open, engine.clock().now())),
+            Ok(open) => Reply::info(Doc::markup(&render(&open, engine.clock().now()))),
             Err(e) => Reply::from_engine(&e),
         }
     }
@@ -167,10 +168,10 @@ mod tests {
             .await;
         assert!(
             reply
-                .text
+                .text()
                 .starts_with("You're not linked to a firebell user yet."),
             "{}",
-            reply.text
+            reply.text()
         );
     }
 }

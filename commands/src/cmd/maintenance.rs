@@ -1,6 +1,7 @@
 //! `!maintenance <host|service:NAME|label=value> <duration> [reason…]`, `!maintenance list`,
 //! `!maintenance end <id>`: silence paging for planned work, announced in the room.
 
+use crate::doc::Doc;
 use firebell_engine::duration::HumanDuration;
 use firebell_engine::maintenance::{MaintenanceWindow, Matcher, max_duration};
 use firebell_engine::{Actor, Engine, IncidentNumber};
@@ -104,7 +105,9 @@ impl Maintenance {
             } => {
                 let matcher = match Matcher::parse(&matcher, engine.config()) {
                     Ok(m) => m,
-                    Err(e) => return Reply::error(SPEC.error(e.message()).to_string()),
+                    Err(e) => {
+                        return Reply::error(Doc::markup(&SPEC.error(e.message()).to_string()));
+                    }
                 };
                 let started = engine
                     .start_maintenance(
@@ -116,13 +119,13 @@ impl Maintenance {
                     )
                     .await;
                 match started {
-                    Ok(w) => Reply::success(format!(
+                    Ok(w) => Reply::success(Doc::markup(&format!(
                         "Maintenance *{id}* started for {} until {} — matching alerts are \
                          recorded but page nobody. End it early with `!maintenance end {id}`.",
                         w.matcher,
                         viewer.local_and_relative(w.ends_at),
                         id = w.id
-                    )),
+                    ))),
                     Err(e) => Reply::from_engine(&e),
                 }
             }
@@ -144,17 +147,17 @@ impl Maintenance {
                             suppressed(w.suppressed)
                         ));
                     }
-                    Reply::info(text)
+                    Reply::info(Doc::markup(&text))
                 }
                 Err(e) => Reply::from_engine(&e),
             },
             Maintenance::End { id } => match engine.end_maintenance(id, actor).await {
-                Ok(w) => Reply::success(format!(
+                Ok(w) => Reply::success(Doc::markup(&format!(
                     "Ended maintenance *{}* for {} — {} while it was open.",
                     w.id,
                     w.matcher,
                     suppressed(w.suppressed)
-                )),
+                ))),
                 Err(e) => Reply::from_engine(&e),
             },
         }

@@ -1,5 +1,6 @@
 //! `!note N text`: add to an incident's timeline (what was tried, what was seen).
 
+use crate::doc::Doc;
 use firebell_engine::{Actor, Engine, IncidentNumber};
 
 use crate::command::{Command, ParseError};
@@ -65,7 +66,10 @@ impl Note {
 
     pub(crate) async fn execute(self, engine: &Engine, actor: &Actor) -> Reply {
         match engine.add_note(self.incident, actor, &self.text).await {
-            Ok(i) => Reply::success(format!("Noted on *{}* — {}", i.number, i.title)),
+            Ok(i) => Reply::success(Doc::markup(&format!(
+                "Noted on *{}* — {}",
+                i.number, i.title
+            ))),
             Err(e) => Reply::from_engine(&e),
         }
     }

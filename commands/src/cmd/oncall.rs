@@ -1,5 +1,6 @@
 //! `!oncall [schedule|service]`: who has the pager now, since and until when, and who is next.
 
+use crate::doc::Doc;
 use firebell_engine::config::Target;
 use firebell_engine::oncall::OnCallNow;
 use firebell_engine::{Actor, Config, Engine, IncidentNumber};
@@ -65,7 +66,7 @@ impl OnCall {
             .map(|n| direct_targets(config, n))
             .unwrap_or_default();
         if now_on.is_empty() && direct.is_empty() {
-            return Reply::info(match name {
+            return Reply::info(Doc::markup(&match name {
                 None => "No schedules are configured — add one under `[schedules.NAME]` in \
                          firebell.toml."
                     .to_owned(),
@@ -73,7 +74,7 @@ impl OnCall {
                     "Service *{n}* pages no schedule and no one directly: it has no escalation \
                      policy with targets."
                 ),
-            });
+            }));
         }
         let mut text = match name {
             Some(n) if !config.schedules.contains_key(n) => {
@@ -92,7 +93,7 @@ impl OnCall {
                 people.join(", ")
             ));
         }
-        Reply::info(text)
+        Reply::info(Doc::markup(&text))
     }
 }
 
@@ -210,16 +211,16 @@ mod tests {
         assert_eq!(reply.tone, Tone::Info);
         assert!(
             reply
-                .text
+                .text()
                 .starts_with("*On call for service db*\n• *primary*: *Bob Brown*")
         );
-        assert!(reply.text.contains("\n• *secondary*: nobody is on call"));
+        assert!(reply.text().contains("\n• *secondary*: nobody is on call"));
         assert!(
             reply
-                .text
+                .text()
                 .ends_with("\nAlso paged directly at level 1: Carol Chen (carol)"),
             "{}",
-            reply.text
+            reply.text()
         );
     }
 
@@ -229,9 +230,9 @@ mod tests {
         let reply = t.say("!oncall web").await;
         assert_eq!(reply.tone, Tone::Info);
         assert!(
-            reply.text.starts_with("Service *web* pages no schedule"),
+            reply.text().starts_with("Service *web* pages no schedule"),
             "{}",
-            reply.text
+            reply.text()
         );
     }
 
@@ -243,12 +244,12 @@ mod tests {
         let reply = t.say("!oncall primary").await;
 
         assert!(
-            reply.text.contains(
+            reply.text().contains(
                 "• *primary*: *Alice Adams* (alice) (override #1) since Mon 02 Mar 10:00 CET, \
                  until Mon 02 Mar 12:00 CET (in 2h) · next: Bob Brown (bob)"
             ),
             "{}",
-            reply.text
+            reply.text()
         );
     }
 
@@ -271,10 +272,10 @@ mod tests {
         let reply = t.say_as(bob, "!oncall primary").await;
         assert!(
             reply
-                .text
+                .text()
                 .contains("until Mon 09 Mar 08:00 UTC (in 6d 23h)"),
             "{}",
-            reply.text
+            reply.text()
         );
     }
 }

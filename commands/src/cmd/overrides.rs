@@ -1,6 +1,7 @@
 //! `!override <schedule> [@user] <duration>`, `!override list [schedule]`, `!override cancel <id>`:
 //! take someone's pager for a while (a doctor's appointment, a swap), see and undo such swaps.
 
+use crate::doc::Doc;
 use firebell_engine::duration::HumanDuration;
 use firebell_engine::oncall::{OverrideRecord, max_override};
 use firebell_engine::{Actor, Config, Engine, IncidentNumber};
@@ -91,15 +92,15 @@ impl Override {
                 let user = match user {
                     Some(r) => match r.resolve(config, ctx.platform) {
                         Ok(u) => u,
-                        Err(why) => return Reply::error(SPEC.error(why).to_string()),
+                        Err(why) => return Reply::error(Doc::markup(&SPEC.error(why).to_string())),
                     },
                     None => match viewer.user {
                         Some(v) => v.id.clone(),
                         None => {
-                            return Reply::error(format!(
+                            return Reply::error(Doc::markup(&format!(
                                 "`{}` is not a firebell user",
                                 actor.name
-                            ));
+                            )));
                         }
                     },
                 };
@@ -107,13 +108,13 @@ impl Override {
                     .create_override(&schedule, &user, duration, actor)
                     .await
                 {
-                    Ok(o) => Reply::success(format!(
+                    Ok(o) => Reply::success(Doc::markup(&format!(
                         "Override *#{id}*: {who} is on call for *{schedule}* for {duration}, until {until}. \
                          Undo with `!override cancel {id}`.",
                         id = o.id,
                         who = person(config, o.user.as_str()),
                         until = viewer.local_and_relative(o.end),
-                    )),
+                    ))),
                     Err(e) => Reply::from_engine(&e),
                 }
             }
@@ -121,25 +122,30 @@ impl Override {
                 if let Some(s) = &schedule
                     && !config.schedules.contains_key(s)
                 {
-                    return Reply::error(unknown_schedule(config, s));
+                    return Reply::error(Doc::markup(&unknown_schedule(config, s)));
                 }
                 match engine.overrides(schedule.as_deref()).await {
-                    Ok(list) => Reply::info(listing(config, &list, schedule.as_deref(), |o| {
-                        format!(
-                            "from {} until {}",
-                            viewer.local(o.start),
-                            viewer.local_and_relative(o.end)
-                        )
-                    })),
+                    Ok(list) => Reply::info(Doc::markup(&listing(
+                        config,
+                        &list,
+                        schedule.as_deref(),
+                        |o| {
+                            format!(
+                                "from {} until {}",
+                                viewer.local(o.start),
+                                viewer.local_and_relative(o.end)
+                            )
+                        },
+                    ))),
                     Err(e) => Reply::from_engine(&e),
                 }
             }
             Override::Cancel { id } => match engine.cancel_override(id, actor).await {
-                Ok(o) => Reply::success(format!(
+                Ok(o) => Reply::success(Doc::markup(&format!(
                     "Cancelled override *#{id}*: {} no longer holds *{}* through it.",
                     person(config, o.user.as_str()),
                     o.schedule
-                )),
+                ))),
                 Err(e) => Reply::from_engine(&e),
             },
         }

@@ -3,6 +3,7 @@
 //! people noted and where the whole draft is — and carries it as a Markdown file for adapters
 //! that can upload one.
 
+use crate::doc::Doc;
 use firebell_engine::postmortem::{Postmortem as Draft, elapsed};
 use firebell_engine::{Config, Engine, IncidentNumber};
 
@@ -58,9 +59,9 @@ impl Postmortem {
             Ok(pm) => {
                 let text = render(&pm, engine.config());
                 let reply = if pm.resolved {
-                    Reply::success(text)
+                    Reply::success(Doc::markup(&text))
                 } else {
-                    Reply::info(text)
+                    Reply::info(Doc::markup(&text))
                 };
                 reply.with_attachment(attachment(&pm))
             }
@@ -75,7 +76,7 @@ fn attachment(pm: &Draft) -> Attachment {
         filename: format!("postmortem-{}.md", pm.incident.number.get()),
         content_type: "text/markdown; charset=utf-8".to_owned(),
         bytes: pm.markdown.clone().into_bytes(),
-        caption: format!(
+        caption: Doc::markup(&format!(
             "📝 Postmortem draft for *{}*{}",
             pm.incident.number,
             if pm.resolved {
@@ -83,7 +84,7 @@ fn attachment(pm: &Draft) -> Attachment {
             } else {
                 " (so far: still open)"
             }
-        ),
+        )),
         incident: Some(pm.incident.number),
     }
 }
@@ -199,9 +200,9 @@ mod tests {
 
         let reply = t.say("!postmortem 1").await;
 
-        assert_eq!(reply.tone, Tone::Success, "{}", reply.text);
+        assert_eq!(reply.tone, Tone::Success, "{}", reply.text());
         assert_eq!(
-            reply.text,
+            reply.text(),
             "*#1* postmortem draft — Checkout 500s\n\
              Acknowledged after 4m · resolved after 40m · 1 alert · 1 action item\n\
              Full draft (Markdown, with an API token): `GET /api/v1/incidents/1/postmortem.md`.\n\
@@ -224,19 +225,19 @@ mod tests {
 
         assert_eq!(reply.tone, Tone::Info);
         assert!(
-            reply.text.starts_with(
+            reply.text().starts_with(
                 "*#1* is not resolved yet (triggered) — Checkout 500s. Here is the draft so far.\n\
                  Not acknowledged yet · 1 alert · 0 action items\n"
             ),
             "{}",
-            reply.text
+            reply.text()
         );
         assert!(
-            reply.text.contains(
+            reply.text().contains(
                 "`GET /api/v1/incidents/1/postmortem.md`; ask again once it is resolved."
             ),
             "{}",
-            reply.text
+            reply.text()
         );
         assert!(reply.attachment.is_some());
     }
@@ -252,11 +253,15 @@ mod tests {
 
         let reply = t.say("!postmortem 1").await;
 
-        assert!(reply.text.chars().count() < 1500, "{}", reply.text.len());
         assert!(
-            reply.text.ends_with("… and 15 more in the draft"),
+            reply.text().chars().count() < 1500,
             "{}",
-            reply.text
+            reply.text().len()
+        );
+        assert!(
+            reply.text().ends_with("… and 15 more in the draft"),
+            "{}",
+            reply.text()
         );
     }
 

@@ -1,5 +1,6 @@
 //! `!trigger <service> <summary>`: open an incident by hand, for a problem no monitor caught.
 
+use crate::doc::Doc;
 use firebell_engine::config::Service;
 use firebell_engine::{
     Actor, AlertKind, Config, Engine, IncidentNumber, Ingested, NewAlert, Severity, TriggerPayload,
@@ -114,14 +115,19 @@ impl Trigger {
             }),
         };
         match engine.ingest(alert).await {
-            Ok(Ingested::Created { number, .. }) => Reply::success(format!(
+            Ok(Ingested::Created { number, .. }) => Reply::success(Doc::markup(&format!(
                 "Opened *{number}* on {}: {}",
                 service.name, self.summary
-            )),
-            Ok(Ingested::Deduplicated { number, status, .. }) => Reply::info(format!(
-                "That is already open as *{number}* ({status}); added one more alert to it."
-            )),
-            Ok(other) => Reply::info(format!("Nothing was opened: {}.", other.outcome())),
+            ))),
+            Ok(Ingested::Deduplicated { number, status, .. }) => {
+                Reply::info(Doc::markup(&format!(
+                    "That is already open as *{number}* ({status}); added one more alert to it."
+                )))
+            }
+            Ok(other) => Reply::info(Doc::markup(&format!(
+                "Nothing was opened: {}.",
+                other.outcome()
+            ))),
             Err(e) => Reply::from_engine(&e),
         }
     }
@@ -163,9 +169,9 @@ fn find_service<'c>(config: &'c Config, typed: &str) -> Result<&'c Service, Repl
                 .join(", ")
         )
     };
-    Err(Reply::error(format!(
+    Err(Reply::error(Doc::markup(&format!(
         "unknown service `{typed}` — {known}.{nearest}"
-    )))
+    ))))
 }
 
 fn strip_prefix_ignore_case<'a>(word: &'a str, prefix: &str) -> Option<&'a str> {

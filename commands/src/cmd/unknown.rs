@@ -1,5 +1,6 @@
 //! A name no command answers to: a suggestion and the way to the list, never a scolding.
 
+use crate::doc::Doc;
 use crate::reply::Reply;
 use crate::spec;
 
@@ -7,9 +8,9 @@ pub(crate) fn execute(name: &str) -> Reply {
     let guess = spec::suggest(name)
         .map(|s| format!(" Did you mean `!{}`?", s.name))
         .unwrap_or_default();
-    Reply::info(format!(
+    Reply::info(Doc::markup(&format!(
         "I don't know `!{name}`.{guess} `!help` lists what I can do."
-    ))
+    )))
 }
 
 #[cfg(test)]
