@@ -212,27 +212,36 @@ where
     let elsewhere = |i: &Incident| posted_elsewhere(engine.config(), ctx, &i.service);
     if let [n] = numbers {
         return match act(*n).await {
-            Ok(i) => Reply::success(Doc::markup(&format!(
-                "{} *{}* — {} ({})",
-                capitalized(action.done),
-                i.number,
-                i.title,
-                elsewhere(&i).unwrap_or_else(|| i.service.to_string())
-            ))),
+            Ok(i) => Reply::success(
+                Doc::new()
+                    .text(format!("{} ", capitalized(action.done)))
+                    .bold(i.number.to_string())
+                    .text(format!(
+                        " — {} ({})",
+                        i.title,
+                        elsewhere(&i).unwrap_or_else(|| i.service.to_string())
+                    )),
+            ),
             Err(e) => Reply::from_engine(&e),
         };
     }
     let mut lines = Vec::with_capacity(numbers.len());
     let mut succeeded = 0;
+    let numbered = |n: IncidentNumber, rest: String| Doc::new().bold(n.to_string()).text(rest);
     for &n in numbers {
         match act(n).await {
             Ok(i) => {
                 succeeded += 1;
                 let whose = elsewhere(&i).map(|w| format!(" ({w})")).unwrap_or_default();
-                lines.push(format!("*{n}* {} — {}{whose}", action.done, i.title));
+                lines.push(numbered(
+                    n,
+                    format!(" {} — {}{whose}", action.done, i.title),
+                ));
             }
-            Err(e @ (EngineError::User(_) | EngineError::NotFound(_))) => lines.push(user_text(&e)),
-            Err(e) => lines.push(format!("*{n}*: {}", user_text(&e))),
+            Err(e @ (EngineError::User(_) | EngineError::NotFound(_))) => {
+                lines.push(Doc::markup(&user_text(&e)))
+            }
+            Err(e) => lines.push(numbered(n, format!(": {}", user_text(&e)))),
         }
     }
     let tone = match succeeded {
@@ -240,7 +249,11 @@ where
         s if s == numbers.len() => Tone::Success,
         _ => Tone::Info,
     };
-    Reply::new(tone, Doc::markup(&lines.join("\n")))
+    let doc = lines
+        .into_iter()
+        .reduce(|doc, line| doc.line().append(line))
+        .unwrap_or_default();
+    Reply::new(tone, doc)
 }
 
 fn capitalized(word: &str) -> String {

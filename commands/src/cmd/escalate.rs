@@ -46,9 +46,9 @@ impl Escalate {
         let whom = targets(engine.config(), &incident, level)
             .map(|t| format!(" ({t})"))
             .unwrap_or_default();
-        Reply::success(Doc::markup(&format!(
-            "*{}* escalated — level {level} is being paged{whom} · {}",
-            incident.number, incident.title
+        Reply::success(Doc::new().bold(incident.number.to_string()).text(format!(
+            " escalated — level {level} is being paged{whom} · {}",
+            incident.title
         )))
     }
 }

@@ -66,10 +66,12 @@ impl Note {
 
     pub(crate) async fn execute(self, engine: &Engine, actor: &Actor) -> Reply {
         match engine.add_note(self.incident, actor, &self.text).await {
-            Ok(i) => Reply::success(Doc::markup(&format!(
-                "Noted on *{}* — {}",
-                i.number, i.title
-            ))),
+            Ok(i) => Reply::success(
+                Doc::new()
+                    .text("Noted on ")
+                    .bold(i.number.to_string())
+                    .text(format!(" — {}", i.title)),
+            ),
             Err(e) => Reply::from_engine(&e),
         }
     }

@@ -115,10 +115,12 @@ impl Trigger {
             }),
         };
         match engine.ingest(alert).await {
-            Ok(Ingested::Created { number, .. }) => Reply::success(Doc::markup(&format!(
-                "Opened *{number}* on {}: {}",
-                service.name, self.summary
-            ))),
+            Ok(Ingested::Created { number, .. }) => Reply::success(
+                Doc::new()
+                    .text("Opened ")
+                    .bold(number.to_string())
+                    .text(format!(" on {}: {}", service.name, self.summary)),
+            ),
             Ok(Ingested::Deduplicated { number, status, .. }) => {
                 Reply::info(Doc::markup(&format!(
                     "That is already open as *{number}* ({status}); added one more alert to it."
