@@ -130,6 +130,20 @@ impl Doc {
         self
     }
 
+    /// The document line by line, an item's bullet first and each span as `span` writes it,
+    /// lines joined with line breaks: the walk the surfaces share; the escaping is theirs.
+    pub fn render(&self, mut span: impl FnMut(&Span) -> String) -> String {
+        let lines: Vec<String> = self
+            .blocks
+            .iter()
+            .map(|block| {
+                let spans = block.spans().iter().map(&mut span);
+                std::iter::once(block.bullet().to_owned()).chain(spans).collect()
+            })
+            .collect();
+        lines.join("\n")
+    }
+
     fn push(&mut self, span: Span) {
         let spans = self
             .blocks

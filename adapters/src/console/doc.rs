@@ -12,22 +12,11 @@ pub(crate) fn render(doc: &Doc, style: Style) -> String {
     if !style.color {
         return multi_line(&doc.to_markup());
     }
-    let lines: Vec<String> = doc
-        .blocks()
-        .iter()
-        .map(|block| {
-            let mut out = block.bullet().to_owned();
-            for span in block.spans() {
-                match span {
-                    Span::Text(t) => out.push_str(&multi_line(t)),
-                    Span::Bold(t) => out.push_str(&style.paint(&multi_line(t), BOLD)),
-                    Span::Code(t) => out.push_str(&style.paint(&multi_line(t), CYAN)),
-                }
-            }
-            out
-        })
-        .collect();
-    lines.join("\n")
+    doc.render(|span| match span {
+        Span::Text(t) => multi_line(t),
+        Span::Bold(t) => style.paint(&multi_line(t), BOLD),
+        Span::Code(t) => style.paint(&multi_line(t), CYAN),
+    })
 }
 
 #[cfg(test)]

@@ -43,22 +43,11 @@ impl Doc {
     /// The document in light Markdown: what [`Doc::markup`] reads back, and what a plain
     /// terminal shows.
     pub fn to_markup(&self) -> String {
-        let lines: Vec<String> = self
-            .blocks
-            .iter()
-            .map(|block| {
-                let mut out = block.bullet().to_owned();
-                for span in block.spans() {
-                    match span {
-                        Span::Text(t) => out.push_str(t),
-                        Span::Bold(t) => out.push_str(&format!("*{t}*")),
-                        Span::Code(t) => out.push_str(&format!("`{t}`")),
-                    }
-                }
-                out
-            })
-            .collect();
-        lines.join("\n")
+        self.render(|span| match span {
+            Span::Text(t) => t.clone(),
+            Span::Bold(t) => format!("*{t}*"),
+            Span::Code(t) => format!("`{t}`"),
+        })
     }
 }
 

@@ -8,22 +8,11 @@ use crate::slack::escape;
 
 /// The document as mrkdwn, lines joined with line breaks; any length (the caller fits it).
 pub fn render(doc: &Doc) -> String {
-    let lines: Vec<String> = doc
-        .blocks()
-        .iter()
-        .map(|block| {
-            let mut out = block.bullet().to_owned();
-            for span in block.spans() {
-                match span {
-                    Span::Text(t) => out.push_str(&escape::entities(t)),
-                    Span::Bold(t) => out.push_str(&format!("*{}*", escape::entities(t))),
-                    Span::Code(t) => out.push_str(&format!("`{}`", escape::entities(t))),
-                }
-            }
-            out
-        })
-        .collect();
-    lines.join("\n")
+    doc.render(|span| match span {
+        Span::Text(t) => escape::entities(t),
+        Span::Bold(t) => format!("*{}*", escape::entities(t)),
+        Span::Code(t) => format!("`{}`", escape::entities(t)),
+    })
 }
 
 #[cfg(test)]
