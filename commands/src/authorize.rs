@@ -1,11 +1,11 @@
 //! Chat account → configured user. firebell only acts for people in `firebell.toml`, so the
 //! timeline always names a real user; an unlinked person is told exactly what line to add.
 
-use crate::doc::Doc;
 use firebell_engine::config::ChatPlatform;
 use firebell_engine::{Actor, Config};
 
 use crate::context::Context;
+use crate::doc::Doc;
 use crate::reply::Reply;
 
 /// The actor to record for this message, or the reply that explains how to get linked.

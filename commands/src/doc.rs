@@ -138,7 +138,9 @@ impl Doc {
             .iter()
             .map(|block| {
                 let spans = block.spans().iter().map(&mut span);
-                std::iter::once(block.bullet().to_owned()).chain(spans).collect()
+                std::iter::once(block.bullet().to_owned())
+                    .chain(spans)
+                    .collect()
             })
             .collect();
         lines.join("\n")

@@ -1,9 +1,10 @@
 //! What firebell says back: a platform-neutral [`Doc`] with a tone. Adapters choose colours,
 //! emoji or embed styles from the tone and render the document their way.
 
-use crate::doc::Doc;
 use firebell_engine::EngineError;
 use firebell_engine::error::log_internal;
+
+use crate::doc::Doc;
 
 /// How a reply should feel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

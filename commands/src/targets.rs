@@ -1,13 +1,13 @@
 //! `[N…|all]`: which incidents `!ack` and `!resolve` act on, and the per-incident report when
 //! they act on several.
 
-use crate::doc::Doc;
 use std::future::Future;
 
 use firebell_engine::{Engine, EngineError, Incident, IncidentNumber, IncidentStatus};
 
 use crate::command::ParseError;
 use crate::context::Context;
+use crate::doc::Doc;
 use crate::invocation::Args;
 use crate::reply::{Reply, Tone, user_text};
 use crate::scope::{Scope, posted_elsewhere};
@@ -171,28 +171,34 @@ pub(crate) async fn choose(
         )))),
         1 => Ok(vec![candidates[0].number]),
         _ if all => Ok(candidates.iter().map(|i| i.number).collect()),
-        k => Err(Reply::info(Doc::markup(&which_one(&candidates, k, action)))),
+        k => Err(Reply::info(which_one(&candidates, k, action))),
     }
 }
 
-fn which_one(candidates: &[Incident], k: usize, action: &Action) -> String {
+fn which_one(candidates: &[Incident], k: usize, action: &Action) -> Doc {
     const SHOWN: usize = 10;
-    let mut text = format!("{k} incidents are {}:\n", action.state);
+    let mut doc = Doc::new().text(format!("{k} incidents are {}:", action.state));
     for i in candidates.iter().take(SHOWN) {
-        text.push_str(&format!("• *{}* {} — {}\n", i.number, i.service, i.title));
+        doc = doc
+            .item()
+            .bold(i.number.to_string())
+            .text(format!(" {} — {}", i.service, i.title));
     }
     if k > SHOWN {
-        text.push_str(&format!(
-            "…and {} more (`!incidents` lists them).\n",
-            k - SHOWN
-        ));
+        doc = doc
+            .line()
+            .text(format!("…and {} more (", k - SHOWN))
+            .code("!incidents")
+            .text(" lists them).");
     }
     let (a, b) = (candidates[0].number.get(), candidates[1].number.get());
-    text.push_str(&format!(
-        "Say which: `!{0} {a} {b}` or `!{0} all`.",
-        action.command
-    ));
-    text
+    let command = action.command;
+    doc.line()
+        .text("Say which: ")
+        .code(format!("!{command} {a} {b}"))
+        .text(" or ")
+        .code(format!("!{command} all"))
+        .text(".")
 }
 
 /// Runs `act` on each incident in turn and reports on each, so one failure ("#4 is already

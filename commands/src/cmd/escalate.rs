@@ -1,10 +1,10 @@
 //! `!escalate [N]`: page the next level now instead of waiting for its timer.
 
-use crate::doc::Doc;
 use firebell_engine::config::Target;
 use firebell_engine::{Actor, Config, Engine, Incident, IncidentNumber};
 
 use crate::command::{Command, ParseError};
+use crate::doc::Doc;
 use crate::invocation::Args;
 use crate::people::person;
 use crate::reply::Reply;

@@ -1,13 +1,13 @@
 //! `!help [command]`: the command list, or one command's usage, details and examples — all
 //! rendered from the command table.
 
-use crate::doc::Doc;
 use std::fmt::Write;
 
 use firebell_engine::IncidentNumber;
 
 use crate::command::{Command, ParseError};
 use crate::context::Context;
+use crate::doc::Doc;
 use crate::invocation::Args;
 use crate::reply::Reply;
 use crate::spec::{self, COMMANDS, CommandSpec};

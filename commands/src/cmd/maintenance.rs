@@ -1,13 +1,13 @@
 //! `!maintenance <host|service:NAME|label=value> <duration> [reason…]`, `!maintenance list`,
 //! `!maintenance end <id>`: silence paging for planned work, announced in the room.
 
-use crate::doc::Doc;
 use firebell_engine::duration::HumanDuration;
 use firebell_engine::maintenance::{MaintenanceWindow, Matcher, max_duration};
 use firebell_engine::{Actor, Engine, IncidentNumber};
 
 use crate::command::{Command, ParseError};
 use crate::context::Context;
+use crate::doc::Doc;
 use crate::invocation::{Args, listed_id};
 use crate::reply::Reply;
 use crate::spec::CommandSpec;

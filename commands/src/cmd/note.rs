@@ -1,9 +1,9 @@
 //! `!note N text`: add to an incident's timeline (what was tried, what was seen).
 
-use crate::doc::Doc;
 use firebell_engine::{Actor, Engine, IncidentNumber};
 
 use crate::command::{Command, ParseError};
+use crate::doc::Doc;
 use crate::invocation::Args;
 use crate::reply::Reply;
 use crate::spec::CommandSpec;

@@ -1,11 +1,11 @@
 //! `!oncall [schedule|service]`: who has the pager now, since and until when, and who is next.
 
-use crate::doc::Doc;
 use firebell_engine::config::Target;
 use firebell_engine::oncall::OnCallNow;
 use firebell_engine::{Actor, Config, Engine, IncidentNumber};
 
 use crate::command::{Command, ParseError};
+use crate::doc::Doc;
 use crate::invocation::Args;
 use crate::people::person;
 use crate::reply::Reply;

@@ -1,13 +1,13 @@
 //! `!override <schedule> [@user] <duration>`, `!override list [schedule]`, `!override cancel <id>`:
 //! take someone's pager for a while (a doctor's appointment, a swap), see and undo such swaps.
 
-use crate::doc::Doc;
 use firebell_engine::duration::HumanDuration;
 use firebell_engine::oncall::{OverrideRecord, max_override};
 use firebell_engine::{Actor, Config, Engine, IncidentNumber};
 
 use crate::command::{Command, ParseError};
 use crate::context::Context;
+use crate::doc::Doc;
 use crate::invocation::{Args, listed_id};
 use crate::people::{UserRef, person};
 use crate::reply::Reply;

@@ -3,11 +3,11 @@
 //! people noted and where the whole draft is — and carries it as a Markdown file for adapters
 //! that can upload one.
 
-use crate::doc::Doc;
 use firebell_engine::postmortem::{Postmortem as Draft, elapsed};
 use firebell_engine::{Config, Engine, IncidentNumber};
 
 use crate::command::{Command, ParseError};
+use crate::doc::Doc;
 use crate::invocation::Args;
 use crate::reply::{Attachment, Reply};
 use crate::spec::CommandSpec;

@@ -2,11 +2,11 @@
 //! alerts, MTTA/MTTR, escalations, notifications, interruptions, against the period before.
 //! Periods are read in the asker's time zone (`last-week` is their Monday to Monday).
 
-use crate::doc::Doc;
 use firebell_engine::reports::{Period, SummaryQuery};
 use firebell_engine::{Actor, Engine};
 
 use crate::command::{Command, ParseError};
+use crate::doc::Doc;
 use crate::invocation::Args;
 use crate::reply::Reply;
 use crate::spec::CommandSpec;

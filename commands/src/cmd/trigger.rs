@@ -1,6 +1,5 @@
 //! `!trigger <service> <summary>`: open an incident by hand, for a problem no monitor caught.
 
-use crate::doc::Doc;
 use firebell_engine::config::Service;
 use firebell_engine::{
     Actor, AlertKind, Config, Engine, IncidentNumber, Ingested, NewAlert, Severity, TriggerPayload,
@@ -8,6 +7,7 @@ use firebell_engine::{
 use serde_json::json;
 
 use crate::command::{Command, ParseError};
+use crate::doc::Doc;
 use crate::invocation::Args;
 use crate::reply::Reply;
 use crate::spec::CommandSpec;
