@@ -92,15 +92,16 @@ impl Override {
                 let user = match user {
                     Some(r) => match r.resolve(config, ctx.platform) {
                         Ok(u) => u,
-                        Err(why) => return Reply::error(Doc::markup(&SPEC.error(why).to_string())),
+                        Err(why) => return Reply::from(&SPEC.error(why)),
                     },
                     None => match viewer.user {
                         Some(v) => v.id.clone(),
                         None => {
-                            return Reply::error(Doc::markup(&format!(
-                                "`{}` is not a firebell user",
-                                actor.name
-                            )));
+                            return Reply::error(
+                                Doc::new()
+                                    .code(actor.name.clone())
+                                    .text(" is not a firebell user"),
+                            );
                         }
                     },
                 };
@@ -108,13 +109,22 @@ impl Override {
                     .create_override(&schedule, &user, duration, actor)
                     .await
                 {
-                    Ok(o) => Reply::success(Doc::markup(&format!(
-                        "Override *#{id}*: {who} is on call for *{schedule}* for {duration}, until {until}. \
-                         Undo with `!override cancel {id}`.",
-                        id = o.id,
-                        who = person(config, o.user.as_str()),
-                        until = viewer.local_and_relative(o.end),
-                    ))),
+                    Ok(o) => Reply::success(
+                        Doc::new()
+                            .text("Override ")
+                            .bold(format!("#{}", o.id))
+                            .text(format!(
+                                ": {} is on call for ",
+                                person(config, o.user.as_str())
+                            ))
+                            .bold(schedule)
+                            .text(format!(
+                                " for {duration}, until {}. Undo with ",
+                                viewer.local_and_relative(o.end)
+                            ))
+                            .code(format!("!override cancel {}", o.id))
+                            .text("."),
+                    ),
                     Err(e) => Reply::from_engine(&e),
                 }
             }
@@ -122,30 +132,31 @@ impl Override {
                 if let Some(s) = &schedule
                     && !config.schedules.contains_key(s)
                 {
-                    return Reply::error(Doc::markup(&unknown_schedule(config, s)));
+                    return Reply::error(unknown_schedule(config, s));
                 }
                 match engine.overrides(schedule.as_deref()).await {
-                    Ok(list) => Reply::info(Doc::markup(&listing(
-                        config,
-                        &list,
-                        schedule.as_deref(),
-                        |o| {
-                            format!(
-                                "from {} until {}",
-                                viewer.local(o.start),
-                                viewer.local_and_relative(o.end)
-                            )
-                        },
-                    ))),
+                    Ok(list) => Reply::info(listing(config, &list, schedule.as_deref(), |o| {
+                        format!(
+                            "from {} until {}",
+                            viewer.local(o.start),
+                            viewer.local_and_relative(o.end)
+                        )
+                    })),
                     Err(e) => Reply::from_engine(&e),
                 }
             }
             Override::Cancel { id } => match engine.cancel_override(id, actor).await {
-                Ok(o) => Reply::success(Doc::markup(&format!(
-                    "Cancelled override *#{id}*: {} no longer holds *{}* through it.",
-                    person(config, o.user.as_str()),
-                    o.schedule
-                ))),
+                Ok(o) => Reply::success(
+                    Doc::new()
+                        .text("Cancelled override ")
+                        .bold(format!("#{id}"))
+                        .text(format!(
+                            ": {} no longer holds ",
+                            person(config, o.user.as_str())
+                        ))
+                        .bold(o.schedule)
+                        .text(" through it."),
+                ),
                 Err(e) => Reply::from_engine(&e),
             },
         }
@@ -195,16 +206,17 @@ fn parse_id(word: &str) -> Result<i64, ParseError> {
     })
 }
 
-pub(crate) fn unknown_schedule(config: &Config, name: &str) -> String {
+pub(crate) fn unknown_schedule(config: &Config, name: &str) -> Doc {
     let names: Vec<&str> = config.schedules.keys().map(String::as_str).collect();
-    format!(
-        "unknown schedule `{name}` — schedules: {}",
-        if names.is_empty() {
-            "none configured".to_owned()
-        } else {
-            names.join(", ")
-        }
-    )
+    let names = if names.is_empty() {
+        "none configured".to_owned()
+    } else {
+        names.join(", ")
+    };
+    Doc::new()
+        .text("unknown schedule ")
+        .code(name)
+        .text(format!(" — schedules: {names}"))
 }
 
 /// `*2 overrides*` then one line each: `• *#1* primary — Alice Adams (alice), from … until … · by alice`.
@@ -213,26 +225,32 @@ fn listing(
     list: &[OverrideRecord],
     schedule: Option<&str>,
     span: impl Fn(&OverrideRecord) -> String,
-) -> String {
-    let scope = schedule.map(|s| format!(" for *{s}*")).unwrap_or_default();
-    if list.is_empty() {
-        return format!("No overrides in effect{scope}.");
-    }
-    let mut text = match list.len() {
-        1 => format!("*1 override*{scope}"),
-        k => format!("*{k} overrides*{scope}"),
+) -> Doc {
+    let scope = match schedule {
+        Some(s) => Doc::new().text(" for ").bold(s),
+        None => Doc::new(),
     };
+    if list.is_empty() {
+        return Doc::new()
+            .text("No overrides in effect")
+            .append(scope)
+            .text(".");
+    }
+    let mut doc = match list.len() {
+        1 => Doc::new().bold("1 override"),
+        k => Doc::new().bold(format!("{k} overrides")),
+    }
+    .append(scope);
     for o in list {
-        text.push_str(&format!(
-            "\n• *#{}* {} — {}, {} · by {}",
-            o.id,
+        doc = doc.item().bold(format!("#{}", o.id)).text(format!(
+            " {} — {}, {} · by {}",
             o.schedule,
             person(config, o.user.as_str()),
             span(o),
             o.created_by
         ));
     }
-    text
+    doc
 }
 
 #[cfg(test)]
