@@ -5,12 +5,18 @@ use crate::reply::Reply;
 use crate::spec;
 
 pub(crate) fn execute(name: &str) -> Reply {
-    let guess = spec::suggest(name)
-        .map(|s| format!(" Did you mean `!{}`?", s.name))
-        .unwrap_or_default();
-    Reply::info(Doc::markup(&format!(
-        "I don't know `!{name}`.{guess} `!help` lists what I can do."
-    )))
+    let doc = Doc::new()
+        .text("I don't know ")
+        .code(format!("!{name}"))
+        .text(".");
+    let doc = match spec::suggest(name) {
+        Some(s) => doc
+            .text(" Did you mean ")
+            .code(format!("!{}", s.name))
+            .text("?"),
+        None => doc,
+    };
+    Reply::info(doc.text(" ").code("!help").text(" lists what I can do."))
 }
 
 #[cfg(test)]
