@@ -109,22 +109,7 @@ impl Override {
                     .create_override(&schedule, &user, duration, actor)
                     .await
                 {
-                    Ok(o) => Reply::success(
-                        Doc::new()
-                            .text("Override ")
-                            .bold(format!("#{}", o.id))
-                            .text(format!(
-                                ": {} is on call for ",
-                                person(config, o.user.as_str())
-                            ))
-                            .bold(schedule)
-                            .text(format!(
-                                " for {duration}, until {}. Undo with ",
-                                viewer.local_and_relative(o.end)
-                            ))
-                            .code(format!("!override cancel {}", o.id))
-                            .text("."),
-                    ),
+                    Ok(o) => Reply::success(taken(config, &o, duration, &viewer)),
                     Err(e) => Reply::from_engine(&e),
                 }
             }
@@ -161,6 +146,24 @@ impl Override {
             },
         }
     }
+}
+
+/// `Override #3: Bob Brown (bob) is on call for *primary* for 2h, until …. Undo with …`
+fn taken(config: &Config, o: &OverrideRecord, duration: HumanDuration, viewer: &Viewer) -> Doc {
+    Doc::new()
+        .text("Override ")
+        .bold(format!("#{}", o.id))
+        .text(format!(
+            ": {} is on call for ",
+            person(config, o.user.as_str())
+        ))
+        .bold(o.schedule.clone())
+        .text(format!(
+            " for {duration}, until {}. Undo with ",
+            viewer.local_and_relative(o.end)
+        ))
+        .code(format!("!override cancel {}", o.id))
+        .text(".")
 }
 
 /// `<schedule> [@user] <duration>`, after the schedule word.
