@@ -9,7 +9,6 @@
 //! - `email_inbound`: the SMTP listener taking alerts by mail, and MIME parsing (the rules are
 //!   the engine's).
 //! - `chat`: what every chat platform shares — the card views and the card driver.
-//! - `markup`: firebell's light Markdown split for the console and Discord to draw.
 //! - `discord`: incident embeds, threads, buttons and commands in Discord (gateway and signed
 //!   interactions endpoint).
 //! - `slack`: incident cards, threads, buttons and commands in Slack (Socket Mode or Events API).
@@ -22,7 +21,6 @@ pub mod discord;
 pub mod email;
 pub mod email_inbound;
 pub mod http;
-mod markup;
 pub mod reports;
 pub mod slack;
 pub mod telephony;

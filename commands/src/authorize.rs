@@ -5,6 +5,7 @@ use firebell_engine::config::ChatPlatform;
 use firebell_engine::{Actor, Config};
 
 use crate::context::Context;
+use crate::doc::Doc;
 use crate::reply::Reply;
 
 /// The actor to record for this message, or the reply that explains how to get linked.
@@ -25,11 +26,11 @@ fn unlinked(ctx: &Context, platform: ChatPlatform) -> Reply {
         ChatPlatform::Slack => "slack",
         ChatPlatform::Discord => "discord",
     };
-    Reply::error(format!(
+    Reply::error(Doc::markup(&format!(
         "You're not linked to a firebell user yet. Ask an admin to add `{key} = \"{}\"` under your \
          `[users.<id>]` entry in firebell.toml. (`!help` works without it.)",
         ctx.user
-    ))
+    )))
 }
 
 fn no_console_user(config: &Config, configured: &str) -> Reply {
@@ -44,9 +45,9 @@ fn no_console_user(config: &Config, configured: &str) -> Reply {
     } else {
         format!("The console user `{configured}` is not a configured user")
     };
-    Reply::error(format!(
+    Reply::error(Doc::markup(&format!(
         "{what}, so it can only show help. Set `[console] user = \"<id>\"` in firebell.toml ({choices}) and restart firebell."
-    ))
+    )))
 }
 
 #[cfg(test)]
@@ -78,9 +79,9 @@ mod tests {
     fn ids_from_another_platform_do_not_link() {
         let reply = authorize(&config(), &Context::chat(Platform::Discord, "U0BOB")).unwrap_err();
         assert!(
-            reply.text.contains("`discord = \"U0BOB\"`"),
+            reply.text().contains("`discord = \"U0BOB\"`"),
             "{}",
-            reply.text
+            reply.text()
         );
     }
 
@@ -110,10 +111,14 @@ mod tests {
     fn a_console_without_a_user_explains_the_setting() {
         let reply = authorize(&config(), &Context::console(None)).unwrap_err();
         assert!(
-            reply.text.contains("`[console] user = \"<id>\"`"),
+            reply.text().contains("`[console] user = \"<id>\"`"),
             "{}",
-            reply.text
+            reply.text()
         );
-        assert!(reply.text.contains("alice, bob, carol"), "{}", reply.text);
+        assert!(
+            reply.text().contains("alice, bob, carol"),
+            "{}",
+            reply.text()
+        );
     }
 }

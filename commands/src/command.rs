@@ -12,6 +12,7 @@ use crate::cmd::{
     resolve::Resolve, trigger::Trigger, unknown,
 };
 use crate::context::Context;
+use crate::doc::Doc;
 use crate::invocation::{Args, Invocation};
 use crate::reply::Reply;
 use crate::spec;
@@ -74,6 +75,23 @@ impl fmt::Display for ParseError {
 }
 
 impl std::error::Error for ParseError {}
+
+/// What a person sees of a parse error: the message (worded in light Markdown, as it is also an
+/// error's `Display`), then the usage line as code.
+impl From<&ParseError> for Reply {
+    fn from(e: &ParseError) -> Self {
+        let stop = if e.message.ends_with(['.', '?', '!']) {
+            ""
+        } else {
+            "."
+        };
+        Reply::error(
+            Doc::markup(&e.message)
+                .text(format!("{stop} Usage: "))
+                .code(e.usage),
+        )
+    }
+}
 
 impl Command {
     /// Names are looked up in the command table; `thread` is the incident to act on when the

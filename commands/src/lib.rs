@@ -16,6 +16,8 @@
 //! - `command`: the closed [`Command`] enum, [`ParseError`], dispatch to execution.
 //! - `button`: a card's button → [`Command`] ([`Command::from_button`]), and the button ids.
 //! - `authorize`: chat user → configured user → engine [`Actor`](firebell_engine::Actor).
+//! - `doc`: [`Doc`], the platform-neutral message every reply is built as and every adapter
+//!   renders.
 //! - `reply`: [`Reply`] and [`Tone`]; engine errors split into user-facing and logged.
 //! - `targets`: `[N…|all]` shared by `!ack` and `!resolve`.
 //! - `scope`: what `all` covers where a command is typed (a room's services, a storm, nothing in
@@ -29,6 +31,7 @@ pub mod button;
 mod cmd;
 mod command;
 mod context;
+pub mod doc;
 mod invocation;
 mod people;
 mod reply;
@@ -56,6 +59,7 @@ pub use cmd::resolve::Resolve;
 pub use cmd::trigger::Trigger;
 pub use command::{Command, ParseError};
 pub use context::{Context, Platform};
+pub use doc::{Block, Doc, Span};
 pub use invocation::Invocation;
 pub use people::UserRef;
 pub use reply::{Attachment, Reply, Tone};
@@ -69,7 +73,7 @@ pub use targets::Targets;
 pub async fn handle(engine: &Engine, ctx: &Context, text: &str) -> Option<Reply> {
     let command = match parse(ctx, text)? {
         Ok(command) => command,
-        Err(e) => return Some(Reply::error(e.to_string())),
+        Err(e) => return Some(Reply::from(&e)),
     };
     Some(execute(engine, ctx, command).await)
 }

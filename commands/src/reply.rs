@@ -1,8 +1,10 @@
-//! What firebell says back: platform-neutral text with a tone. Adapters choose colours, emoji or
-//! embed styles from the tone and render the light Markdown (`*bold*`, `` `code` ``) their way.
+//! What firebell says back: a platform-neutral [`Doc`] with a tone. Adapters choose colours,
+//! emoji or embed styles from the tone and render the document their way.
 
 use firebell_engine::EngineError;
 use firebell_engine::error::log_internal;
+
+use crate::doc::Doc;
 
 /// How a reply should feel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -18,10 +20,10 @@ pub enum Tone {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reply {
     pub tone: Tone,
-    /// Light Markdown only: `*bold*` and `` `code` ``, so every platform can render it.
-    pub text: String,
+    /// What it says, built once; every platform renders it.
+    pub doc: Doc,
     /// A file to post with the text, for what is too long for a chat line (a postmortem draft).
-    /// Adapters that can upload files do; `text` always says how to get it otherwise.
+    /// Adapters that can upload files do; `doc` always says how to get it otherwise.
     /// Boxed: most replies have none, and a reply is also the error type of many helpers.
     pub attachment: Option<Box<Attachment>>,
 }
@@ -34,33 +36,37 @@ pub struct Attachment {
     /// `text/markdown; charset=utf-8`.
     pub content_type: String,
     pub bytes: Vec<u8>,
-    /// The line the file is posted with, in the same light Markdown as [`Reply::text`]. Ours
-    /// only: it never carries alert text, so it needs no escaping.
-    pub caption: String,
+    /// The line the file is posted with.
+    pub caption: Doc,
     /// The incident whose chat thread the file belongs in, if any: a postmortem is filed in
     /// the incident's thread (where the team talked it through), wherever it was asked for.
     pub incident: Option<firebell_engine::IncidentNumber>,
 }
 
 impl Reply {
-    pub fn success(text: impl Into<String>) -> Self {
-        Self::new(Tone::Success, text)
+    pub fn success(doc: impl Into<Doc>) -> Self {
+        Self::new(Tone::Success, doc)
     }
 
-    pub fn info(text: impl Into<String>) -> Self {
-        Self::new(Tone::Info, text)
+    pub fn info(doc: impl Into<Doc>) -> Self {
+        Self::new(Tone::Info, doc)
     }
 
-    pub fn error(text: impl Into<String>) -> Self {
-        Self::new(Tone::Error, text)
+    pub fn error(doc: impl Into<Doc>) -> Self {
+        Self::new(Tone::Error, doc)
     }
 
-    pub fn new(tone: Tone, text: impl Into<String>) -> Self {
+    pub fn new(tone: Tone, doc: impl Into<Doc>) -> Self {
         Self {
             tone,
-            text: text.into(),
+            doc: doc.into(),
             attachment: None,
         }
+    }
+
+    /// The reply in light Markdown ([`Doc::to_markup`]), as tests and logs read it.
+    pub fn text(&self) -> String {
+        self.doc.to_markup()
     }
 
     pub fn with_attachment(mut self, attachment: Attachment) -> Self {
@@ -69,7 +75,8 @@ impl Reply {
     }
 
     pub(crate) fn from_engine(e: &EngineError) -> Self {
-        Self::error(user_text(e))
+        // Engine errors are worded in light Markdown (`1x`, `!ack 4`): a string boundary.
+        Self::error(Doc::markup(&user_text(e)))
     }
 }
 

@@ -13,6 +13,7 @@ use firebell_engine::{
 };
 
 use crate::context::{Context, Platform};
+use crate::doc::Doc;
 use crate::reply::Reply;
 
 /// More open incidents than this in one place is past what a chat command should sweep up in one
@@ -94,7 +95,7 @@ impl Scope {
             ),
             _ => return None,
         };
-        Some(Reply::error(why))
+        Some(Reply::error(Doc::markup(&why)))
     }
 
     /// "of this room's services (web, api)": what the scope is, for "nothing to do" replies.
@@ -249,7 +250,7 @@ mod tests {
         let direct = Scope::Direct.refusal("!ack all", "ack").expect("refused");
         assert_eq!(direct.tone, crate::reply::Tone::Error);
         assert_eq!(
-            direct.text,
+            direct.text(),
             "In a direct message there is no room, so `!ack all` covers no incidents; name the \
              incidents instead: `!ack 42 43` (`!incidents` lists the open ones), or type \
              `!ack all` in the room they were posted in."
@@ -259,15 +260,15 @@ mod tests {
             .expect("refused");
         assert!(
             unmapped
-                .text
+                .text()
                 .starts_with("This channel is not a firebell room"),
             "{}",
-            unmapped.text
+            unmapped.text()
         );
         assert!(
-            unmapped.text.contains("`!resolve 42 43`"),
+            unmapped.text().contains("`!resolve 42 43`"),
             "{}",
-            unmapped.text
+            unmapped.text()
         );
         let quiet = Scope::Room {
             room: "quiet".into(),

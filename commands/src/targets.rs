@@ -7,6 +7,7 @@ use firebell_engine::{Engine, EngineError, Incident, IncidentNumber, IncidentSta
 
 use crate::command::ParseError;
 use crate::context::Context;
+use crate::doc::Doc;
 use crate::invocation::Args;
 use crate::reply::{Reply, Tone, user_text};
 use crate::scope::{Scope, posted_elsewhere};
@@ -162,36 +163,42 @@ pub(crate) async fn choose(
     }
     let candidates = scope.candidates(engine, action.statuses).await?;
     match candidates.len() {
-        0 => Err(Reply::info(format!(
+        0 => Err(Reply::info(Doc::markup(&format!(
             "Nothing to {}: no incident{} is {}.",
             action.verb,
             scope.describe(),
             action.state
-        ))),
+        )))),
         1 => Ok(vec![candidates[0].number]),
         _ if all => Ok(candidates.iter().map(|i| i.number).collect()),
         k => Err(Reply::info(which_one(&candidates, k, action))),
     }
 }
 
-fn which_one(candidates: &[Incident], k: usize, action: &Action) -> String {
+fn which_one(candidates: &[Incident], k: usize, action: &Action) -> Doc {
     const SHOWN: usize = 10;
-    let mut text = format!("{k} incidents are {}:\n", action.state);
+    let mut doc = Doc::new().text(format!("{k} incidents are {}:", action.state));
     for i in candidates.iter().take(SHOWN) {
-        text.push_str(&format!("• *{}* {} — {}\n", i.number, i.service, i.title));
+        doc = doc
+            .item()
+            .bold(i.number.to_string())
+            .text(format!(" {} — {}", i.service, i.title));
     }
     if k > SHOWN {
-        text.push_str(&format!(
-            "…and {} more (`!incidents` lists them).\n",
-            k - SHOWN
-        ));
+        doc = doc
+            .line()
+            .text(format!("…and {} more (", k - SHOWN))
+            .code("!incidents")
+            .text(" lists them).");
     }
     let (a, b) = (candidates[0].number.get(), candidates[1].number.get());
-    text.push_str(&format!(
-        "Say which: `!{0} {a} {b}` or `!{0} all`.",
-        action.command
-    ));
-    text
+    let command = action.command;
+    doc.line()
+        .text("Say which: ")
+        .code(format!("!{command} {a} {b}"))
+        .text(" or ")
+        .code(format!("!{command} all"))
+        .text(".")
 }
 
 /// Runs `act` on each incident in turn and reports on each, so one failure ("#4 is already
@@ -211,27 +218,36 @@ where
     let elsewhere = |i: &Incident| posted_elsewhere(engine.config(), ctx, &i.service);
     if let [n] = numbers {
         return match act(*n).await {
-            Ok(i) => Reply::success(format!(
-                "{} *{}* — {} ({})",
-                capitalized(action.done),
-                i.number,
-                i.title,
-                elsewhere(&i).unwrap_or_else(|| i.service.to_string())
-            )),
+            Ok(i) => Reply::success(
+                Doc::new()
+                    .text(format!("{} ", capitalized(action.done)))
+                    .bold(i.number.to_string())
+                    .text(format!(
+                        " — {} ({})",
+                        i.title,
+                        elsewhere(&i).unwrap_or_else(|| i.service.to_string())
+                    )),
+            ),
             Err(e) => Reply::from_engine(&e),
         };
     }
     let mut lines = Vec::with_capacity(numbers.len());
     let mut succeeded = 0;
+    let numbered = |n: IncidentNumber, rest: String| Doc::new().bold(n.to_string()).text(rest);
     for &n in numbers {
         match act(n).await {
             Ok(i) => {
                 succeeded += 1;
                 let whose = elsewhere(&i).map(|w| format!(" ({w})")).unwrap_or_default();
-                lines.push(format!("*{n}* {} — {}{whose}", action.done, i.title));
+                lines.push(numbered(
+                    n,
+                    format!(" {} — {}{whose}", action.done, i.title),
+                ));
             }
-            Err(e @ (EngineError::User(_) | EngineError::NotFound(_))) => lines.push(user_text(&e)),
-            Err(e) => lines.push(format!("*{n}*: {}", user_text(&e))),
+            Err(e @ (EngineError::User(_) | EngineError::NotFound(_))) => {
+                lines.push(Doc::markup(&user_text(&e)))
+            }
+            Err(e) => lines.push(numbered(n, format!(": {}", user_text(&e)))),
         }
     }
     let tone = match succeeded {
@@ -239,7 +255,11 @@ where
         s if s == numbers.len() => Tone::Success,
         _ => Tone::Info,
     };
-    Reply::new(tone, lines.join("\n"))
+    let doc = lines
+        .into_iter()
+        .reduce(|doc, line| doc.line().append(line))
+        .unwrap_or_default();
+    Reply::new(tone, doc)
 }
 
 fn capitalized(word: &str) -> String {

@@ -24,6 +24,7 @@
 //! - `room`: [`ConsoleRoom`], the read–command–reply loop and its greeting.
 //! - `stdin`: [`stdin()`], terminal input read on its own thread so shutdown never waits for Enter.
 
+mod doc;
 mod notifier;
 mod output;
 mod render;

@@ -5,13 +5,10 @@ use firebell_commands::{Reply, Tone};
 use firebell_engine::notify::{Notification, Outgoing};
 use firebell_engine::{Incident, IncidentStatus, Severity};
 
+use super::doc;
 use super::output::{BOLD, BOLD_RED, CYAN, DIM, GREEN, RED, Style, YELLOW};
 use super::render_oncall::{self as oncall, who};
 use super::sanitize::{multi_line, one_line};
-use crate::markup::{Marked, split_marked};
-
-/// For Markdown, which is only rendered when colour is on.
-const COLOR: Style = Style { color: true };
 
 /// Continuation lines of a card or update line up under its text.
 const INDENT: &str = "   ";
@@ -254,52 +251,34 @@ fn short_key(key: &str) -> String {
     }
 }
 
-/// A command's reply: a mark for its tone, then the text, continuation lines indented. On a
-/// terminal the light Markdown becomes bold and colour; plain output keeps it as typed, which
-/// reads fine.
+/// A command's reply: a mark for its tone, then the document ([`doc::render`]), continuation
+/// lines indented.
 pub(crate) fn reply(r: &Reply, style: Style) -> String {
     let (mark, sgr) = match r.tone {
         Tone::Success => ("✔", GREEN),
         Tone::Info => ("›", DIM),
         Tone::Error => ("✖", RED),
     };
-    let text = multi_line(&r.text);
+    let text = doc::render(&r.doc, style);
     let mut out = style.paint(mark, sgr);
     for (k, line) in text.lines().enumerate() {
         out.push_str(if k == 0 { " " } else { "\n  " });
-        out.push_str(&if style.color {
-            markdown(line)
-        } else {
-            line.to_owned()
-        });
+        out.push_str(line);
     }
     out
-}
-
-/// `*bold*` and `` `code` `` on one line → ANSI. An unmatched marker is printed as typed.
-fn markdown(line: &str) -> String {
-    split_marked(line, '`')
-        .map(|(marked, segment)| match marked {
-            Marked::Inside => COLOR.paint(segment, CYAN),
-            Marked::Unclosed => format!("`{}", bold(segment)),
-            Marked::Outside => bold(segment),
-        })
-        .collect()
-}
-
-fn bold(text: &str) -> String {
-    split_marked(text, '*')
-        .map(|(marked, part)| match marked {
-            Marked::Inside => COLOR.paint(part, BOLD),
-            Marked::Unclosed => format!("*{part}"),
-            Marked::Outside => part.to_owned(),
-        })
-        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const COLOR: Style = Style { color: true };
+
+    /// A one-line reply's text on a terminal, without its tone mark.
+    fn markdown(line: &'static str) -> String {
+        let mark = format!("{} ", COLOR.paint("›", DIM));
+        reply(&Reply::info(line), COLOR)[mark.len()..].to_owned()
+    }
 
     #[test]
     fn plain_replies_get_a_tone_mark_and_indented_continuation_lines() {

@@ -121,7 +121,7 @@ impl DiscordInbound {
                 firebell_commands::execute(&self.engine, &ctx, command).await
             }
             // Ours, but with numbers the command turns down: its words, as if typed.
-            Err(ButtonError::Invalid(e)) => Reply::error(e.to_string()),
+            Err(ButtonError::Invalid(e)) => Reply::from(&e),
             Err(_) => Reply::error("That button is not one of firebell's; type `!help`."),
         };
         response(&reply, true)

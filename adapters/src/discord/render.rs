@@ -29,6 +29,7 @@ pub use text::{page_sent, reply, room_notice, storm_page, thread_entry};
 
 mod bundle;
 mod card;
+pub mod doc;
 mod parts;
 mod text;
 

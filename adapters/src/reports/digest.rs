@@ -1,7 +1,7 @@
 //! A scheduled digest's chart as a file, the same for every room: Slack and Discord upload it
 //! with the digest's text, the console saves it and prints where.
 
-use firebell_commands::Attachment;
+use firebell_commands::{Attachment, Doc};
 use firebell_engine::notify::Notification;
 use firebell_engine::reports::ChartSeries;
 
@@ -47,7 +47,9 @@ pub fn digest_chart(n: &Notification) -> Option<Attachment> {
         ),
         content_type: "image/png".to_owned(),
         bytes: png,
-        caption: format!("📈 Incidents per day and response times, report `{report}`"),
+        caption: Doc::new()
+            .text("📈 Incidents per day and response times, report ")
+            .code(report),
         incident: None,
     })
 }

@@ -217,7 +217,7 @@ impl SlackInbound {
                 firebell_commands::execute(&self.engine, &ctx, command).await
             }
             // Ours, but with numbers the command turns down: its words, as if typed.
-            Err(ButtonError::Invalid(e)) => Reply::error(e.to_string()),
+            Err(ButtonError::Invalid(e)) => Reply::from(&e),
             Err(e) => {
                 debug!(action = click.action_id, error = %e, "ignoring an unknown button");
                 return;

@@ -26,6 +26,7 @@ pub(super) use text::Mrkdwn;
 pub use super::render_bundle::{BundleView, bundle};
 pub use text::{page_sent, reply, room_notice, storm_page, thread_entry};
 
+pub mod doc;
 mod text;
 
 /// Button action ids; a button's value is its incident numbers as decimal text, and

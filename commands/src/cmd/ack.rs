@@ -150,7 +150,7 @@ mod tests {
 
         assert_eq!(reply.tone, Tone::Error);
         assert_eq!(
-            reply.text,
+            reply.text(),
             "incident #1 is already acknowledged (by alice, 0 s ago)"
         );
     }
@@ -189,7 +189,7 @@ mod tests {
 
         assert_eq!(reply.tone, Tone::Info);
         assert_eq!(
-            reply.text,
+            reply.text(),
             "2 incidents are triggered:\n• *#1* web — Checkout 500s\n• *#2* db — Replication lag\n\
              Say which: `!ack 1 2` or `!ack all`."
         );
@@ -235,7 +235,7 @@ mod tests {
 
         assert_eq!(reply.tone, Tone::Info, "some worked, some did not");
         assert_eq!(
-            reply.text,
+            reply.text(),
             "*#1* acknowledged — One\n\
              incident #2 is already resolved (by alice, 0 s ago) — nothing to acknowledge\n\
              there is no incident #7"

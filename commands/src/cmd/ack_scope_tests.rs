@@ -60,7 +60,7 @@ async fn bare_ack_lists_only_the_rooms_incidents_when_it_asks_which() {
     let reply = t.say_as(in_room("ops"), "!ack").await;
 
     assert_eq!(
-        reply.text,
+        reply.text(),
         "2 incidents are triggered:\n• *#1* web — Checkout 500s\n• *#3* api — Slow logins\n\
          Say which: `!ack 1 3` or `!ack all`."
     );
@@ -119,12 +119,12 @@ async fn ack_all_in_a_direct_message_is_refused_with_what_to_type() {
         let reply = t.say_as(dm.clone(), text).await;
         assert_eq!(reply.tone, Tone::Error, "{text}");
         assert!(
-            reply.text.starts_with(&format!(
+            reply.text().starts_with(&format!(
                 "In a direct message there is no room, so `{text}` covers no incidents; \
                  name the incidents instead: `!ack 42 43`"
             )),
             "{}",
-            reply.text
+            reply.text()
         );
     }
     for x in 1..=3 {
@@ -156,10 +156,10 @@ async fn ack_all_in_a_channel_that_is_no_room_is_refused() {
     assert_eq!(reply.tone, Tone::Error);
     assert!(
         reply
-            .text
+            .text()
             .starts_with("This channel is not a firebell room"),
         "{}",
-        reply.text
+        reply.text()
     );
     assert_eq!(status(&t, 1).await, IncidentStatus::Triggered);
 }
@@ -198,7 +198,7 @@ async fn the_console_shows_every_room_so_its_ack_all_covers_every_service() {
 
     let reply = t.say_as(console, "ack all").await;
 
-    assert_eq!(reply.tone, Tone::Success, "{}", reply.text);
+    assert_eq!(reply.tone, Tone::Success, "{}", reply.text());
     for x in 1..=3 {
         assert_eq!(status(&t, x).await, IncidentStatus::Acknowledged);
     }

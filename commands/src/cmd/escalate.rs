@@ -4,6 +4,7 @@ use firebell_engine::config::Target;
 use firebell_engine::{Actor, Config, Engine, Incident, IncidentNumber};
 
 use crate::command::{Command, ParseError};
+use crate::doc::Doc;
 use crate::invocation::Args;
 use crate::people::person;
 use crate::reply::Reply;
@@ -45,10 +46,10 @@ impl Escalate {
         let whom = targets(engine.config(), &incident, level)
             .map(|t| format!(" ({t})"))
             .unwrap_or_default();
-        Reply::success(format!(
-            "*{}* escalated — level {level} is being paged{whom} · {}",
-            incident.number, incident.title
-        ))
+        Reply::success(Doc::new().bold(incident.number.to_string()).text(format!(
+            " escalated — level {level} is being paged{whom} · {}",
+            incident.title
+        )))
     }
 }
 
@@ -137,7 +138,7 @@ mod tests {
 
         let reply = t.say_in_thread("!escalate", 1).await;
 
-        assert_eq!(reply.tone, Tone::Success, "{}", reply.text);
+        assert_eq!(reply.tone, Tone::Success, "{}", reply.text());
         let i = t.engine.incident(n(1)).await.unwrap();
         assert_eq!(i.status, firebell_engine::IncidentStatus::Triggered);
     }

@@ -7,6 +7,7 @@ use firebell_engine::IncidentNumber;
 
 use crate::command::{Command, ParseError};
 use crate::context::Context;
+use crate::doc::Doc;
 use crate::invocation::Args;
 use crate::reply::Reply;
 use crate::spec::{self, COMMANDS, CommandSpec};
@@ -45,18 +46,18 @@ impl Help {
 
     pub(crate) fn execute(self, ctx: &Context) -> Reply {
         let Some(topic) = self.topic else {
-            return Reply::info(list(ctx));
+            return Reply::info(Doc::markup(&list(ctx)));
         };
         match spec::lookup(&topic) {
-            Some(spec) => Reply::info(explain(spec)),
+            Some(spec) => Reply::info(Doc::markup(&explain(spec))),
             None => {
                 let guess = spec::suggest(&topic)
                     .map(|s| format!(" Did you mean `!{}`?", s.name))
                     .unwrap_or_default();
-                Reply::info(format!(
+                Reply::info(Doc::markup(&format!(
                     "There is no `!{topic}` command.{guess}\n\n{}",
                     list(ctx)
-                ))
+                )))
             }
         }
     }
@@ -161,7 +162,7 @@ mod tests {
         .execute(&Context::chat(Platform::Slack, "U1"));
         assert_eq!(reply.tone, Tone::Info);
         assert_eq!(
-            reply.text,
+            reply.text(),
             "*!ack* — Acknowledge incidents: you are on it, so paging stops. `all` covers only \
              this room's triggered incidents (in a storm summary's thread, that storm's).\n\
              Usage: `!ack [N…|all]`\n\
@@ -186,11 +187,11 @@ mod tests {
         }
         .execute(&Context::chat(Platform::Slack, "U1"));
         assert!(
-            reply.text.starts_with(
+            reply.text().starts_with(
                 "There is no `!resolv` command. Did you mean `!resolve`?\n\n*firebell commands*"
             ),
             "{}",
-            reply.text
+            reply.text()
         );
     }
 
@@ -201,9 +202,9 @@ mod tests {
             .say_as(Context::chat(Platform::Slack, "U404"), "!help")
             .await;
         assert!(
-            reply.text.starts_with("*firebell commands*"),
+            reply.text().starts_with("*firebell commands*"),
             "{}",
-            reply.text
+            reply.text()
         );
     }
 }

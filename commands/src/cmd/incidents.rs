@@ -5,6 +5,7 @@ use firebell_engine::engine::human_ago;
 use firebell_engine::{Engine, Incident, IncidentFilter, IncidentNumber, IncidentStatus};
 
 use crate::command::{Command, ParseError};
+use crate::doc::Doc;
 use crate::invocation::Args;
 use crate::reply::Reply;
 use crate::spec::CommandSpec;
@@ -58,25 +59,27 @@ impl Incidents {
 }
 
 /// The list as chat text; `open` comes newest first, at most `SHOWN + 1` of them.
-fn render(open: &[Incident], now: DateTime<Utc>) -> String {
+fn render(open: &[Incident], now: DateTime<Utc>) -> Doc {
     if open.is_empty() {
-        return "No open incidents — all quiet.".to_owned();
+        return Doc::from("No open incidents — all quiet.");
     }
-    let mut text = match open.len() {
-        1 => "*1 open incident*\n".to_owned(),
-        k if k > SHOWN => format!("*More than {SHOWN} open incidents* (newest {SHOWN} shown)\n"),
-        k => format!("*{k} open incidents*, newest first\n"),
+    let mut doc = match open.len() {
+        1 => Doc::new().bold("1 open incident"),
+        k if k > SHOWN => Doc::new()
+            .bold(format!("More than {SHOWN} open incidents"))
+            .text(format!(" (newest {SHOWN} shown)")),
+        k => Doc::new()
+            .bold(format!("{k} open incidents"))
+            .text(", newest first"),
     };
     for i in open.iter().take(SHOWN) {
-        text.push_str(&line(i, now));
-        text.push('\n');
+        doc = doc.line().append(line(i, now));
     }
-    text.pop();
-    text
+    doc
 }
 
 /// `*#5* CRITICAL · triggered · web · Disk full · 3 min ago · 2 alerts`
-fn line(i: &Incident, now: DateTime<Utc>) -> String {
+fn line(i: &Incident, now: DateTime<Utc>) -> Doc {
     let status = match (&i.status, &i.acknowledged_by) {
         (IncidentStatus::Acknowledged, Some(by)) => format!("acknowledged by {by}"),
         (status, _) => status.to_string(),
@@ -86,14 +89,13 @@ fn line(i: &Incident, now: DateTime<Utc>) -> String {
         1 => "1 alert".to_owned(),
         k => format!("{k} alerts"),
     };
-    format!(
-        "*{}* {} · {status} · {} · {} · {} · {alerts}",
-        i.number,
+    Doc::new().bold(i.number.to_string()).text(format!(
+        " {} · {status} · {} · {} · {} · {alerts}",
         i.severity.as_str().to_uppercase(),
         i.service,
         shorten(&i.title),
         age.trim_start_matches(", "),
-    )
+    ))
 }
 
 fn shorten(title: &str) -> String {
@@ -106,6 +108,7 @@ fn shorten(title: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::doc::Span;
     use crate::test_support::{TestEngine, parse};
 
     #[test]
@@ -148,6 +151,28 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn an_alert_title_is_text_in_every_reply_never_markup() {
+        let t = TestEngine::start().await;
+        let hostile = "*bold* `code` <!channel> @everyone";
+        t.open("web", hostile).await;
+        let listed = t.say("!incidents").await;
+        let acked = t.say("!ack 1").await;
+
+        for reply in [listed, acked] {
+            let spans = reply.doc.blocks().last().expect("a line").spans();
+            let texts: Vec<&Span> = spans
+                .iter()
+                .filter(|s| matches!(s, Span::Text(t) if t.contains(hostile)))
+                .collect();
+            assert_eq!(texts.len(), 1, "{spans:?}");
+            assert!(
+                spans.iter().all(|s| !matches!(s, Span::Code(_))),
+                "{spans:?}"
+            );
+        }
+    }
+
+    #[tokio::test]
     async fn incidents_says_when_all_is_quiet() {
         let t = TestEngine::start().await;
         assert_eq!(
@@ -167,10 +192,10 @@ mod tests {
             .await;
         assert!(
             reply
-                .text
+                .text()
                 .starts_with("You're not linked to a firebell user yet."),
             "{}",
-            reply.text
+            reply.text()
         );
     }
 }

@@ -7,6 +7,7 @@ use firebell_engine::{Actor, Engine, IncidentNumber};
 
 use crate::command::{Command, ParseError};
 use crate::context::Context;
+use crate::doc::Doc;
 use crate::invocation::{Args, listed_id};
 use crate::reply::Reply;
 use crate::spec::CommandSpec;
@@ -104,7 +105,7 @@ impl Maintenance {
             } => {
                 let matcher = match Matcher::parse(&matcher, engine.config()) {
                     Ok(m) => m,
-                    Err(e) => return Reply::error(SPEC.error(e.message()).to_string()),
+                    Err(e) => return Reply::from(&SPEC.error(e.message())),
                 };
                 let started = engine
                     .start_maintenance(
@@ -116,27 +117,32 @@ impl Maintenance {
                     )
                     .await;
                 match started {
-                    Ok(w) => Reply::success(format!(
-                        "Maintenance *{id}* started for {} until {} — matching alerts are \
-                         recorded but page nobody. End it early with `!maintenance end {id}`.",
-                        w.matcher,
-                        viewer.local_and_relative(w.ends_at),
-                        id = w.id
-                    )),
+                    Ok(w) => Reply::success(
+                        Doc::new()
+                            .text("Maintenance ")
+                            .bold(w.id.to_string())
+                            .text(format!(
+                                " started for {} until {} — matching alerts are recorded but \
+                                 page nobody. End it early with ",
+                                w.matcher,
+                                viewer.local_and_relative(w.ends_at),
+                            ))
+                            .code(format!("!maintenance end {}", w.id))
+                            .text("."),
+                    ),
                     Err(e) => Reply::from_engine(&e),
                 }
             }
             Maintenance::List => match engine.maintenance_windows().await {
                 Ok(list) if list.is_empty() => Reply::info("No maintenance window is open."),
                 Ok(list) => {
-                    let mut text = match list.len() {
-                        1 => "*1 maintenance window*".to_owned(),
-                        k => format!("*{k} maintenance windows*"),
+                    let mut doc = match list.len() {
+                        1 => Doc::new().bold("1 maintenance window"),
+                        k => Doc::new().bold(format!("{k} maintenance windows")),
                     };
                     for w in &list {
-                        text.push_str(&format!(
-                            "\n• *{}* {} until {}{} · by {} · {}",
-                            w.id,
+                        doc = doc.item().bold(w.id.to_string()).text(format!(
+                            " {} until {}{} · by {} · {}",
                             w.matcher,
                             viewer.local_and_relative(w.ends_at),
                             reason(w),
@@ -144,17 +150,21 @@ impl Maintenance {
                             suppressed(w.suppressed)
                         ));
                     }
-                    Reply::info(text)
+                    Reply::info(doc)
                 }
                 Err(e) => Reply::from_engine(&e),
             },
             Maintenance::End { id } => match engine.end_maintenance(id, actor).await {
-                Ok(w) => Reply::success(format!(
-                    "Ended maintenance *{}* for {} — {} while it was open.",
-                    w.id,
-                    w.matcher,
-                    suppressed(w.suppressed)
-                )),
+                Ok(w) => Reply::success(
+                    Doc::new()
+                        .text("Ended maintenance ")
+                        .bold(w.id.to_string())
+                        .text(format!(
+                            " for {} — {} while it was open.",
+                            w.matcher,
+                            suppressed(w.suppressed)
+                        )),
+                ),
                 Err(e) => Reply::from_engine(&e),
             },
         }

@@ -131,15 +131,15 @@ async fn a_bad_matcher_is_refused_with_the_forms_that_work() {
     let reply = t.say("!maintenance service:nope 1h").await;
     assert_eq!(reply.tone, Tone::Error);
     assert_eq!(
-        reply.text,
+        reply.text(),
         format!("unknown service `nope` — services: db, web.{USAGE}")
     );
     let reply = t.say("!maintenance we/b 1h").await;
     assert!(
         reply
-            .text
+            .text()
             .starts_with("`we/b` is not a host name — use a host (`web-01`)"),
         "{}",
-        reply.text
+        reply.text()
     );
 }

@@ -3,6 +3,7 @@
 use firebell_engine::{Actor, Engine, IncidentNumber};
 
 use crate::command::{Command, ParseError};
+use crate::doc::Doc;
 use crate::invocation::Args;
 use crate::reply::Reply;
 use crate::spec::CommandSpec;
@@ -65,7 +66,12 @@ impl Note {
 
     pub(crate) async fn execute(self, engine: &Engine, actor: &Actor) -> Reply {
         match engine.add_note(self.incident, actor, &self.text).await {
-            Ok(i) => Reply::success(format!("Noted on *{}* — {}", i.number, i.title)),
+            Ok(i) => Reply::success(
+                Doc::new()
+                    .text("Noted on ")
+                    .bold(i.number.to_string())
+                    .text(format!(" — {}", i.title)),
+            ),
             Err(e) => Reply::from_engine(&e),
         }
     }

@@ -5,6 +5,7 @@ use firebell_engine::oncall::OnCallNow;
 use firebell_engine::{Actor, Config, Engine, IncidentNumber};
 
 use crate::command::{Command, ParseError};
+use crate::doc::Doc;
 use crate::invocation::Args;
 use crate::people::person;
 use crate::reply::Reply;
@@ -66,33 +67,33 @@ impl OnCall {
             .unwrap_or_default();
         if now_on.is_empty() && direct.is_empty() {
             return Reply::info(match name {
-                None => "No schedules are configured — add one under `[schedules.NAME]` in \
-                         firebell.toml."
-                    .to_owned(),
-                Some(n) => format!(
-                    "Service *{n}* pages no schedule and no one directly: it has no escalation \
-                     policy with targets."
+                None => Doc::from(
+                    "No schedules are configured — add one under `[schedules.NAME]` in \
+                     firebell.toml.",
+                ),
+                Some(n) => Doc::new().text("Service ").bold(n).text(
+                    " pages no schedule and no one directly: it has no escalation policy with \
+                     targets.",
                 ),
             });
         }
-        let mut text = match name {
+        let mut doc = match name {
             Some(n) if !config.schedules.contains_key(n) => {
-                format!("*On call for service {n}*")
+                Doc::new().bold(format!("On call for service {n}"))
             }
-            _ => "*On call now*".to_owned(),
+            _ => Doc::new().bold("On call now"),
         };
         for o in &now_on {
-            text.push_str("\n• ");
-            text.push_str(&view.line(o));
+            doc = doc.item().append(view.line(o));
         }
         if !direct.is_empty() {
             let people: Vec<String> = direct.iter().map(|u| person(config, u)).collect();
-            text.push_str(&format!(
-                "\nAlso paged directly at level 1: {}",
+            doc = doc.line().text(format!(
+                "Also paged directly at level 1: {}",
                 people.join(", ")
             ));
         }
-        Reply::info(text)
+        Reply::info(doc)
     }
 }
 
@@ -106,15 +107,16 @@ struct View<'a> {
 impl View<'_> {
     /// `*primary*: *Bob Brown* (bob) since Mon 02 Mar 09:00 CET, until Mon 09 Mar 09:00 CET (in
     /// 6d 23h) · next: Alice Adams (alice)`
-    fn line(&self, o: &OnCallNow) -> String {
-        let mut line = format!("*{}*: ", o.schedule);
-        match &o.user {
+    fn line(&self, o: &OnCallNow) -> Doc {
+        let doc = Doc::new().bold(o.schedule.to_string()).text(": ");
+        let doc = match &o.user {
             Some(u) => match self.config.user(u.as_str()) {
-                Some(user) => line.push_str(&format!("*{}* ({})", user.name, user.id)),
-                None => line.push_str(&format!("*{u}*")),
+                Some(user) => doc.bold(user.name.clone()).text(format!(" ({})", user.id)),
+                None => doc.bold(u.to_string()),
             },
-            None => line.push_str("nobody is on call"),
-        }
+            None => doc.text("nobody is on call"),
+        };
+        let mut line = String::new();
         if let Some(id) = o.override_id {
             line.push_str(&format!(" (override #{id})"));
         }
@@ -135,7 +137,7 @@ impl View<'_> {
             };
             line.push_str(&format!(" · next: {next}"));
         }
-        line
+        doc.text(line)
     }
 }
 
@@ -210,16 +212,16 @@ mod tests {
         assert_eq!(reply.tone, Tone::Info);
         assert!(
             reply
-                .text
+                .text()
                 .starts_with("*On call for service db*\n• *primary*: *Bob Brown*")
         );
-        assert!(reply.text.contains("\n• *secondary*: nobody is on call"));
+        assert!(reply.text().contains("\n• *secondary*: nobody is on call"));
         assert!(
             reply
-                .text
+                .text()
                 .ends_with("\nAlso paged directly at level 1: Carol Chen (carol)"),
             "{}",
-            reply.text
+            reply.text()
         );
     }
 
@@ -229,9 +231,9 @@ mod tests {
         let reply = t.say("!oncall web").await;
         assert_eq!(reply.tone, Tone::Info);
         assert!(
-            reply.text.starts_with("Service *web* pages no schedule"),
+            reply.text().starts_with("Service *web* pages no schedule"),
             "{}",
-            reply.text
+            reply.text()
         );
     }
 
@@ -243,12 +245,12 @@ mod tests {
         let reply = t.say("!oncall primary").await;
 
         assert!(
-            reply.text.contains(
+            reply.text().contains(
                 "• *primary*: *Alice Adams* (alice) (override #1) since Mon 02 Mar 10:00 CET, \
                  until Mon 02 Mar 12:00 CET (in 2h) · next: Bob Brown (bob)"
             ),
             "{}",
-            reply.text
+            reply.text()
         );
     }
 
@@ -271,10 +273,10 @@ mod tests {
         let reply = t.say_as(bob, "!oncall primary").await;
         assert!(
             reply
-                .text
+                .text()
                 .contains("until Mon 09 Mar 08:00 UTC (in 6d 23h)"),
             "{}",
-            reply.text
+            reply.text()
         );
     }
 }

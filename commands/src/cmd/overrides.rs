@@ -7,6 +7,7 @@ use firebell_engine::{Actor, Config, Engine, IncidentNumber};
 
 use crate::command::{Command, ParseError};
 use crate::context::Context;
+use crate::doc::Doc;
 use crate::invocation::{Args, listed_id};
 use crate::people::{UserRef, person};
 use crate::reply::Reply;
@@ -91,15 +92,16 @@ impl Override {
                 let user = match user {
                     Some(r) => match r.resolve(config, ctx.platform) {
                         Ok(u) => u,
-                        Err(why) => return Reply::error(SPEC.error(why).to_string()),
+                        Err(why) => return Reply::from(&SPEC.error(why)),
                     },
                     None => match viewer.user {
                         Some(v) => v.id.clone(),
                         None => {
-                            return Reply::error(format!(
-                                "`{}` is not a firebell user",
-                                actor.name
-                            ));
+                            return Reply::error(
+                                Doc::new()
+                                    .code(actor.name.clone())
+                                    .text(" is not a firebell user"),
+                            );
                         }
                     },
                 };
@@ -107,13 +109,7 @@ impl Override {
                     .create_override(&schedule, &user, duration, actor)
                     .await
                 {
-                    Ok(o) => Reply::success(format!(
-                        "Override *#{id}*: {who} is on call for *{schedule}* for {duration}, until {until}. \
-                         Undo with `!override cancel {id}`.",
-                        id = o.id,
-                        who = person(config, o.user.as_str()),
-                        until = viewer.local_and_relative(o.end),
-                    )),
+                    Ok(o) => Reply::success(taken(config, &o, duration, &viewer)),
                     Err(e) => Reply::from_engine(&e),
                 }
             }
@@ -135,15 +131,39 @@ impl Override {
                 }
             }
             Override::Cancel { id } => match engine.cancel_override(id, actor).await {
-                Ok(o) => Reply::success(format!(
-                    "Cancelled override *#{id}*: {} no longer holds *{}* through it.",
-                    person(config, o.user.as_str()),
-                    o.schedule
-                )),
+                Ok(o) => Reply::success(
+                    Doc::new()
+                        .text("Cancelled override ")
+                        .bold(format!("#{id}"))
+                        .text(format!(
+                            ": {} no longer holds ",
+                            person(config, o.user.as_str())
+                        ))
+                        .bold(o.schedule)
+                        .text(" through it."),
+                ),
                 Err(e) => Reply::from_engine(&e),
             },
         }
     }
+}
+
+/// `Override #3: Bob Brown (bob) is on call for *primary* for 2h, until …. Undo with …`
+fn taken(config: &Config, o: &OverrideRecord, duration: HumanDuration, viewer: &Viewer) -> Doc {
+    Doc::new()
+        .text("Override ")
+        .bold(format!("#{}", o.id))
+        .text(format!(
+            ": {} is on call for ",
+            person(config, o.user.as_str())
+        ))
+        .bold(o.schedule.clone())
+        .text(format!(
+            " for {duration}, until {}. Undo with ",
+            viewer.local_and_relative(o.end)
+        ))
+        .code(format!("!override cancel {}", o.id))
+        .text(".")
 }
 
 /// `<schedule> [@user] <duration>`, after the schedule word.
@@ -189,16 +209,17 @@ fn parse_id(word: &str) -> Result<i64, ParseError> {
     })
 }
 
-pub(crate) fn unknown_schedule(config: &Config, name: &str) -> String {
+pub(crate) fn unknown_schedule(config: &Config, name: &str) -> Doc {
     let names: Vec<&str> = config.schedules.keys().map(String::as_str).collect();
-    format!(
-        "unknown schedule `{name}` — schedules: {}",
-        if names.is_empty() {
-            "none configured".to_owned()
-        } else {
-            names.join(", ")
-        }
-    )
+    let names = if names.is_empty() {
+        "none configured".to_owned()
+    } else {
+        names.join(", ")
+    };
+    Doc::new()
+        .text("unknown schedule ")
+        .code(name)
+        .text(format!(" — schedules: {names}"))
 }
 
 /// `*2 overrides*` then one line each: `• *#1* primary — Alice Adams (alice), from … until … · by alice`.
@@ -207,26 +228,32 @@ fn listing(
     list: &[OverrideRecord],
     schedule: Option<&str>,
     span: impl Fn(&OverrideRecord) -> String,
-) -> String {
-    let scope = schedule.map(|s| format!(" for *{s}*")).unwrap_or_default();
-    if list.is_empty() {
-        return format!("No overrides in effect{scope}.");
-    }
-    let mut text = match list.len() {
-        1 => format!("*1 override*{scope}"),
-        k => format!("*{k} overrides*{scope}"),
+) -> Doc {
+    let scope = match schedule {
+        Some(s) => Doc::new().text(" for ").bold(s),
+        None => Doc::new(),
     };
+    if list.is_empty() {
+        return Doc::new()
+            .text("No overrides in effect")
+            .append(scope)
+            .text(".");
+    }
+    let mut doc = match list.len() {
+        1 => Doc::new().bold("1 override"),
+        k => Doc::new().bold(format!("{k} overrides")),
+    }
+    .append(scope);
     for o in list {
-        text.push_str(&format!(
-            "\n• *#{}* {} — {}, {} · by {}",
-            o.id,
+        doc = doc.item().bold(format!("#{}", o.id)).text(format!(
+            " {} — {}, {} · by {}",
             o.schedule,
             person(config, o.user.as_str()),
             span(o),
             o.created_by
         ));
     }
-    text
+    doc
 }
 
 #[cfg(test)]

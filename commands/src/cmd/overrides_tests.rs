@@ -112,13 +112,13 @@ async fn override_for_a_mentioned_person_maps_the_chat_id() {
 
     let reply = t.say("!override secondary <@U0BOB> 1h").await;
 
-    assert_eq!(reply.tone, Tone::Success, "{}", reply.text);
+    assert_eq!(reply.tone, Tone::Success, "{}", reply.text());
     assert!(
         reply
-            .text
+            .text()
             .contains("Bob Brown (bob) is on call for *secondary*"),
         "{}",
-        reply.text
+        reply.text()
     );
     let now = t.engine.on_call(Some("secondary")).await.unwrap();
     assert_eq!(now[0].user.as_ref().map(|u| u.as_str()), Some("bob"));
@@ -131,10 +131,10 @@ async fn unknown_people_and_schedules_are_refused() {
     assert_eq!(reply.tone, Tone::Error);
     assert!(
         reply
-            .text
+            .text()
             .starts_with("`dave` is not a firebell user — users: alice, bob, carol. Usage:"),
         "{}",
-        reply.text
+        reply.text()
     );
     assert_eq!(
         t.say("!override tertiary 1h").await,
@@ -143,9 +143,9 @@ async fn unknown_people_and_schedules_are_refused() {
     let discord = Context::chat(Platform::Discord, "200000000000000001");
     let reply = t.say_as(discord, "!override primary <@U0BOB> 1h").await;
     assert!(
-        reply.text.contains("(`U0BOB`) is not linked"),
+        reply.text().contains("(`U0BOB`) is not linked"),
         "{}",
-        reply.text
+        reply.text()
     );
 }
 
@@ -171,7 +171,7 @@ async fn list_shows_overrides_and_cancel_ends_them() {
     assert!(
         t.say("!override list")
             .await
-            .text
+            .text()
             .starts_with("*2 overrides*")
     );
 

@@ -7,6 +7,7 @@ use firebell_engine::postmortem::{Postmortem as Draft, elapsed};
 use firebell_engine::{Config, Engine, IncidentNumber};
 
 use crate::command::{Command, ParseError};
+use crate::doc::Doc;
 use crate::invocation::Args;
 use crate::reply::{Attachment, Reply};
 use crate::spec::CommandSpec;
@@ -56,11 +57,11 @@ impl Postmortem {
     pub(crate) async fn execute(self, engine: &Engine) -> Reply {
         match engine.postmortem(self.incident).await {
             Ok(pm) => {
-                let text = render(&pm, engine.config());
+                let doc = render(&pm, engine.config());
                 let reply = if pm.resolved {
-                    Reply::success(text)
+                    Reply::success(doc)
                 } else {
-                    Reply::info(text)
+                    Reply::info(doc)
                 };
                 reply.with_attachment(attachment(&pm))
             }
@@ -75,32 +76,30 @@ fn attachment(pm: &Draft) -> Attachment {
         filename: format!("postmortem-{}.md", pm.incident.number.get()),
         content_type: "text/markdown; charset=utf-8".to_owned(),
         bytes: pm.markdown.clone().into_bytes(),
-        caption: format!(
-            "📝 Postmortem draft for *{}*{}",
-            pm.incident.number,
-            if pm.resolved {
+        caption: Doc::new()
+            .text("📝 Postmortem draft for ")
+            .bold(pm.incident.number.to_string())
+            .text(if pm.resolved {
                 ""
             } else {
                 " (so far: still open)"
-            }
-        ),
+            }),
         incident: Some(pm.incident.number),
     }
 }
 
 /// The chat text: what it is, the figures, where the draft is, the action items.
-fn render(pm: &Draft, config: &Config) -> String {
+fn render(pm: &Draft, config: &Config) -> Doc {
     let i = &pm.incident;
-    let mut lines = vec![if pm.resolved {
-        format!("*{}* postmortem draft — {}", i.number, shorten(&i.title))
+    let doc = Doc::new().bold(i.number.to_string()).text(if pm.resolved {
+        format!(" postmortem draft — {}", shorten(&i.title))
     } else {
         format!(
-            "*{}* is not resolved yet ({}) — {}. Here is the draft so far.",
-            i.number,
+            " is not resolved yet ({}) — {}. Here is the draft so far.",
             i.status,
             shorten(&i.title)
         )
-    }];
+    });
     let mut figures = vec![match pm.time_to_acknowledge {
         Some(d) => format!("Acknowledged after {}", elapsed(d)),
         None if pm.resolved => "Never acknowledged".to_owned(),
@@ -117,7 +116,7 @@ fn render(pm: &Draft, config: &Config) -> String {
         1 => "1 action item".to_owned(),
         n => format!("{n} action items"),
     });
-    lines.push(figures.join(" · "));
+    let mut doc = doc.line().text(figures.join(" · "));
     let path = format!("/api/v1/incidents/{}/postmortem.md", i.number.get());
     let url = match &config.providers.public_url {
         Some(base) => format!("{base}{path}"),
@@ -128,22 +127,24 @@ fn render(pm: &Draft, config: &Config) -> String {
     } else {
         "; ask again once it is resolved"
     };
-    lines.push(format!(
-        "Full draft (Markdown, with an API token): `GET {url}`{again}."
-    ));
+    doc = doc
+        .line()
+        .text("Full draft (Markdown, with an API token): ")
+        .code(format!("GET {url}"))
+        .text(format!("{again}."));
     if !pm.action_items.is_empty() {
-        lines.push("Action items:".to_owned());
+        doc = doc.line().text("Action items:");
         for item in pm.action_items.iter().take(ITEMS_SHOWN) {
-            lines.push(format!("• {}", shorten(item)));
+            doc = doc.item().text(shorten(item));
         }
         if pm.action_items.len() > ITEMS_SHOWN {
-            lines.push(format!(
+            doc = doc.line().text(format!(
                 "… and {} more in the draft",
                 pm.action_items.len() - ITEMS_SHOWN
             ));
         }
     }
-    lines.join("\n")
+    doc
 }
 
 /// One line, at most [`TEXT_CHARS`] characters: titles and notes may span lines.
@@ -199,9 +200,9 @@ mod tests {
 
         let reply = t.say("!postmortem 1").await;
 
-        assert_eq!(reply.tone, Tone::Success, "{}", reply.text);
+        assert_eq!(reply.tone, Tone::Success, "{}", reply.text());
         assert_eq!(
-            reply.text,
+            reply.text(),
             "*#1* postmortem draft — Checkout 500s\n\
              Acknowledged after 4m · resolved after 40m · 1 alert · 1 action item\n\
              Full draft (Markdown, with an API token): `GET /api/v1/incidents/1/postmortem.md`.\n\
@@ -224,19 +225,19 @@ mod tests {
 
         assert_eq!(reply.tone, Tone::Info);
         assert!(
-            reply.text.starts_with(
+            reply.text().starts_with(
                 "*#1* is not resolved yet (triggered) — Checkout 500s. Here is the draft so far.\n\
                  Not acknowledged yet · 1 alert · 0 action items\n"
             ),
             "{}",
-            reply.text
+            reply.text()
         );
         assert!(
-            reply.text.contains(
+            reply.text().contains(
                 "`GET /api/v1/incidents/1/postmortem.md`; ask again once it is resolved."
             ),
             "{}",
-            reply.text
+            reply.text()
         );
         assert!(reply.attachment.is_some());
     }
@@ -252,11 +253,15 @@ mod tests {
 
         let reply = t.say("!postmortem 1").await;
 
-        assert!(reply.text.chars().count() < 1500, "{}", reply.text.len());
         assert!(
-            reply.text.ends_with("… and 15 more in the draft"),
+            reply.text().chars().count() < 1500,
             "{}",
-            reply.text
+            reply.text().len()
+        );
+        assert!(
+            reply.text().ends_with("… and 15 more in the draft"),
+            "{}",
+            reply.text()
         );
     }
 

@@ -6,6 +6,7 @@ use firebell_engine::reports::{Period, SummaryQuery};
 use firebell_engine::{Actor, Engine};
 
 use crate::command::{Command, ParseError};
+use crate::doc::Doc;
 use crate::invocation::Args;
 use crate::reply::Reply;
 use crate::spec::CommandSpec;
@@ -75,7 +76,13 @@ impl Report {
             .map_or(chrono_tz::Tz::UTC, |u| u.timezone);
         let period = match Period::parse(&self.period, engine.clock().now(), tz) {
             Ok(p) => p,
-            Err(e) => return Reply::error(format!("{}. Usage: `{}`", e.message(), SPEC.usage)),
+            Err(e) => {
+                return Reply::error(Doc::markup(&format!(
+                    "{}. Usage: `{}`",
+                    e.message(),
+                    SPEC.usage
+                )));
+            }
         };
         let (mut service, mut team) = (None, None);
         if let Some(scope) = &self.scope {
@@ -89,11 +96,11 @@ impl Report {
                     .keys()
                     .map(String::as_str)
                     .collect();
-                return Reply::error(format!(
+                return Reply::error(Doc::markup(&format!(
                     "`{scope}` is neither a service nor a team. Services: {}; teams: {}.",
                     config.service_names().join(", "),
                     teams.join(", ")
-                ));
+                )));
             }
         }
         match engine
@@ -104,7 +111,7 @@ impl Report {
             })
             .await
         {
-            Ok(report) => Reply::info(report.to_chat()),
+            Ok(report) => Reply::info(Doc::markup(&report.to_chat())),
             Err(e) => Reply::from_engine(&e),
         }
     }

@@ -7,6 +7,7 @@ use firebell_engine::{
 use serde_json::json;
 
 use crate::command::{Command, ParseError};
+use crate::doc::Doc;
 use crate::invocation::Args;
 use crate::reply::Reply;
 use crate::spec::CommandSpec;
@@ -114,14 +115,21 @@ impl Trigger {
             }),
         };
         match engine.ingest(alert).await {
-            Ok(Ingested::Created { number, .. }) => Reply::success(format!(
-                "Opened *{number}* on {}: {}",
-                service.name, self.summary
-            )),
-            Ok(Ingested::Deduplicated { number, status, .. }) => Reply::info(format!(
-                "That is already open as *{number}* ({status}); added one more alert to it."
-            )),
-            Ok(other) => Reply::info(format!("Nothing was opened: {}.", other.outcome())),
+            Ok(Ingested::Created { number, .. }) => Reply::success(
+                Doc::new()
+                    .text("Opened ")
+                    .bold(number.to_string())
+                    .text(format!(" on {}: {}", service.name, self.summary)),
+            ),
+            Ok(Ingested::Deduplicated { number, status, .. }) => {
+                Reply::info(Doc::markup(&format!(
+                    "That is already open as *{number}* ({status}); added one more alert to it."
+                )))
+            }
+            Ok(other) => Reply::info(Doc::markup(&format!(
+                "Nothing was opened: {}.",
+                other.outcome()
+            ))),
             Err(e) => Reply::from_engine(&e),
         }
     }
@@ -163,9 +171,9 @@ fn find_service<'c>(config: &'c Config, typed: &str) -> Result<&'c Service, Repl
                 .join(", ")
         )
     };
-    Err(Reply::error(format!(
+    Err(Reply::error(Doc::markup(&format!(
         "unknown service `{typed}` — {known}.{nearest}"
-    )))
+    ))))
 }
 
 fn strip_prefix_ignore_case<'a>(word: &'a str, prefix: &str) -> Option<&'a str> {

@@ -1,15 +1,22 @@
 //! A name no command answers to: a suggestion and the way to the list, never a scolding.
 
+use crate::doc::Doc;
 use crate::reply::Reply;
 use crate::spec;
 
 pub(crate) fn execute(name: &str) -> Reply {
-    let guess = spec::suggest(name)
-        .map(|s| format!(" Did you mean `!{}`?", s.name))
-        .unwrap_or_default();
-    Reply::info(format!(
-        "I don't know `!{name}`.{guess} `!help` lists what I can do."
-    ))
+    let doc = Doc::new()
+        .text("I don't know ")
+        .code(format!("!{name}"))
+        .text(".");
+    let doc = match spec::suggest(name) {
+        Some(s) => doc
+            .text(" Did you mean ")
+            .code(format!("!{}", s.name))
+            .text("?"),
+        None => doc,
+    };
+    Reply::info(doc.text(" ").code("!help").text(" lists what I can do."))
 }
 
 #[cfg(test)]

@@ -16,10 +16,12 @@ impl<S: Surface> CardNotifier<S> {
         let names = |u: &str| self.name(u);
         let text = match &msg.notification {
             Notification::Digest { report, text, .. } => {
+                // The figures reach us as light Markdown in the outbox row: read once here.
                 let body = format!("📊 *Report `{report}`*\n{text}");
                 let render = |extra: &str| {
+                    let doc = firebell_commands::Doc::markup(&format!("{body}{extra}"));
                     self.surface
-                        .reply_text(&firebell_commands::Reply::info(format!("{body}{extra}")))
+                        .reply_text(&firebell_commands::Reply::info(doc))
                 };
                 // The chart and the figures as one message, so a retry cannot post one twice.
                 let uploaded = match crate::reports::digest_chart(&msg.notification) {

@@ -6,10 +6,9 @@ use firebell_commands::{Reply, Tone};
 use firebell_engine::notify::Notification;
 use firebell_engine::{ContactMethod, Incident};
 
-use super::NAME_CHARS;
+use super::{NAME_CHARS, doc};
 use crate::chat::text::{self, Dialect};
 use crate::discord::escape::{self, CONTENT};
-use crate::markup::{Marked, split_marked};
 
 pub use crate::chat::text::storm_page;
 
@@ -80,40 +79,13 @@ pub fn room_notice(
     text::room_notice::<DiscordMarkdown>(n, mention, names)
 }
 
-/// A command's reply as Discord Markdown: a mark for its tone, then the text. The text is our
-/// own light Markdown, which is kept (`*bold*` becomes Discord's `**bold**`, `` `code` `` stays),
-/// but replies echo what people typed and incident titles, so everything else is escaped
-/// (outside code) or defused (inside).
+/// A command's reply as Discord Markdown: a mark for its tone, then the document
+/// ([`doc::render`]).
 pub fn reply(r: &Reply) -> String {
     let mark = match r.tone {
         Tone::Success => "✅",
         Tone::Info => "ℹ️",
         Tone::Error => "⚠️",
     };
-    let lines: Vec<String> = r.text.lines().map(light_markdown).collect();
-    escape::truncate(&format!("{mark} {}", lines.join("\n")), CONTENT)
-}
-
-/// One line of light Markdown: code spans first (nothing inside them is formatting), then
-/// `*bold*` in the rest. An unmatched marker shows as typed.
-fn light_markdown(line: &str) -> String {
-    split_marked(line, '`')
-        .map(|(marked, segment)| match marked {
-            Marked::Inside => format!("`{}`", escape::code(segment, usize::MAX)),
-            Marked::Unclosed => format!("\\`{}", bold(segment)),
-            Marked::Outside => bold(segment),
-        })
-        .collect()
-}
-
-/// `**bold**`; an empty pair (`**`) and an unmatched `*` show as typed.
-fn bold(text: &str) -> String {
-    split_marked(text, '*')
-        .map(|(marked, part)| match marked {
-            Marked::Inside if !part.is_empty() => format!("**{}**", escape::markdown(part)),
-            Marked::Inside => format!("\\*{}\\*", escape::markdown(part)),
-            Marked::Unclosed => format!("\\*{}", escape::markdown(part)),
-            Marked::Outside => escape::markdown(part),
-        })
-        .collect()
+    escape::truncate(&format!("{mark} {}", doc::render(&r.doc)), CONTENT)
 }

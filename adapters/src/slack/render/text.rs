@@ -6,7 +6,7 @@ use firebell_commands::{Reply, Tone};
 use firebell_engine::notify::Notification;
 use firebell_engine::{ContactMethod, Incident};
 
-use super::{NAME_CHARS, date_token};
+use super::{NAME_CHARS, date_token, doc};
 use crate::chat::text::{self, Dialect};
 use crate::slack::escape::{self, SECTION_TEXT};
 
@@ -78,15 +78,13 @@ pub fn room_notice(
     text::room_notice::<Mrkdwn>(n, mention, names)
 }
 
-/// A command's reply as mrkdwn: a mark for its tone, then the text. The text is our own light
-/// Markdown (`*bold*`, `` `code` ``), kept; but replies echo what people typed and incident
-/// titles, so `&`, `<`, `>` are escaped and bare broadcasts defused all the same.
+/// A command's reply as mrkdwn: a mark for its tone, then the document ([`doc::render`]).
 pub fn reply(r: &Reply) -> String {
     let mark = match r.tone {
         Tone::Success => "✅",
         Tone::Info => "ℹ️",
         Tone::Error => "⚠️",
     };
-    let text = format!("{mark} {}", escape::entities(&r.text));
+    let text = format!("{mark} {}", doc::render(&r.doc));
     escape::truncate(&text, escape::MESSAGE_TEXT)
 }

@@ -2,6 +2,7 @@
 //! `allowed_mentions`, button ids and mentions.
 
 use super::*;
+use firebell_commands::Doc;
 
 /// Mention forms that must never appear anywhere in a body built from [`HOSTILE`].
 const RAW: &[&str] = &[
@@ -104,7 +105,9 @@ fn hostile_text_never_reaches_discord_in_a_form_it_acts_on() {
         ping: vec![],
     }));
     bodies.push(reply_message(
-        &Reply::error(format!("I don't know `!{HOSTILE}` — {HOSTILE}")),
+        &Reply::error(Doc::markup(&format!(
+            "I don't know `!{HOSTILE}` — {HOSTILE}"
+        ))),
         true,
     ));
     bodies.push(json!({ "thread": thread_name(&i) }));

@@ -1,6 +1,7 @@
 //! Storm summaries, thread entries, room notices and command replies.
 
 use super::*;
+use firebell_commands::Doc;
 
 fn storm_json(incidents: &[Incident], paged: &[Person]) -> Value {
     bundle(&BundleView {
@@ -351,7 +352,7 @@ fn replies_get_a_tone_mark_and_discord_bold_but_no_mentions_or_stray_markdown() 
     ] {
         assert_eq!(reply(&r), text);
     }
-    let long = reply(&Reply::info("*#1* <@1> ".repeat(1000)));
+    let long = reply(&Reply::info(Doc::markup(&"*#1* <@1> ".repeat(1000))));
     assert!(long.encode_utf16().count() <= 2000 && long.ends_with('…'));
 }
 

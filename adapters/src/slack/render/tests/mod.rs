@@ -2,6 +2,7 @@
 //! that no hostile text ever reaches Slack in a form it would act on.
 
 use chrono::{DateTime, Duration, Utc};
+use firebell_commands::Doc;
 use firebell_commands::Reply;
 use firebell_engine::notify::{MaintenancePhase, Notification};
 use firebell_engine::{
@@ -416,9 +417,9 @@ fn hostile_text_never_reaches_slack_in_a_form_it_acts_on() {
         let entry = thread_entry(&n, Some(&i), now(), &hostile_mention).expect("an entry");
         messages.push(json!(entry));
     }
-    messages.push(json!(reply(&Reply::error(format!(
+    messages.push(json!(reply(&Reply::error(Doc::markup(&format!(
         "I don't know `!{HOSTILE}`."
-    )))));
+    ))))));
     for v in &messages {
         for s in strings(v) {
             assert_only_our_tokens(s);
