@@ -1,7 +1,7 @@
 //! Chat account → configured user. firebell only acts for people in `firebell.toml`, so the
 //! timeline always names a real user; an unlinked person is told exactly what line to add.
 
-use firebell_engine::config::ChatPlatform;
+use firebell_engine::ChatPlatform;
 use firebell_engine::{Actor, Config};
 
 use crate::context::Context;
@@ -10,22 +10,20 @@ use crate::reply::Reply;
 
 /// The actor to record for this message, or the reply that explains how to get linked.
 pub(crate) fn authorize(config: &Config, ctx: &Context) -> Result<Actor, Reply> {
-    let user = match ctx.platform.chat_platform() {
-        Some(platform) => config
-            .user_by_chat_id(platform, &ctx.user)
-            .ok_or_else(|| unlinked(ctx, platform))?,
-        None => config
+    let user = match ctx.platform {
+        ChatPlatform::Console => config
             .user(&ctx.user)
             .ok_or_else(|| no_console_user(config, &ctx.user))?,
+        platform => config
+            .user_by_chat_id(platform, &ctx.user)
+            .ok_or_else(|| unlinked(ctx, platform))?,
     };
     Ok(Actor::new(user.id.as_str(), ctx.platform.channel()))
 }
 
 fn unlinked(ctx: &Context, platform: ChatPlatform) -> Reply {
-    let key = match platform {
-        ChatPlatform::Slack => "slack",
-        ChatPlatform::Discord => "discord",
-    };
+    // The key under `[users.<id>]`: the platform's name.
+    let key = platform.as_str();
     Reply::error(Doc::markup(&format!(
         "You're not linked to a firebell user yet. Ask an admin to add `{key} = \"{}\"` under your \
          `[users.<id>]` entry in firebell.toml. (`!help` works without it.)",
@@ -53,12 +51,12 @@ fn no_console_user(config: &Config, configured: &str) -> Reply {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::context::Platform;
     use crate::test_support::config;
+    use firebell_engine::ChatPlatform;
 
     #[test]
     fn a_linked_slack_user_acts_as_their_configured_id() {
-        let actor = authorize(&config(), &Context::chat(Platform::Slack, "U0BOB")).unwrap();
+        let actor = authorize(&config(), &Context::chat(ChatPlatform::Slack, "U0BOB")).unwrap();
         assert_eq!(actor, Actor::new("bob", firebell_engine::Channel::Slack));
     }
 
@@ -66,7 +64,7 @@ mod tests {
     fn a_linked_discord_user_acts_as_their_configured_id() {
         let actor = authorize(
             &config(),
-            &Context::chat(Platform::Discord, "200000000000000001"),
+            &Context::chat(ChatPlatform::Discord, "200000000000000001"),
         )
         .unwrap();
         assert_eq!(
@@ -77,7 +75,8 @@ mod tests {
 
     #[test]
     fn ids_from_another_platform_do_not_link() {
-        let reply = authorize(&config(), &Context::chat(Platform::Discord, "U0BOB")).unwrap_err();
+        let reply =
+            authorize(&config(), &Context::chat(ChatPlatform::Discord, "U0BOB")).unwrap_err();
         assert!(
             reply.text().contains("`discord = \"U0BOB\"`"),
             "{}",
@@ -87,7 +86,7 @@ mod tests {
 
     #[test]
     fn an_unlinked_user_is_told_which_line_to_add() {
-        let reply = authorize(&config(), &Context::chat(Platform::Slack, "U999")).unwrap_err();
+        let reply = authorize(&config(), &Context::chat(ChatPlatform::Slack, "U999")).unwrap_err();
         assert_eq!(
             reply,
             Reply::error(

@@ -1,45 +1,12 @@
 //! Where a message came from: platform, sender and thread. Adapters build one per message.
 
-use firebell_engine::config::ChatPlatform;
-use firebell_engine::{Channel, IncidentNumber, UserId};
-
-/// The chat surfaces that speak the command grammar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Platform {
-    Console,
-    Slack,
-    Discord,
-}
-
-impl Platform {
-    pub fn as_str(self) -> &'static str {
-        self.channel().as_str()
-    }
-
-    /// How actions from this platform are recorded on the timeline.
-    pub fn channel(self) -> Channel {
-        match self {
-            Platform::Console => Channel::Console,
-            Platform::Slack => Channel::Slack,
-            Platform::Discord => Channel::Discord,
-        }
-    }
-
-    /// The key in `[users.<id>]` that links a chat account; `None` for the console, which is
-    /// linked by `[console] user` instead.
-    pub(crate) fn chat_platform(self) -> Option<ChatPlatform> {
-        match self {
-            Platform::Console => None,
-            Platform::Slack => Some(ChatPlatform::Slack),
-            Platform::Discord => Some(ChatPlatform::Discord),
-        }
-    }
-}
+use firebell_engine::ChatPlatform;
+use firebell_engine::{IncidentNumber, UserId};
 
 /// Everything about a message except its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Context {
-    pub platform: Platform,
+    pub platform: ChatPlatform,
     /// The sender as the platform knows them: a Slack `U…` id, a Discord snowflake, or on the
     /// console the configured `[console] user` (empty when none is configured).
     pub user: String,
@@ -63,7 +30,7 @@ pub struct Context {
 
 impl Context {
     /// A message in a Slack or Discord channel, from the platform user `user`.
-    pub fn chat(platform: Platform, user: impl Into<String>) -> Self {
+    pub fn chat(platform: ChatPlatform, user: impl Into<String>) -> Self {
         Self {
             platform,
             user: user.into(),
@@ -78,7 +45,7 @@ impl Context {
     /// A line typed on the console, acting as the configured console user (if any).
     pub fn console(user: Option<&UserId>) -> Self {
         Self {
-            platform: Platform::Console,
+            platform: ChatPlatform::Console,
             user: user.map(|u| u.as_str().to_owned()).unwrap_or_default(),
             thread_incident: None,
             bang_optional: true,

@@ -58,7 +58,7 @@ pub use cmd::report::Report;
 pub use cmd::resolve::Resolve;
 pub use cmd::trigger::Trigger;
 pub use command::{Command, ParseError};
-pub use context::{Context, Platform};
+pub use context::Context;
 pub use doc::{Block, Doc, Span};
 pub use invocation::Invocation;
 pub use people::UserRef;

@@ -1,10 +1,8 @@
 //! People in command text and in replies: `bob`, `@bob` or a chat mention (`<@U0BOB>` on Slack,
 //! `<@123…>` on Discord) → a configured [`UserId`]; a configured id → `Bob Brown (bob)`.
 
-use firebell_engine::config::ChatPlatform;
+use firebell_engine::ChatPlatform;
 use firebell_engine::{Config, UserId};
-
-use crate::context::Platform;
 
 pub(crate) use firebell_engine::wording::person;
 
@@ -34,7 +32,11 @@ impl UserRef {
 
     /// The configured user meant, or a message saying who exists / how to link a chat account.
     /// A mention is looked up on the platform it was typed on (both, on the console).
-    pub(crate) fn resolve(&self, config: &Config, platform: Platform) -> Result<UserId, String> {
+    pub(crate) fn resolve(
+        &self,
+        config: &Config,
+        platform: ChatPlatform,
+    ) -> Result<UserId, String> {
         match self {
             UserRef::Id(id) => config.user(id).map(|u| u.id.clone()).ok_or_else(|| {
                 let ids: Vec<&str> = config.users.keys().map(UserId::as_str).collect();
@@ -48,9 +50,10 @@ impl UserRef {
                 )
             }),
             UserRef::Mention(chat_id) => {
-                let platforms = match platform.chat_platform() {
-                    Some(p) => vec![p],
-                    None => vec![ChatPlatform::Slack, ChatPlatform::Discord],
+                // Typed in the console, a mention may be either platform's.
+                let platforms = match platform {
+                    ChatPlatform::Console => vec![ChatPlatform::Slack, ChatPlatform::Discord],
+                    p => vec![p],
                 };
                 platforms
                     .into_iter()
@@ -94,13 +97,13 @@ mod tests {
         let c = config();
         let on = |r: &UserRef, p| r.resolve(&c, p).map(|u| u.as_str().to_owned());
         let bob = UserRef::Mention("U0BOB".into());
-        assert_eq!(on(&bob, Platform::Slack), Ok("bob".into()));
-        assert_eq!(on(&bob, Platform::Console), Ok("bob".into()));
-        assert!(on(&bob, Platform::Discord).is_err());
+        assert_eq!(on(&bob, ChatPlatform::Slack), Ok("bob".into()));
+        assert_eq!(on(&bob, ChatPlatform::Console), Ok("bob".into()));
+        assert!(on(&bob, ChatPlatform::Discord).is_err());
         let alice = UserRef::Mention("200000000000000001".into());
-        assert_eq!(on(&alice, Platform::Discord), Ok("alice".into()));
+        assert_eq!(on(&alice, ChatPlatform::Discord), Ok("alice".into()));
         assert_eq!(
-            on(&UserRef::Id("carol".into()), Platform::Slack),
+            on(&UserRef::Id("carol".into()), ChatPlatform::Slack),
             Ok("carol".into())
         );
     }
@@ -109,7 +112,7 @@ mod tests {
     fn unknown_people_are_refused_with_the_choices() {
         let c = config();
         assert_eq!(
-            UserRef::Id("dave".into()).resolve(&c, Platform::Slack),
+            UserRef::Id("dave".into()).resolve(&c, ChatPlatform::Slack),
             Err("`dave` is not a firebell user — users: alice, bob, carol".into())
         );
         assert_eq!(person(&c, "bob"), "Bob Brown (bob)");

@@ -12,9 +12,10 @@ use firebell_engine::{
     Config, Engine, Incident, IncidentFilter, IncidentNumber, IncidentStatus, ServiceName,
 };
 
-use crate::context::{Context, Platform};
+use crate::context::Context;
 use crate::doc::Doc;
 use crate::reply::Reply;
+use firebell_engine::ChatPlatform;
 
 /// More open incidents than this in one place is past what a chat command should sweep up in one
 /// go (the oldest are taken); it matches the cap `!ack all` always had.
@@ -44,7 +45,7 @@ impl Scope {
         if !ctx.storm.is_empty() {
             return Scope::Storm(ctx.storm.clone());
         }
-        if ctx.platform == Platform::Console {
+        if ctx.platform == ChatPlatform::Console {
             return Scope::Everywhere;
         }
         if ctx.direct {
@@ -164,7 +165,7 @@ pub(crate) fn posted_elsewhere(
     ctx: &Context,
     service: &ServiceName,
 ) -> Option<String> {
-    if ctx.platform == Platform::Console {
+    if ctx.platform == ChatPlatform::Console {
         return None;
     }
     match config.service(service.as_str()) {
@@ -177,15 +178,15 @@ pub(crate) fn posted_elsewhere(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::context::Platform;
     use crate::test_support::{TWO_ROOMS, n};
+    use firebell_engine::ChatPlatform;
 
     fn config() -> Config {
         Config::parse(TWO_ROOMS, "two-rooms.toml", &|_| None).expect("valid")
     }
 
     fn slack() -> Context {
-        Context::chat(Platform::Slack, "U0ALICE")
+        Context::chat(ChatPlatform::Slack, "U0ALICE")
     }
 
     fn names(list: &[&str]) -> Vec<ServiceName> {

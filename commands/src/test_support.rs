@@ -13,8 +13,9 @@ use firebell_engine::{
 use tokio_util::sync::CancellationToken;
 
 use crate::command::{Command, ParseError};
-use crate::context::{Context, Platform};
+use crate::context::Context;
 use crate::reply::Reply;
+use firebell_engine::ChatPlatform;
 
 /// Two services in one room; alice (in Berlin) is on Slack and Discord and is the console user,
 /// bob is on Slack, carol on neither. Schedule `primary` hands over weekly between alice and bob
@@ -123,7 +124,7 @@ pub(crate) fn parse_in_thread(text: &str, thread: i64) -> Result<Command, ParseE
 
 /// alice in the Slack channel of room `ops`, where both test services post.
 pub(crate) fn alice() -> Context {
-    Context::chat(Platform::Slack, "U0ALICE").in_room("ops")
+    Context::chat(ChatPlatform::Slack, "U0ALICE").in_room("ops")
 }
 
 pub(crate) struct TestEngine {

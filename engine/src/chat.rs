@@ -5,22 +5,13 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::config::ChatPlatform;
 use crate::domain::clock::Timestamp;
 use crate::domain::error::EngineError;
 use crate::domain::ids::{IncidentNumber, UserId};
 use crate::domain::incident::Incident;
+use crate::domain::kinds::ChatPlatform;
 use crate::engine::Engine;
 use crate::store::chat as rows;
-
-impl ChatPlatform {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChatPlatform::Slack => "slack",
-            ChatPlatform::Discord => "discord",
-        }
-    }
-}
 
 /// The message showing one incident.
 #[derive(Debug, Clone, PartialEq, Eq)]

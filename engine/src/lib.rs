@@ -60,6 +60,8 @@ pub use engine::{ChangeEvent, Engine};
 pub use error::{EngineError, UserError};
 pub use ids::{DedupKey, IncidentNumber, PhoneNumber, RoutingKey, ServiceName, UserId};
 pub use incident::{Incident, IncidentFilter, TimelineEntry, TimelineKind};
-pub use kinds::{Actor, Channel, ContactMethod, EventAction, IncidentStatus, Severity, Urgency};
+pub use kinds::{
+    Actor, Channel, ChatPlatform, ContactMethod, EventAction, IncidentStatus, Severity, Urgency,
+};
 pub use postmortem::Postmortem;
 pub use store::{Store, WriteGate};

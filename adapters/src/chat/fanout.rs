@@ -5,8 +5,9 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use firebell_engine::ChatPlatform;
 use firebell_engine::Engine;
-use firebell_engine::config::{ChatPlatform, Room};
+use firebell_engine::config::Room;
 use firebell_engine::notify::{Delivered, Notifier, NotifyError, Outgoing};
 
 pub struct ChatFanout {
@@ -38,10 +39,7 @@ impl ChatFanout {
 }
 
 fn has_channel(room: &Room, platform: ChatPlatform) -> bool {
-    match platform {
-        ChatPlatform::Slack => room.slack_channel.is_some(),
-        ChatPlatform::Discord => room.discord_channel.is_some(),
-    }
+    room.channel(platform).is_some()
 }
 
 fn db(e: firebell_engine::EngineError) -> NotifyError {

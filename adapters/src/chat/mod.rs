@@ -20,7 +20,7 @@ pub mod view;
 /// button) with typing.
 #[cfg(test)]
 pub(crate) fn typed_command(
-    platform: firebell_commands::Platform,
+    platform: firebell_engine::ChatPlatform,
     text: &str,
 ) -> Option<firebell_commands::Command> {
     let ctx = firebell_commands::Context::chat(platform, "U0TEST");

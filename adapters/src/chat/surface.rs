@@ -3,7 +3,8 @@
 //! how to post, reply in a thread, edit, delete and upload there.
 
 use async_trait::async_trait;
-use firebell_engine::config::{ChatPlatform, Room, User};
+use firebell_engine::ChatPlatform;
+use firebell_engine::config::{Room, User};
 use firebell_engine::notify::{Notification, NotifyError};
 use firebell_engine::{ContactMethod, Incident};
 
@@ -29,7 +30,9 @@ pub trait Surface: Send + Sync + 'static {
     const NAME: &'static str;
 
     /// The room's channel on this platform, if it has one.
-    fn channel<'a>(&self, room: &'a Room) -> Option<&'a str>;
+    fn channel<'a>(&self, room: &'a Room) -> Option<&'a str> {
+        room.channel(Self::PLATFORM)
+    }
     /// The user's id on this platform, if linked.
     fn chat_id<'a>(&self, user: &'a User) -> Option<&'a str>;
     /// How `p` is named in a line: a mention when linked, else the escaped name.

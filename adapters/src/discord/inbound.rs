@@ -2,8 +2,8 @@
 //! endpoint): a `!` command typed in a channel or a card's thread, a button on a card,
 //! `/firebell <command>`. All become the same command grammar and get the same replies.
 
-use firebell_commands::{ButtonError, Command, Context, Platform, Reply, Tone};
-use firebell_engine::config::ChatPlatform;
+use firebell_commands::{ButtonError, Command, Context, Reply, Tone};
+use firebell_engine::ChatPlatform;
 use firebell_engine::{Engine, IncidentNumber};
 use serde_json::{Value, json};
 use serenity::all::{CommandDataOptionValue, Interaction};
@@ -36,7 +36,7 @@ impl DiscordInbound {
     /// or its room, and — in a card's thread, whose id is the card's — the incident, or in a
     /// storm summary's thread the storm's incidents.
     async fn context(&self, channel: &str, user: &str, direct: bool) -> Context {
-        let ctx = Context::chat(Platform::Discord, user);
+        let ctx = Context::chat(ChatPlatform::Discord, user);
         if direct {
             return ctx.direct_message();
         }
@@ -193,14 +193,15 @@ fn button_command(custom_id: &str) -> Result<Command, ButtonError> {
 #[cfg(test)]
 mod tests {
     use crate::chat::typed_command;
-    use firebell_commands::{Command, Platform};
+    use firebell_commands::Command;
+    use firebell_engine::ChatPlatform;
 
     fn button_command(custom_id: &str) -> Option<Command> {
         super::button_command(custom_id).ok()
     }
 
     fn typed(text: &str) -> Option<Command> {
-        typed_command(Platform::Discord, text)
+        typed_command(ChatPlatform::Discord, text)
     }
 
     #[test]

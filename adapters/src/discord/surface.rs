@@ -2,7 +2,8 @@
 //! `allowed_mentions` ping only the person paged, a thread started on each card, edits in place.
 
 use async_trait::async_trait;
-use firebell_engine::config::{ChatPlatform, Discord, Room, User};
+use firebell_engine::ChatPlatform;
+use firebell_engine::config::{Discord, User};
 use firebell_engine::notify::NotifyError;
 use firebell_engine::{Engine, Incident};
 use serde_json::Value;
@@ -54,10 +55,6 @@ impl Surface for DiscordSurface {
     type Content = Value;
     const PLATFORM: ChatPlatform = ChatPlatform::Discord;
     const NAME: &'static str = "Discord";
-
-    fn channel<'a>(&self, room: &'a Room) -> Option<&'a str> {
-        room.discord_channel.as_deref()
-    }
 
     fn chat_id<'a>(&self, user: &'a User) -> Option<&'a str> {
         user.discord_id.as_deref()

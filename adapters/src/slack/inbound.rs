@@ -2,9 +2,9 @@
 //! command typed in a channel or a card's thread, a button on a card, `/firebell <command>`.
 //! All three become the same command grammar and get the same replies.
 
-use firebell_commands::{ButtonError, Command, Context, Platform, Reply, Tone};
+use firebell_commands::{ButtonError, Command, Context, Reply, Tone};
+use firebell_engine::ChatPlatform;
 use firebell_engine::Engine;
-use firebell_engine::config::ChatPlatform;
 use firebell_engine::replay::Delivery;
 use slack_morphism::prelude::*;
 use tracing::{debug, warn};
@@ -48,7 +48,7 @@ impl SlackInbound {
     /// The command context for a message in `channel`: a direct message, or the room whose
     /// channel it is (none for a channel that is no configured room).
     fn context(&self, channel: &str, user: &str) -> Context {
-        let ctx = Context::chat(Platform::Slack, user);
+        let ctx = Context::chat(ChatPlatform::Slack, user);
         if is_direct_message(channel) {
             return ctx.direct_message();
         }
@@ -266,7 +266,8 @@ mod tests {
     use super::is_direct_message;
     use crate::chat::typed_command as typed;
     use crate::slack::render;
-    use firebell_commands::{Command, Platform};
+    use firebell_commands::Command;
+    use firebell_engine::ChatPlatform;
 
     fn button_command(action_id: &str, value: &str) -> Option<Command> {
         Command::from_button(action_id, value).ok()
@@ -276,19 +277,19 @@ mod tests {
     fn buttons_are_the_commands_people_type() {
         assert_eq!(
             button_command(render::ACK, "42"),
-            typed(Platform::Slack, "!ack 42")
+            typed(ChatPlatform::Slack, "!ack 42")
         );
         assert_eq!(
             button_command(render::RESOLVE, "42"),
-            typed(Platform::Slack, "!resolve 42")
+            typed(ChatPlatform::Slack, "!resolve 42")
         );
         assert_eq!(
             button_command(render::ESCALATE, "7"),
-            typed(Platform::Slack, "!escalate 7")
+            typed(ChatPlatform::Slack, "!escalate 7")
         );
         assert_eq!(
             button_command(render::ACK_ALL, "3 4 5"),
-            typed(Platform::Slack, "!ack 3 4 5")
+            typed(ChatPlatform::Slack, "!ack 3 4 5")
         );
     }
 

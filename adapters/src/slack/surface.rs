@@ -2,7 +2,8 @@
 //! `thread_ts`, edits by `chat.update`.
 
 use async_trait::async_trait;
-use firebell_engine::config::{ChatPlatform, Room, Slack, User};
+use firebell_engine::ChatPlatform;
+use firebell_engine::config::{Slack, User};
 use firebell_engine::notify::NotifyError;
 use firebell_engine::{Engine, Incident};
 use slack_morphism::prelude::SlackMessageContent;
@@ -44,10 +45,6 @@ impl Surface for SlackSurface {
     type Content = SlackMessageContent;
     const PLATFORM: ChatPlatform = ChatPlatform::Slack;
     const NAME: &'static str = "Slack";
-
-    fn channel<'a>(&self, room: &'a Room) -> Option<&'a str> {
-        room.slack_channel.as_deref()
-    }
 
     fn chat_id<'a>(&self, user: &'a User) -> Option<&'a str> {
         user.slack_id.as_deref()

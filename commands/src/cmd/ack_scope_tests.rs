@@ -3,9 +3,10 @@
 //! any incident and name another room's by service and room.
 
 use super::*;
-use crate::context::{Context, Platform};
+use crate::context::Context;
 use crate::reply::Tone;
 use crate::test_support::{TWO_ROOMS, TestEngine, n};
+use firebell_engine::ChatPlatform;
 
 /// #1 web and #3 api post to `ops`, #2 db to `data`.
 async fn two_rooms() -> TestEngine {
@@ -18,7 +19,7 @@ async fn two_rooms() -> TestEngine {
 }
 
 fn in_room(room: &str) -> Context {
-    Context::chat(Platform::Slack, "U0ALICE").in_room(room)
+    Context::chat(ChatPlatform::Slack, "U0ALICE").in_room(room)
 }
 
 async fn status(t: &TestEngine, x: i64) -> IncidentStatus {
@@ -113,7 +114,7 @@ async fn several_numbers_name_only_the_other_rooms_incidents() {
 #[tokio::test]
 async fn ack_all_in_a_direct_message_is_refused_with_what_to_type() {
     let t = two_rooms().await;
-    let dm = Context::chat(Platform::Slack, "U0ALICE").direct_message();
+    let dm = Context::chat(ChatPlatform::Slack, "U0ALICE").direct_message();
 
     for text in ["!ack all", "!ack"] {
         let reply = t.say_as(dm.clone(), text).await;
@@ -135,7 +136,7 @@ async fn ack_all_in_a_direct_message_is_refused_with_what_to_type() {
 #[tokio::test]
 async fn ack_by_number_in_a_direct_message_works_and_says_whose_it_was() {
     let t = two_rooms().await;
-    let dm = Context::chat(Platform::Slack, "U0ALICE").direct_message();
+    let dm = Context::chat(ChatPlatform::Slack, "U0ALICE").direct_message();
 
     let reply = t.say_as(dm, "!ack 2").await;
 
@@ -150,7 +151,7 @@ async fn ack_all_in_a_channel_that_is_no_room_is_refused() {
     let t = two_rooms().await;
 
     let reply = t
-        .say_as(Context::chat(Platform::Slack, "U0ALICE"), "!ack all")
+        .say_as(Context::chat(ChatPlatform::Slack, "U0ALICE"), "!ack all")
         .await;
 
     assert_eq!(reply.tone, Tone::Error);

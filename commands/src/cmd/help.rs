@@ -103,9 +103,9 @@ fn explain(c: &CommandSpec) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::context::Platform;
     use crate::reply::Tone;
     use crate::test_support::{TestEngine, parse};
+    use firebell_engine::ChatPlatform;
 
     #[test]
     fn help_takes_an_optional_topic_with_or_without_bang() {
@@ -126,7 +126,7 @@ mod tests {
 
     #[test]
     fn the_list_shows_every_command_from_the_table() {
-        let text = list(&Context::chat(Platform::Slack, "U1"));
+        let text = list(&Context::chat(ChatPlatform::Slack, "U1"));
         for c in COMMANDS {
             assert!(
                 text.contains(&format!("`{}` — {}", c.usage, c.summary)),
@@ -143,7 +143,7 @@ mod tests {
 
     #[test]
     fn the_list_says_what_all_covers_and_what_works_in_a_direct_message() {
-        let text = list(&Context::chat(Platform::Slack, "U1"));
+        let text = list(&Context::chat(ChatPlatform::Slack, "U1"));
         assert!(
             text.contains(
                 "`all` covers the incidents posted in the room you type it in (in a storm \
@@ -159,7 +159,7 @@ mod tests {
         let reply = Help {
             topic: Some("acknowledge".into()),
         }
-        .execute(&Context::chat(Platform::Slack, "U1"));
+        .execute(&Context::chat(ChatPlatform::Slack, "U1"));
         assert_eq!(reply.tone, Tone::Info);
         assert_eq!(
             reply.text(),
@@ -185,7 +185,7 @@ mod tests {
         let reply = Help {
             topic: Some("resolv".into()),
         }
-        .execute(&Context::chat(Platform::Slack, "U1"));
+        .execute(&Context::chat(ChatPlatform::Slack, "U1"));
         assert!(
             reply.text().starts_with(
                 "There is no `!resolv` command. Did you mean `!resolve`?\n\n*firebell commands*"
@@ -199,7 +199,7 @@ mod tests {
     async fn help_answers_people_who_are_not_linked_yet() {
         let t = TestEngine::start().await;
         let reply = t
-            .say_as(Context::chat(Platform::Slack, "U404"), "!help")
+            .say_as(Context::chat(ChatPlatform::Slack, "U404"), "!help")
             .await;
         assert!(
             reply.text().starts_with("*firebell commands*"),

@@ -186,7 +186,7 @@ mod tests {
         let t = TestEngine::start().await;
         let reply = t
             .say_as(
-                crate::Context::chat(crate::Platform::Slack, "U404"),
+                crate::Context::chat(firebell_engine::ChatPlatform::Slack, "U404"),
                 "!incidents",
             )
             .await;

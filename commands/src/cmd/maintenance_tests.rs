@@ -1,9 +1,9 @@
 use firebell_engine::Ingested;
 
 use super::*;
-use crate::context::Platform;
 use crate::reply::Tone;
 use crate::test_support::{TestEngine, parse};
+use firebell_engine::ChatPlatform;
 
 const USAGE: &str =
     " Usage: `!maintenance <host|service:NAME|label=value> <duration> [reason…] | list | end <id>`";
@@ -63,7 +63,7 @@ fn maintenance_mistakes_say_what_would_be_right() {
 #[tokio::test]
 async fn a_window_silences_matching_alerts_and_is_announced_in_the_room_it_was_asked_in() {
     let t = TestEngine::start().await;
-    let in_ops = Context::chat(Platform::Slack, "U0ALICE").in_room("ops");
+    let in_ops = Context::chat(ChatPlatform::Slack, "U0ALICE").in_room("ops");
 
     let reply = t.say_as(in_ops, "!maintenance monitor 2h disk swap").await;
 

@@ -269,7 +269,7 @@ mod tests {
     #[tokio::test]
     async fn bob_without_a_time_zone_sees_utc() {
         let t = TestEngine::start().await;
-        let bob = crate::context::Context::chat(crate::context::Platform::Slack, "U0BOB");
+        let bob = crate::context::Context::chat(firebell_engine::ChatPlatform::Slack, "U0BOB");
         let reply = t.say_as(bob, "!oncall primary").await;
         assert!(
             reply

@@ -1,7 +1,7 @@
 use super::*;
-use crate::context::Platform;
 use crate::reply::Tone;
 use crate::test_support::{TestEngine, parse};
+use firebell_engine::ChatPlatform;
 
 fn minutes(m: i64) -> HumanDuration {
     HumanDuration::from_minutes(m)
@@ -140,7 +140,7 @@ async fn unknown_people_and_schedules_are_refused() {
         t.say("!override tertiary 1h").await,
         Reply::error("unknown schedule `tertiary` — schedules: primary, secondary")
     );
-    let discord = Context::chat(Platform::Discord, "200000000000000001");
+    let discord = Context::chat(ChatPlatform::Discord, "200000000000000001");
     let reply = t.say_as(discord, "!override primary <@U0BOB> 1h").await;
     assert!(
         reply.text().contains("(`U0BOB`) is not linked"),

@@ -200,7 +200,8 @@ mod tests {
         let t = TestEngine::start_with(config.unwrap()).await;
         t.open("web", "One").await;
         t.open("db", "Two").await;
-        let data = crate::Context::chat(crate::Platform::Slack, "U0ALICE").in_room("data");
+        let data =
+            crate::Context::chat(firebell_engine::ChatPlatform::Slack, "U0ALICE").in_room("data");
         t.say_as(data.clone(), "!ack 2").await;
 
         let reply = t.say_as(data, "!resolve all failed over").await;
@@ -216,7 +217,8 @@ mod tests {
     async fn resolve_all_in_a_direct_message_is_refused_with_what_to_type() {
         let t = TestEngine::start().await;
         t.open("web", "One").await;
-        let dm = crate::Context::chat(crate::Platform::Slack, "U0ALICE").direct_message();
+        let dm =
+            crate::Context::chat(firebell_engine::ChatPlatform::Slack, "U0ALICE").direct_message();
 
         let reply = t.say_as(dm, "!resolve all").await;
 

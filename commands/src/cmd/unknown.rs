@@ -21,9 +21,10 @@ pub(crate) fn execute(name: &str) -> Reply {
 
 #[cfg(test)]
 mod tests {
-    use crate::context::{Context, Platform};
+    use crate::context::Context;
     use crate::reply::Reply;
     use crate::test_support::TestEngine;
+    use firebell_engine::ChatPlatform;
 
     #[tokio::test]
     async fn a_typo_gets_a_did_you_mean() {
@@ -39,7 +40,7 @@ mod tests {
     async fn a_name_far_from_any_command_gets_only_the_pointer_to_help() {
         let t = TestEngine::start().await;
         let reply = t
-            .say_as(Context::chat(Platform::Discord, "nobody"), "!deploy")
+            .say_as(Context::chat(ChatPlatform::Discord, "nobody"), "!deploy")
             .await;
         assert_eq!(
             reply,
@@ -50,7 +51,7 @@ mod tests {
     #[tokio::test]
     async fn plain_chat_gets_no_reply() {
         let t = TestEngine::start().await;
-        let ctx = Context::chat(Platform::Slack, "U0ALICE");
+        let ctx = Context::chat(ChatPlatform::Slack, "U0ALICE");
         assert_eq!(crate::handle(&t.engine, &ctx, "ack 1 please").await, None);
     }
 }

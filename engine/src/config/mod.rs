@@ -44,6 +44,7 @@ use chrono_tz::Tz;
 use subtle::ConstantTimeEq;
 
 use crate::domain::ids::{PhoneNumber, RoutingKey, ServiceName, UserId};
+use crate::domain::kinds::ChatPlatform;
 use crate::domain::notification_rules::{NotificationRules, SupportHours, UrgencyRule};
 
 pub use edges::{Discord, Providers, Slack, SlackMode, Smtp, SmtpTls, Twilio, Vonage};
@@ -167,6 +168,18 @@ pub struct Room {
     pub discord_channel: Option<String>,
 }
 
+impl Room {
+    /// The room's channel on `platform`, if it has one there (the console has no channels: it
+    /// shows every room).
+    pub fn channel(&self, platform: ChatPlatform) -> Option<&str> {
+        match platform {
+            ChatPlatform::Slack => self.slack_channel.as_deref(),
+            ChatPlatform::Discord => self.discord_channel.as_deref(),
+            ChatPlatform::Console => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct User {
     pub id: UserId,
@@ -221,13 +234,6 @@ pub struct EscalationLevel {
 pub enum Target {
     User(UserId),
     Schedule(String),
-}
-
-/// Which chat platform a user id belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChatPlatform {
-    Slack,
-    Discord,
 }
 
 impl Config {
@@ -290,6 +296,7 @@ impl Config {
         self.users.values().find(|u| match platform {
             ChatPlatform::Slack => u.slack_id.as_deref() == Some(id),
             ChatPlatform::Discord => u.discord_id.as_deref() == Some(id),
+            ChatPlatform::Console => false,
         })
     }
 

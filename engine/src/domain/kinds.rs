@@ -145,6 +145,28 @@ string_enum!(
     }
 );
 
+string_enum!(
+    /// The chat surfaces that speak the command grammar. Slack and Discord link people by their
+    /// chat ids (`[users.<id>] slack` / `discord`) and keep cards and threads; the console is
+    /// linked by `[console] user`.
+    ChatPlatform, "chat platform" {
+        Console = "console",
+        Slack = "slack",
+        Discord = "discord",
+    }
+);
+
+impl ChatPlatform {
+    /// How actions from this platform are recorded on the timeline.
+    pub fn channel(self) -> Channel {
+        match self {
+            ChatPlatform::Console => Channel::Console,
+            ChatPlatform::Slack => Channel::Slack,
+            ChatPlatform::Discord => Channel::Discord,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

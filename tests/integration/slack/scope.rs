@@ -5,8 +5,8 @@
 
 use std::time::{Duration, Instant};
 
+use firebell_engine::ChatPlatform;
 use firebell_engine::IncidentNumber;
-use firebell_engine::config::ChatPlatform;
 use firebell_tests::fake_slack::{FakeSlack, SlackCall, message_event};
 use firebell_tests::fixtures::{DB_KEY, WEB_KEY, config_toml_two_rooms};
 use firebell_tests::{Backend, TestApp};

@@ -4,8 +4,8 @@
 
 use std::time::{Duration, Instant};
 
+use firebell_engine::ChatPlatform;
 use firebell_engine::IncidentNumber;
-use firebell_engine::config::ChatPlatform;
 use firebell_tests::TestApp;
 
 use super::{Mode, OPS, edits, first_card, open, start, top_level};
