@@ -55,7 +55,11 @@ impl DiscordInbound {
             Some((parent, shown)) => (parent, shown),
             None => (channel.to_owned(), Vec::new()),
         };
-        let ctx = match self.engine.config().room_by_discord_channel(&room_channel) {
+        let ctx = match self
+            .engine
+            .config()
+            .room_by_channel(ChatPlatform::Discord, &room_channel)
+        {
             Some(room) => ctx.in_room(room.name.clone()),
             None => ctx,
         };

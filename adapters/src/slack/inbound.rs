@@ -52,7 +52,11 @@ impl SlackInbound {
         if is_direct_message(channel) {
             return ctx.direct_message();
         }
-        match self.engine.config().room_by_slack_channel(channel) {
+        match self
+            .engine
+            .config()
+            .room_by_channel(ChatPlatform::Slack, channel)
+        {
             Some(room) => ctx.in_room(room.name.clone()),
             None => ctx,
         }

@@ -37,7 +37,7 @@ mod users;
 mod validate;
 mod webhooks;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use chrono_tz::Tz;
@@ -161,21 +161,31 @@ impl fmt::Debug for ApiToken {
     }
 }
 
+/// A room: where an incident's posts go, as one channel id per chat platform that has one.
 #[derive(Debug, Clone)]
 pub struct Room {
     pub name: String,
-    pub slack_channel: Option<String>,
-    pub discord_channel: Option<String>,
+    channels: HashMap<ChatPlatform, String>,
 }
 
 impl Room {
     /// The room's channel on `platform`, if it has one there (the console has no channels: it
     /// shows every room).
     pub fn channel(&self, platform: ChatPlatform) -> Option<&str> {
-        match platform {
-            ChatPlatform::Slack => self.slack_channel.as_deref(),
-            ChatPlatform::Discord => self.discord_channel.as_deref(),
-            ChatPlatform::Console => None,
+        self.channels.get(&platform).map(String::as_str)
+    }
+
+    /// A room named `name` with the given channels (platforms without one are left out).
+    pub fn new(
+        name: impl Into<String>,
+        channels: impl IntoIterator<Item = (ChatPlatform, Option<String>)>,
+    ) -> Room {
+        Room {
+            name: name.into(),
+            channels: channels
+                .into_iter()
+                .filter_map(|(p, c)| Some((p, c?)))
+                .collect(),
         }
     }
 }
@@ -278,18 +288,11 @@ impl Config {
         found
     }
 
-    /// The room whose Discord channel is `channel`.
-    pub fn room_by_discord_channel(&self, channel: &str) -> Option<&Room> {
+    /// The room whose channel on `platform` is `channel`.
+    pub fn room_by_channel(&self, platform: ChatPlatform, channel: &str) -> Option<&Room> {
         self.rooms
             .values()
-            .find(|r| r.discord_channel.as_deref() == Some(channel))
-    }
-
-    /// The room whose Slack channel is `channel`.
-    pub fn room_by_slack_channel(&self, channel: &str) -> Option<&Room> {
-        self.rooms
-            .values()
-            .find(|r| r.slack_channel.as_deref() == Some(channel))
+            .find(|r| r.channel(platform) == Some(channel))
     }
 
     pub fn user_by_chat_id(&self, platform: ChatPlatform, id: &str) -> Option<&User> {

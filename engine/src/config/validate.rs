@@ -207,11 +207,13 @@ pub(super) fn parse(
             let r = r.get_ref();
             (
                 name.clone(),
-                Room {
-                    name: name.clone(),
-                    slack_channel: r.slack.clone(),
-                    discord_channel: r.discord.clone(),
-                },
+                Room::new(
+                    name.clone(),
+                    [
+                        (ChatPlatform::Slack, r.slack.clone()),
+                        (ChatPlatform::Discord, r.discord.clone()),
+                    ],
+                ),
             )
         })
         .collect();

@@ -23,12 +23,15 @@ fn fixture_like_config_parses_into_services_rooms_users_policies_and_tokens() {
     let db = config.service("db").expect("db");
     assert_eq!(db.escalation_policy, None);
     assert_eq!(db.events_per_minute, DEFAULT_EVENTS_PER_MINUTE);
-    assert_eq!(config.rooms["ops"].slack_channel.as_deref(), Some("C0OPS"));
     assert_eq!(
-        config.rooms["ops"].discord_channel.as_deref(),
+        config.rooms["ops"].channel(ChatPlatform::Slack),
+        Some("C0OPS")
+    );
+    assert_eq!(
+        config.rooms["ops"].channel(ChatPlatform::Discord),
         Some("100000000000000001")
     );
-    assert_eq!(config.rooms["dba"].discord_channel, None);
+    assert_eq!(config.rooms["dba"].channel(ChatPlatform::Discord), None);
     let user_ids: Vec<&str> = config.users.keys().map(UserId::as_str).collect();
     assert_eq!(user_ids, vec!["alice", "bob", "carol"]);
     assert_eq!(
