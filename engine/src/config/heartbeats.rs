@@ -155,56 +155,10 @@ pub(super) fn validate(
             },
             lookup_env,
         );
-        let key_span = h
-            .key
-            .as_ref()
-            .or(h.key_env.as_ref())
-            .map_or(span.clone(), Spanned::span);
-        let secret = secret.and_then(|s| {
-            let ok = (KEY_MIN..=KEY_MAX).contains(&s.len())
-                && s.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'));
-            if !ok {
-                c.at(
-                    key_span.clone(),
-                    format!("{key}.key"),
-                    format!(
-                        "a heartbeat key is {KEY_MIN} to {KEY_MAX} letters, digits, `-` or `_` \
-                         (it goes in the check-in URL; got {} characters) — e.g. the output of \
-                         `openssl rand -hex 16`",
-                        s.chars().count()
-                    ),
-                );
-                return None;
-            }
-            if let Some(other) = seen_keys.insert(s.clone(), name.clone()) {
-                c.at(
-                    key_span.clone(),
-                    format!("{key}.key"),
-                    format!(
-                        "this key is already used by heartbeat `{other}` — each heartbeat needs \
-                         its own key, or a check-in could not say which job ran"
-                    ),
-                );
-                return None;
-            }
-            Some(s)
-        });
-        let summary = h.summary.as_ref().and_then(|s| {
-            let text = s.get_ref().trim();
-            let n = text.chars().count();
-            if text.is_empty() || n > SUMMARY_MAX {
-                c.at(
-                    s.span(),
-                    format!("{key}.summary"),
-                    format!(
-                        "a summary is 1 to {SUMMARY_MAX} characters (got {n}), e.g. \"Nightly backup of db-01\""
-                    ),
-                );
-                return None;
-            }
-            Some(text.to_owned())
-        });
+        let key_span = h.key.as_ref().or(h.key_env.as_ref());
+        let key_span = key_span.map_or(span.clone(), Spanned::span);
+        let secret = secret.and_then(|s| check_key(c, &key, key_span, s, name, &mut seen_keys));
+        let summary = summary(c, &key, h);
         let severity = match &h.severity {
             None => Some(Severity::Critical),
             Some(s) => s
@@ -231,6 +185,65 @@ pub(super) fn validate(
         }
     }
     out
+}
+
+/// A check-in key that can go in a URL and is no other heartbeat's; `None` (with the error said)
+/// otherwise.
+fn check_key(
+    c: &mut Collector<'_>,
+    key: &str,
+    key_span: std::ops::Range<usize>,
+    s: String,
+    name: &str,
+    seen_keys: &mut HashMap<String, String>,
+) -> Option<String> {
+    let ok = (KEY_MIN..=KEY_MAX).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'));
+    if !ok {
+        c.at(
+            key_span.clone(),
+            format!("{key}.key"),
+            format!(
+                "a heartbeat key is {KEY_MIN} to {KEY_MAX} letters, digits, `-` or `_` \
+                 (it goes in the check-in URL; got {} characters) — e.g. the output of \
+                 `openssl rand -hex 16`",
+                s.chars().count()
+            ),
+        );
+        return None;
+    }
+    if let Some(other) = seen_keys.insert(s.clone(), name.to_owned()) {
+        c.at(
+            key_span.clone(),
+            format!("{key}.key"),
+            format!(
+                "this key is already used by heartbeat `{other}` — each heartbeat needs \
+                 its own key, or a check-in could not say which job ran"
+            ),
+        );
+        return None;
+    }
+    Some(s)
+}
+
+/// The incident summary a missed heartbeat opens with, 1 to [`SUMMARY_MAX`] characters.
+fn summary(c: &mut Collector<'_>, key: &str, h: &RawHeartbeat) -> Option<String> {
+    h.summary.as_ref().and_then(|s| {
+        let text = s.get_ref().trim();
+        let n = text.chars().count();
+        if text.is_empty() || n > SUMMARY_MAX {
+            c.at(
+                s.span(),
+                format!("{key}.summary"),
+                format!(
+                    "a summary is 1 to {SUMMARY_MAX} characters (got {n}), e.g. \"Nightly backup of db-01\""
+                ),
+            );
+            return None;
+        }
+        Some(text.to_owned())
+    })
 }
 
 /// An interval (at least a minute) or a grace (zero allowed), up to [`MAX_DURATION`].

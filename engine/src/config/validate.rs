@@ -200,23 +200,7 @@ pub(super) fn parse(
         }
     };
 
-    let rooms: BTreeMap<String, Room> = raw
-        .rooms
-        .iter()
-        .map(|(name, r)| {
-            let r = r.get_ref();
-            (
-                name.clone(),
-                Room::new(
-                    name.clone(),
-                    [
-                        (ChatPlatform::Slack, r.slack.clone()),
-                        (ChatPlatform::Discord, r.discord.clone()),
-                    ],
-                ),
-            )
-        })
-        .collect();
+    let rooms = rooms(&raw);
 
     let providers = super::providers::validate(&mut c, &raw.providers, lookup_env);
     let slack = super::slack::validate(&mut c, raw.slack.as_ref(), lookup_env);
@@ -232,7 +216,55 @@ pub(super) fn parse(
     let webhooks = super::webhooks::validate(&mut c, &raw.webhooks, &services, lookup_env);
     let email = super::email::validate(&mut c, raw.email.as_ref(), &raw.services);
 
-    let console_user = raw.console.user.as_ref().and_then(|u| {
+    let console_user = console_user(&mut c, &raw, &users);
+    let api_tokens = api_tokens(&mut c, &raw, lookup_env);
+
+    if c.errors.is_empty() {
+        Ok(Config {
+            source: file.to_owned(),
+            console: ConsoleConfig { user: console_user },
+            api_tokens,
+            rooms,
+            users,
+            services,
+            escalation_policies: policies,
+            schedules,
+            providers,
+            slack,
+            discord,
+            reports,
+            heartbeats,
+            webhooks,
+            email,
+        })
+    } else {
+        c.errors.sort_by_key(|e| (e.line, e.column));
+        Err(ConfigErrors(c.errors))
+    }
+}
+
+/// `[rooms.NAME]`: each room's channel per chat platform.
+fn rooms(raw: &RawConfig) -> BTreeMap<String, Room> {
+    raw.rooms
+        .iter()
+        .map(|(name, r)| {
+            let r = r.get_ref();
+            let channels = [
+                (ChatPlatform::Slack, r.slack.clone()),
+                (ChatPlatform::Discord, r.discord.clone()),
+            ];
+            (name.clone(), Room::new(name.clone(), channels))
+        })
+        .collect()
+}
+
+/// `[console] user`: who the console acts as, if anyone.
+fn console_user(
+    c: &mut Collector<'_>,
+    raw: &RawConfig,
+    users: &BTreeMap<UserId, User>,
+) -> Option<UserId> {
+    raw.console.user.as_ref().and_then(|u| {
         if users.contains_key(&UserId::new(u.get_ref().clone())) {
             Some(UserId::new(u.get_ref().clone()))
         } else {
@@ -247,14 +279,21 @@ pub(super) fn parse(
             );
             None
         }
-    });
+    })
+}
 
+/// `[[api.tokens]]`: each token from the file or the environment, at least 16 characters.
+fn api_tokens(
+    c: &mut Collector<'_>,
+    raw: &RawConfig,
+    lookup_env: &dyn Fn(&str) -> Option<String>,
+) -> Vec<ApiToken> {
     let mut api_tokens = Vec::new();
     for (i, t) in raw.api.tokens.iter().enumerate() {
         let key = format!("api.tokens[{i}]");
         let raw_t = t.get_ref();
         let secret = secret(
-            &mut c,
+            c,
             SecretField {
                 key: &key,
                 span: t.span(),
@@ -280,29 +319,7 @@ pub(super) fn parse(
             }
         }
     }
-
-    if c.errors.is_empty() {
-        Ok(Config {
-            source: file.to_owned(),
-            console: ConsoleConfig { user: console_user },
-            api_tokens,
-            rooms,
-            users,
-            services,
-            escalation_policies: policies,
-            schedules,
-            providers,
-            slack,
-            discord,
-            reports,
-            heartbeats,
-            webhooks,
-            email,
-        })
-    } else {
-        c.errors.sort_by_key(|e| (e.line, e.column));
-        Err(ConfigErrors(c.errors))
-    }
+    api_tokens
 }
 
 #[cfg(test)]
