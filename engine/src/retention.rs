@@ -16,12 +16,10 @@ const BATCH: i64 = 500;
 /// Deletes one batch of each; returns how many rows went (errors are logged and retried on the
 /// next tick).
 pub(crate) async fn sweep(engine: &Engine) -> usize {
-    let now = engine.clock().now();
+    let now = Timestamp::now(engine.clock());
     let retention = chrono::Duration::from_std(engine.config().email.log_retention)
         .unwrap_or(chrono::Duration::MAX);
-    let cutoff = now
-        .checked_sub_signed(retention)
-        .map_or(Timestamp::MIN, Timestamp::from);
+    let cutoff = now - retention;
     let mut conn = match engine.store().conn().await {
         Ok(c) => c,
         Err(e) => {
@@ -34,7 +32,7 @@ pub(crate) async fn sweep(engine: &Engine) -> usize {
         Ok(n) => done += n,
         Err(e) => warn!(error = %e, "retention: could not delete old mail log rows"),
     }
-    match inbound::delete_expired(&mut conn.c(), Timestamp::from(now), BATCH).await {
+    match inbound::delete_expired(&mut conn.c(), now, BATCH).await {
         Ok(n) => done += n,
         Err(e) => warn!(error = %e, "retention: could not delete expired request ids"),
     }

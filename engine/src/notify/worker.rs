@@ -90,10 +90,6 @@ pub async fn deliver_due(engine: &Engine, notifier: &dyn Notifier) -> Result<usi
     deliver_due_in(engine, notifier, Lane::All).await
 }
 
-fn now(engine: &Engine) -> Timestamp {
-    Timestamp::now(engine.clock())
-}
-
 fn lease() -> chrono::Duration {
     chrono::Duration::from_std(LEASE).unwrap_or(chrono::Duration::MAX)
 }
@@ -106,7 +102,7 @@ pub async fn deliver_due_in(
 ) -> Result<usize, sqlx::Error> {
     let store = engine.store();
     let token = ClaimToken::new();
-    let now = now(engine);
+    let now = Timestamp::now(engine.clock());
     let limit = claim_size(engine, lane);
     let rows = outbox::claim(store, now, lease(), limit, lane, token).await?;
     let claimed = rows.len();
@@ -143,7 +139,7 @@ async fn deliver_one(
     row: OutboxRow,
 ) -> Result<(), sqlx::Error> {
     let store = engine.store();
-    let now = now(engine);
+    let now = Timestamp::now(engine.clock());
     let give_up = |msg: String| async move {
         outbox::mark_failed(store, row.id, token, &msg, None, now).await
     };
