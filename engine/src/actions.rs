@@ -7,7 +7,7 @@ use tracing::info;
 use crate::ctx::Ctx;
 use crate::domain::clock::Timestamp;
 use crate::domain::error::{EngineError, UserError};
-use crate::domain::ids::IncidentNumber;
+use crate::domain::ids::{DedupKey, IncidentNumber, ServiceName};
 use crate::domain::incident::{Incident, IncidentFilter, TimelineEntry};
 use crate::domain::kinds::{Actor, IncidentStatus};
 use crate::records::human_ago;
@@ -140,6 +140,22 @@ pub async fn add_note(
     tx.commit().await?;
     ctx.outbox_nudge().notify_one();
     Ok(incident)
+}
+
+/// The newest incident of `service` whose dedup key is `key` (open or not), or `NotFound`.
+pub async fn incident_for_key(
+    ctx: &Ctx,
+    service: &ServiceName,
+    key: &DedupKey,
+) -> Result<Incident, EngineError> {
+    let mut conn = ctx.store().conn().await?;
+    queries::latest_for_key(&mut conn.c(), service, key)
+        .await?
+        .ok_or_else(|| {
+            EngineError::NotFound(format!(
+                "no incident of service `{service}` has the dedup key `{key}`"
+            ))
+        })
 }
 
 /// The incident, or `NotFound` with a message for the user.

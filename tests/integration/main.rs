@@ -11,6 +11,7 @@ mod heartbeats;
 mod ingest_flow;
 mod ingest_writers;
 mod oncall_api;
+mod opsgenie;
 mod postmortem;
 mod processes;
 mod readme;

@@ -40,6 +40,7 @@ mod events_v2;
 mod integrations_email;
 mod metrics;
 mod ops;
+mod opsgenie;
 mod ratelimit;
 
 use std::sync::Arc;
@@ -116,6 +117,7 @@ pub fn router(state: AppState) -> Router {
             "/integrations/alertmanager/{key}",
             post(alertmanager::webhook),
         )
+        .merge(opsgenie::routes())
         .merge(api::routes())
         .merge(api_heartbeats::routes())
         .merge(integrations_email::routes(mail_max))

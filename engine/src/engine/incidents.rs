@@ -4,7 +4,7 @@
 use super::Engine;
 use crate::deliveries::Delivery;
 use crate::domain::error::EngineError;
-use crate::domain::ids::{IncidentNumber, UserId};
+use crate::domain::ids::{DedupKey, IncidentNumber, ServiceName, UserId};
 use crate::domain::incident::{Incident, IncidentFilter, TimelineEntry};
 use crate::domain::kinds::Actor;
 use crate::escalation::{Escalation, PageStatus, Resend};
@@ -41,6 +41,15 @@ impl Engine {
     /// The incident, or `NotFound` with a message for the user.
     pub async fn incident(&self, n: IncidentNumber) -> Result<Incident, EngineError> {
         crate::actions::incident(&self.ctx, n).await
+    }
+
+    /// The newest incident of `service` whose dedup key is `key` (open or not), or `NotFound`.
+    pub async fn incident_for_key(
+        &self,
+        service: &ServiceName,
+        key: &DedupKey,
+    ) -> Result<Incident, EngineError> {
+        crate::actions::incident_for_key(&self.ctx, service, key).await
     }
 
     pub async fn incidents(&self, filter: &IncidentFilter) -> Result<Vec<Incident>, EngineError> {

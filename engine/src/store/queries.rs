@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::rows::{INCIDENT_COLUMNS, IncidentRow, TimelineRow};
 use super::{C, sql};
 use crate::domain::clock::Timestamp;
-use crate::domain::ids::IncidentNumber;
+use crate::domain::ids::{DedupKey, IncidentNumber, ServiceName};
 use crate::domain::incident::{Incident, IncidentFilter, TimelineEntry};
 use crate::domain::kinds::IncidentStatus;
 
@@ -16,6 +16,27 @@ pub(crate) async fn get(c: &mut C<'_>, n: IncidentNumber) -> Result<Option<Incid
         sql!(optional IncidentRow, c.reborrow(), sqlx::AssertSqlSafe(q), n.get())?
             .map(Incident::from),
     )
+}
+
+/// The incident of `service` with dedup key `key`: the open one (through the open-key index),
+/// else the newest resolved one.
+pub(crate) async fn latest_for_key(
+    c: &mut C<'_>,
+    service: &ServiceName,
+    key: &DedupKey,
+) -> Result<Option<Incident>, sqlx::Error> {
+    for status in ["AND status <> 'resolved'", ""] {
+        let q = format!(
+            "SELECT {INCIDENT_COLUMNS} FROM incidents WHERE service = $1 AND dedup_key = $2 \
+             {status} ORDER BY id DESC LIMIT 1"
+        );
+        let row = sql!(optional IncidentRow, c.reborrow(), sqlx::AssertSqlSafe(q),
+            service.as_str(), key.as_str())?;
+        if let Some(row) = row {
+            return Ok(Some(Incident::from(row)));
+        }
+    }
+    Ok(None)
 }
 
 pub(crate) async fn list(c: &mut C<'_>, f: &IncidentFilter) -> Result<Vec<Incident>, sqlx::Error> {
