@@ -341,3 +341,27 @@ async fn a_heartbeat_ping_checks_in_with_the_heartbeats_own_key() {
     assert_error(s, &b, StatusCode::NOT_FOUND, "no-such");
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_genie_key_over_its_rate_gets_429_and_writes_nothing() {
+    let toml = firebell_tests::fixtures::config_toml().replacen(
+        "events_per_minute = 100000",
+        "events_per_minute = 3",
+        1,
+    );
+    let config = firebell_engine::Config::parse(&toml, "t.toml", &|_| None).unwrap();
+    let app = TestApp::spawn_with(Backend::Sqlite, config).await;
+    let mut statuses = Vec::new();
+    for i in 0..5 {
+        let alert = json!({"message": "m", "alias": format!("k{i}")});
+        let (s, body) = post(&app, "/v2/alerts", WEB_KEY, &alert).await;
+        if s == StatusCode::TOO_MANY_REQUESTS {
+            assert_error(s, &body, StatusCode::TOO_MANY_REQUESTS, "retry later");
+        }
+        statuses.push(s.as_u16());
+    }
+    assert_eq!(statuses, [202, 202, 202, 429, 429]);
+    let (_, list) = app.api_get("/api/v1/incidents").await;
+    assert_eq!(list["incidents"].as_array().unwrap().len(), 3);
+    app.stop().await;
+}

@@ -29,7 +29,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use firebell_engine::{
     Actor, AlertKind, Channel, DedupKey, Incident, IncidentNumber, NewAlert, ServiceName,
@@ -38,6 +38,7 @@ use serde_json::{Map, Value};
 
 use super::AppState;
 use super::body::redacted;
+use super::error::EventError;
 use reply::{Accepted, OgError};
 
 /// Longest note (Opsgenie's own limit is 25,000 characters; ours is the engine's).
@@ -66,20 +67,20 @@ fn genie_key(headers: &HeaderMap) -> Result<&str, &'static str> {
         .ok_or("use `Authorization: GenieKey <key>`")
 }
 
-/// The service whose integration key the caller sent (compared in constant time).
+/// The service whose integration key the caller sent (compared in constant time), after the
+/// key's rate limit (429 over it, as Opsgenie).
 fn service_of(state: &AppState, headers: &HeaderMap, t: Instant) -> Result<ServiceName, OgError> {
     let key = genie_key(headers).map_err(|m| OgError::unauthorized(m, t))?;
-    match state.engine.config().service_for_key(key) {
-        Some(s) => Ok(s.name.clone()),
-        None => {
-            state.metrics.rejected("unknown_key");
-            Err(OgError::unauthorized(
+    state
+        .route(key, StatusCode::TOO_MANY_REQUESTS)
+        .map_err(|e| match e {
+            EventError::Throttled(_) => OgError::throttled(t),
+            _ => OgError::unauthorized(
                 "the GenieKey is not the integration key of any service (check the service's \
                  integration_keys in firebell.toml)",
                 t,
-            ))
-        }
-    }
+            ),
+        })
 }
 
 /// `POST /v2/alerts`.

@@ -81,6 +81,15 @@ impl OgError {
         Self::new(StatusCode::BAD_REQUEST, message, t)
     }
 
+    /// Over the key's rate: retry later.
+    pub(super) fn throttled(t: Instant) -> Self {
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Requests for this service are arriving too quickly. Please retry later.",
+            t,
+        )
+    }
+
     pub(super) fn not_found(message: impl Into<String>, t: Instant) -> Self {
         Self::new(StatusCode::NOT_FOUND, message, t)
     }
