@@ -5,12 +5,8 @@ use chrono::{DateTime, Utc};
 use firebell_engine::{Incident, IncidentStatus};
 
 /// Someone named on a card: linked to the platform (`chat_id`, so they can be mentioned), or
-/// only by name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Person {
-    pub chat_id: Option<String>,
-    pub name: String,
-}
+/// only by name; the same person a document's mention names.
+pub use firebell_commands::Person;
 
 pub struct CardView<'a> {
     pub incident: &'a Incident,

@@ -42,12 +42,30 @@ impl Doc {
 
     /// The document in light Markdown: what [`Doc::markup`] reads back, and what a plain
     /// terminal shows.
+    /// People by name, times in UTC, links as `text (url)`, nothing cut.
     pub fn to_markup(&self) -> String {
-        self.render(|span| match span {
+        self.render(Span::to_markup, |text, _| text.to_owned())
+    }
+}
+
+impl Span {
+    /// The span in light Markdown: people by name, a time in UTC, a link as `text (url)`,
+    /// nothing cut.
+    pub fn to_markup(&self) -> String {
+        match self {
             Span::Text(t) => t.clone(),
             Span::Bold(t) => format!("*{t}*"),
             Span::Code(t) => format!("`{t}`"),
-        })
+            Span::Italic(t) => format!("_{t}_"),
+            Span::Mention(p) => p.name.clone(),
+            Span::People(people) => {
+                let names: Vec<&str> = people.iter().map(|p| p.name.as_str()).collect();
+                names.join(", ")
+            }
+            Span::Time(t) => t.format("%a %d %b %H:%M UTC").to_string(),
+            Span::Link { href, text } => format!("{text} ({href})"),
+            Span::Within(_, inner) => inner.to_markup(),
+        }
     }
 }
 

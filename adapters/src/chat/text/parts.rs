@@ -8,7 +8,6 @@ use firebell_engine::{Channel, Incident, IncidentStatus, Severity};
 
 pub use firebell_engine::wording::duration;
 
-use super::Dialect;
 use crate::chat::view::CardView;
 
 /// 🔴 🟠 🟡 🔵, the severity at a glance.
@@ -54,16 +53,17 @@ pub fn severity_label(s: Severity) -> String {
 }
 
 /// The status field of a card: `Triggered` / `Acknowledged by Alice Adams <when> (via Slack)` /
-/// `Resolved by Bob after 1h 12m (via SMS)`. `acked_at` writes when it was acknowledged the
-/// platform's way (` at 03:05`, ` <t:…:R>`).
-pub fn status_line<D: Dialect>(
+/// `Resolved by Bob after 1h 12m (via SMS)`. `name` writes a user's display name the platform's
+/// way (escaped, cut); `acked_at` when it was acknowledged (` at 03:05`, ` <t:…:R>`).
+pub fn status_line(
     view: &CardView,
+    name: impl Fn(&str) -> String,
     acked_at: impl Fn(DateTime<Utc>) -> String,
 ) -> String {
     let i = view.incident;
     let who = |id: &Option<String>| {
         id.as_deref()
-            .map(|id| format!(" by {}", name::<D>(view.names, id)))
+            .map(|id| format!(" by {}", name(&(view.names)(id))))
             .unwrap_or_default()
     };
     match i.status {
@@ -126,19 +126,19 @@ pub fn more(total: usize, shown: usize) -> String {
     }
 }
 
-/// A user's escaped display name.
-pub fn name<D: Dialect>(names: &dyn Fn(&str) -> String, id: &str) -> String {
-    D::line(&names(id), D::NAME_CHARS)
-}
-
-/// `a, b, c and 4 more`, at most `max` long as `D` counts. Items are already escaped.
-pub fn join_capped<D: Dialect>(items: impl ExactSizeIterator<Item = String>, max: usize) -> String {
+/// `a, b, c and 4 more`, at most `max` long as `len` counts (the platform's way). Items are
+/// already escaped.
+pub fn join_capped(
+    items: impl ExactSizeIterator<Item = String>,
+    max: usize,
+    len: fn(&str) -> usize,
+) -> String {
     let total = items.len();
     let mut out = String::new();
     let mut used = 0;
     for (k, item) in items.enumerate() {
         let sep = if k == 0 { "" } else { ", " };
-        let n = D::len(&item) + sep.len();
+        let n = len(&item) + sep.len();
         // Room for " and 9999 more" if this is not the last one.
         if used + n + if k + 1 < total { 16 } else { 0 } > max {
             out.push_str(&format!(" and {} more", total - k));

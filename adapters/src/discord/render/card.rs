@@ -6,7 +6,6 @@ use firebell_engine::{Incident, IncidentStatus};
 use serde_json::{Value, json};
 
 use super::parts::{ACKNOWLEDGED_COLOR, RESOLVED_COLOR, relative, severity_color};
-use super::text::DiscordMarkdown;
 use super::{
     ACK, CardView, ESCALATE, NAME_CHARS, RESOLVE, button, field, mention, row, within_total,
 };
@@ -76,7 +75,7 @@ fn facts(view: &CardView) -> Vec<Value> {
         let mut who = if view.paged.is_empty() {
             "nobody yet".to_owned()
         } else {
-            join_capped::<DiscordMarkdown>(view.paged.iter().map(mention), PEOPLE_CHARS)
+            join_capped(view.paged.iter().map(mention), PEOPLE_CHARS, escape::len)
         };
         if let Some(level) = view.level {
             who.push_str(&format!(" · level {level}"));
@@ -100,7 +99,11 @@ fn facts(view: &CardView) -> Vec<Value> {
 /// `Triggered` / `Acknowledged by Alice Adams <t:…:R> (via Discord)` / `Resolved by Bob after
 /// 1h 12m (via SMS)`.
 fn status_line(view: &CardView) -> String {
-    text::status_line::<DiscordMarkdown>(view, |t| format!(" {}", relative(t)))
+    text::status_line(
+        view,
+        |name| escape::markdown_line(name, NAME_CHARS),
+        |t| format!(" {}", relative(t)),
+    )
 }
 
 /// PagerDuty-style `links` (`[{href, text}]`) and `images` (`[{src, href, alt}]`) as masked

@@ -1,23 +1,79 @@
-//! A [`Doc`] in Slack's mrkdwn: bold as `*…*`, code as `` `…` ``, items after `• `. Every span's
+//! A [`Doc`] in Slack's mrkdwn: bold as `*…*`, code as `` `…` ``, italics as `_…_`, items after
+//! `• `, quotes after `> `, people as `<@U…>` mentions (or their escaped names), times as
+//! `<!date^…>` tokens each reader sees in their own zone, links as `<url|text>`. Every span's
 //! text has `&`, `<`, `>` escaped and bare broadcasts defused ([`escape::entities`]), so nothing
-//! in it can ping, link or form a `<!channel>`.
+//! in it can ping, link or form a `<!channel>`; a span with a [`Budget`] (a name, a note, a
+//! reason someone typed) is escaped in full ([`escape::mrkdwn_line`]: no marker in it formats)
+//! and cut to Slack's number for it.
 
-use firebell_commands::{Doc, Span};
+use firebell_commands::{Budget, Doc, Span};
 
+use super::{NAME_CHARS, SlackMention, date_token};
+use crate::chat::text::join_capped;
 use crate::slack::escape;
+
+/// A note, in characters; a section holds 3000.
+const NOTE_CHARS: usize = 2500;
+/// A list of people in a line.
+const PEOPLE_CHARS: usize = 1500;
 
 /// The document as mrkdwn, lines joined with line breaks; any length (the caller fits it).
 pub fn render(doc: &Doc) -> String {
-    doc.render(|span| match span {
+    doc.render(span, |text, budget| {
+        escape::mrkdwn_within(text, chars(budget))
+    })
+}
+
+/// The document as one line or notice: [`render`] cut to what a section holds.
+pub fn line(doc: &Doc) -> String {
+    escape::truncate(&render(doc), escape::SECTION_TEXT)
+}
+
+fn span(span: &Span) -> String {
+    match span {
         Span::Text(t) => escape::entities(t),
         Span::Bold(t) => format!("*{}*", escape::entities(t)),
         Span::Code(t) => format!("`{}`", escape::entities(t)),
-    })
+        Span::Italic(t) => format!("_{}_", escape::mrkdwn_line(t, usize::MAX)),
+        Span::Mention(p) => p.mention(),
+        Span::People(people) => join_capped(
+            people.iter().map(SlackMention::mention),
+            PEOPLE_CHARS,
+            |t| t.chars().count(),
+        ),
+        Span::Time(t) => date_token(*t, true),
+        Span::Link { href, text } => {
+            escape::link(href, Some(text)).unwrap_or_else(|| escape::mrkdwn_line(text, usize::MAX))
+        }
+        Span::Within(budget, inner) => within(chars(*budget), inner),
+    }
+}
+
+/// A span cut to `max` characters, its words escaped in full: Slack shows a code span's
+/// content as mrkdwn text too, so it is escaped like any other.
+fn within(max: usize, inner: &Span) -> String {
+    match inner {
+        Span::Text(t) => escape::mrkdwn_line(t, max),
+        Span::Bold(t) => format!("*{}*", escape::mrkdwn_line(t, max)),
+        Span::Code(t) => format!("`{}`", escape::mrkdwn_line(t, max)),
+        Span::Italic(t) => format!("_{}_", escape::mrkdwn_line(t, max)),
+        other => span(other),
+    }
+}
+
+/// Slack's number for a budget, in characters.
+fn chars(budget: Budget) -> usize {
+    match budget {
+        Budget::Name => NAME_CHARS,
+        Budget::Note => NOTE_CHARS,
+        Budget::Chars(n) => n,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use firebell_commands::Person;
 
     #[test]
     fn spans_become_mrkdwn_and_items_keep_their_bullet() {
@@ -28,6 +84,34 @@ mod tests {
             .text(" web — ")
             .code("!ack 2");
         assert_eq!(render(&d), "*2 open*\n• *#2* web — `!ack 2`");
+    }
+
+    #[test]
+    fn people_times_budgets_and_quotes_are_slacks_own() {
+        let alice = Person {
+            chat_id: Some("U0ALICE".into()),
+            name: "Alice".into(),
+        };
+        let eve = Person {
+            chat_id: Some("<!here>".into()),
+            name: "Eve *x*".into(),
+        };
+        let at = chrono::DateTime::from_timestamp(1_700_000_000, 0).expect("a time");
+        let d = Doc::new()
+            .mention(alice)
+            .text(" ")
+            .mention(eve)
+            .text(" ")
+            .time(at)
+            .text(" ")
+            .within(Budget::Chars(4), Span::Italic("a long note".into()))
+            .text(":")
+            .quote("> one\ntwo", Budget::Note);
+        assert_eq!(
+            render(&d),
+            "<@U0ALICE> Eve ∗x∗ <!date^1700000000^{date_short_pretty} at {time}|Tue 14 Nov \
+             22:13 UTC> _a l…_:\n> \u{ad}&gt; one\n> two"
+        );
     }
 
     #[test]
