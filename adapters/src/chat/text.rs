@@ -12,6 +12,8 @@ use firebell_commands::{Budget, Doc, Person, Span};
 use firebell_engine::notify::{MaintenancePhase, Notification};
 use firebell_engine::{ContactMethod, Incident, IncidentStatus, Urgency};
 
+use super::view::Window;
+
 pub use parts::{
     after, duration, incident_icon, join_capped, more, severity_icon, severity_label,
     severity_name, status_line, status_mark, title_line, via,
@@ -224,50 +226,71 @@ pub fn room_notice(
 
 /// A maintenance window started, about to end, or ended.
 fn maintenance(n: &Notification, names: &dyn Fn(&str) -> String) -> Option<Doc> {
-    let Notification::Maintenance {
-        window: id,
-        phase,
-        matcher,
-        reason,
-        by,
-        ends_at,
-        suppressed,
-    } = n
-    else {
-        return None;
-    };
+    let w = Window::of(n)?;
+    let id = w.id;
     let head = |words: &str| {
         Doc::new()
             .text(format!("🔧 Maintenance {id} {words}"))
-            .span(config_name(matcher))
+            .span(config_name(w.matcher))
     };
-    let until = |doc: Doc| match DateTime::<Utc>::from_timestamp_micros(ends_at.micros()) {
+    let until = |doc: Doc| match DateTime::<Utc>::from_timestamp_micros(w.ends_at) {
         Some(t) => doc.time(t),
         None => doc.text("an unknown time"),
     };
-    let suppressed = match suppressed {
-        0 => "no alerts suppressed".to_owned(),
-        1 => "1 alert suppressed".to_owned(),
-        k => format!("{k} alerts suppressed"),
-    };
-    let reason = |doc: Doc| match reason.as_deref().filter(|r| !r.trim().is_empty()) {
+    let reason = |doc: Doc| match w.reason() {
         Some(r) => doc.text(" — ").span(within(Budget::Chars(500), r)),
         None => doc,
     };
-    let by = within(Budget::Name, &names(by));
-    Some(match phase {
+    let by = within(Budget::Name, &names(w.by));
+    Some(match w.phase {
         MaintenancePhase::Started => reason(until(
             head("started for ").text(" by ").span(by).text(" until "),
         ))
         .line()
         .text("Alerts that match are recorded but page nobody · end it early with ")
         .code(format!("!maintenance end {id}")),
-        MaintenancePhase::EndingSoon => {
-            reason(until(head("for ").text(" ends at ")).text(format!(" · {suppressed} so far")))
-        }
+        MaintenancePhase::EndingSoon => reason(
+            until(head("for ").text(" ends at ")).text(format!(" · {} so far", w.suppressed())),
+        ),
         MaintenancePhase::Ended => head("for ")
             .text(" ended (by ")
             .span(by)
-            .text(format!(") · {suppressed}")),
+            .text(format!(") · {}", w.suppressed())),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discord::render::doc as discord;
+    use crate::slack::render::doc as slack;
+
+    /// One document, each platform's own way: mentions, time tokens, budgets and quotes.
+    #[test]
+    fn one_document_renders_as_each_platform_writes_it() {
+        let person = |chat_id: Option<&str>, name: &str| Person {
+            chat_id: chat_id.map(str::to_owned),
+            name: name.to_owned(),
+        };
+        let at = DateTime::from_timestamp(1_700_000_000, 0).expect("a time");
+        let d = Doc::new()
+            .mention(person(Some("U0ALICE"), "Alice"))
+            .text(" ")
+            .mention(person(None, "Bob *x*"))
+            .text(" ")
+            .time(at)
+            .text(" ")
+            .within(Budget::Chars(4), Span::Italic("a long note".into()))
+            .text(":")
+            .quote("> one\ntwo", Budget::Note);
+        assert_eq!(
+            slack::render(&d),
+            "<@U0ALICE> Bob ∗x∗ <!date^1700000000^{date_short_pretty} at {time}|Tue 14 Nov \
+             22:13 UTC> _a l…_:\n> \u{ad}&gt; one\n> two"
+        );
+        assert_eq!(
+            discord::render(&d),
+            "Alice Bob \\*x\\* <t:1700000000:f> *a l…*:\n> \\> one\n> two"
+        );
+    }
 }

@@ -93,7 +93,6 @@ fn units(budget: Budget) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use firebell_commands::Person;
 
     #[test]
     fn spans_become_discord_markdown_and_items_keep_their_bullet() {
@@ -108,33 +107,6 @@ mod tests {
             render(&Doc::from("• - x")),
             "• - x",
             "a bullet starts the line"
-        );
-    }
-
-    #[test]
-    fn people_times_budgets_and_quotes_are_discords_own() {
-        let alice = Person {
-            chat_id: Some("111111111111111111".into()),
-            name: "Alice".into(),
-        };
-        let eve = Person {
-            chat_id: Some("U0SLACK".into()),
-            name: "Eve *x*".into(),
-        };
-        let at = chrono::DateTime::from_timestamp(1_700_000_000, 0).expect("a time");
-        let d = Doc::new()
-            .mention(alice)
-            .text(" ")
-            .mention(eve)
-            .text(" ")
-            .time(at)
-            .text(" ")
-            .within(Budget::Chars(4), Span::Italic("a long note".into()))
-            .text(":")
-            .quote("> one\ntwo", Budget::Note);
-        assert_eq!(
-            render(&d),
-            "<@111111111111111111> Eve \\*x\\* <t:1700000000:f> *a l…*:\n> \\> one\n> two"
         );
     }
 

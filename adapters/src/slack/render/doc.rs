@@ -73,7 +73,6 @@ fn chars(budget: Budget) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use firebell_commands::Person;
 
     #[test]
     fn spans_become_mrkdwn_and_items_keep_their_bullet() {
@@ -84,34 +83,6 @@ mod tests {
             .text(" web — ")
             .code("!ack 2");
         assert_eq!(render(&d), "*2 open*\n• *#2* web — `!ack 2`");
-    }
-
-    #[test]
-    fn people_times_budgets_and_quotes_are_slacks_own() {
-        let alice = Person {
-            chat_id: Some("U0ALICE".into()),
-            name: "Alice".into(),
-        };
-        let eve = Person {
-            chat_id: Some("<!here>".into()),
-            name: "Eve *x*".into(),
-        };
-        let at = chrono::DateTime::from_timestamp(1_700_000_000, 0).expect("a time");
-        let d = Doc::new()
-            .mention(alice)
-            .text(" ")
-            .mention(eve)
-            .text(" ")
-            .time(at)
-            .text(" ")
-            .within(Budget::Chars(4), Span::Italic("a long note".into()))
-            .text(":")
-            .quote("> one\ntwo", Budget::Note);
-        assert_eq!(
-            render(&d),
-            "<@U0ALICE> Eve ∗x∗ <!date^1700000000^{date_short_pretty} at {time}|Tue 14 Nov \
-             22:13 UTC> _a l…_:\n> \u{ad}&gt; one\n> two"
-        );
     }
 
     #[test]
