@@ -18,7 +18,7 @@
 mod markup;
 mod span;
 
-pub use span::{Budget, Person, Span};
+pub use span::{Budget, Person, Span, When};
 
 /// One line of a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,7 +130,7 @@ impl Doc {
 
     /// A date and time each reader sees in their own zone where the platform can.
     pub fn time(mut self, at: chrono::DateTime<chrono::Utc>) -> Self {
-        self.push(Span::Time(at));
+        self.push(Span::Time(at, When::DateTime));
         self
     }
 

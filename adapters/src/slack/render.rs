@@ -10,6 +10,7 @@
 //! fallback says UTC.
 
 use chrono::{DateTime, Utc};
+use firebell_commands::{Doc, Span, When};
 use firebell_engine::{Incident, IncidentStatus, Severity};
 use serde_json::Value;
 use slack_morphism::prelude::*;
@@ -157,11 +158,12 @@ fn facts(view: &CardView) -> SlackBlock {
 /// `Triggered` / `Acknowledged by Alice Adams at 03:05 (via Slack)` / `Resolved by Bob after
 /// 1h 12m (via SMS)`.
 fn status_line(view: &CardView) -> String {
-    shared::status_line(
-        view,
-        |name| escape::mrkdwn_line(name, NAME_CHARS),
-        |t| format!(" at {}", slack_time(t, view.now)),
-    )
+    let at = |t| {
+        Doc::new()
+            .text(" at ")
+            .span(Span::Time(t, When::Near(view.now)))
+    };
+    doc::render(&shared::status_line(view, at))
 }
 
 /// A user's display name, escaped.

@@ -3,7 +3,7 @@
 //! and for text that reached us as a string (a report digest from the outbox). Adapters never
 //! parse it; they render a [`Doc`].
 
-use super::{Block, Doc, Span};
+use super::{Block, Doc, Span, When};
 
 impl Doc {
     /// Reads light Markdown: code spans first (nothing inside one is formatting), then `*bold*`
@@ -62,7 +62,10 @@ impl Span {
                 let names: Vec<&str> = people.iter().map(|p| p.name.as_str()).collect();
                 names.join(", ")
             }
-            Span::Time(t) => t.format("%a %d %b %H:%M UTC").to_string(),
+            Span::Time(t, When::Near(now)) if t.date_naive() == now.date_naive() => {
+                t.format("%H:%M UTC").to_string()
+            }
+            Span::Time(t, _) => t.format("%a %d %b %H:%M UTC").to_string(),
             Span::Link { href, text } => format!("{text} ({href})"),
             Span::Within(_, inner) => inner.to_markup(),
         }

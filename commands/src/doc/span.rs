@@ -21,8 +21,8 @@ pub enum Span {
     Mention(Person),
     /// Several people, `a, b and 3 more`, within the platform's budget for a list of people.
     People(Vec<Person>),
-    /// A date and time, shown in each reader's own zone where the platform can.
-    Time(DateTime<Utc>),
+    /// A time, shown in each reader's own zone where the platform can, as [`When`] says.
+    Time(DateTime<Utc>, When),
     /// `text` linking to `href`; the text alone unless `href` is an http(s) URL.
     Link { href: String, text: String },
     /// A text, bold, code or italic span on one line (line breaks become spaces), cut with `…`
@@ -36,6 +36,17 @@ pub enum Span {
 pub struct Person {
     pub chat_id: Option<String>,
     pub name: String,
+}
+
+/// How a time reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    /// Date and time.
+    DateTime,
+    /// The time of day when it is the same day (UTC) as `now`, else date and time.
+    Near(DateTime<Utc>),
+    /// How long ago (`5 minutes ago`) where the platform can say it.
+    Ago,
 }
 
 /// How long a piece of untrusted text may run. The platform sets the numbers (a Slack section

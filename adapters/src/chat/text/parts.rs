@@ -4,6 +4,7 @@
 //! card above it.
 
 use chrono::{DateTime, Utc};
+use firebell_commands::{Budget, Doc, Span};
 use firebell_engine::{Channel, Incident, IncidentStatus, Severity};
 
 pub use firebell_engine::wording::duration;
@@ -53,33 +54,29 @@ pub fn severity_label(s: Severity) -> String {
 }
 
 /// The status field of a card: `Triggered` / `Acknowledged by Alice Adams <when> (via Slack)` /
-/// `Resolved by Bob after 1h 12m (via SMS)`. `name` writes a user's display name the platform's
-/// way (escaped, cut); `acked_at` when it was acknowledged (` at 03:05`, ` <t:…:R>`).
-pub fn status_line(
-    view: &CardView,
-    name: impl Fn(&str) -> String,
-    acked_at: impl Fn(DateTime<Utc>) -> String,
-) -> String {
+/// `Resolved by Bob after 1h 12m (via SMS)`. `acked_at` says when it was acknowledged the
+/// platform's way (` at 03:05`, ` 5 minutes ago`).
+pub fn status_line(view: &CardView, acked_at: impl Fn(DateTime<Utc>) -> Doc) -> Doc {
     let i = view.incident;
-    let who = |id: &Option<String>| {
-        id.as_deref()
-            .map(|id| format!(" by {}", name(&(view.names)(id))))
-            .unwrap_or_default()
+    let by = |doc: Doc, id: &Option<String>| match id.as_deref() {
+        Some(id) => doc
+            .text(" by ")
+            .within(Budget::Name, Span::Text((view.names)(id))),
+        None => doc,
     };
     match i.status {
-        IncidentStatus::Triggered => "Triggered".to_owned(),
-        IncidentStatus::Acknowledged => format!(
-            "Acknowledged{}{}{}",
-            who(&i.acknowledged_by),
-            i.acknowledged_at.map(acked_at).unwrap_or_default(),
-            i.acknowledged_via.map(via).unwrap_or_default()
-        ),
-        IncidentStatus::Resolved => format!(
-            "Resolved{}{}{}",
-            who(&i.resolved_by),
-            after(i, view.now),
-            i.resolved_via.map(via).unwrap_or_default()
-        ),
+        IncidentStatus::Triggered => Doc::new().text("Triggered"),
+        IncidentStatus::Acknowledged => {
+            let doc = by(Doc::new().text("Acknowledged"), &i.acknowledged_by);
+            let doc = match i.acknowledged_at {
+                Some(t) => doc.append(acked_at(t)),
+                None => doc,
+            };
+            doc.text(i.acknowledged_via.map(via).unwrap_or_default())
+        }
+        IncidentStatus::Resolved => by(Doc::new().text("Resolved"), &i.resolved_by)
+            .text(after(i, view.now))
+            .text(i.resolved_via.map(via).unwrap_or_default()),
     }
 }
 

@@ -2,6 +2,7 @@
 //! image) and a row of buttons that follows the status.
 
 use chrono::SecondsFormat;
+use firebell_commands::{Doc, Span, When};
 use firebell_engine::{Incident, IncidentStatus};
 use serde_json::{Value, json};
 
@@ -99,11 +100,8 @@ fn facts(view: &CardView) -> Vec<Value> {
 /// `Triggered` / `Acknowledged by Alice Adams <t:…:R> (via Discord)` / `Resolved by Bob after
 /// 1h 12m (via SMS)`.
 fn status_line(view: &CardView) -> String {
-    text::status_line(
-        view,
-        |name| escape::markdown_line(name, NAME_CHARS),
-        |t| format!(" {}", relative(t)),
-    )
+    let ago = |t| Doc::new().text(" ").span(Span::Time(t, When::Ago));
+    super::doc::render(&text::status_line(view, ago))
 }
 
 /// PagerDuty-style `links` (`[{href, text}]`) and `images` (`[{src, href, alt}]`) as masked

@@ -6,8 +6,9 @@
 //! with a [`Budget`] (a name, a note, a reason someone typed) is also kept to one line and cut
 //! to Discord's number for it.
 
-use firebell_commands::{Block, Budget, Doc, Span, doc::quote_lines};
+use firebell_commands::{Block, Budget, Doc, Span, When, doc::quote_lines};
 
+use super::parts::{discord_time, relative};
 use super::{NAME_CHARS, mention};
 use crate::chat::text::join_capped;
 use crate::discord::escape;
@@ -61,7 +62,9 @@ fn styled(span: &Span) -> String {
         Span::Italic(t) => format!("*{}*", escape::markdown_line(t, usize::MAX)),
         Span::Mention(p) => mention(p),
         Span::People(people) => join_capped(people.iter().map(mention), PEOPLE_CHARS, escape::len),
-        Span::Time(t) => format!("<t:{}:f>", t.timestamp()),
+        Span::Time(t, When::DateTime) => format!("<t:{}:f>", t.timestamp()),
+        Span::Time(t, When::Near(now)) => discord_time(*t, *now),
+        Span::Time(t, When::Ago) => relative(*t),
         Span::Link { href, text } => escape::link(href, Some(text))
             .unwrap_or_else(|| escape::markdown_line(text, usize::MAX)),
         Span::Within(budget, inner) => within(units(*budget), inner),

@@ -6,9 +6,9 @@
 //! reason someone typed) is escaped in full ([`escape::mrkdwn_line`]: no marker in it formats)
 //! and cut to Slack's number for it.
 
-use firebell_commands::{Budget, Doc, Span};
+use firebell_commands::{Budget, Doc, Span, When};
 
-use super::{NAME_CHARS, SlackMention, date_token};
+use super::{NAME_CHARS, SlackMention, date_token, slack_time};
 use crate::chat::text::join_capped;
 use crate::slack::escape;
 
@@ -41,7 +41,9 @@ fn span(span: &Span) -> String {
             PEOPLE_CHARS,
             |t| t.chars().count(),
         ),
-        Span::Time(t) => date_token(*t, true),
+        Span::Time(t, When::DateTime) => date_token(*t, true),
+        Span::Time(t, When::Near(now)) => slack_time(*t, *now),
+        Span::Time(t, When::Ago) => ago_token(*t),
         Span::Link { href, text } => {
             escape::link(href, Some(text)).unwrap_or_else(|| escape::mrkdwn_line(text, usize::MAX))
         }
@@ -59,6 +61,15 @@ fn within(max: usize, inner: &Span) -> String {
         Span::Italic(t) => format!("_{}_", escape::mrkdwn_line(t, max)),
         other => span(other),
     }
+}
+
+/// `<!date^…^{ago}|…>`: how long ago, in words; the fallback is the date and time in UTC.
+fn ago_token(t: chrono::DateTime<chrono::Utc>) -> String {
+    format!(
+        "<!date^{}^{{ago}}|{}>",
+        t.timestamp(),
+        t.format("%a %d %b %H:%M UTC")
+    )
 }
 
 /// Slack's number for a budget, in characters.
