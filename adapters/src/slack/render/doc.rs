@@ -1,10 +1,11 @@
 //! A [`Doc`] in Slack's mrkdwn: bold as `*…*`, code as `` `…` ``, italics as `_…_`, items after
 //! `• `, quotes after `> `, people as `<@U…>` mentions (or their escaped names), times as
-//! `<!date^…>` tokens each reader sees in their own zone, links as `<url|text>`. Every span's
-//! text has `&`, `<`, `>` escaped and bare broadcasts defused ([`escape::entities`]), so nothing
-//! in it can ping, link or form a `<!channel>`; a span with a [`Budget`] (a name, a note, a
-//! reason someone typed) is escaped in full ([`escape::mrkdwn_line`]: no marker in it formats)
-//! and cut to Slack's number for it.
+//! `<!date^…>` tokens each reader sees in their own zone, links as `<url|text>`. Text, bold and
+//! italic words are escaped in full ([`escape::mrkdwn`]: `&`, `<`, `>` as entities, broadcasts
+//! defused, markers at word boundaries as lookalikes), so nothing in them can ping, link or
+//! format, as on Discord; a code span's words keep their markers (they are something to type)
+//! and only lose what could ping or link ([`escape::entities`]). A span with a [`Budget`] (a
+//! name, a note, a reason someone typed) is escaped in full and cut to Slack's number for it.
 
 use firebell_commands::{Budget, Doc, Span, When};
 
@@ -31,8 +32,8 @@ pub fn line(doc: &Doc) -> String {
 
 fn span(span: &Span) -> String {
     match span {
-        Span::Text(t) => escape::entities(t),
-        Span::Bold(t) => format!("*{}*", escape::entities(t)),
+        Span::Text(t) => escape::mrkdwn(t),
+        Span::Bold(t) => format!("*{}*", escape::mrkdwn(t)),
         Span::Code(t) => format!("`{}`", escape::entities(t)),
         Span::Italic(t) => format!("_{}_", escape::mrkdwn_line(t, usize::MAX)),
         Span::Mention(p) => p.mention(),
@@ -94,6 +95,20 @@ mod tests {
             .text(" web — ")
             .code("!ack 2");
         assert_eq!(render(&d), "*2 open*\n• *#2* web — `!ack 2`");
+    }
+
+    #[test]
+    fn text_and_bold_cannot_format_as_on_discord() {
+        let d = Doc::new()
+            .text("Acknowledged ")
+            .bold("#3")
+            .text(" — *urgent* _now_ `rm`\n> quoted")
+            .bold("a*b* c")
+            .code("service=web-*");
+        assert_eq!(
+            render(&d),
+            "Acknowledged *#3* — ∗urgent∗ ˍnowˍ ˋrmˋ\n\u{ad}&gt; quoted*a*b∗ c*`service=web-*`"
+        );
     }
 
     #[test]
