@@ -8,6 +8,7 @@
 //! - `email`: pages and status notices by SMTP.
 //! - `email_inbound`: the SMTP listener taking alerts by mail, and MIME parsing (the rules are
 //!   the engine's).
+//! - `plain`: a message document as plain text (SMS, email), and the lines both word alike.
 //! - `chat`: what every chat platform shares — the card views and the card driver.
 //! - `discord`: incident embeds, threads, buttons and commands in Discord (gateway and signed
 //!   interactions endpoint).
@@ -21,6 +22,7 @@ pub mod discord;
 pub mod email;
 pub mod email_inbound;
 pub mod http;
+pub mod plain;
 pub mod reports;
 pub mod slack;
 pub mod telephony;

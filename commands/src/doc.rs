@@ -1,30 +1,24 @@
-//! A message as a platform-neutral document: lines (a plain line or a `• ` list item) of spans
-//! (text, bold, code). Commands build one; each chat surface only renders it, with its own
-//! escaping, so what is text stays text: an alert title can never become bold, a code span or a
-//! ping, whatever characters it holds.
+//! A message as a platform-neutral document: lines (a plain line, a `• ` list item, or someone's
+//! words quoted) of spans (text, bold, code, italic, a person, a time, a link). Commands build
+//! one for a reply, the chat adapters one for a thread entry or a room notice; each surface only
+//! renders it, with its own escaping, so what is text stays text: an alert title can never
+//! become bold, a code span or a ping, whatever characters it holds.
 //!
 //! Building one is as short as writing the string was:
 //! `Doc::new().text("Acknowledged ").bold(format!("#{n}")).text(" — ").text(title)`.
 //!
 //! # Layout
-//! - here: [`Doc`], [`Block`], [`Span`] and the builder.
+//! - here: [`Doc`], [`Block`] and the builder.
+//! - `span`: [`Span`], and what a span may name that a platform renders its own way: a
+//!   [`Person`] (a mention), a [`Budget`] (how long untrusted text may run there).
 //! - `markup`: firebell's light Markdown (`*bold*`, `` `code` ``), the form tests and logs read a
 //!   document in ([`Doc::to_markup`]), and the one parser back ([`Doc::markup`]) for our own
 //!   literal wording and for text that crossed a string boundary (a report digest).
 
 mod markup;
+mod span;
 
-/// One run of a line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Span {
-    /// Shown as typed on every platform: never formatting, never a mention. Holds no line break
-    /// (the builder starts a new line instead).
-    Text(String),
-    /// Emphasis (a number, a name, a heading).
-    Bold(String),
-    /// A command, a config key, something to type.
-    Code(String),
-}
+pub use span::{Budget, Person, Span, When};
 
 /// One line of a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,18 +27,24 @@ pub enum Block {
     Line(Vec<Span>),
     /// A `• ` list item.
     Item(Vec<Span>),
+    /// Someone's lines, quoted (`> ` before each): untrusted text, line breaks kept, cut with
+    /// `…` as a whole to what the platform allows for `budget`.
+    Quote { text: String, budget: Budget },
 }
 
 impl Block {
+    /// The line's spans; none for a quote, which holds text of its own.
     pub fn spans(&self) -> &[Span] {
         match self {
             Block::Line(spans) | Block::Item(spans) => spans,
+            Block::Quote { .. } => &[],
         }
     }
 
-    fn spans_mut(&mut self) -> &mut Vec<Span> {
+    fn spans_mut(&mut self) -> Option<&mut Vec<Span>> {
         match self {
-            Block::Line(spans) | Block::Item(spans) => spans,
+            Block::Line(spans) | Block::Item(spans) => Some(spans),
+            Block::Quote { .. } => None,
         }
     }
 
@@ -53,6 +53,7 @@ impl Block {
         match self {
             Block::Line(_) => "",
             Block::Item(_) => "• ",
+            Block::Quote { .. } => "> ",
         }
     }
 }
@@ -103,6 +104,62 @@ impl Doc {
         self
     }
 
+    /// Any span, as built elsewhere.
+    pub fn span(mut self, span: Span) -> Self {
+        self.push(span);
+        self
+    }
+
+    /// Someone's words in italics, on one line.
+    pub fn italic(mut self, text: impl Into<String>) -> Self {
+        self.push(Span::Italic(text.into()));
+        self
+    }
+
+    /// A person: a mention where the platform links them, their name otherwise.
+    pub fn mention(mut self, person: Person) -> Self {
+        self.push(Span::Mention(person));
+        self
+    }
+
+    /// `a, b and 3 more`, within the platform's budget for a list of people.
+    pub fn people(mut self, people: Vec<Person>) -> Self {
+        self.push(Span::People(people));
+        self
+    }
+
+    /// A date and time each reader sees in their own zone where the platform can.
+    pub fn time(mut self, at: chrono::DateTime<chrono::Utc>) -> Self {
+        self.push(Span::Time(at, When::DateTime));
+        self
+    }
+
+    /// `text` linking to `href` (the text alone unless `href` is an http(s) URL).
+    pub fn link(mut self, href: impl Into<String>, text: impl Into<String>) -> Self {
+        self.push(Span::Link {
+            href: href.into(),
+            text: text.into(),
+        });
+        self
+    }
+
+    /// `span` (text, bold, code or italic) on one line, cut to what the platform allows for
+    /// `budget`: a name, a note, a reason someone typed.
+    pub fn within(mut self, budget: Budget, span: Span) -> Self {
+        self.push(Span::Within(budget, Box::new(span)));
+        self
+    }
+
+    /// Someone's lines quoted, each after `> `, cut as a whole to `budget`; what follows
+    /// starts a new line.
+    pub fn quote(mut self, text: impl Into<String>, budget: Budget) -> Self {
+        self.blocks.push(Block::Quote {
+            text: text.into(),
+            budget,
+        });
+        self
+    }
+
     /// Starts a new line.
     pub fn line(mut self) -> Self {
         self.blocks.push(Block::Line(Vec::new()));
@@ -118,46 +175,68 @@ impl Doc {
     /// `other`'s lines after this one's last, its first line continuing the last.
     pub fn append(mut self, other: Doc) -> Self {
         let mut blocks = other.blocks.into_iter();
-        if let Some(first) = blocks.next() {
-            if let Block::Item(_) = first {
-                self.blocks.push(Block::Item(Vec::new()));
+        match blocks.next() {
+            Some(quote @ Block::Quote { .. }) => self.blocks.push(quote),
+            Some(first) => {
+                if let Block::Item(_) = first {
+                    self.blocks.push(Block::Item(Vec::new()));
+                }
+                for span in first.spans().iter().cloned() {
+                    self.push(span);
+                }
             }
-            for span in first.spans().iter().cloned() {
-                self.push(span);
-            }
+            None => {}
         }
         self.blocks.extend(blocks);
         self
     }
 
-    /// The document line by line, an item's bullet first and each span as `span` writes it,
-    /// lines joined with line breaks: the walk the surfaces share; the escaping is theirs.
-    pub fn render(&self, mut span: impl FnMut(&Span) -> String) -> String {
+    /// The document line by line, an item's bullet first and each span as `span` writes it, a
+    /// quote's text as `quoted` writes it (escaped and cut, line breaks kept) with `> ` before
+    /// each of its lines, lines joined with line breaks: the walk the surfaces share; the
+    /// escaping is theirs.
+    pub fn render(
+        &self,
+        mut span: impl FnMut(&Span) -> String,
+        mut quoted: impl FnMut(&str, Budget) -> String,
+    ) -> String {
         let lines: Vec<String> = self
             .blocks
             .iter()
-            .map(|block| {
-                let spans = block.spans().iter().map(&mut span);
-                std::iter::once(block.bullet().to_owned())
-                    .chain(spans)
-                    .collect()
+            .map(|block| match block {
+                Block::Quote { text, budget } => quote_lines(&quoted(text, *budget)),
+                _ => {
+                    let spans = block.spans().iter().map(&mut span);
+                    std::iter::once(block.bullet().to_owned())
+                        .chain(spans)
+                        .collect()
+                }
             })
             .collect();
         lines.join("\n")
     }
 
     fn push(&mut self, span: Span) {
+        if matches!(self.blocks.last(), None | Some(Block::Quote { .. })) {
+            self.blocks.push(Block::Line(Vec::new()));
+        }
         let spans = self
             .blocks
             .last_mut()
-            .expect("a document has a line")
-            .spans_mut();
+            .and_then(Block::spans_mut)
+            .expect("the last block is a line");
         match (spans.last_mut(), span) {
             (_, Span::Text(t)) if t.is_empty() => {}
             (Some(Span::Text(last)), Span::Text(t)) => last.push_str(&t),
             (_, span) => spans.push(span),
         }
     }
+}
+
+/// Each line of an escaped quote after `> `.
+pub fn quote_lines(escaped: &str) -> String {
+    let lines: Vec<String> = escaped.lines().map(|l| format!("> {l}")).collect();
+    lines.join("\n")
 }
 
 /// Our own literal wording, in light Markdown: a `&'static str` cannot carry alert text, so its

@@ -59,7 +59,7 @@ pub use cmd::resolve::Resolve;
 pub use cmd::trigger::Trigger;
 pub use command::{Command, ParseError};
 pub use context::Context;
-pub use doc::{Block, Doc, Span};
+pub use doc::{Block, Budget, Doc, Person, Span, When};
 pub use invocation::Invocation;
 pub use people::UserRef;
 pub use reply::{Attachment, Reply, Tone};

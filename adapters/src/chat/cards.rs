@@ -54,10 +54,6 @@ impl<S: Surface> CardNotifier<S> {
         }
     }
 
-    fn mention(&self, user: &str) -> String {
-        self.surface.mention(&self.person(user))
-    }
-
     fn name(&self, user: &str) -> String {
         self.engine
             .config()
@@ -249,7 +245,7 @@ impl<S: Surface> CardNotifier<S> {
         incident: &Incident,
     ) -> Result<Option<String>, NotifyError> {
         let now = self.engine.clock().now();
-        let mention = |u: &str| self.mention(u);
+        let person = |u: &str| self.person(u);
         let line = match (&msg.notification, card.bundle) {
             (Notification::Paged { user, .. }, Some(id)) => {
                 let Some(mut bundle) = self.engine.chat_bundle(id).await.map_err(db)? else {
@@ -258,7 +254,7 @@ impl<S: Surface> CardNotifier<S> {
                 if bundle.mentioned.iter().any(|u| u == user) {
                     return Ok(None);
                 }
-                let line = self.paging_line(user, self.surface.storm_page(&self.mention(user)));
+                let line = self.paging_line(user, self.surface.storm_page(self.person(user)));
                 let ts = self
                     .surface
                     .reply(
@@ -289,7 +285,7 @@ impl<S: Surface> CardNotifier<S> {
                 ping: Vec::new(),
             },
             (n, None) => {
-                let Some(text) = self.surface.thread_entry(n, incident, now, &mention) else {
+                let Some(text) = self.surface.thread_entry(n, incident, now, &person) else {
                     return Ok(None);
                 };
                 match n {

@@ -1,7 +1,7 @@
 //! What every chat platform shares: the views a card and a storm summary show, and the driver
 //! that keeps one message per incident up to date ([`cards::CardNotifier`]) over any platform
 //! that can post, reply in a thread and edit ([`surface::Surface`]); the wording of thread
-//! entries and room notices, written once over each platform's [`text::Dialect`]; files that
+//! entries and room notices, built once as documents each platform renders; files that
 //! come with a command's answer ([`files::share`]); the links and images an alert's details
 //! put on a card ([`details`]); and the character classes both platforms' escapers agree on
 //! (`escape`).

@@ -3,6 +3,7 @@
 //! how to post, reply in a thread, edit, delete and upload there.
 
 use async_trait::async_trait;
+use firebell_commands::Doc;
 use firebell_engine::ChatPlatform;
 use firebell_engine::config::{Room, User};
 use firebell_engine::notify::{Notification, NotifyError};
@@ -23,9 +24,6 @@ pub struct Line {
 pub trait Surface: Send + Sync + 'static {
     /// A message body as the platform's API takes it.
     type Content: serde::Serialize + Send + Sync;
-    /// How the platform's markup escapes and fits text: the shared wording of thread lines and
-    /// room notices ([`text`]) is written once over it.
-    type Dialect: text::Dialect;
     const PLATFORM: ChatPlatform;
     const NAME: &'static str;
 
@@ -35,8 +33,9 @@ pub trait Surface: Send + Sync + 'static {
     }
     /// The user's id on this platform, if linked.
     fn chat_id<'a>(&self, user: &'a User) -> Option<&'a str>;
-    /// How `p` is named in a line: a mention when linked, else the escaped name.
-    fn mention(&self, p: &Person) -> String;
+    /// A line or notice of the shared wording ([`text`]) in the platform's markup, cut to what
+    /// one message holds.
+    fn line_text(&self, doc: &Doc) -> String;
 
     fn card(&self, view: &CardView) -> Self::Content;
     fn bundle(&self, view: &BundleView) -> Self::Content;
@@ -47,9 +46,9 @@ pub trait Surface: Send + Sync + 'static {
         n: &Notification,
         incident: &Incident,
         now: chrono::DateTime<chrono::Utc>,
-        mention: &dyn Fn(&str) -> String,
+        person: &dyn Fn(&str) -> Person,
     ) -> Option<String> {
-        text::thread_entry::<Self::Dialect>(n, Some(incident), now, mention)
+        text::thread_entry(n, Some(incident), now, person).map(|d| self.line_text(&d))
     }
     /// "Texted Alice Adams (level 1)", or why not.
     fn page_sent(
@@ -59,20 +58,20 @@ pub trait Surface: Send + Sync + 'static {
         level: u32,
         failed: Option<&str>,
     ) -> String {
-        text::page_sent::<Self::Dialect>(name, method, level, failed)
+        self.line_text(&text::page_sent(name, method, level, failed))
     }
     /// A room post about no one incident (hand-off, maintenance).
     fn room_notice(
         &self,
         n: &Notification,
-        mention: &dyn Fn(&str) -> String,
+        person: &dyn Fn(&str) -> Person,
         names: &dyn Fn(&str) -> String,
     ) -> Option<String> {
-        text::room_notice::<Self::Dialect>(n, mention, names)
+        text::room_notice(n, person, names).map(|d| self.line_text(&d))
     }
     /// The one page line in a storm summary's thread.
-    fn storm_page(&self, mention: &str) -> String {
-        text::storm_page(mention)
+    fn storm_page(&self, who: Person) -> String {
+        self.line_text(&text::storm_page(who))
     }
     /// Text of ours in the command grammar's light Markdown (a command reply, a report
     /// digest), for this platform.

@@ -1,19 +1,21 @@
 //! The wording of firebell's text-only chat lines, written once for every chat platform: an
 //! incident's thread entries, pages by phone or email, the storm page, and room notices about no
-//! one incident (hand-offs, maintenance). The words and their order are the same on Slack and
-//! Discord, so a change to them lands on both; what differs is the platform's [`Dialect`] — how
-//! untrusted text is escaped, how config names, italics and times are written, and how long a
-//! line may be.
-//!
-//! Command replies are not here: each platform turns firebell's light Markdown into its own, and
-//! those rules share nothing.
+//! one incident (hand-offs, maintenance). Each is built as a [`Doc`]: our words as text and code
+//! spans, what came from people or the config (names, notes, reasons, policies) as spans with a
+//! [`Budget`], people as mentions and times as time spans. The words and their order are the
+//! same on Slack and Discord, so a change to them lands on both; each platform's document
+//! renderer does the rest (escaping, mentions, time tokens, how long a name may be, fitting one
+//! message).
 
 use chrono::{DateTime, Utc};
+use firebell_commands::{Budget, Doc, Person, Span};
 use firebell_engine::notify::{MaintenancePhase, Notification};
 use firebell_engine::{ContactMethod, Incident, IncidentStatus, Urgency};
 
+use super::view::Window;
+
 pub use parts::{
-    after, duration, incident_icon, join_capped, more, name, severity_icon, severity_label,
+    after, duration, incident_icon, join_capped, more, severity_icon, severity_label,
     severity_name, status_line, status_mark, title_line, via,
 };
 
@@ -22,43 +24,27 @@ mod parts;
 /// At most this many incident numbers in a hand-off notice.
 const MAX_NUMBERS: usize = 20;
 
-/// How one chat platform writes the shared wording. Every fn returns text that is safe to send
-/// as is: untrusted input escaped, nothing that can mention, link or break out.
-pub trait Dialect {
-    /// Budget for a person's or a config name.
-    const NAME_CHARS: usize;
-    /// Budget for a note or resolve note.
-    const NOTE_CHARS: usize;
-    /// Budget for a list of people.
-    const PEOPLE_CHARS: usize;
+/// Untrusted text on one line, cut to what the platform allows for `budget`.
+fn within(budget: Budget, text: &str) -> Span {
+    Span::Within(budget, Box::new(Span::Text(text.to_owned())))
+}
 
-    /// Untrusted text on one line (line breaks become spaces), at most `max` long.
-    fn line(text: &str, max: usize) -> String;
-    /// Untrusted text, line breaks kept, at most `max` long.
-    fn within(text: &str, max: usize) -> String;
-    /// A name from the config (policy, schedule, maintenance matcher), to sit between backticks.
-    fn config_name(name: &str) -> String;
-    /// Text that is already escaped, in italics.
-    fn italic(escaped: &str) -> String;
-    /// A date and time that each reader sees in their own zone.
-    fn when(t: DateTime<Utc>) -> String;
-    /// A length as the platform's limits count it.
-    fn len(text: &str) -> usize;
-    /// A whole line cut to what one message holds, never inside an escape or a token.
-    fn fit(text: &str) -> String;
+/// A name from the config (policy, schedule, maintenance matcher), as code.
+fn config_name(name: &str) -> Span {
+    Span::Within(Budget::Name, Box::new(Span::Code(name.to_owned())))
 }
 
 /// The thread entry for a timeline notification, or `None` when it adds nothing to the thread:
 /// the opening and new alerts (the card shows them), a page for an incident someone already
 /// took (no 3 a.m. ping for nothing), and notices that are not about the thread's incident.
-/// `mention(user_id)` gives `<@…>` for a linked user or the escaped display name.
-pub fn thread_entry<D: Dialect>(
+/// `person(user_id)` names a firebell user as the platform knows them (to mention them).
+pub fn thread_entry(
     n: &Notification,
     incident: Option<&Incident>,
     now: DateTime<Utc>,
-    mention: &dyn Fn(&str) -> String,
-) -> Option<String> {
-    let text = match n {
+    person: &dyn Fn(&str) -> Person,
+) -> Option<Doc> {
+    let doc = match n {
         Notification::IncidentOpened
         | Notification::AlertsAdded
         // Told by the notifier with the person's name (`page_sent`), not a second ping.
@@ -85,191 +71,226 @@ pub fn thread_entry<D: Dialect>(
             } else {
                 ""
             };
-            format!(
-                "📟 {} you're on call for this — level {level}{low}. Ack with the button or `!ack`.",
-                mention(user)
-            )
+            Doc::new()
+                .text("📟 ")
+                .mention(person(user))
+                .text(format!(
+                    " you're on call for this — level {level}{low}. Ack with the button or "
+                ))
+                .code("!ack")
+                .text(".")
         }
-        Notification::Acknowledged { actor } => {
-            format!(
-                "✅ Acknowledged by {}{}",
-                mention(&actor.name),
-                via(actor.channel)
-            )
+        Notification::Acknowledged { actor } => Doc::new()
+            .text("✅ Acknowledged by ")
+            .mention(person(&actor.name))
+            .text(via(actor.channel)),
+        Notification::Resolved { actor, note } => {
+            let doc = Doc::new()
+                .text("🟢 Resolved by ")
+                .mention(person(&actor.name))
+                .text(incident.map(|i| after(i, now)).unwrap_or_default())
+                .text(via(actor.channel));
+            with_note(doc, note.as_deref().unwrap_or_default())
         }
-        Notification::Resolved { actor, note } => format!(
-            "🟢 Resolved by {}{}{}{}",
-            mention(&actor.name),
-            incident.map(|i| after(i, now)).unwrap_or_default(),
-            via(actor.channel),
-            note.as_deref().map(note_text::<D>).unwrap_or_default()
-        ),
         Notification::Note { actor, text } => {
-            format!(
-                "📝 Note from {}{}",
-                mention(&actor.name),
-                note_text::<D>(text)
-            )
+            let doc = Doc::new()
+                .text("📝 Note from ")
+                .mention(person(&actor.name));
+            with_note(doc, text)
         }
         Notification::Escalated {
             actor,
             level,
             users,
         } => {
-            let by = match actor {
-                Some(a) => format!(" by {}", mention(&a.name)),
-                None => " (not acknowledged in time)".to_owned(),
+            let doc = Doc::new().text(format!("⏫ Escalated to level {level}"));
+            let doc = match actor {
+                Some(a) => doc.text(" by ").mention(person(&a.name)),
+                None => doc.text(" (not acknowledged in time)"),
             };
-            let who = if users.is_empty() {
-                " — nobody to page at this level".to_owned()
+            if users.is_empty() {
+                doc.text(" — nobody to page at this level")
             } else {
-                let people = users.iter().map(|u| mention(u));
-                format!(": {}", join_capped::<D>(people, D::PEOPLE_CHARS))
-            };
-            format!("⏫ Escalated to level {level}{by}{who}")
+                doc.text(": ")
+                    .people(users.iter().map(|u| person(u)).collect())
+            }
         }
-        Notification::PolicyExhausted { policy } => format!(
-            "🚨 Nobody acknowledged — escalation policy `{}` has no one left to page.",
-            D::config_name(policy)
-        ),
-        Notification::Retriggered { reason } => format!(
-            "🔔 Re-triggered — {}. Ack again with the button or `!ack`.",
-            D::line(reason, 500)
-        ),
+        Notification::PolicyExhausted { policy } => Doc::new()
+            .text("🚨 Nobody acknowledged — escalation policy ")
+            .span(config_name(policy))
+            .text(" has no one left to page."),
+        Notification::Retriggered { reason } => Doc::new()
+            .text("🔔 Re-triggered — ")
+            .span(within(Budget::Chars(500), reason))
+            .text(". Ack again with the button or ")
+            .code("!ack")
+            .text("."),
     };
-    Some(D::fit(&text))
+    Some(doc)
 }
 
 /// The thread entry for a page by phone or email: "📱 Texted Alice Adams (level 1)", or why it
 /// could not go out. By name, not mention: the person was already pinged in chat.
-pub fn page_sent<D: Dialect>(
-    name: &str,
-    method: ContactMethod,
-    level: u32,
-    failed: Option<&str>,
-) -> String {
+pub fn page_sent(name: &str, method: ContactMethod, level: u32, failed: Option<&str>) -> Doc {
     use ContactMethod as M;
-    let name = D::line(name, D::NAME_CHARS);
     let (mark, did, could) = match method {
         M::Sms => ("📱", "Texted", "text"),
         M::Voice => ("📞", "Called", "call"),
         M::Email => ("✉️", "Emailed", "email"),
         M::Chat => ("📟", "Paged", "page"),
     };
+    let name = within(Budget::Name, name);
     match failed {
-        None => format!("{mark} {did} {name} (level {level})"),
-        Some(why) => format!(
-            "⚠️ Could not {could} {name} (level {level}): {}",
-            D::line(why, 300)
-        ),
+        None => Doc::new()
+            .text(format!("{mark} {did} "))
+            .span(name)
+            .text(format!(" (level {level})")),
+        Some(why) => Doc::new()
+            .text(format!("⚠️ Could not {could} "))
+            .span(name)
+            .text(format!(" (level {level}): "))
+            .span(within(Budget::Chars(300), why)),
     }
 }
 
-/// The one page line in a storm summary's thread. `mention` is already the platform's.
-pub fn storm_page(mention: &str) -> String {
-    format!(
-        "📟 {mention} you're on call for the incidents in this storm. `!ack all` acknowledges \
-         every one you're paged for; the summary above lists them."
-    )
+/// The one page line in a storm summary's thread.
+pub fn storm_page(who: Person) -> Doc {
+    Doc::new()
+        .text("📟 ")
+        .mention(who)
+        .text(" you're on call for the incidents in this storm. ")
+        .code("!ack all")
+        .text(" acknowledges every one you're paged for; the summary above lists them.")
 }
 
 /// ` — one line` in italics, or `:` and the lines quoted below; nothing for an empty note.
-fn note_text<D: Dialect>(note: &str) -> String {
+fn with_note(doc: Doc, note: &str) -> Doc {
     let note = note.trim();
     if note.is_empty() {
-        String::new()
+        doc
     } else if !note.contains('\n') {
-        format!(" — {}", D::italic(&D::line(note, D::NOTE_CHARS)))
+        doc.text(" — ")
+            .within(Budget::Note, Span::Italic(note.to_owned()))
     } else {
-        let lines: Vec<String> = D::within(note, D::NOTE_CHARS)
-            .lines()
-            .map(|l| format!("> {l}"))
-            .collect();
-        format!(":\n{}", lines.join("\n"))
+        doc.text(":").quote(note, Budget::Note)
     }
 }
 
 /// A room post about no one incident: a schedule hand-off, or a maintenance window starting,
-/// about to end, or ended. Wording as on the console; people by display name, except the person
-/// now on call, who is mentioned.
-pub fn room_notice<D: Dialect>(
+/// about to end, or ended. Wording as on the console; people by display name (`names`), except
+/// the person now on call, who is mentioned.
+pub fn room_notice(
     n: &Notification,
-    mention: &dyn Fn(&str) -> String,
+    person: &dyn Fn(&str) -> Person,
     names: &dyn Fn(&str) -> String,
-) -> Option<String> {
-    let text = match n {
+) -> Option<Doc> {
+    match n {
         Notification::Handoff {
             schedule,
             from,
             to,
             open_incidents,
         } => {
-            let now = match to {
-                Some(to) => format!("{} is on call now", mention(to)),
-                None => "nobody is on call now".to_owned(),
+            let doc = Doc::new()
+                .text("🔁 Schedule ")
+                .span(config_name(schedule))
+                .text(": ");
+            let mut doc = match to {
+                Some(to) => doc.mention(person(to)).text(" is on call now"),
+                None => doc.text("nobody is on call now"),
             };
-            let was = from
-                .as_deref()
-                .map(|f| format!(" (was {})", name::<D>(names, f)))
-                .unwrap_or_default();
-            let open = if open_incidents.is_empty() {
-                String::new()
-            } else {
+            if let Some(from) = from {
+                doc = doc
+                    .text(" (was ")
+                    .span(within(Budget::Name, &names(from)))
+                    .text(")");
+            }
+            if !open_incidents.is_empty() {
                 let shown: Vec<String> = open_incidents
                     .iter()
                     .take(MAX_NUMBERS)
                     .map(|n| format!("#{n}"))
                     .collect();
-                format!(
+                doc = doc.text(format!(
                     " · open: {}{}",
                     shown.join(", "),
                     more(open_incidents.len(), MAX_NUMBERS)
-                )
-            };
-            format!(
-                "🔁 Schedule `{}`: {now}{was}{open}",
-                D::config_name(schedule)
-            )
-        }
-        Notification::Maintenance {
-            window: id,
-            phase,
-            matcher,
-            reason,
-            by,
-            ends_at,
-            suppressed,
-        } => {
-            let matcher = D::config_name(matcher);
-            let until = DateTime::<Utc>::from_timestamp_micros(ends_at.micros())
-                .map(D::when)
-                .unwrap_or_else(|| "an unknown time".to_owned());
-            let suppressed = match suppressed {
-                0 => "no alerts suppressed".to_owned(),
-                1 => "1 alert suppressed".to_owned(),
-                k => format!("{k} alerts suppressed"),
-            };
-            let reason = reason
-                .as_deref()
-                .filter(|r| !r.trim().is_empty())
-                .map(|r| format!(" — {}", D::line(r, 500)))
-                .unwrap_or_default();
-            let by = name::<D>(names, by);
-            match phase {
-                MaintenancePhase::Started => format!(
-                    "🔧 Maintenance {id} started for `{matcher}` by {by} until {until}{reason}\n\
-                     Alerts that match are recorded but page nobody · end it early with \
-                     `!maintenance end {id}`"
-                ),
-                MaintenancePhase::EndingSoon => format!(
-                    "🔧 Maintenance {id} for `{matcher}` ends at {until} · {suppressed} so far{reason}"
-                ),
-                MaintenancePhase::Ended => {
-                    format!("🔧 Maintenance {id} for `{matcher}` ended (by {by}) · {suppressed}")
-                }
+                ));
             }
+            Some(doc)
         }
-        _ => return None,
+        Notification::Maintenance { .. } => maintenance(n, names),
+        _ => None,
+    }
+}
+
+/// A maintenance window started, about to end, or ended.
+fn maintenance(n: &Notification, names: &dyn Fn(&str) -> String) -> Option<Doc> {
+    let w = Window::of(n)?;
+    let id = w.id;
+    let head = |words: &str| {
+        Doc::new()
+            .text(format!("🔧 Maintenance {id} {words}"))
+            .span(config_name(w.matcher))
     };
-    Some(D::fit(&text))
+    let until = |doc: Doc| match DateTime::<Utc>::from_timestamp_micros(w.ends_at) {
+        Some(t) => doc.time(t),
+        None => doc.text("an unknown time"),
+    };
+    let reason = |doc: Doc| match w.reason() {
+        Some(r) => doc.text(" — ").span(within(Budget::Chars(500), r)),
+        None => doc,
+    };
+    let by = within(Budget::Name, &names(w.by));
+    Some(match w.phase {
+        MaintenancePhase::Started => reason(until(
+            head("started for ").text(" by ").span(by).text(" until "),
+        ))
+        .line()
+        .text("Alerts that match are recorded but page nobody · end it early with ")
+        .code(format!("!maintenance end {id}")),
+        MaintenancePhase::EndingSoon => reason(
+            until(head("for ").text(" ends at ")).text(format!(" · {} so far", w.suppressed())),
+        ),
+        MaintenancePhase::Ended => head("for ")
+            .text(" ended (by ")
+            .span(by)
+            .text(format!(") · {}", w.suppressed())),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discord::render::doc as discord;
+    use crate::slack::render::doc as slack;
+
+    /// One document, each platform's own way: mentions, time tokens, budgets and quotes.
+    #[test]
+    fn one_document_renders_as_each_platform_writes_it() {
+        let person = |chat_id: Option<&str>, name: &str| Person {
+            chat_id: chat_id.map(str::to_owned),
+            name: name.to_owned(),
+        };
+        let at = DateTime::from_timestamp(1_700_000_000, 0).expect("a time");
+        let d = Doc::new()
+            .mention(person(Some("U0ALICE"), "Alice"))
+            .text(" ")
+            .mention(person(None, "Bob *x*"))
+            .text(" ")
+            .time(at)
+            .text(" ")
+            .within(Budget::Chars(4), Span::Italic("a long note".into()))
+            .text(":")
+            .quote("> one\ntwo", Budget::Note);
+        assert_eq!(
+            slack::render(&d),
+            "<@U0ALICE> Bob ∗x∗ <!date^1700000000^{date_short_pretty} at {time}|Tue 14 Nov \
+             22:13 UTC> _a l…_:\n> \u{ad}&gt; one\n> two"
+        );
+        assert_eq!(
+            discord::render(&d),
+            "Alice Bob \\*x\\* <t:1700000000:f> *a l…*:\n> \\> one\n> two"
+        );
+    }
 }

@@ -2,15 +2,12 @@
 //! platform's renderer turns these into Block Kit (Slack) or an embed (Discord).
 
 use chrono::{DateTime, Utc};
+use firebell_engine::notify::{MaintenancePhase, Notification};
 use firebell_engine::{Incident, IncidentStatus};
 
 /// Someone named on a card: linked to the platform (`chat_id`, so they can be mentioned), or
-/// only by name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Person {
-    pub chat_id: Option<String>,
-    pub name: String,
-}
+/// only by name; the same person a document's mention names.
+pub use firebell_commands::Person;
 
 pub struct CardView<'a> {
     pub incident: &'a Incident,
@@ -72,5 +69,58 @@ impl BundleView<'_> {
             .filter(|i| i.status == IncidentStatus::Triggered)
             .map(|i| i.number.get())
             .collect()
+    }
+}
+
+/// One maintenance window's start, imminent end, or end, as a room notice tells it on any
+/// surface (the console's words and the chat platforms' differ; what they tell does not).
+pub struct Window<'a> {
+    pub id: i64,
+    pub phase: MaintenancePhase,
+    pub matcher: &'a str,
+    pub reason: Option<&'a str>,
+    pub by: &'a str,
+    /// Microseconds since the epoch.
+    pub ends_at: i64,
+    pub suppressed: i64,
+}
+
+impl<'a> Window<'a> {
+    /// The window a maintenance notification is about; `None` for any other notification.
+    pub fn of(n: &'a Notification) -> Option<Self> {
+        match n {
+            Notification::Maintenance {
+                window,
+                phase,
+                matcher,
+                reason,
+                by,
+                ends_at,
+                suppressed,
+            } => Some(Window {
+                id: *window,
+                phase: *phase,
+                matcher,
+                reason: reason.as_deref(),
+                by,
+                ends_at: ends_at.micros(),
+                suppressed: *suppressed,
+            }),
+            _ => None,
+        }
+    }
+
+    /// The reason given, unless blank.
+    pub fn reason(&self) -> Option<&'a str> {
+        self.reason.filter(|r| !r.trim().is_empty())
+    }
+
+    /// `no alerts suppressed`, `1 alert suppressed`, `12 alerts suppressed`.
+    pub fn suppressed(&self) -> String {
+        match self.suppressed {
+            0 => "no alerts suppressed".to_owned(),
+            1 => "1 alert suppressed".to_owned(),
+            k => format!("{k} alerts suppressed"),
+        }
     }
 }

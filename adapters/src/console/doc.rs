@@ -12,11 +12,15 @@ pub(crate) fn render(doc: &Doc, style: Style) -> String {
     if !style.color {
         return multi_line(&doc.to_markup());
     }
-    doc.render(|span| match span {
-        Span::Text(t) => multi_line(t),
-        Span::Bold(t) => style.paint(&multi_line(t), BOLD),
-        Span::Code(t) => style.paint(&multi_line(t), CYAN),
-    })
+    doc.render(
+        |span| match span {
+            Span::Text(t) => multi_line(t),
+            Span::Bold(t) => style.paint(&multi_line(t), BOLD),
+            Span::Code(t) => style.paint(&multi_line(t), CYAN),
+            other => multi_line(&other.to_markup()),
+        },
+        |text, _| multi_line(text),
+    )
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use super::doc;
 use super::output::{BOLD, BOLD_RED, CYAN, DIM, GREEN, RED, Style, YELLOW};
 use super::render_oncall::{self as oncall, who};
 use super::sanitize::{multi_line, one_line};
+use crate::chat::view::Window;
 
 /// Continuation lines of a card or update line up under its text.
 const INDENT: &str = "   ";
@@ -124,23 +125,7 @@ fn oncall_line(msg: &Outgoing, style: Style) -> Option<String> {
         Notification::Digest { report, text, .. } => {
             format!("📊 Report `{}`\n{}", one_line(report), multi_line(text))
         }
-        Notification::Maintenance {
-            window,
-            phase,
-            matcher,
-            reason,
-            by,
-            ends_at,
-            suppressed,
-        } => oncall::maintenance(&oncall::Window {
-            id: *window,
-            phase: *phase,
-            matcher,
-            reason: reason.as_deref(),
-            by,
-            ends_at: ends_at.micros(),
-            suppressed: *suppressed,
-        }),
+        Notification::Maintenance { .. } => oncall::maintenance(&Window::of(&msg.notification)?),
     })
 }
 

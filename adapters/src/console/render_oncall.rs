@@ -11,6 +11,7 @@ use firebell_engine::{Actor, ContactMethod, Incident, IncidentStatus, Urgency};
 
 use super::output::{BOLD, Style};
 use super::sanitize::one_line;
+use crate::chat::view::Window;
 
 /// `#42` in bold, or "an incident" when it is unknown.
 fn subject(i: Option<&Incident>, style: Style) -> String {
@@ -193,18 +194,6 @@ pub(super) fn handoff(
     format!("🔁 schedule {}: {now}{was}{open}", one_line(schedule))
 }
 
-/// One maintenance window's start, imminent end, or end.
-pub(super) struct Window<'a> {
-    pub id: i64,
-    pub phase: MaintenancePhase,
-    pub matcher: &'a str,
-    pub reason: Option<&'a str>,
-    pub by: &'a str,
-    /// Microseconds since the epoch.
-    pub ends_at: i64,
-    pub suppressed: i64,
-}
-
 /// ```text
 /// 🔧 maintenance 4 started for web-01 by alice until Mon 02 Mar 10:00 UTC — kernel upgrade
 /// 🔧 maintenance 4 for web-01 ends at Mon 02 Mar 10:00 UTC · 2 alerts suppressed so far
@@ -213,14 +202,9 @@ pub(super) struct Window<'a> {
 pub(super) fn maintenance(w: &Window<'_>) -> String {
     let matcher = one_line(w.matcher);
     let until = utc(w.ends_at);
-    let suppressed = match w.suppressed {
-        0 => "no alerts suppressed".to_owned(),
-        1 => "1 alert suppressed".to_owned(),
-        k => format!("{k} alerts suppressed"),
-    };
+    let suppressed = w.suppressed();
     let reason = w
-        .reason
-        .filter(|r| !r.trim().is_empty())
+        .reason()
         .map(|r| format!(" — {}", one_line(r)))
         .unwrap_or_default();
     let id = w.id;

@@ -24,7 +24,6 @@ pub use crate::chat::view::{BundleView, CardView, Person};
 
 pub use bundle::bundle;
 pub use card::card;
-pub(super) use text::DiscordMarkdown;
 pub use text::{page_sent, reply, room_notice, storm_page, thread_entry};
 
 mod bundle;

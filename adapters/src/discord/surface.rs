@@ -12,7 +12,7 @@ use super::api::{DiscordApi, UNKNOWN_MESSAGE, code_of};
 use super::render;
 use crate::chat::cards::{CardNotifier, Storm};
 use crate::chat::surface::{Line, Surface, Upload};
-use crate::chat::view::{BundleView, CardView, Person};
+use crate::chat::view::{BundleView, CardView};
 
 pub type DiscordNotifier = CardNotifier<DiscordSurface>;
 
@@ -51,7 +51,6 @@ impl DiscordSurface {
 
 #[async_trait]
 impl Surface for DiscordSurface {
-    type Dialect = render::DiscordMarkdown;
     type Content = Value;
     const PLATFORM: ChatPlatform = ChatPlatform::Discord;
     const NAME: &'static str = "Discord";
@@ -60,8 +59,8 @@ impl Surface for DiscordSurface {
         user.discord_id.as_deref()
     }
 
-    fn mention(&self, p: &Person) -> String {
-        render::mention(p)
+    fn line_text(&self, doc: &firebell_commands::Doc) -> String {
+        render::doc::message(doc)
     }
 
     fn card(&self, view: &CardView) -> Value {

@@ -1,12 +1,17 @@
 //! What a page or status notice email says: a subject that sorts and filters well
 //! (`[firebell] #42 CRITICAL web: disk full`) and a plain-text body with the incident's facts and
-//! how to act on it from chat. Pure functions over the incident, so tested without SMTP.
+//! how to act on it from chat. Pure functions over the incident, so tested without SMTP. The
+//! subjects are built from the same documents as a text's ([`crate::plain`]); the bodies are
+//! worded for a mail client (facts in columns, commands to copy) and stay strings.
 
 use std::collections::HashMap;
 
 use firebell_engine::Incident;
 use firebell_engine::kinds::{Actor, IncidentStatus, Urgency};
 
+use firebell_commands::{Budget, Doc, Span};
+
+use crate::plain::{self, page_head, status_notice, status_words};
 use crate::telephony::text::{clean, display_name, truncate};
 
 /// Subjects longer than this are folded or cut by mail clients anyway.
@@ -16,13 +21,11 @@ const DETAILS_MAX_CHARS: usize = 4000;
 
 /// `[firebell] #42 CRITICAL web: disk full`.
 pub fn page_subject(i: &Incident) -> String {
-    format!(
-        "[firebell] {} {} {}: {}",
-        i.number,
-        i.severity.as_str().to_uppercase(),
-        i.service,
-        truncate(&clean(&i.title), SUBJECT_TITLE_MAX_CHARS)
-    )
+    let doc = Doc::new()
+        .text("[firebell] ")
+        .append(page_head(i.number, i.severity, i.service.as_str()))
+        .span(title(i));
+    plain::render(&doc)
 }
 
 /// `[firebell] #42 acknowledged by Bob Brown (web: disk full)`.
@@ -32,22 +35,21 @@ pub fn notice_subject(
     actor: &Actor,
     names: &HashMap<String, String>,
 ) -> String {
-    format!(
-        "[firebell] {} {} by {} ({}: {})",
-        i.number,
-        status_words(status),
-        clean(&display_name(actor, names)),
-        i.service,
-        truncate(&clean(&i.title), SUBJECT_TITLE_MAX_CHARS)
-    )
+    let doc = Doc::new()
+        .text("[firebell] ")
+        .append(status_notice(i.number, status, &display_name(actor, names)))
+        .text(format!(" ({}: ", i.service))
+        .span(title(i))
+        .text(")");
+    plain::render(&doc)
 }
 
-fn status_words(status: IncidentStatus) -> &'static str {
-    match status {
-        IncidentStatus::Acknowledged => "acknowledged",
-        IncidentStatus::Resolved => "resolved",
-        IncidentStatus::Triggered => "triggered again",
-    }
+/// The title in a subject: one line, cut to what a mail client shows.
+fn title(i: &Incident) -> Span {
+    Span::Within(
+        Budget::Chars(SUBJECT_TITLE_MAX_CHARS),
+        Box::new(Span::Text(i.title.clone())),
+    )
 }
 
 /// The body of a page.

@@ -10,6 +10,7 @@
 //! fallback says UTC.
 
 use chrono::{DateTime, Utc};
+use firebell_commands::{Doc, Span, When};
 use firebell_engine::{Incident, IncidentStatus, Severity};
 use serde_json::Value;
 use slack_morphism::prelude::*;
@@ -18,10 +19,7 @@ use super::escape::{self, FIELD_TEXT, SECTION_TEXT};
 use crate::chat::details::link_lines;
 #[cfg(test)]
 use crate::chat::text::duration;
-use crate::chat::text::{
-    self as shared, incident_icon, join_capped, name, severity_label, title_line,
-};
-pub(super) use text::Mrkdwn;
+use crate::chat::text::{self as shared, incident_icon, join_capped, severity_label, title_line};
 
 pub use super::render_bundle::{BundleView, bundle};
 pub use text::{page_sent, reply, room_notice, storm_page, thread_entry};
@@ -105,11 +103,11 @@ pub fn card_text(view: &CardView) -> String {
     let status = match i.status {
         IncidentStatus::Triggered => "triggered".to_owned(),
         IncidentStatus::Acknowledged => match &i.acknowledged_by {
-            Some(id) => format!("acknowledged by {}", name::<Mrkdwn>(view.names, id)),
+            Some(id) => format!("acknowledged by {}", name(view, id)),
             None => "acknowledged".to_owned(),
         },
         IncidentStatus::Resolved => match &i.resolved_by {
-            Some(id) => format!("resolved by {}", name::<Mrkdwn>(view.names, id)),
+            Some(id) => format!("resolved by {}", name(view, id)),
             None => "resolved".to_owned(),
         },
     };
@@ -138,7 +136,7 @@ fn facts(view: &CardView) -> SlackBlock {
         let mut who = if view.paged.is_empty() {
             "nobody yet".to_owned()
         } else {
-            join_capped::<Mrkdwn>(view.paged.iter().map(Paged::mention), PEOPLE_CHARS)
+            join_capped(view.paged.iter().map(Paged::mention), PEOPLE_CHARS, chars)
         };
         if let Some(level) = view.level {
             who.push_str(&format!(" · level {level}"));
@@ -160,7 +158,22 @@ fn facts(view: &CardView) -> SlackBlock {
 /// `Triggered` / `Acknowledged by Alice Adams at 03:05 (via Slack)` / `Resolved by Bob after
 /// 1h 12m (via SMS)`.
 fn status_line(view: &CardView) -> String {
-    shared::status_line::<Mrkdwn>(view, |t| format!(" at {}", slack_time(t, view.now)))
+    let at = |t| {
+        Doc::new()
+            .text(" at ")
+            .span(Span::Time(t, When::Near(view.now)))
+    };
+    doc::render(&shared::status_line(view, at))
+}
+
+/// A user's display name, escaped.
+fn name(view: &CardView, id: &str) -> String {
+    escape::mrkdwn_line(&(view.names)(id), NAME_CHARS)
+}
+
+/// How Slack's limits count: characters.
+pub(super) fn chars(text: &str) -> usize {
+    text.chars().count()
 }
 
 /// PagerDuty-style `links` (`[{href, text}]`) and `images` (`[{src, href, alt}]`) from the alert.
@@ -170,7 +183,7 @@ fn links(details: &Value) -> Option<String> {
     let all: Vec<String> = link_lines(details, escape::link, |h| escape::link(h, None).is_some())
         .take(MAX_LINKS)
         .collect();
-    (!all.is_empty()).then(|| join_capped::<Mrkdwn>(all.into_iter(), SECTION_TEXT - 100))
+    (!all.is_empty()).then(|| join_capped(all.into_iter(), SECTION_TEXT - 100, chars))
 }
 
 /// `Opened Today at 3:02 AM · key disk-db01 · last alert 3:10 AM`
@@ -269,7 +282,7 @@ pub(super) fn slack_time(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
     date_token(t, t.date_naive() != now.date_naive())
 }
 
-fn date_token(t: DateTime<Utc>, with_day: bool) -> String {
+pub(super) fn date_token(t: DateTime<Utc>, with_day: bool) -> String {
     let (format, fallback) = if with_day {
         (
             "{date_short_pretty} at {time}",

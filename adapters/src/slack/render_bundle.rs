@@ -7,7 +7,7 @@ use slack_morphism::prelude::*;
 
 use super::escape::{self, SECTION_TEXT};
 use super::render::{
-    ACK_ALL, Mrkdwn, NAME_CHARS, SlackMention, button, confirm, section, slack_time,
+    ACK_ALL, NAME_CHARS, SlackMention, button, chars, confirm, section, slack_time,
 };
 use crate::chat::text::{join_capped, severity_icon, status_mark};
 
@@ -32,7 +32,11 @@ pub fn bundle(view: &BundleView) -> SlackMessageContent {
         slack_time(view.since, view.now)
     );
     if !view.paged.is_empty() {
-        let who = join_capped::<Mrkdwn>(view.paged.iter().map(SlackMention::mention), PEOPLE_CHARS);
+        let who = join_capped(
+            view.paged.iter().map(SlackMention::mention),
+            PEOPLE_CHARS,
+            chars,
+        );
         summary.push_str(&format!("\nPaging {who}"));
     }
     let mut blocks = vec![section(summary)];

@@ -9,10 +9,10 @@ use firebell_engine::{Engine, Incident};
 use slack_morphism::prelude::SlackMessageContent;
 
 use super::api::{SlackApi, api_error_code};
-use super::render::{self, SlackMention};
+use super::render;
 use crate::chat::cards::{CardNotifier, Storm};
 use crate::chat::surface::{Line, Surface, Upload};
-use crate::chat::view::{BundleView, CardView, Person};
+use crate::chat::view::{BundleView, CardView};
 
 /// The Slack notifier: the shared card driver over Slack.
 pub type SlackNotifier = CardNotifier<SlackSurface>;
@@ -41,7 +41,6 @@ impl SlackSurface {
 
 #[async_trait]
 impl Surface for SlackSurface {
-    type Dialect = render::Mrkdwn;
     type Content = SlackMessageContent;
     const PLATFORM: ChatPlatform = ChatPlatform::Slack;
     const NAME: &'static str = "Slack";
@@ -50,8 +49,8 @@ impl Surface for SlackSurface {
         user.slack_id.as_deref()
     }
 
-    fn mention(&self, p: &Person) -> String {
-        p.mention()
+    fn line_text(&self, doc: &firebell_commands::Doc) -> String {
+        render::doc::line(doc)
     }
 
     fn card(&self, view: &CardView) -> SlackMessageContent {

@@ -1,11 +1,15 @@
 //! What a page says on a phone: the SMS text (one 160-character message, never split) and the
 //! TwiML a call speaks. Alert titles are untrusted: control and bidi characters are dropped and
-//! everything spoken is XML-escaped.
+//! everything spoken is XML-escaped. A text's head and a status notice are the documents an
+//! email's subject is built from too ([`crate::plain`]); what a call says is worded for the ear.
 
 use std::collections::HashMap;
 
+use firebell_commands::Doc;
 use firebell_engine::kinds::{Actor, IncidentStatus, Severity};
 use firebell_engine::{Incident, IncidentNumber};
+
+use crate::plain::{self, page_head, status_notice, status_words};
 
 /// One SMS segment: longer texts are split by carriers, arrive out of order, and cost more.
 pub const SMS_MAX_CHARS: usize = 160;
@@ -45,9 +49,7 @@ pub fn clean(text: &str) -> String {
     for c in text.chars() {
         if c.is_whitespace() {
             space = true;
-        } else if c.is_control()
-            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-        {
+        } else if is_hidden(c) {
             continue;
         } else {
             if space && !out.is_empty() {
@@ -58,6 +60,13 @@ pub fn clean(text: &str) -> String {
         }
     }
     out
+}
+
+/// Control characters and the bidi marks, embeddings, overrides and isolates: what makes text
+/// read differently from what it is, on a phone or in a mail client.
+pub fn is_hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Cuts `text` to at most `max` characters, ending in `…` when anything was cut.
@@ -77,12 +86,8 @@ pub fn truncate(text: &str, max: usize) -> String {
 /// `firebell #42 CRITICAL web: disk full. Reply 4 ack, 6 resolve` — the title is shortened to
 /// fit one SMS.
 pub fn page_sms(incident: About<'_>) -> String {
-    let prefix = format!(
-        "firebell {} {} {}: ",
-        incident.number,
-        incident.severity.as_str().to_uppercase(),
-        clean(incident.service)
-    );
+    let head = page_head(incident.number, incident.severity, incident.service);
+    let prefix = plain::render(&Doc::new().text("firebell ").append(head));
     let suffix = ". Reply 4 ack, 6 resolve";
     let room = SMS_MAX_CHARS.saturating_sub(prefix.chars().count() + suffix.chars().count());
     let title = truncate(&clean(incident.title), room);
@@ -96,11 +101,8 @@ pub fn notice_sms(
     actor: &Actor,
     names: &HashMap<String, String>,
 ) -> String {
-    let text = format!(
-        "firebell {n} {} by {}",
-        status_words(status),
-        display_name(actor, names)
-    );
+    let notice = status_notice(n, status, &display_name(actor, names));
+    let text = plain::render(&Doc::new().text("firebell ").append(notice));
     truncate(&clean(&text), SMS_MAX_CHARS)
 }
 
@@ -110,14 +112,6 @@ pub fn display_name(actor: &Actor, names: &HashMap<String, String>) -> String {
         .get(&actor.name)
         .cloned()
         .unwrap_or_else(|| actor.name.clone())
-}
-
-fn status_words(status: IncidentStatus) -> &'static str {
-    match status {
-        IncidentStatus::Acknowledged => "acknowledged",
-        IncidentStatus::Resolved => "resolved",
-        IncidentStatus::Triggered => "triggered again",
-    }
 }
 
 /// Escapes the five XML special characters.

@@ -3,7 +3,7 @@
 //! and for text that reached us as a string (a report digest from the outbox). Adapters never
 //! parse it; they render a [`Doc`].
 
-use super::{Block, Doc, Span};
+use super::{Block, Doc, Span, When};
 
 impl Doc {
     /// Reads light Markdown: code spans first (nothing inside one is formatting), then `*bold*`
@@ -42,12 +42,33 @@ impl Doc {
 
     /// The document in light Markdown: what [`Doc::markup`] reads back, and what a plain
     /// terminal shows.
+    /// People by name, times in UTC, links as `text (url)`, nothing cut.
     pub fn to_markup(&self) -> String {
-        self.render(|span| match span {
+        self.render(Span::to_markup, |text, _| text.to_owned())
+    }
+}
+
+impl Span {
+    /// The span in light Markdown: people by name, a time in UTC, a link as `text (url)`,
+    /// nothing cut.
+    pub fn to_markup(&self) -> String {
+        match self {
             Span::Text(t) => t.clone(),
             Span::Bold(t) => format!("*{t}*"),
             Span::Code(t) => format!("`{t}`"),
-        })
+            Span::Italic(t) => format!("_{t}_"),
+            Span::Mention(p) => p.name.clone(),
+            Span::People(people) => {
+                let names: Vec<&str> = people.iter().map(|p| p.name.as_str()).collect();
+                names.join(", ")
+            }
+            Span::Time(t, When::Near(now)) if t.date_naive() == now.date_naive() => {
+                t.format("%H:%M UTC").to_string()
+            }
+            Span::Time(t, _) => t.format("%a %d %b %H:%M UTC").to_string(),
+            Span::Link { href, text } => format!("{text} ({href})"),
+            Span::Within(_, inner) => inner.to_markup(),
+        }
     }
 }
 

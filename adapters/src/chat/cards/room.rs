@@ -12,7 +12,7 @@ impl<S: Surface> CardNotifier<S> {
         channel: &str,
         msg: &Outgoing,
     ) -> Result<Delivered, NotifyError> {
-        let mention = |u: &str| self.mention(u);
+        let person = |u: &str| self.person(u);
         let names = |u: &str| self.name(u);
         let text = match &msg.notification {
             Notification::Digest { report, text, .. } => {
@@ -54,7 +54,7 @@ impl<S: Surface> CardNotifier<S> {
                     }
                 }
             }
-            n => self.surface.room_notice(n, &mention, &names),
+            n => self.surface.room_notice(n, &person, &names),
         };
         let Some(text) = text else {
             return Ok(Delivered::default());

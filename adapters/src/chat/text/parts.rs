@@ -4,11 +4,11 @@
 //! card above it.
 
 use chrono::{DateTime, Utc};
+use firebell_commands::{Budget, Doc, Span};
 use firebell_engine::{Channel, Incident, IncidentStatus, Severity};
 
 pub use firebell_engine::wording::duration;
 
-use super::Dialect;
 use crate::chat::view::CardView;
 
 /// 🔴 🟠 🟡 🔵, the severity at a glance.
@@ -54,32 +54,29 @@ pub fn severity_label(s: Severity) -> String {
 }
 
 /// The status field of a card: `Triggered` / `Acknowledged by Alice Adams <when> (via Slack)` /
-/// `Resolved by Bob after 1h 12m (via SMS)`. `acked_at` writes when it was acknowledged the
-/// platform's way (` at 03:05`, ` <t:…:R>`).
-pub fn status_line<D: Dialect>(
-    view: &CardView,
-    acked_at: impl Fn(DateTime<Utc>) -> String,
-) -> String {
+/// `Resolved by Bob after 1h 12m (via SMS)`. `acked_at` says when it was acknowledged the
+/// platform's way (` at 03:05`, ` 5 minutes ago`).
+pub fn status_line(view: &CardView, acked_at: impl Fn(DateTime<Utc>) -> Doc) -> Doc {
     let i = view.incident;
-    let who = |id: &Option<String>| {
-        id.as_deref()
-            .map(|id| format!(" by {}", name::<D>(view.names, id)))
-            .unwrap_or_default()
+    let by = |doc: Doc, id: &Option<String>| match id.as_deref() {
+        Some(id) => doc
+            .text(" by ")
+            .within(Budget::Name, Span::Text((view.names)(id))),
+        None => doc,
     };
     match i.status {
-        IncidentStatus::Triggered => "Triggered".to_owned(),
-        IncidentStatus::Acknowledged => format!(
-            "Acknowledged{}{}{}",
-            who(&i.acknowledged_by),
-            i.acknowledged_at.map(acked_at).unwrap_or_default(),
-            i.acknowledged_via.map(via).unwrap_or_default()
-        ),
-        IncidentStatus::Resolved => format!(
-            "Resolved{}{}{}",
-            who(&i.resolved_by),
-            after(i, view.now),
-            i.resolved_via.map(via).unwrap_or_default()
-        ),
+        IncidentStatus::Triggered => Doc::new().text("Triggered"),
+        IncidentStatus::Acknowledged => {
+            let doc = by(Doc::new().text("Acknowledged"), &i.acknowledged_by);
+            let doc = match i.acknowledged_at {
+                Some(t) => doc.append(acked_at(t)),
+                None => doc,
+            };
+            doc.text(i.acknowledged_via.map(via).unwrap_or_default())
+        }
+        IncidentStatus::Resolved => by(Doc::new().text("Resolved"), &i.resolved_by)
+            .text(after(i, view.now))
+            .text(i.resolved_via.map(via).unwrap_or_default()),
     }
 }
 
@@ -126,19 +123,19 @@ pub fn more(total: usize, shown: usize) -> String {
     }
 }
 
-/// A user's escaped display name.
-pub fn name<D: Dialect>(names: &dyn Fn(&str) -> String, id: &str) -> String {
-    D::line(&names(id), D::NAME_CHARS)
-}
-
-/// `a, b, c and 4 more`, at most `max` long as `D` counts. Items are already escaped.
-pub fn join_capped<D: Dialect>(items: impl ExactSizeIterator<Item = String>, max: usize) -> String {
+/// `a, b, c and 4 more`, at most `max` long as `len` counts (the platform's way). Items are
+/// already escaped.
+pub fn join_capped(
+    items: impl ExactSizeIterator<Item = String>,
+    max: usize,
+    len: fn(&str) -> usize,
+) -> String {
     let total = items.len();
     let mut out = String::new();
     let mut used = 0;
     for (k, item) in items.enumerate() {
         let sep = if k == 0 { "" } else { ", " };
-        let n = D::len(&item) + sep.len();
+        let n = len(&item) + sep.len();
         // Room for " and 9999 more" if this is not the last one.
         if used + n + if k + 1 < total { 16 } else { 0 } > max {
             out.push_str(&format!(" and {} more", total - k));

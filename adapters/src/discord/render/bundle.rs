@@ -6,7 +6,6 @@ use firebell_engine::{Incident, IncidentStatus, Severity};
 use serde_json::{Value, json};
 
 use super::parts::{ACKNOWLEDGED_COLOR, RESOLVED_COLOR, discord_time, relative, severity_color};
-use super::text::DiscordMarkdown;
 use super::{ACK_ALL, BundleView, NAME_CHARS, button, mention, row, within_total};
 use crate::chat::text::{join_capped, severity_icon, status_mark};
 use crate::discord::escape;
@@ -29,7 +28,7 @@ pub fn bundle(view: &BundleView) -> Value {
         view.tally()
     )];
     if !view.paged.is_empty() {
-        let who = join_capped::<DiscordMarkdown>(view.paged.iter().map(mention), PEOPLE_CHARS);
+        let who = join_capped(view.paged.iter().map(mention), PEOPLE_CHARS, escape::len);
         lines.push(format!("Paging {who}"));
     }
     lines.push(String::new());

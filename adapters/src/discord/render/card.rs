@@ -2,11 +2,11 @@
 //! image) and a row of buttons that follows the status.
 
 use chrono::SecondsFormat;
+use firebell_commands::{Doc, Span, When};
 use firebell_engine::{Incident, IncidentStatus};
 use serde_json::{Value, json};
 
 use super::parts::{ACKNOWLEDGED_COLOR, RESOLVED_COLOR, relative, severity_color};
-use super::text::DiscordMarkdown;
 use super::{
     ACK, CardView, ESCALATE, NAME_CHARS, RESOLVE, button, field, mention, row, within_total,
 };
@@ -76,7 +76,7 @@ fn facts(view: &CardView) -> Vec<Value> {
         let mut who = if view.paged.is_empty() {
             "nobody yet".to_owned()
         } else {
-            join_capped::<DiscordMarkdown>(view.paged.iter().map(mention), PEOPLE_CHARS)
+            join_capped(view.paged.iter().map(mention), PEOPLE_CHARS, escape::len)
         };
         if let Some(level) = view.level {
             who.push_str(&format!(" · level {level}"));
@@ -100,7 +100,8 @@ fn facts(view: &CardView) -> Vec<Value> {
 /// `Triggered` / `Acknowledged by Alice Adams <t:…:R> (via Discord)` / `Resolved by Bob after
 /// 1h 12m (via SMS)`.
 fn status_line(view: &CardView) -> String {
-    text::status_line::<DiscordMarkdown>(view, |t| format!(" {}", relative(t)))
+    let ago = |t| Doc::new().text(" ").span(Span::Time(t, When::Ago));
+    super::doc::render(&text::status_line(view, ago))
 }
 
 /// PagerDuty-style `links` (`[{href, text}]`) and `images` (`[{src, href, alt}]`) as masked

@@ -66,12 +66,16 @@ fn names(id: &str) -> String {
     }
 }
 
-/// As the notifier would: a mention for linked users, the escaped name for the rest.
-fn mention_of(id: &str) -> String {
-    match id {
-        "alice" => format!("<@{ALICE}>"),
-        "bob" => format!("<@{BOB}>"),
-        other => escape::markdown_line(&names(other), 80),
+/// As the notifier would: linked users with their Discord id (a mention), the rest by name.
+fn mention_of(id: &str) -> Person {
+    let chat_id = match id {
+        "alice" => Some(ALICE.to_owned()),
+        "bob" => Some(BOB.to_owned()),
+        _ => None,
+    };
+    Person {
+        chat_id,
+        name: names(id),
     }
 }
 

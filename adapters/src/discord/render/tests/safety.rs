@@ -66,7 +66,10 @@ fn hostile_text_never_reaches_discord_in_a_form_it_acts_on() {
     };
     let mut bodies = vec![card(&view), bundle(&b)];
     let actor = Actor::new("mallory", Channel::Discord);
-    let hostile_mention = |_: &str| escape::markdown_line(HOSTILE, 300);
+    let hostile_mention = |_: &str| Person {
+        chat_id: None,
+        name: HOSTILE.to_owned(),
+    };
     for n in [
         Notification::Note {
             actor: actor.clone(),

@@ -220,7 +220,7 @@ fn a_page_mentions_the_person_while_the_incident_waits_for_someone() {
         None
     );
     assert_eq!(
-        storm_page(&format!("<@{ALICE}>")),
+        storm_page(mention_of("alice")),
         format!(
             "📟 <@{ALICE}> you're on call for the incidents in this storm. `!ack all` acknowledges \
              every one you're paged for; the summary above lists them."

@@ -59,12 +59,16 @@ fn names(id: &str) -> String {
     }
 }
 
-/// As the notifier would: a mention for linked users, the escaped name for the rest.
-fn mention(id: &str) -> String {
-    match id {
-        "alice" => "<@U0ALICE>".to_owned(),
-        "bob" => "<@U0BOB>".to_owned(),
-        other => escape::mrkdwn_line(&names(other), 80),
+/// As the notifier would: linked users with their Slack id (a mention), the rest by name.
+fn mention(id: &str) -> Paged {
+    let chat_id = match id {
+        "alice" => Some("U0ALICE".to_owned()),
+        "bob" => Some("U0BOB".to_owned()),
+        _ => None,
+    };
+    Paged {
+        chat_id,
+        name: names(id),
     }
 }
 
@@ -388,7 +392,10 @@ fn hostile_text_never_reaches_slack_in_a_form_it_acts_on() {
     };
     messages.push(serde_json::to_value(bundle(&b)).expect("bundle"));
     let actor = Actor::new("mallory", Channel::Slack);
-    let hostile_mention = |_: &str| escape::mrkdwn_line(HOSTILE, 300);
+    let hostile_mention = |_: &str| Paged {
+        chat_id: None,
+        name: HOSTILE.to_owned(),
+    };
     for n in [
         Notification::Note {
             actor: actor.clone(),
