@@ -299,7 +299,8 @@ impl Rig {
 
 /// A Twilio-style sid (`SM…`, `CA…`) never used before in this test run.
 pub fn fresh_sid(prefix: &str) -> String {
-    static NEXT: AtomicU64 = AtomicU64::new(1);
+    // Far above the small sids tests write by hand (`CA…0001`), so a fresh one never repeats them.
+    static NEXT: AtomicU64 = AtomicU64::new(1 << 40);
     format!("{prefix}{:032x}", NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
