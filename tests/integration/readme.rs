@@ -33,8 +33,8 @@ fn readme_command_table_matches_the_command_metadata() {
 #[test]
 fn the_demo_config_is_valid() {
     let text = repo_file("firebell.toml");
-    let config = firebell_engine::Config::parse(&text, "firebell.toml", &|_| None)
-        .expect("demo config is valid");
+    let config =
+        firebell::Loaded::parse(&text, "firebell.toml", &|_| None).expect("demo config is valid");
     assert!(
         config.console.user.is_some(),
         "the demo opens the console as a user"
