@@ -36,17 +36,18 @@ fn the_demo_config_is_valid() {
     let config =
         firebell::Loaded::parse(&text, "firebell.toml", &|_| None).expect("demo config is valid");
     assert!(
-        config.console.user.is_some(),
+        config.engine.console.user.is_some(),
         "the demo opens the console as a user"
     );
     assert!(
         config
+            .engine
             .service_for_key("webdemo0000000000000000000000000")
             .is_some(),
         "the README tour's key works"
     );
     assert!(
-        config.authenticate("demo-token-change-me").is_some(),
+        config.engine.authenticate("demo-token-change-me").is_some(),
         "the README tour's token works"
     );
 }

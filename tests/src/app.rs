@@ -123,6 +123,11 @@ impl TestApp {
         self.engine().timer_nudge().notify_one();
     }
 
+    /// The config the app was started with (the engine's part is also [`Self::engine`]'s).
+    pub fn config(&self) -> &Loaded {
+        &self.config
+    }
+
     pub fn engine(&self) -> &firebell_engine::Engine {
         &self.app.as_ref().expect("running").engine
     }

@@ -30,7 +30,7 @@ fn line_of(extra: &str, needle: &str) -> usize {
 
 #[test]
 fn a_heartbeat_table_becomes_a_heartbeat_with_defaults_filled_in() {
-    let config = config();
+    let config = config().engine;
     let nightly = config.heartbeat("backup-nightly").expect("nightly");
     assert_eq!(nightly.service.as_str(), "db");
     assert_eq!(nightly.interval, Duration::hours(24));
@@ -193,5 +193,5 @@ fn the_demo_config_with_its_heartbeat_example_uncommented_is_valid() {
         (name == "FIREBELL_HEARTBEAT_BACKUP").then(|| "0123456789abcdef0123".to_owned())
     })
     .unwrap_or_else(|e| panic!("{e}"));
-    assert!(!config.heartbeats.is_empty());
+    assert!(!config.engine.heartbeats.is_empty());
 }
