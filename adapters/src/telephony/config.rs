@@ -117,12 +117,11 @@ pub fn read(c: &mut Collector<'_>, lookup_env: LookupEnv<'_>) -> (Providers, Car
         return (Providers::default(), Carriers::default());
     };
     let raw = view.providers;
-    let carriers = Carriers {
-        sms: raw.twilio.is_some() || raw.vonage.is_some(),
-        voice: raw.twilio.is_some(),
-        email: raw.smtp.is_some(),
-        vonage_only: raw.twilio.is_none() && raw.vonage.is_some(),
-    };
+    let carriers = Carriers::of(
+        raw.twilio.is_some(),
+        raw.vonage.is_some(),
+        raw.smtp.is_some(),
+    );
     (validate(c, &raw, lookup_env), carriers)
 }
 
@@ -256,7 +255,7 @@ fn vonage(
     })
 }
 
-pub(crate) fn phone(c: &mut Collector<'_>, key: &str, v: &Spanned<String>) -> Option<PhoneNumber> {
+fn phone(c: &mut Collector<'_>, key: &str, v: &Spanned<String>) -> Option<PhoneNumber> {
     PhoneNumber::parse(v.get_ref())
         .map_err(|e| c.at(v.span(), key, e.message()))
         .ok()

@@ -13,6 +13,19 @@ pub struct Carriers {
     pub vonage_only: bool,
 }
 
+impl Carriers {
+    /// What the `[providers.*]` tables that exist carry: Twilio texts and calls, Vonage only
+    /// texts, an SMTP relay sends email.
+    pub fn of(twilio: bool, vonage: bool, smtp: bool) -> Carriers {
+        Carriers {
+            sms: twilio || vonage,
+            voice: twilio,
+            email: smtp,
+            vonage_only: vonage && !twilio,
+        }
+    }
+}
+
 /// The edges' facts the engine's own checks and links depend on. `Default` is "no edge is
 /// configured".
 #[derive(Debug, Clone, Default)]

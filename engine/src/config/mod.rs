@@ -220,11 +220,11 @@ impl Config {
         source: &str,
         lookup_env: LookupEnv<'_>,
     ) -> Result<Config, ConfigErrors> {
-        Self::parse_beside(text, source, lookup_env, &Edges::default())
+        Self::parse_with(text, source, lookup_env, &Edges::default())
     }
 
     /// [`Config::parse`], told what the edges' tables provide.
-    pub fn parse_beside(
+    pub fn parse_with(
         text: &str,
         source: &str,
         lookup_env: LookupEnv<'_>,

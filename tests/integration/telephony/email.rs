@@ -121,7 +121,8 @@ async fn a_down_smtp_relay_is_retryable_and_a_person_without_email_is_not() {
         .unwrap()
         .port();
     providers.smtp.as_mut().unwrap().port = port;
-    let down = EmailNotifier::from_config(providers.smtp.as_ref(), rig.app.engine().config()).unwrap();
+    let down =
+        EmailNotifier::from_config(providers.smtp.as_ref(), rig.app.engine().config()).unwrap();
     let page = rig
         .outgoing(n, "alice", ContactMethod::Email, paged("alice", None))
         .await;

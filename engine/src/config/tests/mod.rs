@@ -54,12 +54,7 @@ pub(super) fn edges_of(text: &str) -> Edges {
         .unwrap_or_default();
     let has = |name: &str| table.contains_key(name);
     Edges {
-        carriers: Carriers {
-            sms: has("twilio") || has("vonage"),
-            voice: has("twilio"),
-            email: has("smtp"),
-            vonage_only: !has("twilio") && has("vonage"),
-        },
+        carriers: Carriers::of(has("twilio"), has("vonage"), has("smtp")),
         public_url: table
             .get("public_url")
             .and_then(|u| u.as_str())
@@ -69,7 +64,7 @@ pub(super) fn edges_of(text: &str) -> Edges {
 
 /// `text` parsed with secrets from `lookup_env`, told about its providers ([`edges_of`]).
 pub(super) fn parse_env(text: &str, lookup_env: LookupEnv<'_>) -> Result<Config, ConfigErrors> {
-    Config::parse_beside(text, FILE, lookup_env, &edges_of(text))
+    Config::parse_with(text, FILE, lookup_env, &edges_of(text))
 }
 
 /// The single error `text` produces with [`env`]'s secrets.

@@ -42,7 +42,7 @@ fn config(public_url: bool) -> Config {
     } else {
         ""
     };
-    Config::parse_beside(&format!("{TOML}{providers}"), "t.toml", &|_| None, &edges).expect("valid")
+    Config::parse_with(&format!("{TOML}{providers}"), "t.toml", &|_| None, &edges).expect("valid")
 }
 
 fn at(s: &str) -> DateTime<Utc> {
