@@ -34,9 +34,8 @@ use firebell_adapters::slack::{SlackApi, SlackEvents, SlackInbound, SlackMode};
 use firebell_adapters::telephony::TelephonyNotifier;
 use firebell_adapters::webhooks::WebhookNotifier;
 use firebell_engine::ChatPlatform;
-use firebell_engine::notify::{Lane, Notifier, run_outbox_lane};
+use firebell_engine::notify::{Lane, Notifier};
 use firebell_engine::store::redacted_url;
-use firebell_engine::timer::run_timer_worker;
 use firebell_engine::{Clock, Engine, Store, SystemClock};
 use tokio::io::{AsyncBufRead, AsyncWrite};
 use tokio::net::TcpListener;
@@ -139,10 +138,9 @@ impl App {
             let stop = workers_stop.clone();
             tasks.push(tokio::spawn(async move { room.run(io.input, stop).await }));
         }
-        tasks.push(tokio::spawn(run_timer_worker(
-            engine.clone(),
-            workers_stop.clone(),
-        )));
+        tasks.push(tokio::spawn(
+            engine.clone().run_timer_worker(workers_stop.clone()),
+        ));
         if let Some(t) = TelephonyNotifier::from_config(&providers, &config) {
             router.telephony = Some(Arc::new(t));
         }
@@ -210,8 +208,7 @@ impl App {
             // Chat posts and direct pages in separate workers: a chat platform that is slow or
             // down never delays an SMS, a call or an email.
             for lane in [Lane::Chat, Lane::Direct] {
-                tasks.push(tokio::spawn(run_outbox_lane(
-                    engine.clone(),
+                tasks.push(tokio::spawn(engine.clone().run_outbox_lane(
                     notifier.clone(),
                     lane,
                     workers_stop.clone(),
@@ -223,8 +220,7 @@ impl App {
             // up neither pages nor chat; several workers, so it does not stall every other
             // receiver either.
             for _ in 0..HOOK_WORKERS {
-                tasks.push(tokio::spawn(run_outbox_lane(
-                    engine.clone(),
+                tasks.push(tokio::spawn(engine.clone().run_outbox_lane(
                     notifier.clone(),
                     Lane::Hooks,
                     workers_stop.clone(),

@@ -8,10 +8,10 @@ use chrono::{DateTime, Duration, Utc};
 use tracing::{info, warn};
 
 use crate::config::DigestSchedule;
+use crate::ctx::Ctx;
 use crate::domain::clock::Timestamp;
 use crate::domain::error::EngineError;
 use crate::domain::notification::Notification;
-use crate::engine::Engine;
 use crate::reports::{Period, SummaryQuery};
 use crate::store::pending::Pending;
 use crate::store::{OptI64, sql};
@@ -34,14 +34,14 @@ pub fn latest_occurrence(d: &DigestSchedule, now: DateTime<Utc>) -> Option<DateT
 /// Sends every digest whose latest occurrence has not been sent; returns how many it queued.
 /// A digest that fails (the database) is logged and tried again next tick; it never stops the
 /// escalation work of the same tick.
-pub(crate) async fn sweep(engine: &Engine) -> usize {
-    let now = engine.clock().now();
+pub(crate) async fn sweep(ctx: &Ctx) -> usize {
+    let now = ctx.clock().now();
     let mut done = 0;
-    for d in &engine.config().reports {
+    for d in &ctx.config().reports {
         let Some(occurrence) = latest_occurrence(d, now) else {
             continue;
         };
-        match send(engine, d, occurrence, now).await {
+        match send(ctx, d, occurrence, now).await {
             Ok(true) => {
                 info!(report = %d.name, %occurrence, room = %d.room, "report digest queued");
                 done += 1;
@@ -54,7 +54,7 @@ pub(crate) async fn sweep(engine: &Engine) -> usize {
 }
 
 async fn send(
-    engine: &Engine,
+    ctx: &Ctx,
     d: &DigestSchedule,
     occurrence: DateTime<Utc>,
     now: DateTime<Utc>,
@@ -62,7 +62,7 @@ async fn send(
     let occ = Timestamp::from(occurrence);
     {
         // A cheap read first: on every tick but the first after an occurrence, this is all.
-        let mut conn = engine.store().conn().await?;
+        let mut conn = ctx.store().conn().await?;
         let (sent,) = sql!(one OptI64, conn.c(),
             "SELECT MAX(occurrence) FROM report_runs WHERE report = $1 AND occurrence = $2",
             &d.name, occ)?;
@@ -72,13 +72,15 @@ async fn send(
     }
     // The period ends at the occurrence, whenever this runs.
     let period = Period::parse(&d.period, occurrence, d.timezone)?;
-    let report = engine
-        .report(&SummaryQuery {
+    let report = crate::reports::report(
+        ctx,
+        &SummaryQuery {
             period,
             service: d.service.clone(),
             team: None,
-        })
-        .await?;
+        },
+    )
+    .await?;
     let notification = Notification::Digest {
         report: d.name.clone(),
         since: Timestamp::from(period.since),
@@ -86,7 +88,7 @@ async fn send(
         text: report.to_chat(),
         chart: serde_json::to_value(report.chart()).ok(),
     };
-    let mut tx = engine.store().begin().await?;
+    let mut tx = ctx.store().begin().await?;
     let inserted = sql!(execute tx.c(),
         "INSERT INTO report_runs (report, occurrence, created_at) VALUES ($1, $2, $3) \
          ON CONFLICT (report, occurrence) DO NOTHING",

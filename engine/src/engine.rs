@@ -1,41 +1,31 @@
-//! The engine's inbound API: what adapters and chat commands call. Cheap to clone.
+//! The engine's inbound port: what adapters, chat commands and the binary call. A thin facade:
+//! every verb is one call into its use case (`actions`, `chat`, `oncall`, …) with the shared
+//! [`Ctx`]. Cheap to clone.
 
 use std::sync::Arc;
 
-use tokio::sync::{Notify, oneshot};
+use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
+use crate::ctx::Ctx;
 use crate::domain::alert::{Ingested, NewAlert};
 use crate::domain::clock::Clock;
 use crate::domain::error::EngineError;
-use crate::domain::ids::ServiceName;
-use crate::ingest::{self, Job};
+use crate::notify::{Lane, Notifier};
 use crate::store::Store;
 
-mod actions;
-mod deliveries;
-mod records;
+mod chat;
+mod incidents;
+mod operations;
 
-pub use actions::MAX_NOTE_CHARS;
-pub use deliveries::Delivery;
-pub use records::{AlertLogEntry, ChangeEvent, RecordedChange, Stats, human_ago};
+pub use crate::actions::MAX_NOTE_CHARS;
+pub use crate::deliveries::Delivery;
+pub use crate::records::{AlertLogEntry, ChangeEvent, RecordedChange, Stats, human_ago};
 
 #[derive(Clone)]
 pub struct Engine {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    store: Store,
-    clock: Arc<dyn Clock>,
-    config: Arc<Config>,
-    queues: ingest::Queues,
-    writer_health: ingest::WriterHealth,
-    outbox_nudge: Arc<crate::store::nudge::OutboxNudge>,
-    timer_nudge: Arc<Notify>,
-    /// Webhook subscriptions, for the transactions that queue incident events.
-    hooks: crate::store::hooks::Hooks,
+    ctx: Ctx,
 }
 
 impl Engine {
@@ -47,131 +37,83 @@ impl Engine {
         clock: Arc<dyn Clock>,
         cancel: CancellationToken,
     ) -> (Engine, Vec<tokio::task::JoinHandle<()>>) {
-        let outbox_nudge = Arc::new(crate::store::nudge::OutboxNudge::default());
-        let timer_nudge = Arc::new(Notify::new());
-        let writers = if store.is_postgres() { 4 } else { 1 };
-        let committed = ingest::Committed {
-            outbox: outbox_nudge.clone(),
-            timer: timer_nudge.clone(),
-        };
-        let hooks = crate::store::hooks::Hooks::new(&config, &outbox_nudge);
-        let (queues, writer_health, handles) = ingest::spawn_writers(
-            writers,
-            store.clone(),
-            clock.clone(),
-            committed,
-            hooks.clone(),
-            cancel,
-        );
-        let inner = Inner {
-            store,
-            clock,
-            config,
-            queues,
-            writer_health,
-            outbox_nudge,
-            timer_nudge,
-            hooks,
-        };
-        (
-            Engine {
-                inner: Arc::new(inner),
-            },
-            handles,
-        )
+        let (ctx, handles) = Ctx::start(store, config, clock, cancel);
+        (Engine { ctx }, handles)
     }
 
     pub fn config(&self) -> &Config {
-        &self.inner.config
+        self.ctx.config()
     }
 
     pub fn clock(&self) -> &dyn Clock {
-        self.inner.clock.as_ref()
+        self.ctx.clock()
     }
 
     pub fn store(&self) -> &Store {
-        &self.inner.store
+        self.ctx.store()
     }
 
     /// The ingest queues (numbered from 1) that have no running writer right now, and how many
     /// queues there are. Events sent to such a queue wait until its writer is restarted; `/readyz`
     /// reports not ready meanwhile.
     pub fn ingest_writers_down(&self) -> (Vec<usize>, usize) {
-        self.inner.writer_health.not_running()
+        self.ctx.ingest_writers_down()
     }
 
     /// Test support: the next batch an ingest writer takes makes it panic, as a bug would.
     #[doc(hidden)]
     pub fn crash_next_ingest_batch(&self) {
-        self.inner.writer_health.crash_next_batch();
-    }
-
-    /// Webhook subscriptions, for a transaction's [`Pending`] (empty: none configured).
-    pub(crate) fn hooks(&self) -> &crate::store::hooks::Hooks {
-        &self.inner.hooks
+        self.ctx.crash_next_ingest_batch()
     }
 
     /// Wakes the outbox worker (after a commit that queued notifications).
     pub fn outbox_nudge(&self) -> Arc<crate::store::nudge::OutboxNudge> {
-        self.inner.outbox_nudge.clone()
+        self.ctx.outbox_nudge()
     }
 
     /// Wakes the timer worker (after the clock moved, or a change that may make a step due now).
     pub fn timer_nudge(&self) -> Arc<Notify> {
-        self.inner.timer_nudge.clone()
-    }
-
-    /// Wakes both workers: something was committed that they may have to act on.
-    pub(crate) fn nudge_workers(&self) {
-        self.inner.outbox_nudge.notify_one();
-        self.inner.timer_nudge.notify_one();
-    }
-
-    pub(crate) fn room_of(&self, service: &ServiceName) -> Result<String, EngineError> {
-        self.config()
-            .services
-            .get(service)
-            .map(|s| s.room.clone())
-            .ok_or_else(|| EngineError::user(format!("unknown service `{service}`")))
+        self.ctx.timer_nudge()
     }
 
     /// Applies one event durably: returns only after it is committed.
     #[tracing::instrument(skip_all, fields(service = %alert.service))]
     pub async fn ingest(&self, alert: NewAlert) -> Result<Ingested, EngineError> {
-        self.ingest_many(vec![alert])
-            .await
-            .pop()
-            .unwrap_or(Err(EngineError::Unavailable))
+        self.ctx.ingest(alert).await
     }
 
     /// Applies several events in order, queued together so they share one commit where possible.
     pub async fn ingest_many(&self, alerts: Vec<NewAlert>) -> Vec<Result<Ingested, EngineError>> {
-        let mut waiting = Vec::with_capacity(alerts.len());
-        for mut alert in alerts {
-            let queued = match self.room_of(&alert.service) {
-                Ok(room) => {
-                    let (reply, rx) = oneshot::channel();
-                    let key = alert.ensure_dedup_key();
-                    let queue = self
-                        .inner
-                        .queues
-                        .for_key(alert.service.as_str(), key.as_str());
-                    match queue.send(Job { alert, room, reply }).await {
-                        Ok(()) => Ok(rx),
-                        Err(_) => Err(EngineError::Unavailable),
-                    }
-                }
-                Err(e) => Err(e),
-            };
-            waiting.push(queued);
-        }
-        let mut out = Vec::with_capacity(waiting.len());
-        for w in waiting {
-            out.push(match w {
-                Ok(rx) => rx.await.unwrap_or(Err(EngineError::Unavailable)),
-                Err(e) => Err(e),
-            });
-        }
-        out
+        self.ctx.ingest_many(alerts).await
+    }
+
+    /// Runs the timer worker (level starts, page steps, sweeps) until `cancel` fires.
+    pub async fn run_timer_worker(self, cancel: CancellationToken) {
+        crate::timer::run_timer_worker(self.ctx, cancel).await
+    }
+
+    /// Does everything due now; returns how many rows it acted on (0: nothing was due).
+    pub async fn tick(&self) -> Result<usize, EngineError> {
+        crate::timer::tick(&self.ctx).await
+    }
+
+    /// Delivers outbox rows of every lane until `cancel` fires.
+    pub async fn run_outbox_worker(self, notifier: Arc<dyn Notifier>, cancel: CancellationToken) {
+        crate::notify::run_outbox_worker(self.ctx, notifier, cancel).await
+    }
+
+    /// Delivers the outbox rows of one lane until `cancel` fires.
+    pub async fn run_outbox_lane(
+        self,
+        notifier: Arc<dyn Notifier>,
+        lane: Lane,
+        cancel: CancellationToken,
+    ) {
+        crate::notify::run_outbox_lane(self.ctx, notifier, lane, cancel).await
+    }
+
+    /// Claims and delivers one batch of due rows; returns how many were claimed.
+    pub async fn deliver_due(&self, notifier: &dyn Notifier) -> Result<usize, sqlx::Error> {
+        crate::notify::deliver_due(&self.ctx, notifier).await
     }
 }

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use sqlx::{Connection, PgConnection};
 
+use crate::ctx::Ctx;
 use crate::domain::error::EngineError;
-use crate::engine::Engine;
 
 /// Held while this process leads `duty`; dropping it (or the process dying) gives it up.
 pub struct Leadership {
@@ -29,35 +29,33 @@ impl std::fmt::Debug for Leadership {
     }
 }
 
-impl Engine {
-    /// Takes the lead for `duty` if no other live process holds it.
-    pub async fn try_lead(&self, duty: &str) -> Result<Option<Leadership>, EngineError> {
-        let crate::store::Store::Postgres(pool) = self.store() else {
-            return Ok(Some(Leadership {
-                duty: duty.to_owned(),
-                conn: None,
-                lost: false,
-            }));
-        };
-        let mut conn = pool.acquire().await?;
-        // Advisory locks are database-wide: installations in separate schemas of one database
-        // (tests, staging beside production) must not share a leader. `public` keeps the key
-        // earlier versions used, so a rolling upgrade never has two leaders.
-        let (got,): (bool,) = sqlx::query_as(
-            "SELECT pg_try_advisory_lock(hashtext(CASE coalesce(current_schema(), 'public') \
-             WHEN 'public' THEN $1 ELSE $1 || '@' || current_schema() END))",
-        )
-        .bind(format!("firebell:{duty}"))
-        .fetch_one(&mut *conn)
-        .await?;
-        // The winner's connection leaves the pool for good: the lock lives as long as it. A
-        // follower's goes back to the pool, so asking every few seconds opens no connections.
-        Ok(got.then(|| Leadership {
+/// Takes the lead for `duty` if no other live process holds it.
+pub async fn try_lead(ctx: &Ctx, duty: &str) -> Result<Option<Leadership>, EngineError> {
+    let crate::store::Store::Postgres(pool) = ctx.store() else {
+        return Ok(Some(Leadership {
             duty: duty.to_owned(),
-            conn: Some(conn.detach()),
+            conn: None,
             lost: false,
-        }))
-    }
+        }));
+    };
+    let mut conn = pool.acquire().await?;
+    // Advisory locks are database-wide: installations in separate schemas of one database
+    // (tests, staging beside production) must not share a leader. `public` keeps the key
+    // earlier versions used, so a rolling upgrade never has two leaders.
+    let (got,): (bool,) = sqlx::query_as(
+        "SELECT pg_try_advisory_lock(hashtext(CASE coalesce(current_schema(), 'public') \
+         WHEN 'public' THEN $1 ELSE $1 || '@' || current_schema() END))",
+    )
+    .bind(format!("firebell:{duty}"))
+    .fetch_one(&mut *conn)
+    .await?;
+    // The winner's connection leaves the pool for good: the lock lives as long as it. A
+    // follower's goes back to the pool, so asking every few seconds opens no connections.
+    Ok(got.then(|| Leadership {
+        duty: duty.to_owned(),
+        conn: Some(conn.detach()),
+        lost: false,
+    }))
 }
 
 /// Longest a liveness check may take. A database that stops answering (a partition drops

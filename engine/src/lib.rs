@@ -1,11 +1,11 @@
 //! firebell's engine: the domain of incident management, with no HTTP or chat code.
 //!
-//! Alerts come in through [`Engine::ingest`] (group-committed, durable before the caller hears
+//! Alerts come in through [`Engine::ingest`](crate::Engine::ingest) (group-committed, durable before the caller hears
 //! back), open or deduplicate incidents, and queue notifications in a transactional outbox that
-//! [`notify::run_outbox_worker`] delivers through a [`notify::Notifier`] an adapter provides.
-//! People act on incidents through [`Engine::acknowledge`], [`Engine::resolve`] and
-//! [`Engine::add_note`]; every change lands on the incident's timeline with actor and channel.
-//! The timer worker ([`timer::run_timer_worker`]) pages people level by level until
+//! [`Engine::run_outbox_worker`](crate::Engine::run_outbox_worker) delivers through a [`notify::Notifier`] an adapter provides.
+//! People act on incidents through [`Engine::acknowledge`](crate::Engine::acknowledge), [`Engine::resolve`](crate::Engine::resolve) and
+//! [`Engine::add_note`](crate::Engine::add_note); every change lands on the incident's timeline with actor and channel.
+//! The timer worker ([`Engine::run_timer_worker`](crate::Engine::run_timer_worker)) pages people level by level until
 //! someone acknowledges; every step is a row with a due time, claimed in the transaction that
 //! acts on it.
 //!
@@ -20,17 +20,23 @@
 //! - **store** (`store`): SQLite and PostgreSQL rows in and out behind one type, the outbox, the
 //!   SQLite write gate, the nudges that wake workers after a commit.
 //! - **ingest** (`ingest`): the group-commit queues and their writers.
-//! - **engine** (`engine`): the [`Engine`] handle — start, ingest, acknowledge, resolve, notes,
-//!   change events, the alert log.
-//! - **use cases**, one module per area: `timer` (the worker that runs whatever is due),
-//!   `escalation` (levels, page steps, the sweeps, `!escalate`), `maintenance`, `heartbeats`,
-//!   `email` (inbound mail and its log), `oncall` (`!oncall` / `!override`), `postmortem`,
-//!   `reports`, `digest`, `replay` (replay protection for inbound requests), `retention`,
-//!   `notify` (the outbound port and the outbox worker), `leader`, `chat` (chat cards and storm
-//!   bundles).
+//! - **ctx** (`ctx`): [`ctx::Ctx`], what every use case works in — the store, the clock, the
+//!   config, the ingest queues and the nudges that wake the workers.
+//! - **use cases**, free functions over the `Ctx`, one module per area: `actions` (acknowledge,
+//!   resolve, notes, reading incidents), `records` (change events, the alert log, stats),
+//!   `deliveries`, `timer` (the worker that runs whatever is due), `escalation` (levels, page
+//!   steps, the sweeps, `!escalate`), `maintenance`, `heartbeats`, `email` (inbound mail and its
+//!   log), `oncall` (`!oncall` / `!override`), `postmortem`, `reports`, `digest`, `replay` (replay
+//!   protection for inbound requests), `retention`, `notify` (the outbound port and the outbox
+//!   worker), `leader`, `chat` (chat cards and storm bundles).
+//! - **facade** (`engine`): [`Engine`], the inbound port — every verb is one call into its use
+//!   case.
 
+mod actions;
 pub mod chat;
 pub mod config;
+pub mod ctx;
+mod deliveries;
 pub mod digest;
 pub mod domain;
 pub mod email;
@@ -45,6 +51,7 @@ pub mod maintenance;
 pub mod notify;
 pub mod oncall;
 pub mod postmortem;
+mod records;
 pub mod replay;
 pub mod reports;
 mod retention;

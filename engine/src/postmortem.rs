@@ -8,7 +8,7 @@
 //! the heat of the moment are not lost.
 //!
 //! [`draft`] is pure (values in, a [`Postmortem`] out) so every section is unit-tested;
-//! [`Engine::postmortem`] only loads its inputs.
+//! [`Engine::postmortem`](crate::Engine::postmortem) only loads its inputs.
 //!
 //! # Layout
 //! - `facts`: what the sections are built from — first acknowledgement, pages, action items.
@@ -26,10 +26,11 @@ mod tests;
 use chrono::{DateTime, Utc};
 
 use crate::config::Config;
+use crate::ctx::Ctx;
+use crate::deliveries::Delivery;
 use crate::domain::error::EngineError;
 use crate::domain::ids::IncidentNumber;
 use crate::domain::incident::{Incident, TimelineEntry};
-use crate::engine::{Delivery, Engine};
 
 pub use facts::action_item;
 pub use markdown::elapsed;
@@ -50,22 +51,20 @@ pub struct Postmortem {
     pub action_items: Vec<String>,
 }
 
-impl Engine {
-    /// The postmortem draft for incident `n`, resolved or not (an open incident gets the draft so
-    /// far). `NotFound` for an unknown number.
-    #[tracing::instrument(skip_all, fields(incident = %n))]
-    pub async fn postmortem(&self, n: IncidentNumber) -> Result<Postmortem, EngineError> {
-        let incident = self.incident(n).await?;
-        let timeline = self.timeline(n).await?;
-        let deliveries = self.deliveries(n).await?;
-        Ok(draft(
-            &incident,
-            &timeline,
-            &deliveries,
-            self.config(),
-            self.clock().now(),
-        ))
-    }
+/// The postmortem draft for incident `n`, resolved or not (an open incident gets the draft so
+/// far). `NotFound` for an unknown number.
+#[tracing::instrument(skip_all, fields(incident = %n))]
+pub async fn postmortem(ctx: &Ctx, n: IncidentNumber) -> Result<Postmortem, EngineError> {
+    let incident = crate::actions::incident(ctx, n).await?;
+    let timeline = crate::actions::timeline(ctx, n).await?;
+    let deliveries = crate::deliveries::deliveries(ctx, n).await?;
+    Ok(draft(
+        &incident,
+        &timeline,
+        &deliveries,
+        ctx.config(),
+        ctx.clock().now(),
+    ))
 }
 
 /// Writes the draft. `timeline` is in recorded order and `deliveries` are the incident's outbox

@@ -6,8 +6,8 @@
 
 use tracing::warn;
 
+use crate::ctx::Ctx;
 use crate::domain::clock::Timestamp;
-use crate::engine::Engine;
 use crate::store::inbound;
 
 /// Rows deleted per statement; the worker comes back at once while there are more.
@@ -15,12 +15,12 @@ const BATCH: i64 = 500;
 
 /// Deletes one batch of each; returns how many rows went (errors are logged and retried on the
 /// next tick).
-pub(crate) async fn sweep(engine: &Engine) -> usize {
-    let now = Timestamp::now(engine.clock());
-    let retention = chrono::Duration::from_std(engine.config().email.log_retention)
+pub(crate) async fn sweep(ctx: &Ctx) -> usize {
+    let now = Timestamp::now(ctx.clock());
+    let retention = chrono::Duration::from_std(ctx.config().email.log_retention)
         .unwrap_or(chrono::Duration::MAX);
     let cutoff = now - retention;
-    let mut conn = match engine.store().conn().await {
+    let mut conn = match ctx.store().conn().await {
         Ok(c) => c,
         Err(e) => {
             warn!(error = %e, "retention: no database connection; will retry");

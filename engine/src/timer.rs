@@ -11,10 +11,10 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use tracing::error;
 
+use crate::ctx::Ctx;
 use crate::domain::clock::Timestamp;
 use crate::domain::error::EngineError;
 use crate::domain::maintenance::warning_ahead;
-use crate::engine::Engine;
 use crate::escalation::escalate_due;
 use crate::store::{escalation as esc, maintenance};
 
@@ -25,21 +25,21 @@ const POLL: Duration = Duration::from_secs(1);
 /// Level starts and page steps run on every wake-up; the sweeps at most once per [`POLL`], since
 /// nothing they look for comes due between two (a nudge after every ingest commit ran them all
 /// each time, competing with ingest for the write lock).
-pub async fn run_timer_worker(engine: Engine, cancel: CancellationToken) {
-    let nudge = engine.timer_nudge();
+pub async fn run_timer_worker(ctx: Ctx, cancel: CancellationToken) {
+    let nudge = ctx.timer_nudge();
     let mut swept: Option<tokio::time::Instant> = None;
     loop {
         let sweep = swept.is_none_or(|t| t.elapsed() >= POLL);
         if sweep {
             swept = Some(tokio::time::Instant::now());
         }
-        let wait = match tick_with(&engine, sweep).await {
+        let wait = match tick_with(&ctx, sweep).await {
             Ok(Done {
                 escalated: 0,
                 swept: 0,
             }) => {
                 let turn = swept.map_or(Duration::ZERO, |at| POLL.saturating_sub(at.elapsed()));
-                until_next(&engine, turn).await
+                until_next(&ctx, turn).await
             }
             Ok(done) => {
                 if sweeps_again(sweep, done) {
@@ -78,12 +78,12 @@ struct NextDue {
 }
 
 /// When the next step and the next sweep item are due.
-async fn next_due(engine: &Engine) -> Result<NextDue, sqlx::Error> {
-    let mut conn = engine.store().conn().await?;
+async fn next_due(ctx: &Ctx) -> Result<NextDue, sqlx::Error> {
+    let mut conn = ctx.store().conn().await?;
     let steps = esc::next_due(&mut conn.c()).await?;
     let b = maintenance::next_due(&mut conn.c(), warning_ahead()).await?;
-    let now = Timestamp::now(engine.clock());
-    let c = crate::heartbeats::next_due(engine.config(), &mut conn.c(), now).await?;
+    let now = Timestamp::now(ctx.clock());
+    let c = crate::heartbeats::next_due(ctx.config(), &mut conn.c(), now).await?;
     Ok(NextDue {
         steps,
         sweeps: [b, c].into_iter().flatten().min(),
@@ -91,11 +91,11 @@ async fn next_due(engine: &Engine) -> Result<NextDue, sqlx::Error> {
 }
 
 /// How long to sleep, `turn` being how long until the sweeps may run again.
-async fn until_next(engine: &Engine, turn: Duration) -> Duration {
-    let Ok(next) = next_due(engine).await else {
+async fn until_next(ctx: &Ctx, turn: Duration) -> Duration {
+    let Ok(next) = next_due(ctx).await else {
         return POLL;
     };
-    sleep_for(Timestamp::now(engine.clock()), next, turn)
+    sleep_for(Timestamp::now(ctx.clock()), next, turn)
 }
 
 /// Until the next step is due; until a due sweep item's turn comes (a heartbeat deadline, a
@@ -111,8 +111,8 @@ fn sleep_for(now: Timestamp, next: NextDue, turn: Duration) -> Duration {
 }
 
 /// Does everything due now; returns how many rows it acted on (0: nothing was due).
-pub async fn tick(engine: &Engine) -> Result<usize, EngineError> {
-    let done = tick_with(engine, true).await?;
+pub async fn tick(ctx: &Ctx) -> Result<usize, EngineError> {
+    let done = tick_with(ctx, true).await?;
     Ok(done.escalated + done.swept)
 }
 
@@ -132,17 +132,17 @@ fn sweeps_again(swept: bool, done: Done) -> bool {
 }
 
 /// Starts due levels and fires due page steps, and with `sweep` runs the sweeps too.
-async fn tick_with(engine: &Engine, sweep: bool) -> Result<Done, EngineError> {
-    let escalated = escalate_due(engine).await?;
+async fn tick_with(ctx: &Ctx, sweep: bool) -> Result<Done, EngineError> {
+    let escalated = escalate_due(ctx).await?;
     let mut swept = 0;
     if sweep {
-        swept += crate::escalation::sweep(engine).await?;
-        swept += crate::digest::sweep(engine).await;
-        swept += crate::heartbeats::sweep(engine).await;
-        swept += crate::retention::sweep(engine).await;
+        swept += crate::escalation::sweep(ctx).await?;
+        swept += crate::digest::sweep(ctx).await;
+        swept += crate::heartbeats::sweep(ctx).await;
+        swept += crate::retention::sweep(ctx).await;
     }
     if escalated + swept > 0 {
-        engine.outbox_nudge().notify_one();
+        ctx.outbox_nudge().notify_one();
     }
     Ok(Done { escalated, swept })
 }

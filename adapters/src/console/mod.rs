@@ -6,7 +6,7 @@
 //! ```ignore
 //! let (out, style) = (console::shared_output(tokio::io::stdout()), Style::for_stdout());
 //! let notifier = ConsoleNotifier::new(out.clone(), style).with_room_names(config.rooms.len() > 1);
-//! tokio::spawn(notify::run_outbox_worker(engine.clone(), Arc::new(notifier), cancel.clone()));
+//! tokio::spawn(engine.clone().run_outbox_worker(Arc::new(notifier), cancel.clone()));
 //! let room = ConsoleRoom::new(engine, out, style, Some(format!("http://{addr}")));
 //! tokio::spawn(room.run(console::stdin()?, cancel));
 //! ```

@@ -7,7 +7,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use firebell_engine::notify::deliver_due;
 use firebell_engine::{
     Actor, AlertKind, Channel, Config, Engine, IncidentNumber, IncidentStatus, Ingested,
     ManualClock, NewAlert, Severity, Store, TriggerPayload,
@@ -158,7 +157,9 @@ impl Harness {
     /// Delivers every pending outbox row through the console notifier, as the outbox worker
     /// would (a batch holds at most one row per incident, to keep each incident's rows in order).
     async fn deliver(&self) {
-        while deliver_due(&self.engine, &self.notifier)
+        while self
+            .engine
+            .deliver_due(&self.notifier)
             .await
             .expect("deliver")
             > 0

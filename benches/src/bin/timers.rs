@@ -15,8 +15,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use async_trait::async_trait;
 use clap::Parser;
-use firebell_engine::notify::{Delivered, Notifier, NotifyError, Outgoing, run_outbox_worker};
-use firebell_engine::timer::run_timer_worker;
+use firebell_engine::notify::{Delivered, Notifier, NotifyError, Outgoing};
 use firebell_engine::{
     Actor, AlertKind, Channel, Config, DedupKey, Engine, NewAlert, Severity, Store, SystemClock,
     TriggerPayload,
@@ -123,12 +122,12 @@ async fn main() -> anyhow::Result<()> {
         Arc::new(SystemClock),
         cancel.clone(),
     );
-    tokio::spawn(run_timer_worker(engine.clone(), cancel.clone()));
-    tokio::spawn(run_outbox_worker(
-        engine.clone(),
-        Arc::new(Sink),
-        cancel.clone(),
-    ));
+    tokio::spawn(engine.clone().run_timer_worker(cancel.clone()));
+    tokio::spawn(
+        engine
+            .clone()
+            .run_outbox_worker(Arc::new(Sink), cancel.clone()),
+    );
 
     let started = Instant::now();
     let gap = Duration::from_secs(args.spread).as_secs_f64() / args.incidents as f64;

@@ -117,7 +117,7 @@ mod tests {
     async fn escalate_pages_the_next_level_and_says_which() {
         let t = TestEngine::start().await;
         t.open("db", "Replication lag").await;
-        firebell_engine::timer::tick(&t.engine).await.unwrap();
+        t.engine.tick().await.unwrap();
 
         let reply = t.say("!escalate 1").await;
 
@@ -133,7 +133,7 @@ mod tests {
     async fn an_acknowledged_incident_goes_back_to_triggered() {
         let t = TestEngine::start().await;
         t.open("db", "Replication lag").await;
-        firebell_engine::timer::tick(&t.engine).await.unwrap();
+        t.engine.tick().await.unwrap();
         t.say("!ack 1").await;
 
         let reply = t.say_in_thread("!escalate", 1).await;

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::ctx::Ctx;
 use crate::domain::clock::Timestamp;
 use crate::domain::error::EngineError;
 use crate::domain::escalation::{Position, Standing};
@@ -10,7 +11,6 @@ use crate::domain::ids::{IncidentNumber, UserId};
 use crate::domain::incident::{Incident, TimelineKind};
 use crate::domain::kinds::{Actor, ContactMethod, IncidentStatus};
 use crate::domain::notification::Notification;
-use crate::engine::Engine;
 use crate::notify::gate::{Gate, gate};
 use crate::notify::wording::{by_method, channel_of};
 use crate::store::escalation as rows;
@@ -61,186 +61,182 @@ pub struct Escalation {
     pub level: u32,
 }
 
-impl Engine {
-    /// Starts the incident's next escalation level now (an acknowledged incident goes back to
-    /// triggered). The timer worker pages the level within moments.
-    #[tracing::instrument(skip_all, fields(incident = %n))]
-    pub async fn escalate(&self, n: IncidentNumber, by: &Actor) -> Result<Escalation, EngineError> {
-        let incident = self.incident(n).await?;
-        let room = self.room_of(&incident.service)?;
-        let config = self.config();
-        let policy = config
-            .services
-            .get(&incident.service)
-            .and_then(|s| s.escalation_policy.as_ref())
-            .and_then(|p| config.escalation_policies.get(p))
-            .ok_or_else(|| {
-                EngineError::user(format!(
-                    "service `{}` has no escalation policy, so there is no level to escalate to",
-                    incident.service
-                ))
-            })?;
-        if incident.status == IncidentStatus::Resolved {
+/// Starts the incident's next escalation level now (an acknowledged incident goes back to
+/// triggered). The timer worker pages the level within moments.
+#[tracing::instrument(skip_all, fields(incident = %n))]
+pub async fn escalate(ctx: &Ctx, n: IncidentNumber, by: &Actor) -> Result<Escalation, EngineError> {
+    let incident = crate::actions::incident(ctx, n).await?;
+    let room = ctx.room_of(&incident.service)?;
+    let config = ctx.config();
+    let policy = config
+        .services
+        .get(&incident.service)
+        .and_then(|s| s.escalation_policy.as_ref())
+        .and_then(|p| config.escalation_policies.get(p))
+        .ok_or_else(|| {
+            EngineError::user(format!(
+                "service `{}` has no escalation policy, so there is no level to escalate to",
+                incident.service
+            ))
+        })?;
+    if incident.status == IncidentStatus::Resolved {
+        return Err(EngineError::user(format!(
+            "incident {n} is already resolved — nothing to escalate"
+        )));
+    }
+    let now = Timestamp::now(ctx.clock());
+    let mut tx = ctx.store().begin().await?;
+    // The same per-incident lock every status change takes, then the ladder's position as it
+    // stands once any level the timer is starting has started.
+    crate::store::incidents::lock_incident_key(&mut tx.c(), n).await?;
+    let Some((standing, next_at)) = rows::position(&mut tx.c(), n.get()).await? else {
+        return Err(EngineError::NotFound(format!("there is no incident {n}")));
+    };
+    let at = match (standing, next_at) {
+        (Standing::Next(at), Some(_)) => at,
+        // Never started (a service that got its policy later): start at the first level.
+        (Standing::Next(Position::START), None) => Position::START,
+        _ => {
             return Err(EngineError::user(format!(
-                "incident {n} is already resolved — nothing to escalate"
+                "incident {n} has been through every level of policy `{}` ({} time(s)); there is nobody further to escalate to",
+                policy.name,
+                u32::from(policy.repeat) + 1
             )));
         }
-        let now = Timestamp::now(self.clock());
-        let mut tx = self.store().begin().await?;
-        // The same per-incident lock every status change takes, then the ladder's position as it
-        // stands once any level the timer is starting has started.
-        crate::store::incidents::lock_incident_key(&mut tx.c(), n).await?;
-        let Some((standing, next_at)) = rows::position(&mut tx.c(), n.get()).await? else {
-            return Err(EngineError::NotFound(format!("there is no incident {n}")));
-        };
-        let at = match (standing, next_at) {
-            (Standing::Next(at), Some(_)) => at,
-            // Never started (a service that got its policy later): start at the first level.
-            (Standing::Next(Position::START), None) => Position::START,
-            _ => {
-                return Err(EngineError::user(format!(
-                    "incident {n} has been through every level of policy `{}` ({} time(s)); there is nobody further to escalate to",
-                    policy.name,
-                    u32::from(policy.repeat) + 1
-                )));
-            }
-        };
-        if !rows::restart_ladder(&mut tx.c(), n.get(), incident.status, at, now).await? {
-            return Err(EngineError::user(format!(
-                "incident {n} changed while you asked; try again"
-            )));
-        }
-        let mut p = Pending::with_hooks(self.hooks());
-        p.timeline(
-            n.get(),
-            now,
-            TimelineKind::Escalated,
-            by,
-            format!("Escalated to level {} by {}", at.level + 1, by.name),
-        );
-        let changes = [(n.get(), room.as_str(), IncidentStatus::Triggered, by)];
-        rows::notify_paged(&mut tx.c(), &mut p, &changes, now).await?;
-        p.flush(&mut tx.c()).await?;
-        tx.commit().await?;
-        tracing::info!(incident = %n, by = %by, level = at.level + 1, "escalated");
-        self.nudge_workers();
-        Ok(Escalation {
-            incident: self.incident(n).await?,
-            level: u32::try_from(at.level + 1).unwrap_or(1),
-        })
+    };
+    if !rows::restart_ladder(&mut tx.c(), n.get(), incident.status, at, now).await? {
+        return Err(EngineError::user(format!(
+            "incident {n} changed while you asked; try again"
+        )));
     }
+    let mut p = Pending::with_hooks(ctx.hooks());
+    p.timeline(
+        n.get(),
+        now,
+        TimelineKind::Escalated,
+        by,
+        format!("Escalated to level {} by {}", at.level + 1, by.name),
+    );
+    let changes = [(n.get(), room.as_str(), IncidentStatus::Triggered, by)];
+    rows::notify_paged(&mut tx.c(), &mut p, &changes, now).await?;
+    p.flush(&mut tx.c()).await?;
+    tx.commit().await?;
+    tracing::info!(incident = %n, by = %by, level = at.level + 1, "escalated");
+    ctx.nudge_workers();
+    Ok(Escalation {
+        incident: crate::actions::incident(ctx, n).await?,
+        level: u32::try_from(at.level + 1).unwrap_or(1),
+    })
+}
 
-    /// Whether `user` was paged about incident `n` by SMS or call (a delivered page, not a
-    /// status notice): what an SMS reply or key press naming `n` must have behind it.
-    pub async fn was_paged_about(
-        &self,
-        user: &UserId,
-        n: IncidentNumber,
-    ) -> Result<bool, EngineError> {
-        let mut conn = self.store().conn().await?;
-        Ok(rows::paged_about(&mut conn.c(), user.as_str(), n.get()).await?)
-    }
+/// Whether `user` was paged about incident `n` by SMS or call (a delivered page, not a
+/// status notice): what an SMS reply or key press naming `n` must have behind it.
+pub async fn was_paged_about(
+    ctx: &Ctx,
+    user: &UserId,
+    n: IncidentNumber,
+) -> Result<bool, EngineError> {
+    let mut conn = ctx.store().conn().await?;
+    Ok(rows::paged_about(&mut conn.c(), user.as_str(), n.get()).await?)
+}
 
-    /// The incident `user` was last paged about by SMS or call (status notices sent since do
-    /// not count): what a bare `4` replies to.
-    pub async fn last_paged_incident(
-        &self,
-        user: &UserId,
-    ) -> Result<Option<IncidentNumber>, EngineError> {
-        let mut conn = self.store().conn().await?;
-        Ok(rows::last_paged(&mut conn.c(), user.as_str())
-            .await?
-            .map(IncidentNumber::from_db))
-    }
+/// The incident `user` was last paged about by SMS or call (status notices sent since do
+/// not count): what a bare `4` replies to.
+pub async fn last_paged_incident(
+    ctx: &Ctx,
+    user: &UserId,
+) -> Result<Option<IncidentNumber>, EngineError> {
+    let mut conn = ctx.store().conn().await?;
+    Ok(rows::last_paged(&mut conn.c(), user.as_str())
+        .await?
+        .map(IncidentNumber::from_db))
+}
 
-    /// Records a provider's status callback for the message or call `external_ref` on the
-    /// incident's timeline. When the provider `resend.from` reports a page SMS failed, the page is
-    /// queued once more through `resend.via` (once, however often the provider repeats itself),
-    /// while the incident still wants it.
-    /// Unknown references are ignored (`Ok(false)`): providers retry callbacks.
-    pub async fn page_status(
-        &self,
-        external_ref: &str,
-        status: PageStatus,
-        resend: Option<Resend<'_>>,
-    ) -> Result<bool, EngineError> {
-        let now = Timestamp::now(self.clock());
-        let mut tx = self.store().begin().await?;
-        let Some(row) = rows::by_external_ref(&mut tx.c(), external_ref).await? else {
-            return Ok(false);
-        };
-        let (Some(incident), Some(user), Ok(method)) = (
-            row.incident_id,
-            row.recipient.as_deref(),
-            row.method.parse::<ContactMethod>(),
-        ) else {
-            return Ok(false);
-        };
-        let name = crate::domain::wording::person(self.config(), user);
-        let via = row.provider.as_deref().unwrap_or("provider");
-        let mut p = Pending::default();
-        let actor = Actor::new("firebell", channel_of(method));
-        let mut message = format!(
-            "{via} reports the {} to {name}: {}",
-            match method {
-                ContactMethod::Voice => "call",
-                ContactMethod::Email => "email",
-                _ => "SMS",
-            },
-            status.describe()
-        );
-        let resend = resend.filter(|r| {
-            matches!(status, PageStatus::Failed(_))
-                && method == ContactMethod::Sms
-                && row.provider.as_deref() == Some(r.from)
-        });
-        let failover = resend.is_some();
-        let notification = serde_json::from_str::<Notification>(&row.notification);
-        // A resend is a page like any other: only while the incident still wants it.
-        let wanted = match (&notification, failover) {
-            (Ok(n), true) => {
-                let now_incident =
-                    queries::get(&mut tx.c(), IncidentNumber::from_db(incident)).await?;
-                let esc_gen = rows::generation(&mut tx.c(), incident).await?;
-                gate(n, now_incident.as_ref(), esc_gen)
-            }
-            _ => Gate::Send,
-        };
-        if let Gate::Cancel(reason) = &wanted {
-            let via = resend.map_or("another provider", |r| r.via);
-            message.push_str(&format!("; not sent again through {via}: {reason}"));
+/// Records a provider's status callback for the message or call `external_ref` on the
+/// incident's timeline. When the provider `resend.from` reports a page SMS failed, the page is
+/// queued once more through `resend.via` (once, however often the provider repeats itself),
+/// while the incident still wants it.
+/// Unknown references are ignored (`Ok(false)`): providers retry callbacks.
+pub async fn page_status(
+    ctx: &Ctx,
+    external_ref: &str,
+    status: PageStatus,
+    resend: Option<Resend<'_>>,
+) -> Result<bool, EngineError> {
+    let now = Timestamp::now(ctx.clock());
+    let mut tx = ctx.store().begin().await?;
+    let Some(row) = rows::by_external_ref(&mut tx.c(), external_ref).await? else {
+        return Ok(false);
+    };
+    let (Some(incident), Some(user), Ok(method)) = (
+        row.incident_id,
+        row.recipient.as_deref(),
+        row.method.parse::<ContactMethod>(),
+    ) else {
+        return Ok(false);
+    };
+    let name = crate::domain::wording::person(ctx.config(), user);
+    let via = row.provider.as_deref().unwrap_or("provider");
+    let mut p = Pending::default();
+    let actor = Actor::new("firebell", channel_of(method));
+    let mut message = format!(
+        "{via} reports the {} to {name}: {}",
+        match method {
+            ContactMethod::Voice => "call",
+            ContactMethod::Email => "email",
+            _ => "SMS",
+        },
+        status.describe()
+    );
+    let resend = resend.filter(|r| {
+        matches!(status, PageStatus::Failed(_))
+            && method == ContactMethod::Sms
+            && row.provider.as_deref() == Some(r.from)
+    });
+    let failover = resend.is_some();
+    let notification = serde_json::from_str::<Notification>(&row.notification);
+    // A resend is a page like any other: only while the incident still wants it.
+    let wanted = match (&notification, failover) {
+        (Ok(n), true) => {
+            let now_incident = queries::get(&mut tx.c(), IncidentNumber::from_db(incident)).await?;
+            let esc_gen = rows::generation(&mut tx.c(), incident).await?;
+            gate(n, now_incident.as_ref(), esc_gen)
         }
-        if let Some(resend) = resend
-            && wanted == Gate::Send
-            && let Ok(Notification::Paged {
-                user,
-                level,
-                urgency,
-                esc_gen,
-                ..
-            }) = notification
-        {
-            let again = Notification::Paged {
-                user,
-                level,
-                urgency,
-                failover_from: Some(resend.from.to_owned()),
-                esc_gen,
-            };
-            let text =
-                serde_json::to_string(&again).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-            if rows::insert_failover(&mut tx.c(), &row, &text, now).await? {
-                message.push_str(&format!(
-                    "; sending it {} through {}",
-                    by_method(method),
-                    resend.via
-                ));
-            }
-        }
-        p.timeline(incident, now, TimelineKind::Notified, &actor, message);
-        p.flush(&mut tx.c()).await?;
-        tx.commit().await?;
-        self.nudge_workers();
-        Ok(true)
+        _ => Gate::Send,
+    };
+    if let Gate::Cancel(reason) = &wanted {
+        let via = resend.map_or("another provider", |r| r.via);
+        message.push_str(&format!("; not sent again through {via}: {reason}"));
     }
+    if let Some(resend) = resend
+        && wanted == Gate::Send
+        && let Ok(Notification::Paged {
+            user,
+            level,
+            urgency,
+            esc_gen,
+            ..
+        }) = notification
+    {
+        let again = Notification::Paged {
+            user,
+            level,
+            urgency,
+            failover_from: Some(resend.from.to_owned()),
+            esc_gen,
+        };
+        let text = serde_json::to_string(&again).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        if rows::insert_failover(&mut tx.c(), &row, &text, now).await? {
+            message.push_str(&format!(
+                "; sending it {} through {}",
+                by_method(method),
+                resend.via
+            ));
+        }
+    }
+    p.timeline(incident, now, TimelineKind::Notified, &actor, message);
+    p.flush(&mut tx.c()).await?;
+    tx.commit().await?;
+    ctx.nudge_workers();
+    Ok(true)
 }

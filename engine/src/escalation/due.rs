@@ -2,9 +2,9 @@
 //! transaction that claims them.
 
 use super::ladder::{fire_page, start_level};
+use crate::ctx::Ctx;
 use crate::domain::clock::Timestamp;
 use crate::domain::error::EngineError;
-use crate::engine::Engine;
 use crate::store::escalation::{self as rows, LadderWrites};
 use crate::store::oncall::current_overrides;
 use crate::store::pending::Pending;
@@ -16,10 +16,10 @@ const BATCH: i64 = 200;
 /// steps are due the moment it starts, so they are queued in the same commit. When nothing is
 /// due it returns without taking the write lock (on SQLite every write transaction, even an
 /// empty one, waits its turn behind ingest and costs a commit).
-pub(crate) async fn escalate_due(engine: &Engine) -> Result<usize, EngineError> {
-    let now = Timestamp::now(engine.clock());
+pub(crate) async fn escalate_due(ctx: &Ctx) -> Result<usize, EngineError> {
+    let now = Timestamp::now(ctx.clock());
     {
-        let mut conn = engine.store().conn().await?;
+        let mut conn = ctx.store().conn().await?;
         if rows::next_due(&mut conn.c())
             .await?
             .is_none_or(|at| at > now)
@@ -27,15 +27,15 @@ pub(crate) async fn escalate_due(engine: &Engine) -> Result<usize, EngineError> 
             return Ok(0);
         }
     }
-    let mut tx = engine.store().begin().await?;
+    let mut tx = ctx.store().begin().await?;
     let levels = rows::claim_due_levels(&mut tx.c(), now, BATCH).await?;
-    let mut p = Pending::with_hooks(engine.hooks());
+    let mut p = Pending::with_hooks(ctx.hooks());
     let mut w = LadderWrites::default();
     if !levels.is_empty() {
         let overrides = current_overrides(&mut tx.c(), None, now).await?;
         for d in &levels {
             start_level(
-                engine.config(),
+                ctx.config(),
                 &mut tx.c(),
                 (&mut p, &mut w),
                 d,
@@ -49,7 +49,7 @@ pub(crate) async fn escalate_due(engine: &Engine) -> Result<usize, EngineError> 
     }
     let pages = rows::claim_due_pages(&mut tx.c(), now, BATCH).await?;
     for d in &pages {
-        fire_page(engine.config(), &mut tx.c(), (&mut p, &mut w), d, now).await?;
+        fire_page(ctx.config(), &mut tx.c(), (&mut p, &mut w), d, now).await?;
     }
     w.write(&mut tx.c(), now).await?;
     p.flush(&mut tx.c()).await?;

@@ -4,7 +4,7 @@
 //! provider status callbacks (`api`). What to do next is decided in
 //! [`crate::domain::escalation`]; this module loads, asks, and writes in one transaction.
 
-mod api;
+pub(crate) mod api;
 mod due;
 mod ladder;
 mod sweeps;

@@ -5,6 +5,7 @@ use chrono::Duration;
 
 use super::ladder::{system, urgency_of};
 use crate::config::Config;
+use crate::ctx::Ctx;
 use crate::domain::clock::Timestamp;
 use crate::domain::duration::HumanDuration;
 use crate::domain::error::EngineError;
@@ -13,17 +14,16 @@ use crate::domain::incident::TimelineKind;
 use crate::domain::kinds::{IncidentStatus, Urgency};
 use crate::domain::notification::{MaintenancePhase, Notification};
 use crate::domain::schedule::on_call_at;
-use crate::engine::Engine;
 use crate::maintenance::{announce, warning_ahead};
 use crate::oncall::as_overrides;
 use crate::store::pending::Pending;
 use crate::store::{C, escalation as esc, incidents, maintenance, oncall, sql};
 
-pub(crate) async fn run(engine: &Engine) -> Result<usize, EngineError> {
-    let config = engine.config();
-    let now = Timestamp::now(engine.clock());
-    let mut tx = engine.store().begin().await?;
-    let mut p = Pending::with_hooks(engine.hooks());
+pub(crate) async fn run(ctx: &Ctx) -> Result<usize, EngineError> {
+    let config = ctx.config();
+    let now = Timestamp::now(ctx.clock());
+    let mut tx = ctx.store().begin().await?;
+    let mut p = Pending::with_hooks(ctx.hooks());
     let mut done = ack_timeouts(config, &mut tx.c(), &mut p, now).await?;
     done += auto_resolve(config, &mut tx.c(), &mut p, now).await?;
     done += handoffs(config, &mut tx.c(), &mut p, now).await?;

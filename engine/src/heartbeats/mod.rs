@@ -2,7 +2,7 @@
 //! sweep that opens an incident when one is missed (`sweep`). The deadline math is domain
 //! ([`crate::domain::heartbeat`]).
 
-mod api;
+pub(crate) mod api;
 mod sweep;
 
 pub use crate::domain::heartbeat::{Health, Watch};

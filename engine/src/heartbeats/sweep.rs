@@ -8,26 +8,26 @@ use serde_json::json;
 use tracing::{info, warn};
 
 use crate::config::{Config, Heartbeat};
+use crate::ctx::Ctx;
 use crate::domain::alert::{AlertKind, NewAlert, TriggerPayload};
 use crate::domain::clock::Timestamp;
 use crate::domain::duration::HumanDuration;
 use crate::domain::error::EngineError;
 use crate::domain::heartbeat::{Watch, deadline, missed_summary, next_fire};
 use crate::domain::kinds::{Actor, Channel};
-use crate::engine::Engine;
 use crate::store::heartbeats::{self as rows, HeartbeatRow};
 use crate::store::pending::Pending;
 use crate::store::{C, Store};
 
 /// Fires every missed heartbeat; returns how many it fired. A heartbeat that fails (the
 /// database) is logged and tried again next tick; it never stops the rest of the tick.
-pub(crate) async fn sweep(engine: &Engine) -> usize {
-    let config = engine.config();
+pub(crate) async fn sweep(ctx: &Ctx) -> usize {
+    let config = ctx.config();
     if config.heartbeats.is_empty() {
         return 0;
     }
-    let now = engine.clock().now();
-    let rows = match load_or_start(engine.store(), config, now).await {
+    let now = ctx.clock().now();
+    let rows = match load_or_start(ctx.store(), config, now).await {
         Ok(rows) => rows,
         Err(e) => {
             warn!(error = %e, "heartbeats: cannot read their state; will retry");
@@ -42,7 +42,7 @@ pub(crate) async fn sweep(engine: &Engine) -> usize {
         if next_fire(hb, &row.watch()).is_none_or(|t| t > now) {
             continue;
         }
-        match fire(engine, hb, now).await {
+        match fire(ctx, hb, now).await {
             Ok(true) => done += 1,
             Ok(false) => {}
             Err(e) => warn!(heartbeat = %hb.name, error = %e, "heartbeat miss failed; will retry"),
@@ -83,9 +83,9 @@ async fn load_or_start(
 
 /// Fires one heartbeat if, under its row lock, it is still due; false when another replica got
 /// there first (or holds it now).
-async fn fire(engine: &Engine, hb: &Heartbeat, now: DateTime<Utc>) -> Result<bool, EngineError> {
-    let room = engine.room_of(&hb.service)?;
-    let mut tx = engine.store().begin().await?;
+async fn fire(ctx: &Ctx, hb: &Heartbeat, now: DateTime<Utc>) -> Result<bool, EngineError> {
+    let room = ctx.room_of(&hb.service)?;
+    let mut tx = ctx.store().begin().await?;
     let Some(row) = rows::lock(&mut tx.c(), &hb.name, true).await? else {
         return Ok(false);
     };
@@ -95,7 +95,7 @@ async fn fire(engine: &Engine, hb: &Heartbeat, now: DateTime<Utc>) -> Result<boo
     }
     let alert = missed(hb, &watch, now);
     let at = Timestamp::from(now);
-    let mut p = Pending::with_hooks(engine.hooks());
+    let mut p = Pending::with_hooks(ctx.hooks());
     let outcome = crate::ingest::apply_one(&mut tx.c(), &mut p, &alert, &room, at).await?;
     let incident = outcome.number().map(|n| n.get());
     rows::fired(&mut tx.c(), &hb.name, at, incident).await?;

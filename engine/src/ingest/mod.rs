@@ -5,14 +5,17 @@
 //!
 //! # Layout
 //! - `mod.rs`: queues, writers, batching, commit.
+//! - `submit`: handing events to their queues and waiting for the commit.
 //! - `plan`: what a batch of events does, decided without I/O.
 //! - `supervise`: a writer that dies is restarted; which queues have none, for `/readyz`.
 
 mod batch;
 mod record;
+mod submit;
 mod supervise;
 
 pub(crate) use batch::apply_one;
+pub(crate) use submit::room_of;
 
 pub(crate) use supervise::WriterHealth;
 

@@ -2,12 +2,12 @@
 
 use super::{MaintenanceWindow, Matcher, max_duration};
 use crate::config::Config;
+use crate::ctx::Ctx;
 use crate::domain::clock::Timestamp;
 use crate::domain::duration::HumanDuration;
 use crate::domain::error::EngineError;
 use crate::domain::kinds::Actor;
 use crate::domain::notification::{MaintenancePhase, Notification};
-use crate::engine::Engine;
 use crate::store::maintenance::{self as rows, NewWindow, WindowRow};
 use crate::store::pending::Pending;
 
@@ -72,94 +72,92 @@ pub(crate) fn announce(
     Ok(())
 }
 
-impl Engine {
-    /// Opens a window from now for `duration`. `room` is where it was asked for (chat), if any.
-    pub async fn start_maintenance(
-        &self,
-        matcher: Matcher,
-        duration: HumanDuration,
-        reason: Option<&str>,
-        room: Option<&str>,
-        by: &Actor,
-    ) -> Result<MaintenanceWindow, EngineError> {
-        if duration.get() > max_duration() {
-            return Err(EngineError::user(format!(
-                "a maintenance window can last at most {}",
-                HumanDuration::from_minutes(max_duration().num_minutes())
-            )));
-        }
-        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-        if reason.is_some_and(|r| r.chars().count() > MAX_REASON_CHARS) {
-            return Err(EngineError::user(format!(
-                "the reason is too long; keep it under {MAX_REASON_CHARS} characters"
-            )));
-        }
-        let now = Timestamp::now(self.clock());
-        let end = now + duration.get();
-        let db_matcher = matcher.to_db();
-        let mut tx = self.store().begin().await?;
-        let row = rows::insert(
-            &mut tx.c(),
-            &NewWindow {
-                matcher: &db_matcher,
-                reason,
-                room,
-                by: &by.name,
-                via: by.channel.as_str(),
-                starts_at: now,
-                ends_at: end,
-            },
-        )
-        .await?;
-        let mut p = Pending::default();
-        announce(&mut p, self.config(), &row, MaintenancePhase::Started, now)?;
-        p.flush(&mut tx.c()).await?;
-        tx.commit().await?;
-        tracing::info!(window = row.id, matcher = %matcher, by = %by, "maintenance started");
-        self.nudge_workers();
-        Ok(row.into())
+/// Opens a window from now for `duration`. `room` is where it was asked for (chat), if any.
+pub async fn start_maintenance(
+    ctx: &Ctx,
+    matcher: Matcher,
+    duration: HumanDuration,
+    reason: Option<&str>,
+    room: Option<&str>,
+    by: &Actor,
+) -> Result<MaintenanceWindow, EngineError> {
+    if duration.get() > max_duration() {
+        return Err(EngineError::user(format!(
+            "a maintenance window can last at most {}",
+            HumanDuration::from_minutes(max_duration().num_minutes())
+        )));
     }
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    if reason.is_some_and(|r| r.chars().count() > MAX_REASON_CHARS) {
+        return Err(EngineError::user(format!(
+            "the reason is too long; keep it under {MAX_REASON_CHARS} characters"
+        )));
+    }
+    let now = Timestamp::now(ctx.clock());
+    let end = now + duration.get();
+    let db_matcher = matcher.to_db();
+    let mut tx = ctx.store().begin().await?;
+    let row = rows::insert(
+        &mut tx.c(),
+        &NewWindow {
+            matcher: &db_matcher,
+            reason,
+            room,
+            by: &by.name,
+            via: by.channel.as_str(),
+            starts_at: now,
+            ends_at: end,
+        },
+    )
+    .await?;
+    let mut p = Pending::default();
+    announce(&mut p, ctx.config(), &row, MaintenancePhase::Started, now)?;
+    p.flush(&mut tx.c()).await?;
+    tx.commit().await?;
+    tracing::info!(window = row.id, matcher = %matcher, by = %by, "maintenance started");
+    ctx.nudge_workers();
+    Ok(row.into())
+}
 
-    /// Windows not yet over (and ones just ended whose closing notice is still to go out).
-    pub async fn maintenance_windows(&self) -> Result<Vec<MaintenanceWindow>, EngineError> {
-        let mut conn = self.store().conn().await?;
-        let now = self.clock().now();
-        let rows = rows::open(&mut conn.c()).await?;
-        Ok(rows
-            .into_iter()
-            .map(MaintenanceWindow::from)
-            .filter(|w| w.ends_at > now)
-            .collect())
-    }
+/// Windows not yet over (and ones just ended whose closing notice is still to go out).
+pub async fn maintenance_windows(ctx: &Ctx) -> Result<Vec<MaintenanceWindow>, EngineError> {
+    let mut conn = ctx.store().conn().await?;
+    let now = ctx.clock().now();
+    let rows = rows::open(&mut conn.c()).await?;
+    Ok(rows
+        .into_iter()
+        .map(MaintenanceWindow::from)
+        .filter(|w| w.ends_at > now)
+        .collect())
+}
 
-    pub async fn maintenance_window(&self, id: i64) -> Result<MaintenanceWindow, EngineError> {
-        let mut conn = self.store().conn().await?;
-        rows::by_id(&mut conn.c(), id)
-            .await?
-            .map(Into::into)
-            .ok_or_else(|| EngineError::NotFound(format!("there is no maintenance window {id}")))
-    }
+pub async fn maintenance_window(ctx: &Ctx, id: i64) -> Result<MaintenanceWindow, EngineError> {
+    let mut conn = ctx.store().conn().await?;
+    rows::by_id(&mut conn.c(), id)
+        .await?
+        .map(Into::into)
+        .ok_or_else(|| EngineError::NotFound(format!("there is no maintenance window {id}")))
+}
 
-    /// Ends a window now; the timer worker posts the closing notice with the suppressed count.
-    pub async fn end_maintenance(
-        &self,
-        id: i64,
-        by: &Actor,
-    ) -> Result<MaintenanceWindow, EngineError> {
-        let now = Timestamp::now(self.clock());
-        let mut tx = self.store().begin().await?;
-        if rows::by_id(&mut tx.c(), id).await?.is_none() {
-            return Err(EngineError::NotFound(format!(
-                "there is no maintenance window {id} — `!maintenance list` shows the open ones"
-            )));
-        }
-        if !rows::end_now(&mut tx.c(), id, &by.name, now).await? {
-            return Err(EngineError::user(format!(
-                "maintenance window {id} has already ended"
-            )));
-        }
-        tx.commit().await?;
-        self.nudge_workers();
-        self.maintenance_window(id).await
+/// Ends a window now; the timer worker posts the closing notice with the suppressed count.
+pub async fn end_maintenance(
+    ctx: &Ctx,
+    id: i64,
+    by: &Actor,
+) -> Result<MaintenanceWindow, EngineError> {
+    let now = Timestamp::now(ctx.clock());
+    let mut tx = ctx.store().begin().await?;
+    if rows::by_id(&mut tx.c(), id).await?.is_none() {
+        return Err(EngineError::NotFound(format!(
+            "there is no maintenance window {id} — `!maintenance list` shows the open ones"
+        )));
     }
+    if !rows::end_now(&mut tx.c(), id, &by.name, now).await? {
+        return Err(EngineError::user(format!(
+            "maintenance window {id} has already ended"
+        )));
+    }
+    tx.commit().await?;
+    ctx.nudge_workers();
+    maintenance_window(ctx, id).await
 }

@@ -1,7 +1,7 @@
 //! Maintenance windows, the use cases: open, list and end windows, and announce their phases to
 //! the room. What a window is and what it matches is domain ([`crate::domain::maintenance`]).
 
-mod api;
+pub(crate) mod api;
 
 pub use crate::domain::maintenance::{MaintenanceWindow, Matcher, max_duration, warning_ahead};
 pub(crate) use api::announce;

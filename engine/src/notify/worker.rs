@@ -15,30 +15,26 @@ use super::{
     HEARTBEAT, LEASE, Lane, MAX_ATTEMPTS, Notification, Notifier, Outgoing, POLL, Recipient,
     backoff_secs,
 };
+use crate::ctx::Ctx;
 use crate::domain::clock::Timestamp;
 use crate::domain::notification::OutboxMethod;
-use crate::engine::Engine;
 use crate::store::outbox::{self, ClaimToken, OutboxRow, Settle};
 
 /// Delivers outbox rows until `cancel` fires.
-pub async fn run_outbox_worker(
-    engine: Engine,
-    notifier: Arc<dyn Notifier>,
-    cancel: CancellationToken,
-) {
-    run_outbox_lane(engine, notifier, Lane::All, cancel).await
+pub async fn run_outbox_worker(ctx: Ctx, notifier: Arc<dyn Notifier>, cancel: CancellationToken) {
+    run_outbox_lane(ctx, notifier, Lane::All, cancel).await
 }
 
 /// Delivers the outbox rows of one lane until `cancel` fires.
 pub async fn run_outbox_lane(
-    engine: Engine,
+    ctx: Ctx,
     notifier: Arc<dyn Notifier>,
     lane: Lane,
     cancel: CancellationToken,
 ) {
-    let nudge = engine.outbox_nudge();
+    let nudge = ctx.outbox_nudge();
     loop {
-        let delivered = match deliver_due_in(&engine, notifier.as_ref(), lane).await {
+        let delivered = match deliver_due_in(&ctx, notifier.as_ref(), lane).await {
             Ok(n) => n,
             Err(e) => {
                 error!(error = %e, "outbox worker: database error");
@@ -60,11 +56,11 @@ pub async fn run_outbox_lane(
 /// Rows a worker claims at once. Webhook rows are delivered one after another and each may take
 /// its subscription's whole `timeout`: a claim holds no more than can all time out within half
 /// the lease.
-pub fn claim_size(engine: &Engine, lane: Lane) -> i64 {
+pub fn claim_size(ctx: &Ctx, lane: Lane) -> i64 {
     if lane != Lane::Hooks {
         return 32;
     }
-    let slowest = engine
+    let slowest = ctx
         .config()
         .webhooks
         .values()
@@ -86,8 +82,8 @@ fn concurrency(lane: Lane) -> usize {
 }
 
 /// Claims and delivers one batch of due rows; returns how many were claimed.
-pub async fn deliver_due(engine: &Engine, notifier: &dyn Notifier) -> Result<usize, sqlx::Error> {
-    deliver_due_in(engine, notifier, Lane::All).await
+pub async fn deliver_due(ctx: &Ctx, notifier: &dyn Notifier) -> Result<usize, sqlx::Error> {
+    deliver_due_in(ctx, notifier, Lane::All).await
 }
 
 fn lease() -> chrono::Duration {
@@ -96,28 +92,28 @@ fn lease() -> chrono::Duration {
 
 /// [`deliver_due`] for one lane.
 pub async fn deliver_due_in(
-    engine: &Engine,
+    ctx: &Ctx,
     notifier: &dyn Notifier,
     lane: Lane,
 ) -> Result<usize, sqlx::Error> {
-    let store = engine.store();
+    let store = ctx.store();
     let token = ClaimToken::new();
-    let now = Timestamp::now(engine.clock());
-    let limit = claim_size(engine, lane);
+    let now = Timestamp::now(ctx.clock());
+    let limit = claim_size(ctx, lane);
     let rows = outbox::claim(store, now, lease(), limit, lane, token).await?;
     let claimed = rows.len();
     if claimed == 0 {
         return Ok(0);
     }
     let batch = stream::iter(rows)
-        .map(|row| deliver_one(engine, notifier, token, row))
+        .map(|row| deliver_one(ctx, notifier, token, row))
         .buffer_unordered(concurrency(lane))
         .collect::<Vec<_>>();
     // The claim's heartbeat: while sends are slow, the rows not yet settled stay ours.
     let heartbeat = async {
         loop {
             tokio::time::sleep(HEARTBEAT).await;
-            let until = Timestamp::now(engine.clock()) + lease();
+            let until = Timestamp::now(ctx.clock()) + lease();
             if let Err(e) = outbox::renew(store, token, until).await {
                 warn!(error = %e, "outbox worker: cannot renew its claim");
             }
@@ -133,13 +129,13 @@ pub async fn deliver_due_in(
 
 /// Sends one claimed row, or settles why it will not be sent.
 async fn deliver_one(
-    engine: &Engine,
+    ctx: &Ctx,
     notifier: &dyn Notifier,
     token: ClaimToken,
     row: OutboxRow,
 ) -> Result<(), sqlx::Error> {
-    let store = engine.store();
-    let now = Timestamp::now(engine.clock());
+    let store = ctx.store();
+    let now = Timestamp::now(ctx.clock());
     let give_up = |msg: String| async move {
         outbox::mark_failed(store, row.id, token, &msg, None, now).await
     };
@@ -147,14 +143,14 @@ async fn deliver_one(
         Ok(n) => n,
         Err(e) => return give_up(format!("unreadable notification: {e}")).await,
     };
-    let Some(room) = engine.config().rooms.get(&row.room).cloned() else {
+    let Some(room) = ctx.config().rooms.get(&row.room).cloned() else {
         return give_up(format!("room `{}` is no longer configured", row.room)).await;
     };
     // A webhook row names its subscription, not a person; its retry budget is the
     // subscription's own.
     let mut budget = MAX_ATTEMPTS;
     if let Notification::Webhook { subscription, .. } = &notification {
-        let Some(hook) = engine.config().webhooks.get(subscription) else {
+        let Some(hook) = ctx.config().webhooks.get(subscription) else {
             return give_up(format!("webhook `{subscription}` is no longer configured")).await;
         };
         budget = i64::from(hook.max_attempts);
@@ -162,7 +158,7 @@ async fn deliver_one(
     let recipient = match (row.method.parse::<OutboxMethod>(), &row.recipient) {
         (Err(e), _) => return give_up(e).await,
         (Ok(OutboxMethod::Room | OutboxMethod::Hook), _) => None,
-        (Ok(OutboxMethod::Person(method)), Some(user)) => match engine.config().user(user) {
+        (Ok(OutboxMethod::Person(method)), Some(user)) => match ctx.config().user(user) {
             Some(u) => Some(Recipient {
                 user: u.clone(),
                 method,
@@ -209,7 +205,7 @@ async fn deliver_one(
     }
 
     // Settled at the time the send began (as a retry's backoff counts from the try).
-    let done = Timestamp::now(engine.clock());
+    let done = Timestamp::now(ctx.clock());
     match notifier.deliver(&msg).await {
         Ok(d) => {
             debug!(outbox = row.id, "delivered");

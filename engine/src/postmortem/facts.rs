@@ -5,11 +5,11 @@
 use chrono::{DateTime, Utc};
 
 use crate::config::Config;
+use crate::deliveries::Delivery;
 use crate::domain::incident::{Incident, TimelineEntry, TimelineKind};
 use crate::domain::kinds::{Channel, ContactMethod};
 use crate::domain::notification::Notification;
 use crate::domain::wording::person;
-use crate::engine::Delivery;
 use crate::notify::wording::by_method;
 
 /// The marker that turns a note into an action item: `!note 42 action: add a disk alert`.

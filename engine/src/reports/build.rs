@@ -14,13 +14,13 @@ use super::{
     Alerts, ByUrgency, Day, Escalations, Incidents, Interruptions, NoisyKey, Notifications,
     REVIEW_LINE_PER_WEEK, Scope, Summary, TeamLoad,
 };
+use crate::ctx::Ctx;
 use crate::domain::clock::Timestamp;
 use crate::domain::error::EngineError;
 use crate::domain::ids::UserId;
 use crate::domain::kinds::{ContactMethod, Severity, Urgency};
 use crate::domain::notification_rules::UrgencyRule;
 use crate::domain::schedule::{Override, Schedule};
-use crate::engine::Engine;
 use crate::store::C;
 use crate::store::reports::{self as rows, DAY_US};
 
@@ -28,7 +28,7 @@ use crate::store::reports::{self as rows, DAY_US};
 const MANY_ALERTS: i64 = 100_000;
 
 pub(super) async fn summary(
-    engine: &Engine,
+    ctx: &Ctx,
     scope: &Scope,
     period: Period,
 ) -> Result<Summary, EngineError> {
@@ -39,9 +39,9 @@ pub(super) async fn summary(
     };
     let ((opened, times), (escalations, alerts, notifications, on_call), (noisiest, interruptions)) =
         tokio::try_join!(
-            incident_figures(engine, &s, &period),
-            counts(engine, scope, &s, &period),
-            noise_and_people(engine, &s, &period),
+            incident_figures(ctx, &s, &period),
+            counts(ctx, scope, &s, &period),
+            noise_and_people(ctx, &s, &period),
         )?;
     let Opened {
         incidents,
@@ -76,7 +76,7 @@ pub(super) async fn summary(
         mean_seconds: figures::mean_seconds(resolve_sum, count(resolved)),
         ..times.mttr
     };
-    let teams = teams(engine, scope, &incidents, &period);
+    let teams = teams(ctx, scope, &incidents, &period);
     let days = period
         .utc_days()
         .into_iter()
@@ -122,14 +122,14 @@ fn day_number(date: NaiveDate) -> i64 {
 /// The incidents opened, those whose acknowledgement was cleared, and the percentiles (which
 /// need both).
 async fn incident_figures(
-    engine: &Engine,
+    ctx: &Ctx,
     s: &rows::Scope<'_>,
     period: &Period,
 ) -> Result<(Opened, Times), EngineError> {
-    let mut conn = engine.store().conn().await?;
+    let mut conn = ctx.store().conn().await?;
     let c = &mut conn.c();
     let cleared = rows::ack_cleared(c, s).await?;
-    let opened = incidents(engine, c, s, period).await?;
+    let opened = incidents(ctx, c, s, period).await?;
     let times = times::response_times(
         c,
         s,
@@ -165,7 +165,7 @@ struct Opened {
 
 /// Incidents opened, per service, severity, urgency and day, with the duration sums.
 async fn incidents(
-    engine: &Engine,
+    ctx: &Ctx,
     c: &mut C<'_>,
     s: &rows::Scope<'_>,
     period: &Period,
@@ -200,13 +200,13 @@ async fn incidents(
         out.resolve_sum += r.resolve_sum;
         out.resolved += r.resolved;
     }
-    out.incidents.by_urgency = urgency(engine, c, &by_service_severity, period).await?;
+    out.incidents.by_urgency = urgency(ctx, c, &by_service_severity, period).await?;
     Ok(out)
 }
 
 /// High and low urgency counts, derived per service as the escalation derives them.
 async fn urgency(
-    engine: &Engine,
+    ctx: &Ctx,
     c: &mut C<'_>,
     counts: &HashMap<(String, Severity), u64>,
     period: &Period,
@@ -214,7 +214,7 @@ async fn urgency(
     let mut out = ByUrgency::default();
     let mut by_support_hours: BTreeMap<&str, u64> = BTreeMap::new();
     for ((service, severity), &n) in counts {
-        let u = match engine.config().service(service).map(|s| s.urgency) {
+        let u = match ctx.config().service(service).map(|s| s.urgency) {
             None | Some(UrgencyRule::High) => Urgency::High,
             Some(UrgencyRule::Low) => Urgency::Low,
             Some(UrgencyRule::BySeverity) => {
@@ -231,7 +231,7 @@ async fn urgency(
         }
     }
     for (service, total) in by_support_hours {
-        let Some(hours) = engine
+        let Some(hours) = ctx
             .config()
             .service(service)
             .and_then(|s| s.support_hours.as_ref())
@@ -252,12 +252,12 @@ async fn urgency(
 
 /// Escalations, trigger events received, notifications sent and on-call hours.
 async fn counts(
-    engine: &Engine,
+    ctx: &Ctx,
     scope: &Scope,
     s: &rows::Scope<'_>,
     period: &Period,
 ) -> Result<(Escalations, Alerts, Vec<Notifications>, Vec<OnCallHours>), EngineError> {
-    let mut conn = engine.store().conn().await?;
+    let mut conn = ctx.store().conn().await?;
     let c = &mut conn.c();
     let escalations = if rows::any_opened(c, s).await? {
         let (by_hand, by_timeout) = rows::escalations(c, s).await?;
@@ -293,7 +293,7 @@ async fn counts(
         })
         .collect();
     let overrides = rows::overrides_between(c, s.since, s.until).await?;
-    let config = engine.config();
+    let config = ctx.config();
     let schedules: Vec<(&Schedule, Vec<Override>)> = scope
         .schedules
         .iter()
@@ -321,11 +321,11 @@ async fn counts(
 
 /// The ten noisiest dedup keys (with the source of their latest incident), and interruptions.
 async fn noise_and_people(
-    engine: &Engine,
+    ctx: &Ctx,
     s: &rows::Scope<'_>,
     period: &Period,
 ) -> Result<(Vec<NoisyKey>, Vec<Interruptions>), EngineError> {
-    let mut conn = engine.store().conn().await?;
+    let mut conn = ctx.store().conn().await?;
     let c = &mut conn.c();
     let many = rows::alerts_reach(c, s, MANY_ALERTS).await?;
     let keys = rows::noisiest_keys(c, s, 10, many).await?;
@@ -345,21 +345,21 @@ async fn noise_and_people(
             incidents: count(opened),
         });
     }
-    let interruptions = interruptions(engine, c, s, period).await?;
+    let interruptions = interruptions(ctx, c, s, period).await?;
     Ok((noisiest, interruptions))
 }
 
 /// Pages per person by hour class in their own time zone (UTC for people no longer
 /// configured): the period cut into stretches of one class each, pages counted per stretch.
 async fn interruptions(
-    engine: &Engine,
+    ctx: &Ctx,
     c: &mut C<'_>,
     s: &rows::Scope<'_>,
     period: &Period,
 ) -> Result<Vec<Interruptions>, sqlx::Error> {
     let mut out = Vec::new();
     for user in rows::paged_users(c).await? {
-        let tz = engine
+        let tz = ctx
             .config()
             .user(&user)
             .map_or(chrono_tz::UTC, |u| u.timezone);
@@ -392,8 +392,8 @@ async fn interruptions(
 }
 
 /// Incidents per week for each team in scope.
-fn teams(engine: &Engine, scope: &Scope, incidents: &Incidents, period: &Period) -> Vec<TeamLoad> {
-    let config = engine.config();
+fn teams(ctx: &Ctx, scope: &Scope, incidents: &Incidents, period: &Period) -> Vec<TeamLoad> {
+    let config = ctx.config();
     let days = period.days();
     scope
         .teams

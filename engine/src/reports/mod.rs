@@ -64,10 +64,10 @@ pub use hours::{HourClass, OnCallHours};
 pub use period::{MAX_DAYS, Period};
 
 use crate::config::Target;
+use crate::ctx::Ctx;
 use crate::domain::error::{EngineError, UserError};
 use crate::domain::ids::ServiceName;
 use crate::domain::kinds::{ContactMethod, Severity};
-use crate::engine::Engine;
 
 /// What a report is asked for: a period, optionally one service or one team (escalation
 /// policy: the services using it).
@@ -264,103 +264,101 @@ pub(crate) struct Scope {
     pub schedules: Vec<String>,
 }
 
-impl Engine {
-    /// The summary of `q.period` and of the period before it, for one service, one team or
-    /// everything. Unknown services and teams are a [`UserError`] that lists the valid ones.
-    #[tracing::instrument(skip_all, fields(since = %q.period.since, until = %q.period.until))]
-    pub async fn report(&self, q: &SummaryQuery) -> Result<Report, EngineError> {
-        q.period.check()?;
-        let scope = self.report_scope(q)?;
-        // One period after the other: each runs its own queries side by side on a few pooled
-        // connections, and two at once would take most of the pool from ingest. Boxed, as the
-        // futures are large.
-        let current = Box::pin(build::summary(self, &scope, q.period)).await?;
-        let previous = Box::pin(build::summary(self, &scope, q.period.previous())).await?;
-        Ok(Report {
-            service: q.service.as_ref().map(|s| s.as_str().to_owned()),
-            team: q.team.clone(),
-            current,
-            previous,
-        })
-    }
+/// The summary of `q.period` and of the period before it, for one service, one team or
+/// everything. Unknown services and teams are a [`UserError`] that lists the valid ones.
+#[tracing::instrument(skip_all, fields(since = %q.period.since, until = %q.period.until))]
+pub async fn report(ctx: &Ctx, q: &SummaryQuery) -> Result<Report, EngineError> {
+    q.period.check()?;
+    let scope = report_scope(ctx, q)?;
+    // One period after the other: each runs its own queries side by side on a few pooled
+    // connections, and two at once would take most of the pool from ingest. Boxed, as the
+    // futures are large.
+    let current = Box::pin(build::summary(ctx, &scope, q.period)).await?;
+    let previous = Box::pin(build::summary(ctx, &scope, q.period.previous())).await?;
+    Ok(Report {
+        service: q.service.as_ref().map(|s| s.as_str().to_owned()),
+        team: q.team.clone(),
+        current,
+        previous,
+    })
+}
 
-    fn report_scope(&self, q: &SummaryQuery) -> Result<Scope, UserError> {
-        let config = self.config();
-        let service = match &q.service {
-            Some(name) => Some(config.service(name.as_str()).ok_or_else(|| {
-                UserError::new(format!(
-                    "unknown service `{name}` — services: {}",
-                    list(config.service_names())
-                ))
-            })?),
-            None => None,
-        };
-        if let Some(team) = &q.team
-            && !config.escalation_policies.contains_key(team)
-        {
-            return Err(UserError::new(format!(
-                "unknown team `{team}` — teams (escalation policies): {}",
-                list(config.escalation_policies.keys().map(String::as_str))
-            )));
-        }
-        if let (Some(s), Some(team)) = (service, &q.team)
-            && s.escalation_policy.as_ref() != Some(team)
-        {
-            return Err(UserError::new(format!(
-                "service `{}` is not on team `{team}` — its escalation policy is {}; ask for one or the other",
-                s.name,
-                s.escalation_policy
-                    .as_deref()
-                    .map_or_else(|| "none".to_owned(), |p| format!("`{p}`"))
-            )));
-        }
-        let services: Option<Vec<String>> = match (service, &q.team) {
-            (Some(s), _) => Some(vec![s.name.as_str().to_owned()]),
-            (None, Some(team)) => Some(
-                config
-                    .services
-                    .values()
-                    .filter(|s| s.escalation_policy.as_ref() == Some(team))
-                    .map(|s| s.name.as_str().to_owned())
-                    .collect(),
-            ),
-            (None, None) => None,
-        };
-        let teams: Vec<String> = match (&services, &q.team) {
-            (None, _) => config.escalation_policies.keys().cloned().collect(),
-            (Some(_), Some(team)) => vec![team.clone()],
-            (Some(names), None) => {
-                let mut t: Vec<String> = names
-                    .iter()
-                    .filter_map(|n| config.service(n)?.escalation_policy.clone())
-                    .collect();
-                t.sort();
-                t.dedup();
-                t
-            }
-        };
-        let schedules: Vec<String> = if services.is_none() {
-            config.schedules.keys().cloned().collect()
-        } else {
-            let mut s: Vec<String> = teams
-                .iter()
-                .filter_map(|t| config.escalation_policies.get(t))
-                .flat_map(|p| p.levels.iter().flat_map(|l| l.targets.iter()))
-                .filter_map(|t| match t {
-                    Target::Schedule(s) => Some(s.clone()),
-                    Target::User(_) => None,
-                })
-                .collect();
-            s.sort();
-            s.dedup();
-            s
-        };
-        Ok(Scope {
-            services,
-            teams,
-            schedules,
-        })
+fn report_scope(ctx: &Ctx, q: &SummaryQuery) -> Result<Scope, UserError> {
+    let config = ctx.config();
+    let service = match &q.service {
+        Some(name) => Some(config.service(name.as_str()).ok_or_else(|| {
+            UserError::new(format!(
+                "unknown service `{name}` — services: {}",
+                list(config.service_names())
+            ))
+        })?),
+        None => None,
+    };
+    if let Some(team) = &q.team
+        && !config.escalation_policies.contains_key(team)
+    {
+        return Err(UserError::new(format!(
+            "unknown team `{team}` — teams (escalation policies): {}",
+            list(config.escalation_policies.keys().map(String::as_str))
+        )));
     }
+    if let (Some(s), Some(team)) = (service, &q.team)
+        && s.escalation_policy.as_ref() != Some(team)
+    {
+        return Err(UserError::new(format!(
+            "service `{}` is not on team `{team}` — its escalation policy is {}; ask for one or the other",
+            s.name,
+            s.escalation_policy
+                .as_deref()
+                .map_or_else(|| "none".to_owned(), |p| format!("`{p}`"))
+        )));
+    }
+    let services: Option<Vec<String>> = match (service, &q.team) {
+        (Some(s), _) => Some(vec![s.name.as_str().to_owned()]),
+        (None, Some(team)) => Some(
+            config
+                .services
+                .values()
+                .filter(|s| s.escalation_policy.as_ref() == Some(team))
+                .map(|s| s.name.as_str().to_owned())
+                .collect(),
+        ),
+        (None, None) => None,
+    };
+    let teams: Vec<String> = match (&services, &q.team) {
+        (None, _) => config.escalation_policies.keys().cloned().collect(),
+        (Some(_), Some(team)) => vec![team.clone()],
+        (Some(names), None) => {
+            let mut t: Vec<String> = names
+                .iter()
+                .filter_map(|n| config.service(n)?.escalation_policy.clone())
+                .collect();
+            t.sort();
+            t.dedup();
+            t
+        }
+    };
+    let schedules: Vec<String> = if services.is_none() {
+        config.schedules.keys().cloned().collect()
+    } else {
+        let mut s: Vec<String> = teams
+            .iter()
+            .filter_map(|t| config.escalation_policies.get(t))
+            .flat_map(|p| p.levels.iter().flat_map(|l| l.targets.iter()))
+            .filter_map(|t| match t {
+                Target::Schedule(s) => Some(s.clone()),
+                Target::User(_) => None,
+            })
+            .collect();
+        s.sort();
+        s.dedup();
+        s
+    };
+    Ok(Scope {
+        services,
+        teams,
+        schedules,
+    })
 }
 
 fn list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {

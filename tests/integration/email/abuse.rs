@@ -3,7 +3,6 @@
 //! the mail log forgets old mail so no sender can fill the database.
 
 use chrono::Duration as Span;
-use firebell_engine::timer::tick;
 use firebell_tests::{Backend, backends};
 
 use super::{DOMAIN, MailApp, Raw, config};
@@ -118,12 +117,12 @@ async fn mail_log_rows_older_than_the_retention_are_removed() {
                 .starts_with("550")
         );
         assert!(smtp.cmd("QUIT").await.starts_with("221"));
-        tick(app.engine()).await.expect("tick");
+        app.engine().tick().await.expect("tick");
         assert_eq!(app.log(10).await.len(), 2, "{backend:?}: both are young");
 
         // A day later the first is 7 days old and goes; the other stays.
         app.advance(Span::days(1) + Span::seconds(1));
-        tick(app.engine()).await.expect("tick");
+        app.engine().tick().await.expect("tick");
         let log = app.log(10).await;
         assert_eq!(log.len(), 1, "{backend:?}: {log:#?}");
         assert_eq!(log[0]["recipient"], format!("recent@{DOMAIN}"));

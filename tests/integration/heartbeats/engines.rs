@@ -7,7 +7,6 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use firebell_engine::duration::HumanDuration;
 use firebell_engine::maintenance::Matcher;
-use firebell_engine::timer::tick;
 use firebell_engine::{
     Actor, Channel, Clock, Config, Engine, Incident, IncidentFilter, IncidentStatus, ManualClock,
 };
@@ -78,11 +77,11 @@ async fn two_replicas_ticking_at_once_fire_a_miss_once_and_resolve_it_once() {
         let mut rig = Rig::new(backend).await;
         let a = rig.engine(config().engine).await;
         let b = rig.engine(config().engine).await;
-        tick(&a).await.expect("tick"); // starts the watch
+        a.tick().await.expect("tick"); // starts the watch
         rig.clock.advance(Duration::hours(26));
 
         for _ in 0..5 {
-            let (ra, rb) = tokio::join!(tick(&a), tick(&b));
+            let (ra, rb) = tokio::join!(a.tick(), b.tick());
             ra.expect("tick a");
             rb.expect("tick b");
         }
@@ -117,12 +116,12 @@ async fn a_heartbeat_removed_from_the_config_is_ignored() {
     for backend in backends() {
         let mut rig = Rig::new(backend).await;
         let before = rig.engine(config().engine).await;
-        tick(&before).await.expect("tick");
+        before.tick().await.expect("tick");
         // The same database, started with a config without heartbeats.
         let without = fixtures::config();
         let after = rig.engine(without).await;
         rig.clock.advance(Duration::days(3));
-        tick(&after).await.expect("tick");
+        after.tick().await.expect("tick");
         assert!(heartbeat_incidents(&after).await.is_empty(), "{backend:?}");
         assert!(after.heartbeats().await.expect("list").is_empty());
         assert!(after.config().heartbeat_for_key(NIGHTLY_KEY).is_none());
@@ -135,9 +134,9 @@ async fn a_miss_resolved_by_a_person_while_still_silent_fires_again_a_period_lat
     for backend in backends() {
         let mut rig = Rig::new(backend).await;
         let engine = rig.engine(config().engine).await;
-        tick(&engine).await.expect("tick");
+        engine.tick().await.expect("tick");
         rig.clock.advance(Duration::hours(26));
-        tick(&engine).await.expect("tick");
+        engine.tick().await.expect("tick");
         let first = heartbeat_incidents(&engine).await;
         assert_eq!(first.len(), 1, "{backend:?}");
         let alice = Actor::new("alice", Channel::Slack);
@@ -148,10 +147,10 @@ async fn a_miss_resolved_by_a_person_while_still_silent_fires_again_a_period_lat
 
         // Still silent: nothing until interval + grace after the first trigger.
         rig.clock.advance(Duration::hours(25));
-        tick(&engine).await.expect("tick");
+        engine.tick().await.expect("tick");
         assert_eq!(heartbeat_incidents(&engine).await.len(), 1, "{backend:?}");
         rig.clock.advance(Duration::hours(1));
-        tick(&engine).await.expect("tick");
+        engine.tick().await.expect("tick");
         let both = heartbeat_incidents(&engine).await;
         assert_eq!(both.len(), 2, "{backend:?}: {both:#?}");
         let second = both
@@ -171,7 +170,7 @@ async fn a_miss_during_maintenance_is_held_back_and_fires_again_after_it() {
     for backend in backends() {
         let mut rig = Rig::new(backend).await;
         let engine = rig.engine(config().engine).await;
-        tick(&engine).await.expect("tick");
+        engine.tick().await.expect("tick");
         let matcher = Matcher::parse("service:db", engine.config()).expect("matcher");
         let two_days = HumanDuration::parse("2d", Duration::days(7)).expect("duration");
         let ops = Actor::new("alice", Channel::Slack);
@@ -180,8 +179,8 @@ async fn a_miss_during_maintenance_is_held_back_and_fires_again_after_it() {
             .await
             .expect("maintenance");
         rig.clock.advance(Duration::hours(26));
-        tick(&engine).await.expect("tick");
-        tick(&engine).await.expect("tick");
+        engine.tick().await.expect("tick");
+        engine.tick().await.expect("tick");
         assert!(heartbeat_incidents(&engine).await.is_empty(), "{backend:?}");
         let log = engine
             .alert_log(Some("db"), Some("suppressed"), 100)
@@ -198,7 +197,7 @@ async fn a_miss_during_maintenance_is_held_back_and_fires_again_after_it() {
 
         // The window is long over; a period after the held-back trigger, it fires for real.
         rig.clock.advance(Duration::hours(26));
-        tick(&engine).await.expect("tick");
+        engine.tick().await.expect("tick");
         let open = heartbeat_incidents(&engine).await;
         assert_eq!(open.len(), 1, "{backend:?}");
         assert_eq!(rig.clock.now(), t0() + Duration::hours(52));

@@ -2,7 +2,6 @@
 //! backend; and the same across restarts.
 
 use chrono::Duration;
-use firebell_engine::timer::tick;
 use firebell_tests::{TestApp, backends};
 use reqwest::StatusCode;
 
@@ -23,7 +22,7 @@ async fn a_missed_heartbeat_opens_one_incident_and_the_next_check_in_resolves_it
 
         // Past the interval, inside the grace: late, nobody woken.
         app.advance(Duration::hours(25));
-        tick(app.engine()).await.expect("tick");
+        app.engine().tick().await.expect("tick");
         assert_eq!(heartbeat(&app, "backup-nightly").await["status"], "late");
         assert!(incidents_of(&app, "backup-nightly").await.is_empty());
 
@@ -43,10 +42,10 @@ async fn a_missed_heartbeat_opens_one_incident_and_the_next_check_in_resolves_it
         let n = incident["number"].as_i64().expect("number");
 
         // More ticks, explicit and the worker's own, open nothing more.
-        tick(app.engine()).await.expect("tick");
-        tick(app.engine()).await.expect("tick");
+        app.engine().tick().await.expect("tick");
+        app.engine().tick().await.expect("tick");
         app.advance(Duration::hours(30));
-        tick(app.engine()).await.expect("tick");
+        app.engine().tick().await.expect("tick");
         let all = incidents_of(&app, "backup-nightly").await;
         assert_eq!(all.len(), 1, "{backend:?}: {all:#?}");
         assert_eq!(all[0]["alert_count"], 1, "the miss fired once");
@@ -168,9 +167,9 @@ async fn state_survives_restarts_so_a_miss_fires_once_and_on_time() {
 
         // Restarted while down: no second incident, and the check-in still resolves it.
         let app = app.restart().await;
-        tick(app.engine()).await.expect("tick");
+        app.engine().tick().await.expect("tick");
         app.advance(Duration::hours(3));
-        tick(app.engine()).await.expect("tick");
+        app.engine().tick().await.expect("tick");
         assert_eq!(incidents_of(&app, "backup-nightly").await.len(), 1);
         let (_, body) = check_in(&app, NIGHTLY_KEY).await;
         assert_eq!(body["resolved_incident"], incident["number"], "{body}");

@@ -141,9 +141,7 @@ async fn a_reported_failure_opens_the_incident_at_once_and_a_check_in_resolves_i
             .await;
         assert_eq!(body["outcome"], "deduplicated", "{body}");
         app.advance(Duration::hours(30));
-        firebell_engine::timer::tick(app.engine())
-            .await
-            .expect("tick");
+        app.engine().tick().await.expect("tick");
         assert_eq!(incidents_of(&app, "backup-nightly").await.len(), 1);
 
         let (_, body) = check_in(&app, NIGHTLY_KEY).await;

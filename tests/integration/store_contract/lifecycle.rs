@@ -129,7 +129,8 @@ async fn stats_count_incidents_by_status_and_the_outbox_depth(backend: Backend) 
         .expect("resolve");
 
     let stats = h.engine.stats().await.expect("stats");
-    firebell_engine::notify::deliver_due(&h.engine, &Recorder::default())
+    h.engine
+        .deliver_due(&Recorder::default())
         .await
         .expect("deliver");
     let after_delivery = h.engine.stats().await.expect("stats");

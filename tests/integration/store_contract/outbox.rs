@@ -2,7 +2,7 @@
 //! transaction; the worker delivers them once, retries with backoff, gives up on permanent errors,
 //! and keeps each incident's notifications in order.
 
-use firebell_engine::notify::{MAX_ATTEMPTS, backoff_secs, deliver_due};
+use firebell_engine::notify::{MAX_ATTEMPTS, backoff_secs};
 
 use super::*;
 
@@ -22,7 +22,7 @@ fn micro() -> Duration {
 }
 
 async fn deliver(engine: &Engine, notifier: &Recorder) -> usize {
-    deliver_due(engine, notifier).await.expect("deliver_due")
+    engine.deliver_due(notifier).await.expect("deliver_due")
 }
 
 /// Runs the worker's step until it finds nothing due (bounded, so a bug cannot hang the test).

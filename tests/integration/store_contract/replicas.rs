@@ -4,7 +4,6 @@
 use std::time::Instant;
 
 use firebell_engine::IncidentFilter;
-use firebell_engine::notify::deliver_due;
 
 use super::*;
 
@@ -204,7 +203,8 @@ async fn drain(engine: Engine, notifier: Arc<Recorder>) -> usize {
     let deadline = Instant::now() + std::time::Duration::from_secs(60);
     let mut claimed = 0;
     loop {
-        let got = deliver_due(&engine, notifier.as_ref())
+        let got = engine
+            .deliver_due(notifier.as_ref())
             .await
             .expect("deliver_due");
         claimed += got;

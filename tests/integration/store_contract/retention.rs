@@ -3,7 +3,6 @@
 
 use firebell_engine::email::{MailVia, RefusedMail};
 use firebell_engine::replay::Delivery;
-use firebell_engine::timer::tick;
 
 use super::*;
 
@@ -44,7 +43,7 @@ async fn a_request_id_is_taken_once_across_replicas_and_forgotten_when_it_expire
     );
 
     h.advance(Duration::hours(23));
-    tick(&h.engine).await.unwrap();
+    h.engine.tick().await.unwrap();
     assert!(
         !h.engine
             .first_delivery(Delivery::SlackEvent, "Ev0FB1")
@@ -52,7 +51,7 @@ async fn a_request_id_is_taken_once_across_replicas_and_forgotten_when_it_expire
             .unwrap()
     );
     h.advance(Duration::hours(1) + Duration::seconds(1));
-    tick(&h.engine).await.unwrap();
+    h.engine.tick().await.unwrap();
     assert!(
         h.engine
             .first_delivery(Delivery::SlackEvent, "Ev0FB1")
@@ -100,7 +99,7 @@ async fn the_mail_log_is_trimmed_oldest_first_in_bounded_batches(backend: Backen
     h.advance(Duration::days(30));
     let mut seen = Vec::new();
     for _ in 0..4 {
-        tick(&h.engine).await.unwrap();
+        h.engine.tick().await.unwrap();
         seen.push(count(&h.engine).await);
     }
     assert_eq!(seen, [601, 101, 1, 1], "500 a tick; the young row stays");

@@ -2,7 +2,6 @@
 //! Twilio: chat first, then SMS, then a call, then the next level; an SMS reply stops it.
 
 use chrono::Duration as Minutes;
-use firebell_engine::timer::tick;
 
 use super::*;
 
@@ -22,7 +21,7 @@ fn calls_to(reqs: &[firebell_tests::fake_telephony::Recorded], to: &str) -> usiz
 /// Runs one timer tick from the test (safe beside the app's own worker: claims are exclusive)
 /// and waits until every outbox row of the incident has been settled.
 async fn quiesce(rig: &Rig, n: IncidentNumber) {
-    tick(rig.app.engine()).await.expect("tick");
+    rig.app.engine().tick().await.expect("tick");
     rig.app
         .api_wait(&format!("/api/v1/incidents/{}", n.get()), |i| {
             i["notifications"].as_array().is_some_and(|rows| {

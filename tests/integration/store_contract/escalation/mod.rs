@@ -2,8 +2,6 @@
 //! reached how and when, what stops it, and that restarts and replicas neither skip nor repeat a
 //! step. (The same ladder over real HTTP with a fake Twilio is in `paging.rs`.)
 
-use firebell_engine::notify::deliver_due;
-use firebell_engine::timer::tick;
 use firebell_engine::{Config, ContactMethod as M, TimelineKind};
 
 use super::*;
@@ -134,8 +132,8 @@ async fn settle(engines: &[&Engine], rec: &Recorder) {
     for _ in 0..50 {
         let mut busy = 0;
         for e in engines {
-            busy += tick(e).await.expect("tick");
-            busy += deliver_due(e, rec).await.expect("deliver");
+            busy += e.tick().await.expect("tick");
+            busy += e.deliver_due(rec).await.expect("deliver");
         }
         if busy == 0 {
             return;
@@ -280,7 +278,7 @@ async fn a_restart_in_the_middle_of_a_ladder_neither_skips_nor_repeats_a_step(ba
     settle(&[&h.engine], &rec).await;
     h.advance(Duration::minutes(2));
     // Level started and SMS step due, but the process dies before the SMS goes out.
-    tick(&h.engine).await.expect("tick");
+    h.engine.tick().await.expect("tick");
     h.restart().await;
     h.advance(Duration::minutes(13));
     settle(&[&h.engine], &rec).await;

@@ -54,7 +54,7 @@ async fn an_ack_timeout_racing_a_repeated_alert_never_leaves_an_incident_acknowl
         .expect("lock the row");
     let timer = {
         let engine = h.engine.clone();
-        tokio::spawn(async move { tick(&engine).await.expect("tick") })
+        tokio::spawn(async move { engine.tick().await.expect("tick") })
     };
     tokio::time::sleep(REACH).await;
     let alert = {
@@ -123,7 +123,7 @@ async fn escalate_racing_the_level_timer_pages_the_next_level_once_not_the_curre
     .expect("hold the page step");
     let timer = {
         let engine = h.engine.clone();
-        tokio::spawn(async move { tick(&engine).await.expect("tick") })
+        tokio::spawn(async move { engine.tick().await.expect("tick") })
     };
     tokio::time::sleep(REACH).await;
     let escalate = {

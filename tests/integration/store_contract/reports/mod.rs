@@ -5,11 +5,10 @@
 
 use firebell_engine::duration::HumanDuration;
 use firebell_engine::maintenance::Matcher;
-use firebell_engine::notify::{NotifyError, deliver_due};
+use firebell_engine::notify::NotifyError;
 use firebell_engine::reports::{
     Durations, Interruptions, NoisyKey, Notifications, Period, Report, SummaryQuery, TeamLoad,
 };
-use firebell_engine::timer::tick;
 use firebell_engine::{Config, ContactMethod, UserId};
 
 use super::*;
@@ -110,7 +109,7 @@ async fn open_alert(engine: &Engine, svc: &str, k: &str, severity: Severity) -> 
 async fn settle(engine: &Engine, rec: &Recorder) {
     for _ in 0..50 {
         let busy =
-            tick(engine).await.expect("tick") + deliver_due(engine, rec).await.expect("deliver");
+            engine.tick().await.expect("tick") + engine.deliver_due(rec).await.expect("deliver");
         if busy == 0 {
             return;
         }

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::Engine;
+use crate::ctx::Ctx;
 use crate::domain::clock::Timestamp;
 use crate::domain::error::EngineError;
 use crate::domain::ids::IncidentNumber;
@@ -25,24 +25,22 @@ pub struct Delivery {
     pub last_error: Option<String>,
 }
 
-impl Engine {
-    /// Delivery records for an incident's notifications: (room, kind, attempts, delivered?, error).
-    pub async fn deliveries(&self, n: IncidentNumber) -> Result<Vec<Delivery>, EngineError> {
-        let mut conn = self.store().conn().await?;
-        let rows = outbox::for_incident(&mut conn.c(), n.get()).await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| Delivery {
-                room: r.room,
-                method: r.method,
-                recipient: r.recipient,
-                provider: r.provider,
-                notification: serde_json::from_str(&r.notification).ok(),
-                attempts: r.attempts,
-                delivered_at: r.delivered_at.map(Timestamp::datetime),
-                failed_at: r.failed_at.map(Timestamp::datetime),
-                last_error: r.last_error,
-            })
-            .collect())
-    }
+/// Delivery records for an incident's notifications: (room, kind, attempts, delivered?, error).
+pub async fn deliveries(ctx: &Ctx, n: IncidentNumber) -> Result<Vec<Delivery>, EngineError> {
+    let mut conn = ctx.store().conn().await?;
+    let rows = outbox::for_incident(&mut conn.c(), n.get()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Delivery {
+            room: r.room,
+            method: r.method,
+            recipient: r.recipient,
+            provider: r.provider,
+            notification: serde_json::from_str(&r.notification).ok(),
+            attempts: r.attempts,
+            delivered_at: r.delivered_at.map(Timestamp::datetime),
+            failed_at: r.failed_at.map(Timestamp::datetime),
+            last_error: r.last_error,
+        })
+        .collect())
 }
