@@ -1,6 +1,12 @@
 //! Every edge of firebell: where the outside world meets the engine.
 //!
+//! Each adapter owns its config table and checks it through the engine's
+//! [`Collector`](firebell_engine::config::Collector): `slack::config`, `discord::config`,
+//! `telephony::config` (`[providers]`), `email::config` (`[providers.smtp]`) and
+//! `email_inbound::config` (`[email]`'s listener); `bot` composes them with the engine's tables.
+//!
 //! # Layout
+//! - `config`: what those tables share (API and base URL checks, a chat platform's storms).
 //! - `http`: the axum server — PagerDuty Events API v1/v2, change events, the Alertmanager webhook,
 //!   the bearer-token JSON API, health and metrics.
 //! - `console`: a chat room on the terminal, used when no Slack or Discord token is configured.
@@ -17,6 +23,7 @@
 //! - `webhooks`: outbound webhooks, signed and sent to their receivers.
 
 pub mod chat;
+pub mod config;
 pub mod console;
 pub mod discord;
 pub mod email;

@@ -8,10 +8,13 @@
 //!
 //! # Layout
 //! - `lib.rs`: [`App`] (start/stop, used by `main` and the integration tests) and the commands.
+//! - `config`: the whole config file — the engine's tables and each adapter's — behind one error
+//!   collector ([`config::Loaded`]).
 //! - `notifiers`: routes each notification to what reaches its addressee: the chat platforms
 //!   serving its room, or a person's SMS, call or email.
 //! - `shutdown`: the stop order, each step under a deadline, the whole bounded.
 
+pub mod config;
 mod notifiers;
 mod shutdown;
 
@@ -25,22 +28,22 @@ use firebell_adapters::chat::fanout::ChatFanout;
 use firebell_adapters::console::{ConsoleNotifier, ConsoleRoom, Style};
 use firebell_adapters::discord::{DiscordApi, DiscordEndpoint, DiscordInbound};
 use firebell_adapters::email::EmailNotifier;
-use firebell_adapters::email_inbound::SmtpListener;
+use firebell_adapters::email_inbound::{self, SmtpListener};
 use firebell_adapters::http::{self, AppState};
-use firebell_adapters::slack::{SlackApi, SlackEvents, SlackInbound};
+use firebell_adapters::slack::{SlackApi, SlackEvents, SlackInbound, SlackMode};
 use firebell_adapters::telephony::TelephonyNotifier;
 use firebell_adapters::webhooks::WebhookNotifier;
 use firebell_engine::ChatPlatform;
-use firebell_engine::config::SlackMode;
 use firebell_engine::notify::{Lane, Notifier};
 use firebell_engine::store::redacted_url;
-use firebell_engine::{Clock, Config, Engine, Store, SystemClock};
+use firebell_engine::{Clock, Engine, Store, SystemClock};
 use tokio::io::{AsyncBufRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tracing::info;
 
+pub use config::Loaded;
 pub use notifiers::NotifyRouter;
 pub use shutdown::SHUTDOWN_GRACE;
 use shutdown::{Phases, stop_in_order};
@@ -65,7 +68,7 @@ pub struct ConsoleIo {
 
 /// Everything needed to start the application.
 pub struct AppParts {
-    pub config: Config,
+    pub config: Loaded,
     pub store: Store,
     pub listener: TcpListener,
     pub clock: Arc<dyn Clock>,
@@ -93,12 +96,19 @@ impl App {
         let shutdown = CancellationToken::new();
         let engine_stop = CancellationToken::new();
         let workers_stop = CancellationToken::new();
-        let config = Arc::new(parts.config);
+        let Loaded {
+            engine: config,
+            slack,
+            discord,
+            providers,
+            email_listener,
+        } = parts.config;
+        let config = Arc::new(config);
         // One TLS crypto provider for every rustls user (reqwest, Slack, SMTP); see
         // DEPENDENCY-NOTES. Already installed is fine (tests start several apps).
         let _ = rustls::crypto::ring::default_provider().install_default();
         // Bound before anything is started, so a busy port or a bad certificate fails cleanly.
-        let smtp = SmtpListener::bind(&config)
+        let smtp = SmtpListener::bind(email_listener.as_ref())
             .await
             .context("starting the SMTP listener ([email])")?;
         let smtp_addr = match &smtp {
@@ -131,10 +141,10 @@ impl App {
         tasks.push(tokio::spawn(
             engine.clone().run_timer_worker(workers_stop.clone()),
         ));
-        if let Some(t) = TelephonyNotifier::from_config(&config) {
+        if let Some(t) = TelephonyNotifier::from_config(&providers, &config) {
             router.telephony = Some(Arc::new(t));
         }
-        if let Some(e) = EmailNotifier::from_config(&config) {
+        if let Some(e) = EmailNotifier::from_config(providers.smtp.as_ref(), &config) {
             router.email = Some(Arc::new(e));
         }
         if let Some(w) =
@@ -144,7 +154,7 @@ impl App {
         }
         let mut chat = ChatFanout::new(engine.clone());
         let mut slack_events = None;
-        if let Some(slack) = &config.slack {
+        if let Some(slack) = &slack {
             let api = SlackApi::new(slack).context("setting up the Slack client")?;
             chat = chat.with(
                 ChatPlatform::Slack,
@@ -169,7 +179,7 @@ impl App {
             }
         }
         let mut discord_endpoint = None;
-        if let Some(discord) = &config.discord {
+        if let Some(discord) = &discord {
             let api = DiscordApi::new(discord);
             chat = chat.with(
                 ChatPlatform::Discord,
@@ -221,7 +231,9 @@ impl App {
         let app = http::router(
             AppState::new(engine.clone())
                 .with_slack(slack_events)
-                .with_discord(discord_endpoint),
+                .with_discord(discord_endpoint)
+                .with_providers(providers)
+                .with_mail_max_size(email_inbound::config::max_size(email_listener.as_ref())),
         );
         let server_stop = shutdown.clone();
         let server = tokio::spawn(async move {
@@ -280,7 +292,7 @@ impl App {
 /// `firebell serve`.
 pub async fn serve(opts: Options) -> anyhow::Result<()> {
     let config =
-        Config::load(&opts.config).map_err(|e| anyhow::anyhow!("invalid configuration:\n{e}"))?;
+        Loaded::load(&opts.config).map_err(|e| anyhow::anyhow!("invalid configuration:\n{e}"))?;
     let store = open_store(&opts.database_url).await?;
     let listener = TcpListener::bind(opts.listen)
         .await
@@ -355,8 +367,8 @@ pub async fn migrate(opts: &Options) -> anyhow::Result<()> {
 
 /// `firebell check`: every problem with its line, or a summary of what was found.
 pub fn check(path: &Path) -> ExitCode {
-    match Config::load(path) {
-        Ok(c) => {
+    match Loaded::load(path) {
+        Ok(Loaded { engine: c, .. }) => {
             println!(
                 "{} is valid: {} services, {} rooms, {} users, {} escalation policies, {} API tokens",
                 path.display(),

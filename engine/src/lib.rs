@@ -15,7 +15,8 @@
 //!   injected clock, alerts, incidents, notifications, the ingest plan, `next_step`, notification
 //!   rules, schedules (`on_call_at`), maintenance matching, heartbeat deadlines, email rules,
 //!   webhook bodies, wording, user-facing vs internal errors. With it, `config`: the validated
-//!   `firebell.toml`.
+//!   engine tables of `firebell.toml` (each adapter owns and checks its own table; `bot` composes
+//!   them behind one error collector).
 //! - **store** (`store`): SQLite and PostgreSQL rows in and out behind one type, the outbox, the
 //!   SQLite write gate, the nudges that wake workers after a commit.
 //! - **ingest** (`ingest`): the group-commit queues and their writers.

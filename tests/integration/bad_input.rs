@@ -97,7 +97,7 @@ async fn bodies_over_512_kb_get_413_and_write_nothing() {
 async fn a_routing_key_over_its_rate_gets_429_on_v2_and_403_on_v1() {
     let toml =
         fixtures::config_toml().replacen("events_per_minute = 100000", "events_per_minute = 3", 1);
-    let config = firebell_engine::Config::parse(&toml, "t.toml", &|_| None).unwrap();
+    let config = firebell::Loaded::parse(&toml, "t.toml", &|_| None).unwrap();
     let app = TestApp::spawn_with(Backend::Sqlite, config).await;
     let mut statuses = Vec::new();
     for i in 0..5 {

@@ -3,7 +3,7 @@
 //! message), in a room that has a channel on each.
 
 use chrono::Duration;
-use firebell_engine::Config;
+use firebell::Loaded;
 use firebell_tests::fake_discord::{FakeDiscord, message_create};
 use firebell_tests::fake_slack::{FakeSlack, message_event};
 use firebell_tests::fixtures::config_toml;
@@ -24,7 +24,7 @@ async fn start() -> (TestApp, FakeSlack, FakeDiscord) {
         slack.api_url(),
         discord.url()
     );
-    let config = Config::parse(&toml, "files.toml", &|name| match name {
+    let config = Loaded::parse(&toml, "files.toml", &|name| match name {
         "FIREBELL_SLACK_BOT_TOKEN" => Some(crate::slack::BOT_TOKEN.to_owned()),
         "FIREBELL_SLACK_APP_TOKEN" => Some(crate::slack::APP_TOKEN.to_owned()),
         "FIREBELL_DISCORD_TOKEN" => Some(crate::discord::TOKEN.to_owned()),

@@ -234,7 +234,7 @@ async fn a_restart_keeps_incidents_and_posts_what_was_committed_but_not_yet_deli
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_console_shows_every_room_so_ack_all_there_acknowledges_every_rooms_incidents() {
     for backend in backends() {
-        let config = firebell_engine::Config::parse(
+        let config = firebell::Loaded::parse(
             &fixtures::config_toml_two_rooms(),
             "two-rooms.toml",
             &|_| None,

@@ -2,18 +2,18 @@
 //! across a restart, with the summary of the period that ends at the occurrence.
 
 use chrono::Duration;
-use firebell_engine::Config;
+use firebell::Loaded;
 use firebell_tests::fixtures::config_toml;
 use firebell_tests::{Backend, TestApp};
 
 use crate::ingest_flow::trigger;
 
-fn config() -> Config {
+fn config() -> Loaded {
     let toml = format!(
         "{}\n[[reports]]\nname = \"weekly\"\nschedule = \"0 9 * * Mon\"\ntimezone = \"Europe/Berlin\"\nroom = \"ops\"\nperiod = \"last-week\"\n",
         config_toml()
     );
-    Config::parse(&toml, "digest-test.toml", &|_| None).expect("valid")
+    Loaded::parse(&toml, "digest-test.toml", &|_| None).expect("valid")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -68,7 +68,7 @@ fn bad_report_schedules_rooms_and_periods_say_what_would_be_right() {
         "{}\n[[reports]]\nschedule = \"every monday\"\nroom = \"managers\"\nperiod = \"fortnight\"\ntimezone = \"Mars/Olympus\"\n",
         config_toml()
     );
-    let errs = Config::parse(&toml, "bad.toml", &|_| None)
+    let errs = Loaded::parse(&toml, "bad.toml", &|_| None)
         .expect_err("invalid")
         .0;
     let keys: Vec<&str> = errs.iter().map(|e| e.key.as_str()).collect();

@@ -1,7 +1,7 @@
 //! `/api/v1/oncall`, `/api/v1/overrides` and `/api/v1/maintenance`: who has the pager, swaps of
 //! it, and maintenance windows, over the bearer-token API, against the real application.
 
-use firebell_engine::Config;
+use firebell::Loaded;
 use firebell_tests::fixtures::{API_TOKEN, WEB_KEY, config_toml};
 use firebell_tests::{Backend, TestApp, backends};
 use reqwest::StatusCode;
@@ -11,7 +11,7 @@ use crate::ingest_flow::trigger;
 
 /// The standard config plus `primary`: alice and bob weekly, alice on from Mon 16 Nov 09:00 UTC
 /// (so at the test start, Sat 21 Nov 03:00, she has it until Mon 23 Nov 09:00 and bob is next).
-fn config_with_schedule() -> Config {
+fn config_with_schedule() -> Loaded {
     let text = config_toml()
         + r#"
 [schedules.primary]
@@ -21,7 +21,7 @@ users = ["alice", "bob"]
 rotation = "1w"
 start = "2026-11-16T09:00"
 "#;
-    Config::parse(&text, "test.toml", &|_| None).expect("config with a schedule is valid")
+    Loaded::parse(&text, "test.toml", &|_| None).expect("config with a schedule is valid")
 }
 
 async fn spawn(backend: Backend) -> TestApp {

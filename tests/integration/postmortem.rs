@@ -16,7 +16,7 @@ async fn app(backend: firebell_tests::Backend) -> TestApp {
         "[services.web]\n",
         "[services.web]\nack_timeout = \"off\"\n",
     );
-    let config = firebell_engine::Config::parse(&toml, "test.toml", &|_| None).expect("valid");
+    let config = firebell::Loaded::parse(&toml, "test.toml", &|_| None).expect("valid");
     TestApp::spawn_with(backend, config).await
 }
 

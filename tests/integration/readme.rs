@@ -33,20 +33,21 @@ fn readme_command_table_matches_the_command_metadata() {
 #[test]
 fn the_demo_config_is_valid() {
     let text = repo_file("firebell.toml");
-    let config = firebell_engine::Config::parse(&text, "firebell.toml", &|_| None)
-        .expect("demo config is valid");
+    let config =
+        firebell::Loaded::parse(&text, "firebell.toml", &|_| None).expect("demo config is valid");
     assert!(
-        config.console.user.is_some(),
+        config.engine.console.user.is_some(),
         "the demo opens the console as a user"
     );
     assert!(
         config
+            .engine
             .service_for_key("webdemo0000000000000000000000000")
             .is_some(),
         "the README tour's key works"
     );
     assert!(
-        config.authenticate("demo-token-change-me").is_some(),
+        config.engine.authenticate("demo-token-change-me").is_some(),
         "the README tour's token works"
     );
 }

@@ -5,9 +5,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use firebell::{App, AppParts, ConsoleIo};
+use firebell::{App, AppParts, ConsoleIo, Loaded};
 use firebell_adapters::console::Style;
-use firebell_engine::{Config, ManualClock};
+use firebell_engine::ManualClock;
 use reqwest::StatusCode;
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream};
@@ -29,7 +29,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub clock: ManualClock,
     pub db: TestDb,
-    config: Config,
+    config: Loaded,
     app: Option<App>,
     console_in: DuplexStream,
     console_out: Arc<(Mutex<String>, Notify)>,
@@ -38,10 +38,10 @@ pub struct TestApp {
 impl TestApp {
     /// Starts on a fresh database with the standard test config.
     pub async fn spawn(backend: Backend) -> TestApp {
-        Self::spawn_with(backend, fixtures::config()).await
+        Self::spawn_with(backend, fixtures::loaded()).await
     }
 
-    pub async fn spawn_with(backend: Backend, config: Config) -> TestApp {
+    pub async fn spawn_with(backend: Backend, config: Loaded) -> TestApp {
         let db = TestDb::new(backend).await;
         let clock = ManualClock::new(t0());
         Self::start(db, clock, config).await
@@ -49,10 +49,10 @@ impl TestApp {
 
     /// Starts on an existing database (as a restarted process would), with the standard config.
     pub async fn spawn_on(db: TestDb, clock: ManualClock) -> TestApp {
-        Self::start(db, clock, fixtures::config()).await
+        Self::start(db, clock, fixtures::loaded()).await
     }
 
-    async fn start(db: TestDb, clock: ManualClock, config: Config) -> TestApp {
+    async fn start(db: TestDb, clock: ManualClock, config: Loaded) -> TestApp {
         let store = db.store().await;
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let (console_in, app_in) = tokio::io::duplex(64 * 1024);
@@ -121,6 +121,11 @@ impl TestApp {
     pub fn advance(&self, by: chrono::Duration) {
         self.clock.advance(by);
         self.engine().timer_nudge().notify_one();
+    }
+
+    /// The config the app was started with (the engine's part is also [`Self::engine`]'s).
+    pub fn config(&self) -> &Loaded {
+        &self.config
     }
 
     pub fn engine(&self) -> &firebell_engine::Engine {

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use firebell::Loaded;
 use firebell_engine::Config;
 
 /// Integration key of service `web` (also the key Alertmanager used in the recorded fixtures).
@@ -78,7 +79,13 @@ pub fn config_toml_two_rooms() -> String {
 }
 
 pub fn config() -> Config {
-    Config::parse(&config_toml(), "test.toml", &|_| None).expect("test config is valid")
+    loaded().engine
+}
+
+/// The standard test configuration as the app is started with it (no chat platform or
+/// provider configured).
+pub fn loaded() -> Loaded {
+    Loaded::parse(&config_toml(), "test.toml", &|_| None).expect("test config is valid")
 }
 
 /// `tests/fixtures/<rel>` (recorded payloads kept in the repository) parsed as JSON.

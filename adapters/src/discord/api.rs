@@ -10,7 +10,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use firebell_engine::config::Discord;
+use super::config::Discord;
 use firebell_engine::notify::NotifyError;
 use serde_json::Value;
 use serenity::all::{ChannelId, CreateAttachment, HttpBuilder, InteractionId, MessageId};

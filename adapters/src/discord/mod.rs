@@ -3,6 +3,7 @@
 //! time) and the signed HTTP interactions endpoint.
 //!
 //! # Layout
+//! - `config`: `[discord]` and the Discord token and public key → [`Discord`].
 //! - `api`: the REST calls (serenity's `Http`), errors sorted for the outbox.
 //! - `surface`: Discord for the shared card driver ([`crate::chat::cards`]).
 //! - `render`, `escape`: embeds, components and lines, with alert text defused and
@@ -13,6 +14,7 @@
 //! - `interactions`: `POST /discord/interactions`, Ed25519-signed.
 
 pub mod api;
+pub mod config;
 pub mod escape;
 pub mod gateway;
 mod gateway_url;
@@ -22,6 +24,7 @@ pub mod render;
 pub mod surface;
 
 pub use api::DiscordApi;
+pub use config::Discord;
 pub use inbound::DiscordInbound;
 pub use interactions::DiscordEndpoint;
 pub use surface::{DiscordNotifier, notifier};

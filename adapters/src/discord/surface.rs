@@ -3,7 +3,9 @@
 
 use async_trait::async_trait;
 use firebell_engine::ChatPlatform;
-use firebell_engine::config::{Discord, User};
+use firebell_engine::config::User;
+
+use super::config::Discord;
 use firebell_engine::notify::NotifyError;
 use firebell_engine::{Engine, Incident};
 use serde_json::Value;

@@ -3,17 +3,20 @@
 //! such mailbox, relaying denied) gives the row up with the server's words on the timeline.
 //!
 //! # Layout
+//! - `config`: `[providers.smtp]` → [`Smtp`].
 //! - `mod.rs`: [`EmailNotifier`] — the transport per `providers.smtp` and error classification.
 //! - `render`: subject and plain-text body.
 
+pub mod config;
 mod render;
+
+pub use config::{Smtp, SmtpTls};
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use firebell_engine::Config;
-use firebell_engine::config::{Smtp, SmtpTls};
 use firebell_engine::error::cause_chain;
 use firebell_engine::kinds::ContactMethod;
 use firebell_engine::notify::{Delivered, Notification, Notifier, NotifyError, Outgoing};
@@ -46,8 +49,8 @@ impl std::fmt::Debug for EmailNotifier {
 impl EmailNotifier {
     /// `None` when `providers.smtp` is not configured (or its TLS setup cannot be built, which
     /// is logged).
-    pub fn from_config(config: &Config) -> Option<EmailNotifier> {
-        let smtp = config.providers.smtp.as_ref()?;
+    pub fn from_config(smtp: Option<&Smtp>, config: &Config) -> Option<EmailNotifier> {
+        let smtp = smtp?;
         let transport = match transport(smtp) {
             Ok(t) => t,
             Err(e) => {

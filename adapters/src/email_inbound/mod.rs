@@ -4,10 +4,13 @@
 //! decodes messages. (Outbound email pages are [`crate::email`].)
 //!
 //! # Layout
+//! - `config`: `[email]`'s listener keys → [`EmailListener`].
 //! - `parse`: raw RFC 5322 bytes → the decoded [`firebell_engine::email::Mail`].
 //! - `smtp`: the listener, one session per connection, STARTTLS.
 
+pub mod config;
 pub mod parse;
 mod smtp;
 
+pub use config::EmailListener;
 pub use smtp::SmtpListener;

@@ -38,7 +38,7 @@ async fn receive(
         Ok(s) => s,
         Err(e) => return e.into_response(),
     };
-    let max = state.engine.config().email.max_size();
+    let max = state.mail_max_size;
     let bytes = match body {
         Ok(b) if b.len() <= max => b,
         Ok(_) => return too_large(&state, &service, max).await,

@@ -66,6 +66,11 @@ pub struct AppState {
     pub slack: Option<crate::slack::SlackEvents>,
     /// The Discord interactions endpoint's handler, when a public key is configured.
     pub discord: Option<crate::discord::DiscordEndpoint>,
+    /// Twilio's webhooks are checked against its auth token and the public URL; a status
+    /// callback fails over to Vonage when it is configured.
+    pub providers: Arc<crate::telephony::Providers>,
+    /// The largest mail `POST /integrations/email/{key}` takes (`[email] max_size`).
+    pub mail_max_size: usize,
 }
 
 impl AppState {
@@ -77,7 +82,19 @@ impl AppState {
             metrics: Arc::new(Metrics::new()),
             slack: None,
             discord: None,
+            providers: Arc::default(),
+            mail_max_size: crate::email_inbound::config::max_size(None),
         }
+    }
+
+    pub fn with_providers(mut self, providers: crate::telephony::Providers) -> Self {
+        self.providers = Arc::new(providers);
+        self
+    }
+
+    pub fn with_mail_max_size(mut self, max_size: usize) -> Self {
+        self.mail_max_size = max_size;
+        self
     }
 
     pub fn with_discord(mut self, discord: Option<crate::discord::DiscordEndpoint>) -> Self {
@@ -105,7 +122,7 @@ pub fn parse_event_v2(body: &[u8]) -> Result<(), Vec<String>> {
 
 /// The whole HTTP surface.
 pub fn router(state: AppState) -> Router {
-    let mail_max = state.engine.config().email.max_size();
+    let mail_max = state.mail_max_size;
     Router::new()
         .route("/v2/enqueue", post(events_v2::enqueue))
         .route("/v2/change/enqueue", post(change::enqueue))

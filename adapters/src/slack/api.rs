@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use firebell_engine::config::Slack;
+use super::config::Slack;
 use firebell_engine::notify::NotifyError;
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;

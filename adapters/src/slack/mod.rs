@@ -2,6 +2,7 @@
 //! commands in channels and threads, and `/firebell`, over Socket Mode or the Events API.
 //!
 //! # Layout
+//! - `config`: `[slack]` and the Slack tokens → [`Slack`], checked for `firebell check`.
 //! - `api`: the Web API calls (slack-morphism), paced and retried on 429, errors sorted for the
 //!   outbox.
 //! - `surface`: Slack for the shared card driver ([`crate::chat::cards`]) — how to draw, post,
@@ -11,6 +12,7 @@
 //! - `socket`: Socket Mode; `events`: the signed `/slack/*` HTTP routes.
 
 pub mod api;
+pub mod config;
 pub mod escape;
 pub mod events;
 pub mod inbound;
@@ -20,6 +22,7 @@ pub mod socket;
 pub mod surface;
 
 pub use api::SlackApi;
+pub use config::{Slack, SlackMode};
 pub use events::SlackEvents;
 pub use inbound::SlackInbound;
 pub use surface::{SlackNotifier, notifier};

@@ -12,6 +12,7 @@ use firebell_engine::notify::{Delivered, Notification, Notifier, NotifyError, Ou
 use firebell_engine::{Incident, PhoneNumber};
 use tracing::{error, warn};
 
+use super::config::Providers;
 use super::provider::{Failure, SendError, http_client};
 use super::text;
 use super::twilio::TwilioClient;
@@ -29,8 +30,7 @@ pub struct TelephonyNotifier {
 
 impl TelephonyNotifier {
     /// `None` when neither Twilio nor Vonage is configured (nobody can be texted or called).
-    pub fn from_config(config: &Config) -> Option<TelephonyNotifier> {
-        let p = &config.providers;
+    pub fn from_config(p: &Providers, config: &Config) -> Option<TelephonyNotifier> {
         if p.twilio.is_none() && p.vonage.is_none() {
             return None;
         }

@@ -2,7 +2,9 @@
 //! to `{public_url}/twilio/status`.
 
 use firebell_engine::PhoneNumber;
-use firebell_engine::config::{Secret, Twilio};
+use firebell_engine::config::Secret;
+
+use super::config::Twilio;
 use serde::Deserialize;
 
 use super::provider::{Failure, SendError};

@@ -2,7 +2,9 @@
 //! was refused: the verdict is `messages[i].status`, where only `"0"` means accepted.
 
 use firebell_engine::PhoneNumber;
-use firebell_engine::config::{Secret, Vonage};
+use firebell_engine::config::Secret;
+
+use super::config::Vonage;
 use serde::Deserialize;
 
 use super::provider::{Failure, SendError};

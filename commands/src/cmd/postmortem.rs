@@ -118,7 +118,7 @@ fn render(pm: &Draft, config: &Config) -> Doc {
     });
     let mut doc = doc.line().text(figures.join(" · "));
     let path = format!("/api/v1/incidents/{}/postmortem.md", i.number.get());
-    let url = match &config.providers.public_url {
+    let url = match &config.public_url {
         Some(base) => format!("{base}{path}"),
         None => path,
     };

@@ -1,15 +1,10 @@
-//! `[email]` (the SMTP listener) and each service's `[services.NAME.email]` (its address and
-//! rules) → [`EmailConfig`].
+//! `[email] log_retention` and each service's `[services.NAME.email]` (its address and rules)
+//! → [`EmailConfig`]. The rest of `[email]` configures the SMTP listener, which its adapter
+//! (`email_inbound`) reads and checks.
 //!
 //! ```toml
 //! [email]
-//! listen = "127.0.0.1:2525"      # default
-//! domain = "alerts.example.com"  # mail to <service address>@alerts.example.com
-//! max_size = "10MB"              # default; larger mail is refused with 552
-//! tls_cert = "/etc/firebell/smtp.pem"   # optional, with tls_key: offers STARTTLS
-//! tls_key = "/etc/firebell/smtp.key"
-//! connections_per_minute = 60    # default; per client address, more get 421
-//! messages_per_minute = 120      # default; per client address, more get 450 at MAIL
+//! domain = "alerts.example.com"  # the listener's keys: see the email_inbound adapter
 //! log_retention = "30d"          # default; older mail log rows are deleted
 //!
 //! [services.web.email]
@@ -27,27 +22,15 @@ use std::time::Duration;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::email_listener::{DEFAULT_MAX_SIZE, EmailListener, listener};
+use super::Collector;
 use super::email_rules::{RawCondition, RawRule};
-use super::validate::Collector;
 use crate::domain::email::rules::EmailRules;
 use crate::domain::ids::ServiceName;
 
-/// `[email]`: present turns the SMTP listener on.
+/// `[email]` as the engine reads it: the listener's keys are checked by its adapter, which
+/// also rejects unknown ones.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(super) struct RawEmail {
-    pub listen: Option<Spanned<String>>,
-    pub domain: Spanned<String>,
-    pub max_size: Option<Spanned<String>>,
-    pub tls_cert: Option<Spanned<String>>,
-    pub tls_key: Option<Spanned<String>>,
-    /// Longest wait for the client's next command or data (`5m`, `30s`).
-    pub timeout: Option<Spanned<String>>,
-    /// Connections one client address may open per minute.
-    pub connections_per_minute: Option<Spanned<i64>>,
-    /// Mails (MAIL FROM) one client address may start per minute.
-    pub messages_per_minute: Option<Spanned<i64>>,
     /// How long mail log rows are kept (`30d`).
     pub log_retention: Option<Spanned<String>>,
 }
@@ -66,11 +49,9 @@ pub(super) struct RawServiceEmail {
     pub rules: Vec<Spanned<RawRule>>,
 }
 
-/// Inbound email, validated.
+/// Inbound email, validated: what the engine does with mail, however it arrived.
 #[derive(Debug, Clone)]
 pub struct EmailConfig {
-    /// The SMTP listener; `None` without an `[email]` table.
-    pub listener: Option<EmailListener>,
     /// How long mail log rows are kept; older ones are deleted by the timer worker.
     pub log_retention: Duration,
     services: BTreeMap<ServiceName, ServiceEmail>,
@@ -79,7 +60,6 @@ pub struct EmailConfig {
 impl Default for EmailConfig {
     fn default() -> Self {
         Self {
-            listener: None,
             log_retention: DEFAULT_LOG_RETENTION,
             services: BTreeMap::new(),
         }
@@ -121,13 +101,6 @@ impl EmailConfig {
             .find(|(_, e)| e.address.as_deref() == Some(base))
             .map(|(name, _)| name)
     }
-
-    /// The largest message accepted, by SMTP and by `POST /integrations/email/{key}`.
-    pub fn max_size(&self) -> usize {
-        self.listener
-            .as_ref()
-            .map_or(DEFAULT_MAX_SIZE, |l| l.max_size)
-    }
 }
 
 pub(super) fn validate(
@@ -135,7 +108,6 @@ pub(super) fn validate(
     raw: Option<&Spanned<RawEmail>>,
     services: &BTreeMap<String, Spanned<super::raw::RawService>>,
 ) -> EmailConfig {
-    let listener = raw.and_then(|r| listener(c, r));
     let log_retention = raw
         .and_then(|r| r.get_ref().log_retention.as_ref())
         .map_or(Some(DEFAULT_LOG_RETENTION), |t| retention(c, t))
@@ -199,7 +171,6 @@ pub(super) fn validate(
         }
     }
     EmailConfig {
-        listener,
         log_retention,
         services: out,
     }

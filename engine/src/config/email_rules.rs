@@ -19,7 +19,7 @@ use regex::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::validate::Collector;
+use super::Collector;
 use crate::domain::email::extract::{Extractor, How};
 use crate::domain::email::mail::Part;
 use crate::domain::email::predicate::{Condition, Matcher, Predicate};

@@ -19,9 +19,10 @@ use serde::Deserialize;
 use subtle::ConstantTimeEq;
 use toml::Spanned;
 
-use super::providers::{LookupEnv, SecretField, secret};
-use super::validate::{Collector, is_plain_name, known_service};
+use super::Collector;
+use super::validate::{is_plain_name, known_service};
 use super::{Config, Secret, Service};
+use super::{LookupEnv, SecretField, secret};
 use crate::domain::duration::HumanDuration;
 use crate::domain::ids::{DedupKey, ServiceName};
 use crate::domain::kinds::Severity;

@@ -4,35 +4,37 @@
 //! Loading never stops at the first problem: [`Config::parse`] returns every error it found, each
 //! with file, line, key and what would be valid, which is what `firebell check` prints.
 //!
+//! The edges' tables (`[slack]`, `[discord]`, `[providers.*]`, the SMTP listener's part of
+//! `[email]`) are their adapters' to define and check; they report through the same
+//! [`Collector`], and `bot` composes everything, passing in the [`Edges`] facts the engine's own
+//! checks need (which contact methods have a carrier, the public URL).
+//!
 //! # Layout
-//! - `raw`: serde structs mirroring the file, with spans.
+//! - `errors`: [`ConfigError`]s and the [`Collector`] every part reports through, with positions.
+//! - `secrets`: [`Secret`] and the literal-or-environment-variable rule for secret keys.
+//! - `edges`: the facts about the edges' tables the engine is told ([`Edges`], [`Carriers`]).
+//! - `raw`: serde structs mirroring the engine's tables, with spans.
 //! - `validate`: raw → [`Config`], collecting [`ConfigError`]s.
 //! - `schedules`: `[schedules.NAME]` → [`Schedule`](crate::domain::schedule::Schedule) values.
-//! - `users`: contact details and notification ladders, checked against the providers.
+//! - `users`: contact details and notification ladders, checked against the carriers.
 //! - `policies`: escalation levels and their targets (users or schedules).
 //! - `services`: keys, rooms, urgency, support hours, ack timeout, auto-resolve.
-//! - `edges`: the validated tables the chat and telephony adapters read (`[slack]`, `[discord]`,
-//!   `[providers.*]`); the engine itself never looks inside them.
-//! - `providers`: Twilio, Vonage, SMTP and the public URL; secrets from the environment.
-//! - `slack`: `[slack]` and the Slack tokens from the environment.
 //! - `heartbeats`: `[heartbeats.NAME]` dead man's switches and their check-in keys.
 //! - `webhooks`: `[webhooks.NAME]` outbound webhook subscriptions and their signing secrets.
-//! - `email`, `email_rules`: `[email]` (the SMTP listener) and each service's mail address,
-//!   filter and parsing rules.
+//! - `email`, `email_rules`: `[email] log_retention` and each service's mail address, filter and
+//!   parsing rules.
 
-pub mod discord;
 mod edges;
 mod email;
-mod email_listener;
 mod email_rules;
+mod errors;
 mod heartbeats;
 mod policies;
-mod providers;
 mod raw;
 mod reports;
 mod schedules;
+mod secrets;
 mod services;
-pub mod slack;
 mod users;
 mod validate;
 mod webhooks;
@@ -47,11 +49,12 @@ use crate::domain::ids::{PhoneNumber, RoutingKey, ServiceName, UserId};
 use crate::domain::kinds::ChatPlatform;
 use crate::domain::notification_rules::{NotificationRules, SupportHours, UrgencyRule};
 
-pub use edges::{Discord, Providers, Slack, SlackMode, Smtp, SmtpTls, Twilio, Vonage};
+pub use edges::{Carriers, Edges};
 pub use email::{EmailConfig, ServiceEmail};
-pub use email_listener::{EmailListener, TlsFiles};
+pub use errors::{Collector, ConfigError, ConfigErrors};
 pub use heartbeats::{Heartbeat, default_grace};
-pub use validate::ConfigErrors;
+pub use secrets::{LookupEnv, Secret, SecretField, secret};
+pub use users::is_email;
 pub use webhooks::{DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT, Webhook};
 
 /// PagerDuty's default per-key event rate.
@@ -69,19 +72,16 @@ pub struct Config {
     pub escalation_policies: BTreeMap<String, EscalationPolicy>,
     /// On-call schedules, ready for [`crate::domain::schedule::on_call_at`].
     pub schedules: BTreeMap<String, crate::domain::schedule::Schedule>,
-    /// SMS, voice and email providers, and the public URL their webhooks call back.
-    pub providers: Providers,
-    /// `None` unless `FIREBELL_SLACK_BOT_TOKEN` is set.
-    pub slack: Option<Slack>,
-    /// `None` unless `FIREBELL_DISCORD_TOKEN` is set.
-    pub discord: Option<Discord>,
+    /// `[providers] public_url` (told by the composer, [`Edges`]): the base of the API links
+    /// firebell hands out, such as an incident's in webhook payloads.
+    pub public_url: Option<String>,
     /// Report digests posted to rooms on a schedule.
     pub reports: Vec<DigestSchedule>,
     /// Dead man's switches: jobs that must check in, by name.
     pub heartbeats: BTreeMap<String, Heartbeat>,
     /// Outbound webhook subscriptions, by name.
     pub webhooks: BTreeMap<String, Webhook>,
-    /// Inbound email: the SMTP listener and every service's address and rules.
+    /// Inbound email: every service's address and rules, and how long the mail log is kept.
     pub email: EmailConfig,
 }
 
@@ -105,41 +105,6 @@ impl DigestSchedule {
         cron::Schedule::from_str(&self.expression).expect("checked when the config was loaded")
     }
 }
-
-/// A secret from the file or the environment; never printed by `Debug`.
-#[derive(Clone)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(s: impl Into<String>) -> Self {
-        Self(s.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(…)")
-    }
-}
-
-macro_rules! debug_without_secrets {
-    ($t:ty, $($field:ident),+) => {
-        impl fmt::Debug for $t {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_struct(stringify!($t))$(.field(stringify!($field), &self.$field))+.finish_non_exhaustive()
-            }
-        }
-    };
-}
-debug_without_secrets!(Twilio, account_sid, from, api_url);
-debug_without_secrets!(Vonage, api_key, from, api_url);
-debug_without_secrets!(Smtp, host, port, tls, username, from);
-debug_without_secrets!(Slack, mode, api_url, storm_after, storm_window);
-debug_without_secrets!(Discord, public_key, api_url, storm_after, storm_window);
 
 #[derive(Debug, Clone)]
 pub struct ConsoleConfig {
@@ -247,20 +212,40 @@ pub enum Target {
 }
 
 impl Config {
-    /// Parses and validates `text`; `lookup_env` supplies secrets (`std::env::var` in production).
+    /// Parses and validates the engine's tables in `text` alone, as if no edge were configured
+    /// (a user whose ladder needs SMS, voice or email is then an error); `lookup_env` supplies
+    /// secrets (`std::env::var` in production). `bot` composes the whole file.
     pub fn parse(
         text: &str,
         source: &str,
-        lookup_env: &dyn Fn(&str) -> Option<String>,
+        lookup_env: LookupEnv<'_>,
     ) -> Result<Config, ConfigErrors> {
-        validate::parse(text, source, lookup_env)
+        Self::parse_with(text, source, lookup_env, &Edges::default())
     }
 
-    /// Reads and validates a file, with secrets from the process environment.
-    pub fn load(path: &std::path::Path) -> Result<Config, ConfigErrors> {
-        let source = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigErrors::io(&source, &e))?;
-        Self::parse(&text, &source, &|name| std::env::var(name).ok())
+    /// [`Config::parse`], told what the edges' tables provide.
+    pub fn parse_with(
+        text: &str,
+        source: &str,
+        lookup_env: LookupEnv<'_>,
+        edges: &Edges,
+    ) -> Result<Config, ConfigErrors> {
+        let mut c = Collector::new(text, source);
+        let config = Self::collect(&mut c, source, lookup_env, edges);
+        c.finish()?;
+        Ok(config.expect("a file that reads has a config"))
+    }
+
+    /// Reads and validates the engine's tables, reporting into `c` (shared with the edges);
+    /// `None` when the file does not have the right shape (reported). The config is only
+    /// meaningful if `c` finishes without problems.
+    pub fn collect(
+        c: &mut Collector<'_>,
+        source: &str,
+        lookup_env: LookupEnv<'_>,
+        edges: &Edges,
+    ) -> Option<Config> {
+        validate::collect(c, source, lookup_env, edges)
     }
 
     /// The service owning an integration key. Compares against every configured key in constant

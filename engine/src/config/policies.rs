@@ -14,8 +14,9 @@ use std::collections::BTreeMap;
 
 use toml::Spanned;
 
+use super::Collector;
 use super::raw::RawPolicy;
-use super::validate::{Collector, names};
+use super::validate::names;
 use super::{EscalationLevel, EscalationPolicy, Target, User};
 use crate::domain::ids::UserId;
 

@@ -1,9 +1,13 @@
 //! The config file exactly as written: serde structs that reject unknown keys and keep the spans
 //! of every value that refers to something else, so validation can point at the line.
+//!
+//! The edges' tables (`[slack]`, `[discord]`, `[providers]`) are named here only so a typo in a
+//! top-level key is still reported with every valid one; their adapters read and check them.
 
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
+use serde::de::IgnoredAny;
 use toml::Spanned;
 
 #[derive(Debug, Deserialize, Default)]
@@ -23,17 +27,22 @@ pub(super) struct RawConfig {
     pub escalation_policies: BTreeMap<String, Spanned<RawPolicy>>,
     #[serde(default)]
     pub schedules: BTreeMap<String, Spanned<RawSchedule>>,
-    #[serde(default)]
-    pub providers: RawProviders,
-    pub slack: Option<Spanned<RawSlack>>,
-    pub discord: Option<Spanned<RawDiscord>>,
+    /// `[providers]`: the telephony and email adapters' table.
+    #[serde(rename = "providers")]
+    _providers: Option<IgnoredAny>,
+    /// `[slack]`: the Slack adapter's table.
+    #[serde(rename = "slack")]
+    _slack: Option<IgnoredAny>,
+    /// `[discord]`: the Discord adapter's table.
+    #[serde(rename = "discord")]
+    _discord: Option<IgnoredAny>,
     #[serde(default)]
     pub reports: Vec<Spanned<RawReport>>,
     #[serde(default)]
     pub heartbeats: BTreeMap<String, Spanned<super::heartbeats::RawHeartbeat>>,
     #[serde(default)]
     pub webhooks: BTreeMap<String, Spanned<super::webhooks::RawWebhook>>,
-    /// `[email]`: the SMTP listener (inbound mail); absent = off.
+    /// `[email]`: the mail log's retention here; the SMTP listener's keys are its adapter's.
     pub email: Option<Spanned<super::email::RawEmail>>,
 }
 
@@ -49,28 +58,6 @@ pub(super) struct RawReport {
     /// week | last-week (default) | month | <N>d
     pub period: Option<Spanned<String>>,
     pub service: Option<Spanned<String>>,
-}
-
-/// `[discord]`: how to reach Discord. The token and public key come from the environment only.
-#[derive(Debug, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawDiscord {
-    /// `https://discord.com` unless pointed elsewhere (tests, a proxy).
-    pub api_url: Option<Spanned<String>>,
-    pub storm_after: Option<Spanned<u32>>,
-    pub storm_window: Option<Spanned<String>>,
-}
-
-/// `[slack]`: how to reach Slack. The tokens themselves come from the environment only.
-#[derive(Debug, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawSlack {
-    /// `socket` (default when an app token is set) or `events`.
-    pub mode: Option<Spanned<String>>,
-    pub api_url: Option<Spanned<String>>,
-    /// Incidents a channel may get as cards within `storm_window` before the rest are bundled.
-    pub storm_after: Option<Spanned<u32>>,
-    pub storm_window: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -222,46 +209,4 @@ fn no_repeat() -> Spanned<u8> {
 
 fn default_delay() -> Spanned<u32> {
     Spanned::new(0..0, 30)
-}
-
-#[derive(Debug, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawProviders {
-    pub public_url: Option<Spanned<String>>,
-    pub twilio: Option<Spanned<RawTwilio>>,
-    pub vonage: Option<Spanned<RawVonage>>,
-    pub smtp: Option<Spanned<RawSmtp>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawTwilio {
-    pub account_sid: Spanned<String>,
-    pub auth_token: Option<Spanned<String>>,
-    pub auth_token_env: Option<Spanned<String>>,
-    pub from: Spanned<String>,
-    pub api_url: Option<Spanned<String>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawVonage {
-    pub api_key: Spanned<String>,
-    pub api_secret: Option<Spanned<String>>,
-    pub api_secret_env: Option<Spanned<String>>,
-    pub from: Spanned<String>,
-    pub api_url: Option<Spanned<String>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawSmtp {
-    pub host: Spanned<String>,
-    pub port: Option<Spanned<u16>>,
-    /// starttls (default) | tls | none.
-    pub tls: Option<Spanned<String>>,
-    pub username: Option<Spanned<String>>,
-    pub password: Option<Spanned<String>>,
-    pub password_env: Option<Spanned<String>>,
-    pub from: Spanned<String>,
 }

@@ -16,8 +16,9 @@ use std::str::FromStr;
 use chrono_tz::Tz;
 use toml::Spanned;
 
+use super::Collector;
 use super::raw::RawReport;
-use super::validate::{Collector, known_service};
+use super::validate::known_service;
 use super::{DigestSchedule, Room, Service};
 use crate::domain::ids::ServiceName;
 

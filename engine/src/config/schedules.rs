@@ -17,9 +17,10 @@ use chrono::{NaiveDateTime, NaiveTime, Weekday};
 use chrono_tz::Tz;
 use toml::Spanned;
 
+use super::Collector;
 use super::User;
 use super::raw::{RawLayer, RawRestriction, RawSchedule};
-use super::validate::{Collector, names};
+use super::validate::names;
 use crate::domain::ids::UserId;
 use crate::domain::schedule::{Layer, Restriction, Rotation, Schedule};
 

@@ -14,9 +14,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use toml::Spanned;
 
+use super::Collector;
 use super::raw::{RawService, RawSupportHours};
 use super::schedules::{time_zone, weekly_window};
-use super::validate::{Collector, names};
+use super::validate::names;
 use super::{
     DEFAULT_ACK_TIMEOUT_MINUTES, DEFAULT_EVENTS_PER_MINUTE, EscalationPolicy, Room, Service,
 };

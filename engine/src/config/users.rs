@@ -12,10 +12,9 @@ use std::collections::BTreeMap;
 
 use toml::Spanned;
 
-use super::User;
-use super::raw::{RawLadder, RawProviders, RawUser};
+use super::raw::{RawLadder, RawUser};
 use super::schedules::time_zone;
-use super::validate::Collector;
+use super::{Carriers, Collector, User};
 use crate::domain::ids::{PhoneNumber, UserId};
 use crate::domain::kinds::ContactMethod;
 use crate::domain::notification_rules::{
@@ -24,15 +23,6 @@ use crate::domain::notification_rules::{
 
 /// The longest a rung may wait after the page: a day.
 pub(super) const MAX_AFTER_MINUTES: i64 = 1440;
-
-/// Which methods have a provider, judged by which `[providers.*]` tables exist (so a provider
-/// with a mistake of its own does not also fail every user who relies on it).
-struct Carriers {
-    sms: bool,
-    voice: bool,
-    email: bool,
-    vonage_only: bool,
-}
 
 /// What one user can be reached by, for checking their rules.
 struct Reach<'a> {
@@ -45,14 +35,8 @@ struct Reach<'a> {
 pub(super) fn validate(
     c: &mut Collector<'_>,
     raw: &BTreeMap<String, Spanned<RawUser>>,
-    providers: &RawProviders,
+    carriers: &Carriers,
 ) -> BTreeMap<UserId, User> {
-    let carriers = Carriers {
-        sms: providers.twilio.is_some() || providers.vonage.is_some(),
-        voice: providers.twilio.is_some(),
-        email: providers.smtp.is_some(),
-        vonage_only: providers.twilio.is_none() && providers.vonage.is_some(),
-    };
     let mut users = BTreeMap::new();
     for (id, spanned) in raw {
         let key = format!("users.{id}");
@@ -82,7 +66,7 @@ pub(super) fn validate(
             id,
             phone: u.phone.is_some(),
             email: u.email.is_some(),
-            carriers: &carriers,
+            carriers,
         };
         let defaults =
             NotificationRules::defaults(phone.is_some(), email.is_some() && carriers.email);
@@ -241,7 +225,7 @@ fn unreachable_by(method: ContactMethod, reach: &Reach<'_>) -> Option<String> {
 }
 
 /// `local@domain.tld`: enough to catch a typo or a pasted name, not a full RFC 5322 parser.
-pub(super) fn is_email(s: &str) -> bool {
+pub fn is_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else {
         return false;
     };

@@ -2,134 +2,9 @@
 //! all problems with their locations instead of stopping at the first.
 
 use std::collections::BTreeMap;
-use std::fmt;
-use std::ops::Range;
 
-use super::providers::{SecretField, secret};
 use super::raw::RawConfig;
 use super::*;
-
-/// One problem in the config file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError {
-    pub file: String,
-    /// 1-based; 0 when the problem has no single place (e.g. the file could not be read).
-    pub line: usize,
-    pub column: usize,
-    /// Dotted path of the key, e.g. `services.web.room`.
-    pub key: String,
-    pub message: String,
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.line, self.key.is_empty()) {
-            (0, true) => write!(f, "{}: {}", self.file, self.message),
-            (0, false) => write!(f, "{}: {}: {}", self.file, self.key, self.message),
-            (_, true) => write!(
-                f,
-                "{}:{}:{}: {}",
-                self.file, self.line, self.column, self.message
-            ),
-            (_, false) => write!(
-                f,
-                "{}:{}:{}: {}: {}",
-                self.file, self.line, self.column, self.key, self.message
-            ),
-        }
-    }
-}
-
-/// Every problem found, in file order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigErrors(pub Vec<ConfigError>);
-
-impl ConfigErrors {
-    pub(super) fn io(file: &str, e: &std::io::Error) -> Self {
-        Self(vec![ConfigError {
-            file: file.to_owned(),
-            line: 0,
-            column: 0,
-            key: String::new(),
-            message: format!("cannot read the config file: {e}"),
-        }])
-    }
-}
-
-impl fmt::Display for ConfigErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, e) in self.0.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{e}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for ConfigErrors {}
-
-pub(super) struct Collector<'a> {
-    text: &'a str,
-    file: &'a str,
-    errors: Vec<ConfigError>,
-}
-
-impl Collector<'_> {
-    pub(super) fn at(
-        &mut self,
-        span: Range<usize>,
-        key: impl Into<String>,
-        message: impl Into<String>,
-    ) {
-        let (line, column) = line_col(self.text, span.start);
-        self.errors.push(ConfigError {
-            file: self.file.to_owned(),
-            line,
-            column,
-            key: key.into(),
-            message: message.into(),
-        });
-    }
-}
-
-/// 1-based line and column of a byte offset; (0, 0) for an empty span at 0 (a defaulted value).
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    if offset == 0 {
-        return (1, 1);
-    }
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rfind('\n').map_or(before.chars().count(), |nl| {
-        before[nl + 1..].chars().count()
-    }) + 1;
-    (line, column)
-}
-
-/// The dotted key on the line holding `offset`: the nearest `[table]` header above it joined with
-/// the `key =` on that line (serde's errors carry a span but no key path).
-fn key_at(text: &str, offset: usize) -> String {
-    let offset = offset.min(text.len());
-    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let line = text[line_start..].lines().next().unwrap_or("");
-    let key = line
-        .split_once('=')
-        .map(|(k, _)| k.trim().trim_matches('"'))
-        .filter(|k| !k.is_empty() && !k.starts_with('['));
-    let header = text[..line_start]
-        .lines()
-        .rev()
-        .map(str::trim)
-        .find(|l| l.starts_with('['))
-        .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim().to_owned());
-    match (header, key) {
-        (Some(h), Some(k)) => format!("{h}.{k}"),
-        (None, Some(k)) => k.to_owned(),
-        (Some(h), None) => h,
-        (None, None) => String::new(),
-    }
-}
 
 /// Whether a table name can go into dedup keys, headers and ids as it is: 1 to `max` letters,
 /// digits, `-`, `_` or `.`.
@@ -180,67 +55,42 @@ pub(super) fn names<'k, K: AsRef<str> + 'k>(keys: impl Iterator<Item = &'k K>) -
     }
 }
 
-pub(super) fn parse(
-    text: &str,
+pub(super) fn collect(
+    c: &mut Collector<'_>,
     file: &str,
-    lookup_env: &dyn Fn(&str) -> Option<String>,
-) -> Result<Config, ConfigErrors> {
-    let mut c = Collector {
-        text,
-        file,
-        errors: Vec::new(),
-    };
-    let raw: RawConfig = match toml::from_str(text) {
-        Ok(raw) => raw,
-        Err(e) => {
-            let span = e.span().unwrap_or(0..0);
-            let key = key_at(text, span.start);
-            c.at(span, key, e.message().to_owned());
-            return Err(ConfigErrors(c.errors));
-        }
-    };
-
+    lookup_env: LookupEnv<'_>,
+    edges: &Edges,
+) -> Option<Config> {
+    let raw: RawConfig = c.read()?;
     let rooms = rooms(&raw);
-
-    let providers = super::providers::validate(&mut c, &raw.providers, lookup_env);
-    let slack = super::slack::validate(&mut c, raw.slack.as_ref(), lookup_env);
-    let discord = super::discord::validate(&mut c, raw.discord.as_ref(), lookup_env);
-    let users = super::users::validate(&mut c, &raw.users, &raw.providers);
-    let schedules = super::schedules::validate(&mut c, &raw.schedules, &users);
+    let users = super::users::validate(c, &raw.users, &edges.carriers);
+    let schedules = super::schedules::validate(c, &raw.schedules, &users);
     let schedule_names: Vec<&String> = raw.schedules.keys().collect();
-    let policies =
-        super::policies::validate(&mut c, &raw.escalation_policies, &users, &schedule_names);
-    let services = super::services::validate(&mut c, &raw.services, &rooms, &policies);
-    let reports = super::reports::validate(&mut c, &raw.reports, &rooms, &services);
-    let heartbeats = super::heartbeats::validate(&mut c, &raw.heartbeats, &services, lookup_env);
-    let webhooks = super::webhooks::validate(&mut c, &raw.webhooks, &services, lookup_env);
-    let email = super::email::validate(&mut c, raw.email.as_ref(), &raw.services);
+    let policies = super::policies::validate(c, &raw.escalation_policies, &users, &schedule_names);
+    let services = super::services::validate(c, &raw.services, &rooms, &policies);
+    let reports = super::reports::validate(c, &raw.reports, &rooms, &services);
+    let heartbeats = super::heartbeats::validate(c, &raw.heartbeats, &services, lookup_env);
+    let webhooks = super::webhooks::validate(c, &raw.webhooks, &services, lookup_env);
+    let email = super::email::validate(c, raw.email.as_ref(), &raw.services);
 
-    let console_user = console_user(&mut c, &raw, &users);
-    let api_tokens = api_tokens(&mut c, &raw, lookup_env);
+    let console_user = console_user(c, &raw, &users);
+    let api_tokens = api_tokens(c, &raw, lookup_env);
 
-    if c.errors.is_empty() {
-        Ok(Config {
-            source: file.to_owned(),
-            console: ConsoleConfig { user: console_user },
-            api_tokens,
-            rooms,
-            users,
-            services,
-            escalation_policies: policies,
-            schedules,
-            providers,
-            slack,
-            discord,
-            reports,
-            heartbeats,
-            webhooks,
-            email,
-        })
-    } else {
-        c.errors.sort_by_key(|e| (e.line, e.column));
-        Err(ConfigErrors(c.errors))
-    }
+    Some(Config {
+        source: file.to_owned(),
+        console: ConsoleConfig { user: console_user },
+        api_tokens,
+        rooms,
+        users,
+        services,
+        escalation_policies: policies,
+        schedules,
+        public_url: edges.public_url.clone(),
+        reports,
+        heartbeats,
+        webhooks,
+        email,
+    })
 }
 
 /// `[rooms.NAME]`: each room's channel per chat platform.
@@ -283,11 +133,7 @@ fn console_user(
 }
 
 /// `[[api.tokens]]`: each token from the file or the environment, at least 16 characters.
-fn api_tokens(
-    c: &mut Collector<'_>,
-    raw: &RawConfig,
-    lookup_env: &dyn Fn(&str) -> Option<String>,
-) -> Vec<ApiToken> {
+fn api_tokens(c: &mut Collector<'_>, raw: &RawConfig, lookup_env: LookupEnv<'_>) -> Vec<ApiToken> {
     let mut api_tokens = Vec::new();
     for (i, t) in raw.api.tokens.iter().enumerate() {
         let key = format!("api.tokens[{i}]");
@@ -320,17 +166,4 @@ fn api_tokens(
         }
     }
     api_tokens
-}
-
-#[cfg(test)]
-mod line_tests {
-    use super::line_col;
-
-    #[test]
-    fn line_and_column_are_one_based() {
-        let text = "a = 1\nbb = 2\n";
-        assert_eq!(line_col(text, 0), (1, 1));
-        assert_eq!(line_col(text, 6), (2, 1));
-        assert_eq!(line_col(text, 11), (2, 6));
-    }
 }

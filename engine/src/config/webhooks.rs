@@ -17,8 +17,9 @@ use std::fmt;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::providers::{LookupEnv, SecretField, secret};
-use super::validate::{Collector, is_plain_name, known_service};
+use super::Collector;
+use super::validate::{is_plain_name, known_service};
+use super::{LookupEnv, SecretField, secret};
 use super::{Secret, Service};
 use crate::domain::ids::ServiceName;
 use crate::domain::kinds::EventType;

@@ -1,8 +1,8 @@
 //! `[webhooks.NAME]`: what a subscription becomes, and each mistake's error with its line.
 
 use super::super::Config;
+use super::super::ConfigError;
 use super::super::tests::VALID;
-use super::super::validate::ConfigError;
 use super::{DEFAULT_MAX_ATTEMPTS, DEFAULT_TIMEOUT};
 use crate::domain::ids::ServiceName;
 use crate::domain::kinds::EventType;

@@ -1,7 +1,7 @@
 //! A room with both a Slack and a Discord channel: every post goes to each, and when one platform
 //! is down the other is not sent the same line twice while the row is retried.
 
-use firebell_engine::Config;
+use firebell::Loaded;
 use firebell_tests::fake_discord::FakeDiscord;
 use firebell_tests::fake_slack::FakeSlack;
 use firebell_tests::fixtures::config_toml;
@@ -19,7 +19,7 @@ async fn both_platforms_get_the_card_and_an_outage_on_one_repeats_nothing_on_the
         slack.api_url(),
         discord.url()
     );
-    let config = Config::parse(&toml, "both.toml", &|name| match name {
+    let config = Loaded::parse(&toml, "both.toml", &|name| match name {
         "FIREBELL_SLACK_BOT_TOKEN" => Some(crate::slack::BOT_TOKEN.to_owned()),
         "FIREBELL_SLACK_APP_TOKEN" => Some(crate::slack::APP_TOKEN.to_owned()),
         "FIREBELL_DISCORD_TOKEN" => Some(super::TOKEN.to_owned()),

@@ -15,7 +15,7 @@ mod gateway;
 mod lead;
 mod scope;
 
-use firebell_engine::Config;
+use firebell::Loaded;
 use firebell_tests::fake_discord::{DiscordCall, FakeDiscord, InteractionSigner};
 use firebell_tests::fixtures::{WEB_KEY, config_toml};
 use firebell_tests::{Backend, TestApp};
@@ -30,14 +30,14 @@ pub const OPS: &str = "100000000000000001";
 pub const ALICE: &str = "200000000000000001";
 
 /// The standard test config with Discord pointed at the fake.
-pub fn config(fake: &FakeDiscord, signer: &InteractionSigner) -> Config {
+pub fn config(fake: &FakeDiscord, signer: &InteractionSigner) -> Loaded {
     let toml = format!(
         "{}\n[discord]\napi_url = \"{}\"\n",
         config_toml(),
         fake.url()
     );
     let key = signer.public_key_hex();
-    Config::parse(&toml, "discord-test.toml", &|name| match name {
+    Loaded::parse(&toml, "discord-test.toml", &|name| match name {
         "FIREBELL_DISCORD_TOKEN" => Some(TOKEN.to_owned()),
         "FIREBELL_DISCORD_PUBLIC_KEY" => Some(key.clone()),
         _ => None,

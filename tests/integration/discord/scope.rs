@@ -1,7 +1,7 @@
 //! Commands are scoped on Discord as on Slack: `!ack all` in a room's channel acknowledges that
 //! room's incidents only, and in a direct message (no guild) it is refused with what to type.
 
-use firebell_engine::Config;
+use firebell::Loaded;
 use firebell_tests::fake_discord::{DiscordCall, FakeDiscord, InteractionSigner, message_create};
 use firebell_tests::fixtures::{DB_KEY, WEB_KEY, config_toml_two_rooms};
 use firebell_tests::{Backend, TestApp};
@@ -22,7 +22,7 @@ async fn start() -> (TestApp, FakeDiscord) {
         fake.url()
     );
     let key = InteractionSigner::new().public_key_hex();
-    let config = Config::parse(&toml, "discord-scope.toml", &|name| match name {
+    let config = Loaded::parse(&toml, "discord-scope.toml", &|name| match name {
         "FIREBELL_DISCORD_TOKEN" => Some(TOKEN.to_owned()),
         "FIREBELL_DISCORD_PUBLIC_KEY" => Some(key.clone()),
         _ => None,

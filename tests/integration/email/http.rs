@@ -179,7 +179,7 @@ async fn the_body_limit_is_max_size_not_the_events_limit() {
         "{}\n[email]\ndomain = \"alerts.example.com\"\nlisten = \"127.0.0.1:0\"\nmax_size = \"2MB\"\n",
         firebell_tests::fixtures::config_toml()
     );
-    let config = firebell_engine::Config::parse(&text, "test.toml", &|_| None).expect("valid");
+    let config = firebell::Loaded::parse(&text, "test.toml", &|_| None).expect("valid");
     let app = MailApp::start(firebell_tests::Backend::Sqlite, config).await;
     let big = format!(
         "From: a@b\r\nSubject: PROBLEM: big log\r\n\r\n{}",

@@ -16,8 +16,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use firebell::Loaded;
 use firebell::{App, AppParts};
-use firebell_engine::{Config, ManualClock};
+use firebell_engine::ManualClock;
 use firebell_tests::fixtures::{self, API_TOKEN};
 use firebell_tests::{Backend, TestDb, t0};
 use lettre::message::{Mailbox, Message};
@@ -33,12 +34,12 @@ pub(crate) const DOMAIN: &str = "alerts.example.com";
 
 /// The standard test config with the listener on (port 0, 200 KB limit) plus `email_lines` in
 /// `[email]`, then `extra` (service email tables, more services).
-pub(crate) fn config(email_lines: &str, extra: &str) -> Config {
+pub(crate) fn config(email_lines: &str, extra: &str) -> Loaded {
     let text = format!(
         "{}\n[email]\nlisten = \"127.0.0.1:0\"\ndomain = \"{DOMAIN}\"\nmax_size = \"200KB\"\n{email_lines}\n{extra}",
         fixtures::config_toml()
     );
-    Config::parse(&text, "test.toml", &|_| None).unwrap_or_else(|e| panic!("test config:\n{e}"))
+    Loaded::parse(&text, "test.toml", &|_| None).unwrap_or_else(|e| panic!("test config:\n{e}"))
 }
 
 /// The real application with its SMTP listener, on a fresh database.
@@ -52,7 +53,7 @@ pub(crate) struct MailApp {
 }
 
 impl MailApp {
-    pub async fn start(backend: Backend, config: Config) -> MailApp {
+    pub async fn start(backend: Backend, config: Loaded) -> MailApp {
         let db = TestDb::new(backend).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

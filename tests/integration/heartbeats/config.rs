@@ -2,7 +2,8 @@
 //! check` reports with its line, key, and what would be right.
 
 use chrono::Duration;
-use firebell_engine::{Config, Severity};
+use firebell::Loaded;
+use firebell_engine::Severity;
 use firebell_tests::fixtures::config_toml;
 
 use super::{HOURLY_KEY, NIGHTLY_KEY, config};
@@ -10,7 +11,7 @@ use super::{HOURLY_KEY, NIGHTLY_KEY, config};
 /// The messages for `extra` appended to the fixture, as `(line, key, message)`.
 fn errors(extra: &str) -> Vec<(usize, String, String)> {
     let toml = format!("{}\n{extra}", config_toml());
-    let errs = Config::parse(&toml, "bad.toml", &|_| None)
+    let errs = Loaded::parse(&toml, "bad.toml", &|_| None)
         .expect_err("invalid")
         .0;
     errs.into_iter()
@@ -29,7 +30,7 @@ fn line_of(extra: &str, needle: &str) -> usize {
 
 #[test]
 fn a_heartbeat_table_becomes_a_heartbeat_with_defaults_filled_in() {
-    let config = config();
+    let config = config().engine;
     let nightly = config.heartbeat("backup-nightly").expect("nightly");
     assert_eq!(nightly.service.as_str(), "db");
     assert_eq!(nightly.interval, Duration::hours(24));
@@ -188,9 +189,9 @@ fn the_demo_config_with_its_heartbeat_example_uncommented_is_valid() {
         .collect::<Vec<_>>()
         .join("\n");
     let toml = format!("{demo}\n{block}\n");
-    let config = Config::parse(&toml, "firebell.toml", &|name| {
+    let config = Loaded::parse(&toml, "firebell.toml", &|name| {
         (name == "FIREBELL_HEARTBEAT_BACKUP").then(|| "0123456789abcdef0123".to_owned())
     })
     .unwrap_or_else(|e| panic!("{e}"));
-    assert!(!config.heartbeats.is_empty());
+    assert!(!config.engine.heartbeats.is_empty());
 }

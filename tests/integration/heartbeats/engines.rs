@@ -75,8 +75,8 @@ async fn heartbeat_incidents(engine: &Engine) -> Vec<Incident> {
 async fn two_replicas_ticking_at_once_fire_a_miss_once_and_resolve_it_once() {
     for backend in backends() {
         let mut rig = Rig::new(backend).await;
-        let a = rig.engine(config()).await;
-        let b = rig.engine(config()).await;
+        let a = rig.engine(config().engine).await;
+        let b = rig.engine(config().engine).await;
         a.tick().await.expect("tick"); // starts the watch
         rig.clock.advance(Duration::hours(26));
 
@@ -115,7 +115,7 @@ async fn two_replicas_ticking_at_once_fire_a_miss_once_and_resolve_it_once() {
 async fn a_heartbeat_removed_from_the_config_is_ignored() {
     for backend in backends() {
         let mut rig = Rig::new(backend).await;
-        let before = rig.engine(config()).await;
+        let before = rig.engine(config().engine).await;
         before.tick().await.expect("tick");
         // The same database, started with a config without heartbeats.
         let without = fixtures::config();
@@ -133,7 +133,7 @@ async fn a_heartbeat_removed_from_the_config_is_ignored() {
 async fn a_miss_resolved_by_a_person_while_still_silent_fires_again_a_period_later() {
     for backend in backends() {
         let mut rig = Rig::new(backend).await;
-        let engine = rig.engine(config()).await;
+        let engine = rig.engine(config().engine).await;
         engine.tick().await.expect("tick");
         rig.clock.advance(Duration::hours(26));
         engine.tick().await.expect("tick");
@@ -169,7 +169,7 @@ async fn a_miss_resolved_by_a_person_while_still_silent_fires_again_a_period_lat
 async fn a_miss_during_maintenance_is_held_back_and_fires_again_after_it() {
     for backend in backends() {
         let mut rig = Rig::new(backend).await;
-        let engine = rig.engine(config()).await;
+        let engine = rig.engine(config().engine).await;
         engine.tick().await.expect("tick");
         let matcher = Matcher::parse("service:db", engine.config()).expect("matcher");
         let two_days = HumanDuration::parse("2d", Duration::days(7)).expect("duration");

@@ -13,7 +13,7 @@ mod engines;
 mod flow;
 mod http;
 
-use firebell_engine::Config;
+use firebell::Loaded;
 use firebell_tests::TestApp;
 use firebell_tests::fixtures::config_toml;
 use reqwest::StatusCode;
@@ -48,8 +48,8 @@ fn env(name: &str) -> Option<String> {
     (name == "HB_SYNC_KEY").then(|| HOURLY_KEY.to_owned())
 }
 
-pub fn config() -> Config {
-    Config::parse(&heartbeats_toml(), "heartbeats-test.toml", &env).expect("valid")
+pub fn config() -> Loaded {
+    Loaded::parse(&heartbeats_toml(), "heartbeats-test.toml", &env).expect("valid")
 }
 
 /// Waits until the timer has started watching every heartbeat (its first tick after start).

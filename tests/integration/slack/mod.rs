@@ -13,7 +13,7 @@ mod scope;
 mod socket;
 mod storm;
 
-use firebell_engine::Config;
+use firebell::Loaded;
 use firebell_tests::fake_slack::{FakeSlack, SlackCall};
 use firebell_tests::fake_telephony::FakeTelephony;
 use firebell_tests::fixtures::{WEB_KEY, config_toml};
@@ -36,12 +36,12 @@ pub enum Mode {
 }
 
 /// The standard test config with Slack pointed at the fake.
-pub fn config(fake: &FakeSlack, mode: Mode, extra: &str) -> Config {
+pub fn config(fake: &FakeSlack, mode: Mode, extra: &str) -> Loaded {
     config_from(&config_toml(), fake, mode, extra)
 }
 
 /// `base` (a whole config file) with Slack pointed at the fake.
-pub fn config_from(base: &str, fake: &FakeSlack, mode: Mode, extra: &str) -> Config {
+pub fn config_from(base: &str, fake: &FakeSlack, mode: Mode, extra: &str) -> Loaded {
     let mode_name = match mode {
         Mode::Socket => "socket",
         Mode::Events => "events",
@@ -50,7 +50,7 @@ pub fn config_from(base: &str, fake: &FakeSlack, mode: Mode, extra: &str) -> Con
         "{base}\n[slack]\nmode = \"{mode_name}\"\napi_url = \"{}\"\n{extra}",
         fake.api_url()
     );
-    Config::parse(&toml, "slack-test.toml", &|name| match name {
+    Loaded::parse(&toml, "slack-test.toml", &|name| match name {
         "FIREBELL_SLACK_BOT_TOKEN" => Some(BOT_TOKEN.to_owned()),
         "FIREBELL_SLACK_APP_TOKEN" if mode == Mode::Socket => Some(APP_TOKEN.to_owned()),
         "FIREBELL_SLACK_SIGNING_SECRET" => Some(SIGNING_SECRET.to_owned()),

@@ -8,7 +8,11 @@ use firebell_tests::Backend;
 use super::*;
 
 fn notifier(rig: &Rig) -> EmailNotifier {
-    EmailNotifier::from_config(rig.app.engine().config()).expect("smtp configured")
+    EmailNotifier::from_config(
+        rig.app.config().providers.smtp.as_ref(),
+        rig.app.engine().config(),
+    )
+    .expect("smtp configured")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -110,14 +114,15 @@ async fn smtp_4xx_is_retried_and_5xx_is_final() {
 async fn a_down_smtp_relay_is_retryable_and_a_person_without_email_is_not() {
     let rig = Rig::start(Backend::Sqlite, Providers::BOTH).await;
     let n = rig.open_incident("down", "disk full").await;
-    let mut config = rig.app.engine().config().clone();
+    let mut providers = rig.app.config().providers.clone();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    config.providers.smtp.as_mut().unwrap().port = port;
-    let down = EmailNotifier::from_config(&config).unwrap();
+    providers.smtp.as_mut().unwrap().port = port;
+    let down =
+        EmailNotifier::from_config(providers.smtp.as_ref(), rig.app.engine().config()).unwrap();
     let page = rig
         .outgoing(n, "alice", ContactMethod::Email, paged("alice", None))
         .await;

@@ -16,9 +16,10 @@ mod replies;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use firebell::Loaded;
 use firebell_engine::kinds::ContactMethod;
 use firebell_engine::notify::{Notification, Outgoing, Recipient};
-use firebell_engine::{Config, IncidentNumber, Urgency};
+use firebell_engine::{IncidentNumber, Urgency};
 use firebell_tests::fake_smtp::FakeSmtp;
 use firebell_tests::fake_telephony::{FakeTelephony, post_signed};
 use firebell_tests::fixtures::{WEB_KEY, config_toml};
@@ -52,7 +53,7 @@ impl Providers {
 
 /// The standard test config plus phones and emails for alice and bob, and providers pointing at
 /// the fakes.
-pub fn config(phones: &FakeTelephony, smtp: &FakeSmtp, p: Providers) -> Config {
+pub fn config(phones: &FakeTelephony, smtp: &FakeSmtp, p: Providers) -> Loaded {
     // Calls need Twilio: without it, the ladder is chat then SMS.
     let ladder = if p.twilio {
         ""
@@ -60,7 +61,7 @@ pub fn config(phones: &FakeTelephony, smtp: &FakeSmtp, p: Providers) -> Config {
         "notify.high = { chat = 0, sms = 2 }\n"
     };
     let toml = config_text(&phones.url, smtp.port, p, ladder);
-    Config::parse(&toml, "telephony-test.toml", &|_| None)
+    Loaded::parse(&toml, "telephony-test.toml", &|_| None)
         .unwrap_or_else(|e| panic!("the telephony test config is invalid:\n{e}\n{toml}"))
 }
 

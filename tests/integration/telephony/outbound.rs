@@ -9,7 +9,8 @@ use firebell_tests::Backend;
 use super::*;
 
 fn notifier(rig: &Rig) -> TelephonyNotifier {
-    TelephonyNotifier::from_config(rig.app.engine().config()).expect("providers configured")
+    TelephonyNotifier::from_config(&rig.app.config().providers, rig.app.engine().config())
+        .expect("providers configured")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

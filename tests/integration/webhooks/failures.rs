@@ -150,7 +150,7 @@ async fn a_hanging_receiver_holds_up_neither_the_console_nor_an_sms_page() {
             ),
             hooks.replace("{url}", &receiver.url)
         );
-        let config = firebell_engine::Config::parse(&toml, "t.toml", &|_| None)
+        let config = firebell::Loaded::parse(&toml, "t.toml", &|_| None)
             .unwrap_or_else(|e| panic!("{e}\n{toml}"));
         let app = firebell_tests::TestApp::spawn_with(backend, config).await;
         let rig = Rig { app, receiver };

@@ -14,7 +14,8 @@ mod sources;
 
 use std::time::Duration;
 
-use firebell_engine::{Config, IncidentNumber};
+use firebell::Loaded;
+use firebell_engine::IncidentNumber;
 use firebell_tests::fake_receiver::FakeReceiver;
 use firebell_tests::fixtures::config_toml;
 use firebell_tests::{Backend, TestApp};
@@ -28,13 +29,13 @@ pub const SECRET: &str = "whsec-0123456789abcdef0123456789";
 
 /// The standard test config plus `hooks` (TOML with `{url}` standing for the receiver's base
 /// URL) and `extra` (anything else).
-pub fn config(receiver: &FakeReceiver, hooks: &str, extra: &str) -> Config {
+pub fn config(receiver: &FakeReceiver, hooks: &str, extra: &str) -> Loaded {
     let toml = format!(
         "{}\n{extra}\n{}",
         config_toml(),
         hooks.replace("{url}", &receiver.url)
     );
-    Config::parse(&toml, "webhooks-test.toml", &|_| None)
+    Loaded::parse(&toml, "webhooks-test.toml", &|_| None)
         .unwrap_or_else(|e| panic!("the webhook test config is invalid:\n{e}\n{toml}"))
 }
 

@@ -21,8 +21,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use firebell_engine::config::EmailListener;
-use firebell_engine::{Config, Engine};
+use firebell_engine::Engine;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
@@ -31,6 +30,7 @@ use tokio_rustls::TlsAcceptor;
 use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
+use super::config::EmailListener;
 use session::{End, MAX_SESSION, Session};
 
 /// Connections served at once; the next gets 421 and retries later (as senders do).
@@ -58,9 +58,9 @@ pub struct SmtpListener {
 }
 
 impl SmtpListener {
-    /// Binds `[email] listen`; `None` when the config has no `[email]` table.
-    pub async fn bind(config: &Config) -> anyhow::Result<Option<SmtpListener>> {
-        let Some(conf) = config.email.listener.clone() else {
+    /// Binds `[email] listen`; `None` when the config has no `[email]` table (no listener).
+    pub async fn bind(conf: Option<&EmailListener>) -> anyhow::Result<Option<SmtpListener>> {
+        let Some(conf) = conf.cloned() else {
             return Ok(None);
         };
         let tls = match &conf.tls {

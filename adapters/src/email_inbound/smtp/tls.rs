@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
+use crate::email_inbound::config::TlsFiles;
 use anyhow::Context as _;
-use firebell_engine::config::TlsFiles;
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls::ServerConfig;
 use tokio_rustls::rustls::crypto::ring;

@@ -68,15 +68,14 @@ impl FromRequest<AppState> for Signed {
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let config = state.engine.config();
-        let Some(twilio) = &config.providers.twilio else {
+        let Some(twilio) = &state.providers.twilio else {
             return Err(json_error(
                 StatusCode::NOT_FOUND,
                 "not_found",
                 "Twilio is not configured on this firebell (no [providers.twilio])",
             ));
         };
-        let Some(public_url) = config.providers.public_url.as_deref() else {
+        let Some(public_url) = state.providers.public_url.as_deref() else {
             return Err(json_error(
                 StatusCode::NOT_FOUND,
                 "not_found",

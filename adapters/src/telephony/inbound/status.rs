@@ -69,16 +69,10 @@ pub(crate) async fn callback(State(state): State<AppState>, hook: Signed) -> Res
     };
     // Provider failover is ours to decide: a page SMS Twilio gives up on goes once more through
     // Vonage, when Vonage is configured.
-    let resend = state
-        .engine
-        .config()
-        .providers
-        .vonage
-        .is_some()
-        .then_some(Resend {
-            from: TWILIO,
-            via: VONAGE,
-        });
+    let resend = state.providers.vonage.is_some().then_some(Resend {
+        from: TWILIO,
+        via: VONAGE,
+    });
     match state.engine.page_status(sid, outcome, resend).await {
         Ok(known) => {
             info!(sid, status, known, "provider status");

@@ -103,7 +103,7 @@ fn callee<'a>(engine: &'a Engine, hook: &Signed) -> Option<&'a User> {
 
 /// The choices again, after a key that is not one of them.
 async fn reprompt(engine: &Engine, n: IncidentNumber) -> String {
-    let Some(base) = engine.config().providers.public_url.as_deref() else {
+    let Some(base) = engine.config().public_url.as_deref() else {
         return say_twiml("Sorry, that is not a choice. Goodbye.");
     };
     match engine.incident(n).await {

@@ -7,7 +7,7 @@ use crate::domain::kinds::ContactMethod::{self, Chat, Email, Sms, Voice};
 use crate::domain::notification_rules::{Rule, SupportHours, UrgencyRule};
 
 fn oncall() -> Config {
-    Config::parse(ONCALL, FILE, &env).expect("the on-call config is valid")
+    parse_env(ONCALL, &env).expect("the on-call config is valid")
 }
 
 fn ladder(rules: &[Rule]) -> Vec<(ContactMethod, u32)> {
@@ -102,7 +102,7 @@ fn a_ladder_given_for_one_urgency_leaves_the_other_at_its_default() {
         "phone = \"+14155550102\"\nnotify.low = { sms = 10 }",
     );
 
-    let config = Config::parse(&text, FILE, &env).expect("valid");
+    let config = parse_env(&text, &env).expect("valid");
 
     let bob = config.user("bob").expect("bob");
     assert_eq!(ladder(&bob.rules.low), vec![(Sms, 10)]);
@@ -166,7 +166,7 @@ fn support_hours_without_days_cover_the_whole_week() {
     )
     .replacen("end = \"17:00\"", "end = \"06:00\"", 1);
 
-    let config = Config::parse(&text, FILE, &env).expect("valid");
+    let config = parse_env(&text, &env).expect("valid");
 
     let hours = config.service("web").and_then(|s| s.support_hours.clone());
     let hours = hours.expect("support hours");

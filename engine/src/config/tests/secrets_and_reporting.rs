@@ -9,9 +9,7 @@ fn token_env_naming_an_unset_variable_is_an_error() {
         "token_env = \"FIREBELL_CI_TOKEN\"",
     );
 
-    let errs = Config::parse(&text, FILE, &|_| None)
-        .expect_err("unset variable")
-        .0;
+    let errs = parse_env(&text, &|_| None).expect_err("unset variable").0;
 
     assert_eq!(errs.len(), 1, "{errs:#?}");
     assert_eq!(errs[0].key, "api.tokens[0].token_env");
@@ -31,7 +29,7 @@ fn token_env_naming_a_set_variable_supplies_the_token() {
     let env =
         |name: &str| (name == "FIREBELL_CI_TOKEN").then(|| "from-the-environment-42".to_owned());
 
-    let config = Config::parse(&text, FILE, &env).expect("variable is set");
+    let config = parse_env(&text, &env).expect("variable is set");
 
     assert_eq!(
         config
@@ -65,7 +63,7 @@ fn token_with_both_or_neither_of_token_and_token_env_is_rejected() {
     let neither = valid_with(", token = \"test-token-0123456789abcdef\"", "");
     let env = |name: &str| (name == "X").then(|| "value-of-the-variable-x".to_owned());
 
-    let both_errs = Config::parse(&both, FILE, &env).expect_err("both given").0;
+    let both_errs = parse_env(&both, &env).expect_err("both given").0;
     let neither_err = only_error(&neither);
 
     let expected =

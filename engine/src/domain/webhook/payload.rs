@@ -181,7 +181,7 @@ fn incident_data<'a>(
 }
 
 fn self_url(config: &Config, incident: &Incident) -> Option<String> {
-    let base = config.providers.public_url.as_deref()?;
+    let base = config.public_url.as_deref()?;
     Some(format!("{base}/api/v1/incidents/{}", incident.number.get()))
 }
 

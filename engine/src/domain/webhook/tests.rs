@@ -31,12 +31,18 @@ url = "https://lamp.example.com/hook"
 "#;
 
 fn config(public_url: bool) -> Config {
+    // `bot` tells the engine the validated `[providers] public_url` (its telephony adapter reads
+    // the table).
+    let edges = crate::config::Edges {
+        public_url: public_url.then(|| "https://firebell.example.com".to_owned()),
+        ..Default::default()
+    };
     let providers = if public_url {
         "[providers]\npublic_url = \"https://firebell.example.com/\"\n"
     } else {
         ""
     };
-    Config::parse(&format!("{TOML}{providers}"), "t.toml", &|_| None).expect("valid")
+    Config::parse_with(&format!("{TOML}{providers}"), "t.toml", &|_| None, &edges).expect("valid")
 }
 
 fn at(s: &str) -> DateTime<Utc> {

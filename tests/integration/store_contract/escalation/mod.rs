@@ -105,8 +105,9 @@ api_url = "http://127.0.0.1:9"
 "#;
 
 fn oncall_config() -> Config {
-    Config::parse(ONCALL_TOML, "oncall.toml", &|_| None)
+    firebell::Loaded::parse(ONCALL_TOML, "oncall.toml", &|_| None)
         .unwrap_or_else(|e| panic!("on-call test config is invalid:\n{e}"))
+        .engine
 }
 
 async fn start(backend: Backend) -> Harness {

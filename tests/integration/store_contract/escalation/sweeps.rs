@@ -52,7 +52,9 @@ async fn low_urgency_incidents_past_the_ack_timeout_never_hold_up_a_high_urgency
         "{ONCALL_TOML}\n[services.mixed]\nintegration_keys = [\"M1XEDKEY000000000000000000000001\"]\n\
          room = \"ops\"\nescalation_policy = \"dave\"\nurgency = \"by-severity\"\nack_timeout = \"30m\"\n"
     );
-    let config = Config::parse(&toml, "oncall.toml", &|_| None).expect("config");
+    let config = firebell::Loaded::parse(&toml, "oncall.toml", &|_| None)
+        .expect("config")
+        .engine;
     let mixed = config.service("mixed").expect("service").name.clone();
     let h = Harness::start_with(backend, config, night()).await;
     let rec = Recorder::default();

@@ -79,8 +79,9 @@ api_url = "http://127.0.0.1:9"
 "#;
 
 fn reports_config() -> Config {
-    Config::parse(REPORTS_TOML, "reports.toml", &|_| None)
+    firebell::Loaded::parse(REPORTS_TOML, "reports.toml", &|_| None)
         .unwrap_or_else(|e| panic!("report test config is invalid:\n{e}"))
+        .engine
 }
 
 fn at(t: &str) -> DateTime<Utc> {

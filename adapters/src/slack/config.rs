@@ -8,24 +8,81 @@
 //! storm_window = "2m"
 //! ```
 
-use toml::Spanned;
+use std::fmt;
 
-use super::raw::RawSlack;
-use super::validate::Collector;
-use super::{Secret, Slack, SlackMode};
-use crate::domain::duration::HumanDuration;
+use firebell_engine::config::{Collector, LookupEnv, Secret};
+use serde::Deserialize;
+use toml::Spanned;
 
 pub const BOT_TOKEN_ENV: &str = "FIREBELL_SLACK_BOT_TOKEN";
 pub const APP_TOKEN_ENV: &str = "FIREBELL_SLACK_APP_TOKEN";
 pub const SIGNING_SECRET_ENV: &str = "FIREBELL_SLACK_SIGNING_SECRET";
 const API_URL: &str = "https://slack.com/api";
-const STORM_AFTER: u32 = 3;
-const STORM_WINDOW_MINUTES: i64 = 2;
 
-pub(super) fn validate(
+/// How firebell talks to Slack.
+#[derive(Clone)]
+pub struct Slack {
+    pub mode: SlackMode,
+    pub bot_token: Secret,
+    /// For Socket Mode (`xapp-…`).
+    pub app_token: Option<Secret>,
+    /// For the Events API routes (`/slack/*`): requests are checked against it.
+    pub signing_secret: Option<Secret>,
+    /// `https://slack.com/api` unless pointed elsewhere (tests).
+    pub api_url: String,
+    /// Cards a channel gets within `storm_window` before further incidents are bundled.
+    pub storm_after: u32,
+    pub storm_window: chrono::Duration,
+}
+
+impl fmt::Debug for Slack {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Slack")
+            .field("mode", &self.mode)
+            .field("api_url", &self.api_url)
+            .field("storm_after", &self.storm_after)
+            .field("storm_window", &self.storm_window)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlackMode {
+    /// Socket Mode: firebell dials out to Slack over a websocket; no inbound port.
+    Socket,
+    /// Events API: Slack POSTs to `/slack/events`, `/slack/interactions`, `/slack/commands`.
+    Events,
+}
+
+/// The file as this module reads it: `[slack]` only (serde skips the other tables).
+#[derive(Deserialize)]
+struct View {
+    slack: Option<Spanned<RawSlack>>,
+}
+
+/// `[slack]`: how to reach Slack. The tokens themselves come from the environment only.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawSlack {
+    /// `socket` (default when an app token is set) or `events`.
+    mode: Option<Spanned<String>>,
+    api_url: Option<Spanned<String>>,
+    /// Incidents a channel may get as cards within `storm_window` before the rest are bundled.
+    storm_after: Option<Spanned<u32>>,
+    storm_window: Option<Spanned<String>>,
+}
+
+/// `[slack]` and the Slack tokens; `None` when Slack is off (no bot token) or the file does not
+/// have the right shape (reported).
+pub fn read(c: &mut Collector<'_>, lookup_env: LookupEnv<'_>) -> Option<Slack> {
+    let view: View = c.read()?;
+    validate(c, view.slack.as_ref(), lookup_env)
+}
+
+fn validate(
     c: &mut Collector<'_>,
     raw: Option<&Spanned<RawSlack>>,
-    lookup_env: super::providers::LookupEnv<'_>,
+    lookup_env: LookupEnv<'_>,
 ) -> Option<Slack> {
     let env = |name: &str| lookup_env(name).filter(|v| !v.trim().is_empty());
     let default = Spanned::new(0..0, RawSlack::default());
@@ -104,9 +161,9 @@ pub(super) fn validate(
         ),
         _ => {}
     }
-    let api_url = super::providers::api_url(c, "slack.api_url", s.api_url.as_ref(), API_URL);
+    let api_url = crate::config::api_url(c, "slack.api_url", s.api_url.as_ref(), API_URL);
     let (storm_after, storm_window) =
-        storm(c, "slack", s.storm_after.as_ref(), s.storm_window.as_ref());
+        crate::config::storm(c, "slack", s.storm_after.as_ref(), s.storm_window.as_ref());
     Some(Slack {
         mode,
         bot_token: Secret::new(bot_token),
@@ -116,32 +173,4 @@ pub(super) fn validate(
         storm_after,
         storm_window: storm_window?,
     })
-}
-
-/// `storm_after` (at least 1, default 3) and `storm_window` (at most an hour, default 2m) of a
-/// chat platform's section.
-pub(super) fn storm(
-    c: &mut Collector<'_>,
-    section: &str,
-    after: Option<&Spanned<u32>>,
-    window: Option<&Spanned<String>>,
-) -> (u32, Option<chrono::Duration>) {
-    let after = after.map_or(STORM_AFTER, |n| {
-        if *n.get_ref() == 0 {
-            c.at(
-                n.span(),
-                format!("{section}.storm_after"),
-                "must be at least 1 (the first incident of a storm always gets its own card)",
-            );
-        }
-        *n.get_ref()
-    });
-    let window = match window {
-        None => Some(chrono::Duration::minutes(STORM_WINDOW_MINUTES)),
-        Some(w) => HumanDuration::parse(w.get_ref(), chrono::Duration::hours(1))
-            .map(HumanDuration::get)
-            .map_err(|e| c.at(w.span(), format!("{section}.storm_window"), e.to_string()))
-            .ok(),
-    };
-    (after.max(1), window)
 }

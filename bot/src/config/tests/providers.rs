@@ -1,10 +1,13 @@
 //! `[providers]`: what a valid table becomes, and each mistake at its line and key.
 
+use firebell_adapters::email::SmtpTls;
+use firebell_engine::config::Secret;
+
 use super::*;
 
 #[test]
 fn providers_are_read_with_secrets_from_the_environment_and_defaults_filled_in() {
-    let config = Config::parse(ONCALL, FILE, &env).expect("valid");
+    let config = Loaded::parse(ONCALL, FILE, &env).expect("valid");
 
     let p = &config.providers;
 
@@ -55,7 +58,7 @@ fn literal_secrets_api_urls_ports_and_tls_modes_are_taken_as_given() {
             1,
         );
 
-    let config = Config::parse(&text, FILE, &env).expect("valid");
+    let config = Loaded::parse(&text, FILE, &env).expect("valid");
 
     let twilio = config.providers.twilio.as_ref().expect("twilio");
     assert_eq!(twilio.auth_token.expose(), "literal-token");
@@ -70,7 +73,7 @@ fn literal_secrets_api_urls_ports_and_tls_modes_are_taken_as_given() {
 
 #[test]
 fn secrets_never_show_in_debug_output() {
-    let config = Config::parse(ONCALL, FILE, &env).expect("valid");
+    let config = Loaded::parse(ONCALL, FILE, &env).expect("valid");
 
     let shown = format!("{:?}", config.providers);
 
@@ -109,7 +112,7 @@ fn an_unset_secret_variable_names_the_variable() {
             .flatten()
     };
 
-    let errs = Config::parse(ONCALL, FILE, &only_smtp)
+    let errs = Loaded::parse(ONCALL, FILE, &only_smtp)
         .expect_err("the Twilio token is missing")
         .0;
 

@@ -8,20 +8,67 @@
 //! storm_window = "2m"
 //! ```
 
-use toml::Spanned;
+use std::fmt;
 
-use super::raw::RawDiscord;
-use super::validate::Collector;
-use super::{Discord, Secret};
+use firebell_engine::config::{Collector, LookupEnv, Secret};
+use serde::Deserialize;
+use toml::Spanned;
 
 pub const TOKEN_ENV: &str = "FIREBELL_DISCORD_TOKEN";
 pub const PUBLIC_KEY_ENV: &str = "FIREBELL_DISCORD_PUBLIC_KEY";
 const API_URL: &str = "https://discord.com";
 
-pub(super) fn validate(
+/// How firebell talks to Discord.
+#[derive(Clone)]
+pub struct Discord {
+    pub token: Secret,
+    /// The application's public key (hex), for `POST /discord/interactions`; `None` turns
+    /// that endpoint off (the gateway still carries commands and clicks).
+    pub public_key: Option<String>,
+    /// `https://discord.com` unless pointed elsewhere (tests).
+    pub api_url: String,
+    pub storm_after: u32,
+    pub storm_window: chrono::Duration,
+}
+
+impl fmt::Debug for Discord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Discord")
+            .field("public_key", &self.public_key)
+            .field("api_url", &self.api_url)
+            .field("storm_after", &self.storm_after)
+            .field("storm_window", &self.storm_window)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The file as this module reads it: `[discord]` only (serde skips the other tables).
+#[derive(Deserialize)]
+struct View {
+    discord: Option<Spanned<RawDiscord>>,
+}
+
+/// `[discord]`: how to reach Discord. The token and public key come from the environment only.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawDiscord {
+    /// `https://discord.com` unless pointed elsewhere (tests, a proxy).
+    api_url: Option<Spanned<String>>,
+    storm_after: Option<Spanned<u32>>,
+    storm_window: Option<Spanned<String>>,
+}
+
+/// `[discord]` and the Discord token and public key; `None` when Discord is off (no token) or
+/// the file does not have the right shape (reported).
+pub fn read(c: &mut Collector<'_>, lookup_env: LookupEnv<'_>) -> Option<Discord> {
+    let view: View = c.read()?;
+    validate(c, view.discord.as_ref(), lookup_env)
+}
+
+fn validate(
     c: &mut Collector<'_>,
     raw: Option<&Spanned<RawDiscord>>,
-    lookup_env: super::providers::LookupEnv<'_>,
+    lookup_env: LookupEnv<'_>,
 ) -> Option<Discord> {
     let env = |name: &str| lookup_env(name).filter(|v| !v.trim().is_empty());
     let default = Spanned::new(0..0, RawDiscord::default());
@@ -66,8 +113,8 @@ pub(super) fn validate(
             ),
         );
     }
-    let api_url = super::providers::api_url(c, "discord.api_url", d.api_url.as_ref(), API_URL);
-    let (storm_after, storm_window) = super::slack::storm(
+    let api_url = crate::config::api_url(c, "discord.api_url", d.api_url.as_ref(), API_URL);
+    let (storm_after, storm_window) = crate::config::storm(
         c,
         "discord",
         d.storm_after.as_ref(),

@@ -1,5 +1,7 @@
 //! The configs a newcomer sees first: the demo `firebell.toml` and the README's worked example.
 
+use firebell_engine::config::Target;
+
 use super::*;
 
 const DEMO: &str = include_str!("../../../../firebell.toml");
@@ -7,17 +9,17 @@ const README: &str = include_str!("../../../../README.md");
 
 #[test]
 fn the_demo_config_is_valid_without_any_environment_variables() {
-    let config = Config::parse(DEMO, "firebell.toml", &|_| None)
+    let config = Loaded::parse(DEMO, "firebell.toml", &|_| None)
         .unwrap_or_else(|e| panic!("the demo config must stay valid:\n{e}"));
 
-    let policy = &config.escalation_policies["default"];
+    let policy = &config.engine.escalation_policies["default"];
     assert_eq!(policy.levels.len(), 3);
     assert_eq!(
         policy.levels[0].targets,
         vec![Target::Schedule("primary".to_owned())]
     );
-    assert_eq!(config.schedules["primary"].layers.len(), 2);
-    assert!(config.schedules.contains_key("secondary"));
+    assert_eq!(config.engine.schedules["primary"].layers.len(), 2);
+    assert!(config.engine.schedules.contains_key("secondary"));
     assert!(
         config.providers.twilio.is_none(),
         "no providers in the demo"
@@ -39,10 +41,10 @@ fn the_readme_worked_example_is_valid() {
     let text = readme_block("## On call: a worked example");
     let env = |name: &str| (name == "FIREBELL_TWILIO_AUTH_TOKEN").then(|| "token".to_owned());
 
-    let config = Config::parse(text, "README.md", &env)
+    let config = Loaded::parse(text, "README.md", &env)
         .unwrap_or_else(|e| panic!("the README example must stay valid:\n{e}"));
 
-    assert_eq!(config.escalation_policies["default"].levels.len(), 3);
+    assert_eq!(config.engine.escalation_policies["default"].levels.len(), 3);
     assert!(config.providers.twilio.is_some());
 }
 
@@ -50,14 +52,14 @@ fn the_readme_worked_example_is_valid() {
 fn the_readme_worked_example_has_the_people_on_call_it_says() {
     let text = readme_block("## On call: a worked example");
     let env = |name: &str| (name == "FIREBELL_TWILIO_AUTH_TOKEN").then(|| "token".to_owned());
-    let config = Config::parse(text, "README.md", &env).expect("valid");
+    let config = Loaded::parse(text, "README.md", &env).expect("valid");
     let who = |schedule: &str, utc: &str| {
         let t = chrono::DateTime::parse_from_rfc3339(utc).expect("rfc3339");
-        crate::domain::schedule::on_call_at(&config.schedules[schedule], &[], t.to_utc())
+        firebell_engine::schedule::on_call_at(&config.engine.schedules[schedule], &[], t.to_utc())
             .map(|u| u.as_str().to_owned())
     };
     let ladder = |id: &str| -> Vec<(String, u32)> {
-        let rules = &config.user(id).expect("user").rules.high;
+        let rules = &config.engine.user(id).expect("user").rules.high;
         rules
             .iter()
             .map(|r| (r.method.to_string(), r.after_minutes))
@@ -88,11 +90,13 @@ fn the_readme_worked_example_has_the_people_on_call_it_says() {
         vec![pair("chat", 0), pair("sms", 2), pair("voice", 5)]
     );
     assert_eq!(ladder("carol"), vec![pair("chat", 0), pair("voice", 1)]);
-    let policy = &config.escalation_policies["default"];
+    let policy = &config.engine.escalation_policies["default"];
     let delays: Vec<u32> = policy.levels.iter().map(|l| l.delay_minutes).collect();
     assert_eq!((delays, policy.repeat), (vec![15, 15, 30], 1));
     assert_eq!(
         policy.levels[2].targets,
-        vec![Target::User(UserId::new("erin"))]
+        vec![Target::User(
+            config.engine.user("erin").expect("erin").id.clone()
+        )]
     );
 }

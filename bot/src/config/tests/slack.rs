@@ -1,14 +1,14 @@
 //! `[slack]` and the Slack tokens from the environment.
 
 use super::*;
-use crate::config::SlackMode;
+use firebell_adapters::slack::SlackMode;
 
-fn with_env(text: &str, vars: &[(&str, &str)]) -> Result<Config, ConfigErrors> {
+fn with_env(text: &str, vars: &[(&str, &str)]) -> Result<Loaded, ConfigErrors> {
     let vars: Vec<(String, String)> = vars
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
-    Config::parse(text, FILE, &move |name| {
+    Loaded::parse(text, FILE, &move |name| {
         vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
     })
 }

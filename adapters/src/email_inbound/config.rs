@@ -1,14 +1,27 @@
-//! `[email]`'s SMTP listener: where it listens, for which domain, how large a mail it takes,
-//! STARTTLS files, timeouts and per-client rate limits.
+//! `[email]` → [`EmailListener`]: where the SMTP listener listens, for which domain, how large a
+//! mail it takes, STARTTLS files, timeouts and per-client rate limits. The table's
+//! `log_retention` is the engine's (it keeps the mail log); this module checks every other key
+//! and rejects unknown ones.
+//!
+//! ```toml
+//! [email]
+//! listen = "127.0.0.1:2525"      # default
+//! domain = "alerts.example.com"  # mail to <service address>@alerts.example.com
+//! max_size = "10MB"              # default; larger mail is refused with 552
+//! tls_cert = "/etc/firebell/smtp.pem"   # optional, with tls_key: offers STARTTLS
+//! tls_key = "/etc/firebell/smtp.key"
+//! connections_per_minute = 60    # default; per client address, more get 421
+//! messages_per_minute = 120      # default; per client address, more get 450 at MAIL
+//! ```
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use firebell_engine::config::Collector;
+use serde::Deserialize;
+use serde::de::IgnoredAny;
 use toml::Spanned;
-
-use super::email::RawEmail;
-use super::validate::Collector;
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:2525";
 /// 10 MB, as many relays default to.
@@ -21,6 +34,32 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
 /// a database.
 pub const DEFAULT_CONNECTIONS_PER_MINUTE: u32 = 60;
 pub const DEFAULT_MESSAGES_PER_MINUTE: u32 = 120;
+
+/// The file as this module reads it: `[email]` only (serde skips the other tables).
+#[derive(Deserialize)]
+struct View {
+    email: Option<Spanned<RawEmail>>,
+}
+
+/// `[email]`: present turns the SMTP listener on.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEmail {
+    listen: Option<Spanned<String>>,
+    domain: Spanned<String>,
+    max_size: Option<Spanned<String>>,
+    tls_cert: Option<Spanned<String>>,
+    tls_key: Option<Spanned<String>>,
+    /// Longest wait for the client's next command or data (`5m`, `30s`).
+    timeout: Option<Spanned<String>>,
+    /// Connections one client address may open per minute.
+    connections_per_minute: Option<Spanned<i64>>,
+    /// Mails (MAIL FROM) one client address may start per minute.
+    messages_per_minute: Option<Spanned<i64>>,
+    /// How long mail log rows are kept: the engine's key (`firebell_engine::config::EmailConfig`).
+    #[serde(rename = "log_retention")]
+    _log_retention: Option<IgnoredAny>,
+}
 
 #[derive(Debug, Clone)]
 pub struct EmailListener {
@@ -48,10 +87,19 @@ pub struct TlsFiles {
     pub key: PathBuf,
 }
 
-pub(super) fn listener(
-    c: &mut Collector<'_>,
-    spanned: &Spanned<RawEmail>,
-) -> Option<EmailListener> {
+/// `[email]`'s listener keys; `None` without the table (the listener is off), or when the file
+/// does not have the right shape (reported).
+pub fn read(c: &mut Collector<'_>) -> Option<EmailListener> {
+    let view: View = c.read()?;
+    listener(c, view.email.as_ref()?)
+}
+
+/// The largest message accepted, by SMTP and by `POST /integrations/email/{key}`.
+pub fn max_size(listener: Option<&EmailListener>) -> usize {
+    listener.map_or(DEFAULT_MAX_SIZE, |l| l.max_size)
+}
+
+fn listener(c: &mut Collector<'_>, spanned: &Spanned<RawEmail>) -> Option<EmailListener> {
     let r = spanned.get_ref();
     let listen_text = r
         .listen
@@ -194,7 +242,7 @@ fn readable(c: &mut Collector<'_>, key: &str, path: &Spanned<String>) -> Option<
 }
 
 /// `10MB`, `512KB`, `1MiB`, `2000000`: decimal units for KB/MB, binary for KiB/MiB.
-pub(crate) fn parse_size(text: &str) -> Result<usize, String> {
+fn parse_size(text: &str) -> Result<usize, String> {
     let t = text.trim();
     let digits = t.chars().take_while(char::is_ascii_digit).count();
     let (number, unit) = t.split_at(digits);
