@@ -349,7 +349,7 @@ async fn a_genie_key_over_its_rate_gets_429_and_writes_nothing() {
         "events_per_minute = 3",
         1,
     );
-    let config = firebell_engine::Config::parse(&toml, "t.toml", &|_| None).unwrap();
+    let config = firebell::Loaded::parse(&toml, "t.toml", &|_| None).unwrap();
     let app = TestApp::spawn_with(Backend::Sqlite, config).await;
     let mut statuses = Vec::new();
     for i in 0..5 {
