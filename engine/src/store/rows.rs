@@ -1,10 +1,13 @@
-//! Database rows and their conversion into domain values. Strings written by firebell itself are
-//! trusted on the way back; an unexpected value falls back rather than failing a whole listing.
+//! Database rows and their conversion into domain values. Closed sets (severity, status, channel,
+//! contact method, timeline kind) are stored as their wire strings and read back strictly: a value firebell cannot
+//! read fails that read with an error naming the column and the value, never a guess that would
+//! page, or not page, on a misreading.
 
 use crate::domain::clock::Timestamp;
+use crate::domain::error::UserError;
 use crate::domain::ids::{DedupKey, IncidentNumber, ServiceName};
 use crate::domain::incident::{Incident, TimelineEntry, TimelineKind};
-use crate::domain::kinds::{Channel, IncidentStatus, Severity};
+use crate::domain::kinds::{Channel, ContactMethod, IncidentStatus, Severity};
 
 pub(crate) const INCIDENT_COLUMNS: &str = "id, service, dedup_key, title, source, severity, status, alert_count, \
      created_at, last_alert_at, acknowledged_at, acknowledged_by, acknowledged_via, \
@@ -17,17 +20,17 @@ pub(crate) struct IncidentRow {
     dedup_key: String,
     title: String,
     source: Option<String>,
-    severity: String,
-    status: String,
+    severity: Severity,
+    status: IncidentStatus,
     alert_count: i64,
     created_at: Timestamp,
     last_alert_at: Timestamp,
     acknowledged_at: Option<Timestamp>,
     acknowledged_by: Option<String>,
-    acknowledged_via: Option<String>,
+    acknowledged_via: Option<Channel>,
     resolved_at: Option<Timestamp>,
     resolved_by: Option<String>,
-    resolved_via: Option<String>,
+    resolved_via: Option<Channel>,
     details: String,
 }
 
@@ -39,17 +42,17 @@ impl From<IncidentRow> for Incident {
             dedup_key: DedupKey::from_db(r.dedup_key),
             title: r.title,
             source: r.source,
-            severity: r.severity.parse().unwrap_or(Severity::Error),
-            status: r.status.parse().unwrap_or(IncidentStatus::Triggered),
+            severity: r.severity,
+            status: r.status,
             alert_count: r.alert_count,
             created_at: r.created_at.datetime(),
             last_alert_at: r.last_alert_at.datetime(),
             acknowledged_at: r.acknowledged_at.map(Timestamp::datetime),
             acknowledged_by: r.acknowledged_by,
-            acknowledged_via: r.acknowledged_via.and_then(|c| c.parse().ok()),
+            acknowledged_via: r.acknowledged_via,
             resolved_at: r.resolved_at.map(Timestamp::datetime),
             resolved_by: r.resolved_by,
-            resolved_via: r.resolved_via.and_then(|c| c.parse().ok()),
+            resolved_via: r.resolved_via,
             details: serde_json::from_str(&r.details).unwrap_or(serde_json::Value::Null),
         }
     }
@@ -58,9 +61,9 @@ impl From<IncidentRow> for Incident {
 #[derive(sqlx::FromRow)]
 pub(crate) struct TimelineRow {
     at: Timestamp,
-    kind: String,
+    kind: TimelineKind,
     actor: String,
-    channel: String,
+    channel: Channel,
     message: String,
 }
 
@@ -68,10 +71,47 @@ impl From<TimelineRow> for TimelineEntry {
     fn from(r: TimelineRow) -> Self {
         TimelineEntry {
             at: r.at.datetime(),
-            kind: TimelineKind::from_db(&r.kind),
+            kind: r.kind,
             actor: r.actor,
-            channel: r.channel.parse().unwrap_or(Channel::System),
+            channel: r.channel,
             message: r.message,
         }
     }
 }
+
+/// Reads a closed set from its wire string, on either backend; a string that names none of its
+/// values is a decode error (sqlx adds the column).
+macro_rules! stored_as_text {
+    ($($t:ty),+ $(,)?) => {$(
+        impl<DB: sqlx::Database> sqlx::Type<DB> for $t
+        where
+            str: sqlx::Type<DB>,
+        {
+            fn type_info() -> DB::TypeInfo {
+                <str as sqlx::Type<DB>>::type_info()
+            }
+
+            fn compatible(ty: &DB::TypeInfo) -> bool {
+                <str as sqlx::Type<DB>>::compatible(ty)
+            }
+        }
+
+        impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for $t
+        where
+            &'r str: sqlx::Decode<'r, DB>,
+        {
+            fn decode(value: DB::ValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+                let text = <&str as sqlx::Decode<'r, DB>>::decode(value)?;
+                text.parse().map_err(|e: UserError| e.message().into())
+            }
+        }
+    )+};
+}
+
+stored_as_text!(
+    Severity,
+    IncidentStatus,
+    Channel,
+    ContactMethod,
+    TimelineKind
+);
