@@ -72,7 +72,7 @@ impl Engine {
                 summary: r.summary,
                 source: r.source,
                 timestamp: r.happened_at.datetime(),
-                payload: serde_json::from_str(&r.payload).unwrap_or_default(),
+                payload: r.payload.0,
             })
             .collect())
     }

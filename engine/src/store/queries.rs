@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::rows::{INCIDENT_COLUMNS, IncidentRow, TimelineRow};
+use super::rows::{INCIDENT_COLUMNS, IncidentRow, StoredJson, TimelineRow};
 use super::{C, sql};
 use crate::domain::clock::Timestamp;
 use crate::domain::ids::IncidentNumber;
@@ -86,7 +86,7 @@ pub(crate) struct ChangeRow {
     pub summary: String,
     pub source: Option<String>,
     pub happened_at: Timestamp,
-    pub payload: String,
+    pub payload: StoredJson,
 }
 
 pub(crate) async fn changes(

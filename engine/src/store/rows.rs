@@ -31,7 +31,7 @@ pub(crate) struct IncidentRow {
     resolved_at: Option<Timestamp>,
     resolved_by: Option<String>,
     resolved_via: Option<Channel>,
-    details: String,
+    details: StoredJson,
 }
 
 impl From<IncidentRow> for Incident {
@@ -53,7 +53,7 @@ impl From<IncidentRow> for Incident {
             resolved_at: r.resolved_at.map(Timestamp::datetime),
             resolved_by: r.resolved_by,
             resolved_via: r.resolved_via,
-            details: serde_json::from_str(&r.details).unwrap_or(serde_json::Value::Null),
+            details: r.details.0,
         }
     }
 }
@@ -115,3 +115,81 @@ stored_as_text!(
     ContactMethod,
     TimelineKind
 );
+
+/// JSON kept as text (the same on both backends), parsed on the way out: text that is not JSON
+/// fails the read (sqlx adds the column) rather than reading as `null`.
+#[derive(Debug, Clone)]
+pub(crate) struct StoredJson(pub serde_json::Value);
+
+impl<DB: sqlx::Database> sqlx::Type<DB> for StoredJson
+where
+    str: sqlx::Type<DB>,
+{
+    fn type_info() -> DB::TypeInfo {
+        <str as sqlx::Type<DB>>::type_info()
+    }
+
+    fn compatible(ty: &DB::TypeInfo) -> bool {
+        <str as sqlx::Type<DB>>::compatible(ty)
+    }
+}
+
+impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for StoredJson
+where
+    &'r str: sqlx::Decode<'r, DB>,
+{
+    fn decode(value: DB::ValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        let text = <&str as sqlx::Decode<'r, DB>>::decode(value)?;
+        Ok(StoredJson(serde_json::from_str(text)?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::Connection;
+
+    use super::*;
+
+    #[derive(sqlx::FromRow)]
+    struct Stored {
+        severity: Severity,
+        details: StoredJson,
+    }
+
+    async fn read(severity: &str, details: &str) -> Result<Stored, sqlx::Error> {
+        let mut c = sqlx::SqliteConnection::connect("sqlite::memory:")
+            .await
+            .expect("in-memory database");
+        sqlx::query_as("SELECT $1 AS severity, $2 AS details")
+            .bind(severity)
+            .bind(details)
+            .fetch_one(&mut c)
+            .await
+    }
+
+    #[tokio::test]
+    async fn stored_values_read_back_as_written() {
+        let row = read("warning", r#"{"a":1}"#).await.expect("readable");
+        assert_eq!(row.severity, Severity::Warning);
+        assert_eq!(row.details.0, serde_json::json!({"a": 1}));
+    }
+
+    #[tokio::test]
+    async fn a_value_that_cannot_be_read_is_an_error_naming_its_column() {
+        let err = read("loud", "{}").await.err().expect("an unknown severity");
+        assert_eq!(
+            err.to_string(),
+            "error occurred while decoding column \"severity\": unknown severity `loud` — \
+             expected one of: critical, error, warning, info"
+        );
+        let err = read("info", "not json")
+            .await
+            .err()
+            .expect("text that is not JSON");
+        assert!(
+            err.to_string()
+                .starts_with("error occurred while decoding column \"details\": "),
+            "{err}"
+        );
+    }
+}
