@@ -3,11 +3,12 @@
 
 use super::{C, OptTs, end_once, sql};
 use crate::domain::clock::Timestamp;
+use crate::domain::maintenance::Matcher;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub(crate) struct WindowRow {
     pub id: i64,
-    pub matcher: String,
+    pub matcher: Matcher,
     pub reason: Option<String>,
     pub room: Option<String>,
     pub created_by: String,

@@ -8,6 +8,7 @@ use crate::domain::error::UserError;
 use crate::domain::ids::{DedupKey, IncidentNumber, ServiceName};
 use crate::domain::incident::{Incident, TimelineEntry, TimelineKind};
 use crate::domain::kinds::{Channel, ContactMethod, IncidentStatus, Severity};
+use crate::domain::maintenance::Matcher;
 
 pub(crate) const INCIDENT_COLUMNS: &str = "id, service, dedup_key, title, source, severity, status, alert_count, \
      created_at, last_alert_at, acknowledged_at, acknowledged_by, acknowledged_via, \
@@ -115,6 +116,30 @@ stored_as_text!(
     ContactMethod,
     TimelineKind
 );
+
+/// A maintenance window's matcher, in its stored form (`host:…`, `service:…`, `label:K=V`).
+impl<DB: sqlx::Database> sqlx::Type<DB> for Matcher
+where
+    str: sqlx::Type<DB>,
+{
+    fn type_info() -> DB::TypeInfo {
+        <str as sqlx::Type<DB>>::type_info()
+    }
+
+    fn compatible(ty: &DB::TypeInfo) -> bool {
+        <str as sqlx::Type<DB>>::compatible(ty)
+    }
+}
+
+impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for Matcher
+where
+    &'r str: sqlx::Decode<'r, DB>,
+{
+    fn decode(value: DB::ValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        let text = <&str as sqlx::Decode<'r, DB>>::decode(value)?;
+        Ok(Matcher::from_db(text)?)
+    }
+}
 
 /// JSON kept as text (the same on both backends), parsed on the way out: text that is not JSON
 /// fails the read (sqlx adds the column) rather than reading as `null`.
