@@ -1,7 +1,11 @@
 //! Database rows and their conversion into domain values. Closed sets (severity, status, channel,
-//! contact method, timeline kind) are stored as their wire strings and read back strictly: a value firebell cannot
-//! read fails that read with an error naming the column and the value, never a guess that would
-//! page, or not page, on a misreading.
+//! contact method, timeline kind), maintenance matchers and JSON are stored as text and read back
+//! strictly: a value firebell cannot read fails that read with an error naming the column (and,
+//! for a closed set, the value), never a guess that would page, or not page, on a misreading.
+
+use std::str::FromStr;
+
+use sqlx::error::BoxDynError;
 
 use crate::domain::clock::Timestamp;
 use crate::domain::error::UserError;
@@ -80,10 +84,10 @@ impl From<TimelineRow> for TimelineEntry {
     }
 }
 
-/// Reads a closed set from its wire string, on either backend; a string that names none of its
-/// values is a decode error (sqlx adds the column).
+/// Reads a value kept as text, on either backend, with its `read`: text that `read` refuses is a
+/// decode error (sqlx adds the column).
 macro_rules! stored_as_text {
-    ($($t:ty),+ $(,)?) => {$(
+    ($($t:ty => $read:path),+ $(,)?) => {$(
         impl<DB: sqlx::Database> sqlx::Type<DB> for $t
         where
             str: sqlx::Type<DB>,
@@ -101,72 +105,40 @@ macro_rules! stored_as_text {
         where
             &'r str: sqlx::Decode<'r, DB>,
         {
-            fn decode(value: DB::ValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
-                let text = <&str as sqlx::Decode<'r, DB>>::decode(value)?;
-                text.parse().map_err(|e: UserError| e.message().into())
+            fn decode(value: DB::ValueRef<'r>) -> Result<Self, BoxDynError> {
+                $read(<&str as sqlx::Decode<'r, DB>>::decode(value)?)
             }
         }
     )+};
 }
 
 stored_as_text!(
-    Severity,
-    IncidentStatus,
-    Channel,
-    ContactMethod,
-    TimelineKind
+    Severity => closed_set,
+    IncidentStatus => closed_set,
+    Channel => closed_set,
+    ContactMethod => closed_set,
+    TimelineKind => closed_set,
+    Matcher => matcher,
+    StoredJson => json,
 );
 
-/// A maintenance window's matcher, in its stored form (`host:…`, `service:…`, `label:K=V`).
-impl<DB: sqlx::Database> sqlx::Type<DB> for Matcher
-where
-    str: sqlx::Type<DB>,
-{
-    fn type_info() -> DB::TypeInfo {
-        <str as sqlx::Type<DB>>::type_info()
-    }
-
-    fn compatible(ty: &DB::TypeInfo) -> bool {
-        <str as sqlx::Type<DB>>::compatible(ty)
-    }
+/// A closed set (severity, status, …) from its wire string.
+fn closed_set<T: FromStr<Err = UserError>>(text: &str) -> Result<T, BoxDynError> {
+    text.parse().map_err(|e: UserError| e.message().into())
 }
 
-impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for Matcher
-where
-    &'r str: sqlx::Decode<'r, DB>,
-{
-    fn decode(value: DB::ValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
-        let text = <&str as sqlx::Decode<'r, DB>>::decode(value)?;
-        Ok(Matcher::from_db(text)?)
-    }
+/// A maintenance window's matcher, in its stored form (`host:…`, `service:…`, `label:K=V`).
+fn matcher(text: &str) -> Result<Matcher, BoxDynError> {
+    Ok(Matcher::from_db(text)?)
 }
 
 /// JSON kept as text (the same on both backends), parsed on the way out: text that is not JSON
-/// fails the read (sqlx adds the column) rather than reading as `null`.
+/// fails the read rather than reading as `null`.
 #[derive(Debug, Clone)]
 pub(crate) struct StoredJson(pub serde_json::Value);
 
-impl<DB: sqlx::Database> sqlx::Type<DB> for StoredJson
-where
-    str: sqlx::Type<DB>,
-{
-    fn type_info() -> DB::TypeInfo {
-        <str as sqlx::Type<DB>>::type_info()
-    }
-
-    fn compatible(ty: &DB::TypeInfo) -> bool {
-        <str as sqlx::Type<DB>>::compatible(ty)
-    }
-}
-
-impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for StoredJson
-where
-    &'r str: sqlx::Decode<'r, DB>,
-{
-    fn decode(value: DB::ValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
-        let text = <&str as sqlx::Decode<'r, DB>>::decode(value)?;
-        Ok(StoredJson(serde_json::from_str(text)?))
-    }
+fn json(text: &str) -> Result<StoredJson, BoxDynError> {
+    Ok(StoredJson(serde_json::from_str(text)?))
 }
 
 #[cfg(test)]
