@@ -8,6 +8,7 @@ use crate::domain::clock::Timestamp;
 use crate::domain::error::EngineError;
 use crate::domain::ids::ServiceName;
 use crate::domain::kinds::IncidentStatus;
+pub use crate::store::queries::AlertLogEntry;
 use crate::store::{outbox, queries};
 
 /// A change event (deploy, config change): recorded against its service, never pages.
@@ -28,21 +29,6 @@ pub struct RecordedChange {
     pub source: Option<String>,
     pub timestamp: DateTime<Utc>,
     pub payload: serde_json::Value,
-}
-
-/// One entry of the alert log: every event received and what became of it.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct AlertLogEntry {
-    pub id: i64,
-    pub service: String,
-    pub dedup_key: String,
-    pub action: String,
-    pub outcome: String,
-    pub reason: Option<String>,
-    pub incident: Option<i64>,
-    pub actor: String,
-    pub channel: String,
-    pub received_at: DateTime<Utc>,
 }
 
 /// Gauges for `/metrics`.
@@ -85,7 +71,7 @@ pub async fn changes(
             summary: r.summary,
             source: r.source,
             timestamp: r.happened_at.datetime(),
-            payload: serde_json::from_str(&r.payload).unwrap_or_default(),
+            payload: r.payload.0,
         })
         .collect())
 }
@@ -97,28 +83,13 @@ pub async fn alert_log(
     limit: i64,
 ) -> Result<Vec<AlertLogEntry>, EngineError> {
     let mut conn = ctx.store().conn().await?;
-    let rows = queries::alert_log(
+    Ok(queries::alert_log(
         &mut conn.c(),
         service.unwrap_or(""),
         outcome.unwrap_or(""),
         limit,
     )
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| AlertLogEntry {
-            id: r.id,
-            service: r.service,
-            dedup_key: r.dedup_key,
-            action: r.action,
-            outcome: r.outcome,
-            reason: r.reason,
-            incident: r.incident_id,
-            actor: r.actor,
-            channel: r.channel,
-            received_at: r.received_at.datetime(),
-        })
-        .collect())
+    .await?)
 }
 
 pub async fn stats(ctx: &Ctx) -> Result<Stats, EngineError> {

@@ -131,6 +131,27 @@ fn alert(
         Some(f) if !f.is_empty() => DedupKey::parse(f).ok()?,
         _ => DedupKey::parse(label_fingerprint(&labels)).ok()?,
     };
+    match status?.as_str() {
+        "resolved" => Some(AlertKind::Resolve { dedup_key: key }),
+        _ => Some(trigger(
+            a,
+            (&labels, &annotations),
+            key,
+            external_url,
+            group_key,
+        )),
+    }
+}
+
+/// A firing alert as a trigger: its summary from the annotations or else the labels, its source
+/// from the labels, and the rest as details.
+fn trigger(
+    a: &Map<String, Value>,
+    (labels, annotations): (&Map<String, Value>, &Map<String, Value>),
+    key: DedupKey,
+    external_url: Option<&str>,
+    group_key: Option<&Value>,
+) -> AlertKind {
     let label = |k: &str| labels.get(k).and_then(Value::as_str);
     let text = |k: &str| {
         annotations
@@ -138,62 +159,68 @@ fn alert(
             .and_then(Value::as_str)
             .filter(|s| !s.trim().is_empty())
     };
-    match status?.as_str() {
-        "resolved" => Some(AlertKind::Resolve { dedup_key: key }),
-        _ => {
-            let summary = text("summary")
-                .or_else(|| text("description"))
-                .map(str::to_owned)
-                .unwrap_or_else(|| match (label("alertname"), label("instance")) {
-                    (Some(n), Some(i)) => format!("{n} on {i}"),
-                    (Some(n), None) => n.to_owned(),
-                    _ => "Alertmanager alert".to_owned(),
-                });
-            let mut details = Map::new();
-            details.insert("labels".to_owned(), Value::Object(labels.clone()));
-            details.insert("annotations".to_owned(), Value::Object(annotations.clone()));
-            for k in ["startsAt", "generatorURL"] {
-                if let Some(v) = a.get(k) {
-                    details.insert(k.to_owned(), v.clone());
-                }
-            }
-            if let Some(g) = group_key {
-                details.insert("groupKey".to_owned(), g.clone());
-            }
-            let mut links = Vec::new();
-            if let Some(u) = a
-                .get("generatorURL")
+    let summary = text("summary")
+        .or_else(|| text("description"))
+        .map(str::to_owned)
+        .unwrap_or_else(|| match (label("alertname"), label("instance")) {
+            (Some(n), Some(i)) => format!("{n} on {i}"),
+            (Some(n), None) => n.to_owned(),
+            _ => "Alertmanager alert".to_owned(),
+        });
+    AlertKind::Trigger {
+        dedup_key: Some(key),
+        payload: TriggerPayload {
+            summary: truncate(&summary, SUMMARY_MAX),
+            source: label("instance")
+                .or_else(|| label("job"))
+                .map(str::to_owned),
+            severity: severity(label("severity")),
+            timestamp: a
+                .get("startsAt")
                 .and_then(Value::as_str)
-                .filter(|u| !u.is_empty())
-            {
-                links.push(json!({"href": u, "text": "Source"}));
-            }
-            if let Some(u) = external_url {
-                links.push(json!({"href": u, "text": "Alertmanager"}));
-            }
-            details.insert("links".to_owned(), Value::Array(links));
-            details.insert(
-                "client".to_owned(),
-                Value::String("Alertmanager".to_owned()),
-            );
-            Some(AlertKind::Trigger {
-                dedup_key: Some(key),
-                payload: TriggerPayload {
-                    summary: truncate(&summary, SUMMARY_MAX),
-                    source: label("instance")
-                        .or_else(|| label("job"))
-                        .map(str::to_owned),
-                    severity: severity(label("severity")),
-                    timestamp: a
-                        .get("startsAt")
-                        .and_then(Value::as_str)
-                        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
-                        .map(|t| t.to_utc()),
-                    details: Value::Object(details),
-                },
-            })
+                .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+                .map(|t| t.to_utc()),
+            details: Value::Object(details(a, (labels, annotations), external_url, group_key)),
+        },
+    }
+}
+
+/// The incident's details: labels, annotations, start, group, and links back to the source and
+/// to Alertmanager.
+fn details(
+    a: &Map<String, Value>,
+    (labels, annotations): (&Map<String, Value>, &Map<String, Value>),
+    external_url: Option<&str>,
+    group_key: Option<&Value>,
+) -> Map<String, Value> {
+    let mut details = Map::new();
+    details.insert("labels".to_owned(), Value::Object(labels.clone()));
+    details.insert("annotations".to_owned(), Value::Object(annotations.clone()));
+    for k in ["startsAt", "generatorURL"] {
+        if let Some(v) = a.get(k) {
+            details.insert(k.to_owned(), v.clone());
         }
     }
+    if let Some(g) = group_key {
+        details.insert("groupKey".to_owned(), g.clone());
+    }
+    let mut links = Vec::new();
+    if let Some(u) = a
+        .get("generatorURL")
+        .and_then(Value::as_str)
+        .filter(|u| !u.is_empty())
+    {
+        links.push(json!({"href": u, "text": "Source"}));
+    }
+    if let Some(u) = external_url {
+        links.push(json!({"href": u, "text": "Alertmanager"}));
+    }
+    details.insert("links".to_owned(), Value::Array(links));
+    details.insert(
+        "client".to_owned(),
+        Value::String("Alertmanager".to_owned()),
+    );
+    details
 }
 
 /// Maps the common `severity` label conventions onto PagerDuty's four levels (unknown → error,

@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 use super::AppState;
 use super::body::{Check, json_body, redacted};
 use super::error::EventError;
-use super::events_v2::SUMMARY_MAX;
+use super::events_v2::{SUMMARY_MAX, by_key};
 
 pub(crate) async fn create_event(
     State(state): State<AppState>,
@@ -84,43 +84,10 @@ fn parse(raw: &Value) -> Result<(String, AlertKind, Option<String>), EventError>
 
     let kind = match event_type.as_deref() {
         Some("trigger") => {
-            let description = c.string(m, "", "description", true, SUMMARY_MAX);
-            let mut details = Map::new();
-            if let Some(d) = m.get("details").filter(|v| !v.is_null()) {
-                details.insert("custom_details".to_owned(), d.clone());
-            }
-            if let Some(ctx) = contexts {
-                details.insert("contexts".to_owned(), ctx);
-            }
-            for (k, v) in [("client", client.clone()), ("client_url", client_url)] {
-                if let Some(v) = v {
-                    details.insert(k.to_owned(), Value::String(v));
-                }
-            }
-            description.map(|summary| AlertKind::Trigger {
-                dedup_key: incident_key.clone(),
-                payload: TriggerPayload {
-                    summary,
-                    source: client.clone(),
-                    // v1 events carry no severity; PagerDuty treats them as errors.
-                    severity: Severity::Error,
-                    timestamp: None,
-                    details: Value::Object(details),
-                },
-            })
+            let client = (client.clone(), client_url);
+            trigger(&mut c, m, incident_key, client, contexts)
         }
-        Some(t) => {
-            if m.get("incident_key").is_none() {
-                c.fail(format!("'incident_key' is missing (an {t} event names the incident by its incident key)"));
-            }
-            incident_key.clone().map(|k| {
-                if t == "acknowledge" {
-                    AlertKind::Acknowledge { dedup_key: k }
-                } else {
-                    AlertKind::Resolve { dedup_key: k }
-                }
-            })
-        }
+        Some(t) => by_key(&mut c, (m, "incident_key"), t, incident_key),
         None => None,
     };
     c.finish()?;
@@ -130,4 +97,39 @@ fn parse(raw: &Value) -> Result<(String, AlertKind, Option<String>), EventError>
             "the event is incomplete".to_owned(),
         ])),
     }
+}
+
+/// A trigger: the description as its summary, the client as its source, and details, contexts
+/// and client as its details.
+fn trigger(
+    c: &mut Check,
+    m: &Map<String, Value>,
+    incident_key: Option<DedupKey>,
+    (client, client_url): (Option<String>, Option<String>),
+    contexts: Option<Value>,
+) -> Option<AlertKind> {
+    let description = c.string(m, "", "description", true, SUMMARY_MAX);
+    let mut details = Map::new();
+    if let Some(d) = m.get("details").filter(|v| !v.is_null()) {
+        details.insert("custom_details".to_owned(), d.clone());
+    }
+    if let Some(ctx) = contexts {
+        details.insert("contexts".to_owned(), ctx);
+    }
+    for (k, v) in [("client", client.clone()), ("client_url", client_url)] {
+        if let Some(v) = v {
+            details.insert(k.to_owned(), Value::String(v));
+        }
+    }
+    description.map(|summary| AlertKind::Trigger {
+        dedup_key: incident_key,
+        payload: TriggerPayload {
+            summary,
+            source: client,
+            // v1 events carry no severity; PagerDuty treats them as errors.
+            severity: Severity::Error,
+            timestamp: None,
+            details: Value::Object(details),
+        },
+    })
 }

@@ -95,47 +95,15 @@ pub(crate) fn parse(raw: &Value) -> Result<EventV2, EventError> {
 
     let kind = match action.as_deref() {
         Some("trigger") => {
-            let payload = match m.get("payload") {
-                Some(p) => c.object(p, "'payload'").map(|p| trigger_payload(&mut c, p)),
-                None => {
-                    c.fail("'payload' is missing (a trigger needs payload.summary, payload.source and payload.severity)");
-                    None
-                }
-            };
-            payload.flatten().map(|mut p| {
-                // `trigger_payload` builds `details` as an object; extend it in place.
-                if let Value::Object(details) = &mut p.details {
-                    for (k, v) in [("links", links), ("images", images)] {
-                        if let Some(v) = v {
-                            details.insert(k.to_owned(), v);
-                        }
-                    }
-                    for (k, v) in [("client", client.clone()), ("client_url", client_url)] {
-                        if let Some(v) = v {
-                            details.insert(k.to_owned(), Value::String(v));
-                        }
-                    }
-                }
-                AlertKind::Trigger {
-                    dedup_key: dedup_key.clone(),
-                    payload: p,
-                }
-            })
+            let extras = [
+                ("links", links),
+                ("images", images),
+                ("client", client.clone().map(Value::String)),
+                ("client_url", client_url.map(Value::String)),
+            ];
+            trigger(&mut c, m, dedup_key, extras)
         }
-        Some(action) => {
-            if m.get("dedup_key").is_none() {
-                c.fail(format!(
-                    "'dedup_key' is missing (an {action} event names the incident by its dedup key)"
-                ));
-            }
-            dedup_key.clone().map(|k| {
-                if action == "acknowledge" {
-                    AlertKind::Acknowledge { dedup_key: k }
-                } else {
-                    AlertKind::Resolve { dedup_key: k }
-                }
-            })
-        }
+        Some(action) => by_key(&mut c, (m, "dedup_key"), action, dedup_key),
         None => None,
     };
     c.finish()?;
@@ -149,6 +117,59 @@ pub(crate) fn parse(raw: &Value) -> Result<EventV2, EventError> {
             "the event is incomplete".to_owned(),
         ])),
     }
+}
+
+/// A trigger: its payload, with the event's links, images and client added to the details.
+fn trigger(
+    c: &mut Check,
+    m: &Map<String, Value>,
+    dedup_key: Option<DedupKey>,
+    extras: [(&str, Option<Value>); 4],
+) -> Option<AlertKind> {
+    let payload = match m.get("payload") {
+        Some(p) => c.object(p, "'payload'").map(|p| trigger_payload(c, p)),
+        None => {
+            c.fail("'payload' is missing (a trigger needs payload.summary, payload.source and payload.severity)");
+            None
+        }
+    };
+    payload.flatten().map(|mut p| {
+        // `trigger_payload` builds `details` as an object; extend it in place.
+        if let Value::Object(details) = &mut p.details {
+            for (k, v) in extras {
+                if let Some(v) = v {
+                    details.insert(k.to_owned(), v);
+                }
+            }
+        }
+        AlertKind::Trigger {
+            dedup_key,
+            payload: p,
+        }
+    })
+}
+
+/// An acknowledge or a resolve, of the incident named by the key in `field` (`dedup_key`; v1's
+/// `incident_key`).
+pub(super) fn by_key(
+    c: &mut Check,
+    (m, field): (&Map<String, Value>, &str),
+    action: &str,
+    dedup_key: Option<DedupKey>,
+) -> Option<AlertKind> {
+    if m.get(field).is_none() {
+        c.fail(format!(
+            "'{field}' is missing (an {action} event names the incident by its {})",
+            field.replace('_', " ")
+        ));
+    }
+    dedup_key.map(|k| {
+        if action == "acknowledge" {
+            AlertKind::Acknowledge { dedup_key: k }
+        } else {
+            AlertKind::Resolve { dedup_key: k }
+        }
+    })
 }
 
 fn trigger_payload(c: &mut Check, p: &Map<String, Value>) -> Option<TriggerPayload> {

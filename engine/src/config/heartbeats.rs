@@ -20,7 +20,8 @@ use subtle::ConstantTimeEq;
 use toml::Spanned;
 
 use super::Collector;
-use super::validate::{is_plain_name, known_service};
+use super::validate::known_service;
+use super::webhooks::plain_name;
 use super::{Config, Secret, Service};
 use super::{LookupEnv, SecretField, secret};
 use crate::domain::duration::HumanDuration;
@@ -127,17 +128,17 @@ pub(super) fn validate(
         let key = format!("heartbeats.{name}");
         let span = spanned.span();
         let h = spanned.get_ref();
-        let name_ok = is_plain_name(name, NAME_MAX);
-        if !name_ok {
-            c.at(
-                span.clone(),
-                &key,
-                format!(
-                    "a heartbeat name is 1 to {NAME_MAX} letters, digits, `-`, `_` or `.` \
-                     (it becomes the dedup key `heartbeat:NAME`), e.g. `backup-nightly`"
-                ),
-            );
-        }
+        let name_ok = plain_name(
+            c,
+            span.clone(),
+            (&key, name),
+            NAME_MAX,
+            (
+                "heartbeat",
+                "it becomes the dedup key `heartbeat:NAME`",
+                "backup-nightly",
+            ),
+        );
         let service = known_service(c, &h.service, format!("{key}.service"), services);
         let interval = duration(c, &format!("{key}.interval"), &h.interval, false);
         let grace = match &h.grace {

@@ -46,23 +46,7 @@ pub(super) fn validate(
         let schedule = parse_cron(r.schedule.get_ref())
             .map_err(|why| c.at(r.schedule.span(), format!("{key}.schedule"), why))
             .ok();
-        let tz = match &r.timezone {
-            None => Some(Tz::UTC),
-            Some(t) => t
-                .get_ref()
-                .parse::<Tz>()
-                .map_err(|_| {
-                    c.at(
-                        t.span(),
-                        format!("{key}.timezone"),
-                        format!(
-                            "unknown time zone `{}` — use an IANA name such as `Europe/Berlin`",
-                            t.get_ref()
-                        ),
-                    )
-                })
-                .ok(),
-        };
+        let tz = time_zone(c, &key, r.timezone.as_ref());
         if !rooms.contains_key(r.room.get_ref()) {
             c.at(
                 r.room.span(),
@@ -74,20 +58,7 @@ pub(super) fn validate(
                 ),
             );
         }
-        let period = r
-            .period
-            .as_ref()
-            .map_or_else(|| "last-week".to_owned(), |p| p.get_ref().trim().to_owned());
-        if !period_ok(&period) {
-            let span = r.period.as_ref().map_or(spanned.span(), |p| p.span());
-            c.at(
-                span,
-                format!("{key}.period"),
-                format!(
-                    "unknown period `{period}` — use `week`, `last-week`, `month` or a number of days such as `14d`"
-                ),
-            );
-        }
+        let period = period(c, &key, spanned);
         let service = r
             .service
             .as_ref()
@@ -104,6 +75,46 @@ pub(super) fn validate(
         }
     }
     out
+}
+
+/// The zone the schedule is read in: UTC when unset.
+fn time_zone(c: &mut Collector<'_>, key: &str, raw: Option<&Spanned<String>>) -> Option<Tz> {
+    let Some(t) = raw else {
+        return Some(Tz::UTC);
+    };
+    t.get_ref()
+        .parse::<Tz>()
+        .map_err(|_| {
+            c.at(
+                t.span(),
+                format!("{key}.timezone"),
+                format!(
+                    "unknown time zone `{}` — use an IANA name such as `Europe/Berlin`",
+                    t.get_ref()
+                ),
+            )
+        })
+        .ok()
+}
+
+/// The period a digest covers, `last-week` when unset; a wrong one is reported and kept.
+fn period(c: &mut Collector<'_>, key: &str, spanned: &Spanned<RawReport>) -> String {
+    let r = spanned.get_ref();
+    let period = r
+        .period
+        .as_ref()
+        .map_or_else(|| "last-week".to_owned(), |p| p.get_ref().trim().to_owned());
+    if !period_ok(&period) {
+        let span = r.period.as_ref().map_or(spanned.span(), |p| p.span());
+        c.at(
+            span,
+            format!("{key}.period"),
+            format!(
+                "unknown period `{period}` — use `week`, `last-week`, `month` or a number of days such as `14d`"
+            ),
+        );
+    }
+    period
 }
 
 /// A crontab line (5 fields) or cron's own 6/7 fields (seconds first), checked.

@@ -40,68 +40,9 @@ pub(super) fn validate(
         let key = format!("services.{name}");
         let span = s.span();
         let s = s.get_ref();
-        if s.integration_keys.is_empty() {
-            c.at(
-                span.clone(),
-                format!("{key}.integration_keys"),
-                "a service needs at least one integration key (32 letters or digits)",
-            );
-        }
-        let mut keys = Vec::new();
-        for k in &s.integration_keys {
-            match RoutingKey::parse(k.get_ref()) {
-                Ok(rk) => {
-                    if let Some(other) = seen_keys.insert(k.get_ref().clone(), name.clone()) {
-                        c.at(k.span(), format!("{key}.integration_keys"), format!("this key is already used by service `{other}`; every key routes to one service"));
-                    }
-                    keys.push(rk);
-                }
-                Err(e) => c.at(
-                    k.span(),
-                    format!("{key}.integration_keys"),
-                    e.message().to_owned(),
-                ),
-            }
-        }
-        if !rooms.contains_key(s.room.get_ref()) {
-            c.at(
-                s.room.span(),
-                format!("{key}.room"),
-                format!(
-                    "unknown room `{}` — defined rooms: {}",
-                    s.room.get_ref(),
-                    names(rooms.keys())
-                ),
-            );
-        }
-        if let Some(p) = &s.escalation_policy
-            && !policies.contains_key(p.get_ref())
-        {
-            c.at(
-                p.span(),
-                format!("{key}.escalation_policy"),
-                format!(
-                    "unknown escalation policy `{}` — defined policies: {}",
-                    p.get_ref(),
-                    names(policies.keys())
-                ),
-            );
-        }
-        let rate = s
-            .events_per_minute
-            .as_ref()
-            .map_or(DEFAULT_EVENTS_PER_MINUTE, |r| *r.get_ref());
-        if rate == 0 {
-            let span = s
-                .events_per_minute
-                .as_ref()
-                .map_or(span.clone(), Spanned::span);
-            c.at(
-                span,
-                format!("{key}.events_per_minute"),
-                "must be at least 1",
-            );
-        }
+        let keys = routing_keys(c, (&key, span.clone()), (name, s), &mut seen_keys);
+        known_room_and_policy(c, &key, s, rooms, policies);
+        let rate = events_per_minute(c, (&key, span), s);
         let (urgency, support_hours) = urgency(c, &key, s);
         let ack_timeout = duration(
             c,
@@ -125,7 +66,7 @@ pub(super) fn validate(
                 integration_keys: keys,
                 room: s.room.get_ref().clone(),
                 escalation_policy: s.escalation_policy.as_ref().map(|p| p.get_ref().clone()),
-                events_per_minute: rate.max(1),
+                events_per_minute: rate,
                 urgency,
                 support_hours,
                 ack_timeout,
@@ -134,6 +75,94 @@ pub(super) fn validate(
         );
     }
     out
+}
+
+/// The service's integration keys, each well-formed and no other service's.
+fn routing_keys(
+    c: &mut Collector<'_>,
+    (key, span): (&str, std::ops::Range<usize>),
+    (name, s): (&str, &RawService),
+    seen_keys: &mut HashMap<String, String>,
+) -> Vec<RoutingKey> {
+    if s.integration_keys.is_empty() {
+        c.at(
+            span,
+            format!("{key}.integration_keys"),
+            "a service needs at least one integration key (32 letters or digits)",
+        );
+    }
+    let mut keys = Vec::new();
+    for k in &s.integration_keys {
+        match RoutingKey::parse(k.get_ref()) {
+            Ok(rk) => {
+                if let Some(other) = seen_keys.insert(k.get_ref().clone(), name.to_owned()) {
+                    c.at(k.span(), format!("{key}.integration_keys"), format!("this key is already used by service `{other}`; every key routes to one service"));
+                }
+                keys.push(rk);
+            }
+            Err(e) => c.at(
+                k.span(),
+                format!("{key}.integration_keys"),
+                e.message().to_owned(),
+            ),
+        }
+    }
+    keys
+}
+
+/// The room the service posts in and the policy it escalates by must be defined.
+fn known_room_and_policy(
+    c: &mut Collector<'_>,
+    key: &str,
+    s: &RawService,
+    rooms: &BTreeMap<String, Room>,
+    policies: &BTreeMap<String, EscalationPolicy>,
+) {
+    if !rooms.contains_key(s.room.get_ref()) {
+        c.at(
+            s.room.span(),
+            format!("{key}.room"),
+            format!(
+                "unknown room `{}` — defined rooms: {}",
+                s.room.get_ref(),
+                names(rooms.keys())
+            ),
+        );
+    }
+    if let Some(p) = &s.escalation_policy
+        && !policies.contains_key(p.get_ref())
+    {
+        c.at(
+            p.span(),
+            format!("{key}.escalation_policy"),
+            format!(
+                "unknown escalation policy `{}` — defined policies: {}",
+                p.get_ref(),
+                names(policies.keys())
+            ),
+        );
+    }
+}
+
+/// Events a minute the service accepts, at least 1 ([`DEFAULT_EVENTS_PER_MINUTE`] when unset).
+fn events_per_minute(
+    c: &mut Collector<'_>,
+    (key, span): (&str, std::ops::Range<usize>),
+    s: &RawService,
+) -> u32 {
+    let rate = s
+        .events_per_minute
+        .as_ref()
+        .map_or(DEFAULT_EVENTS_PER_MINUTE, |r| *r.get_ref());
+    if rate == 0 {
+        let span = s.events_per_minute.as_ref().map_or(span, Spanned::span);
+        c.at(
+            span,
+            format!("{key}.events_per_minute"),
+            "must be at least 1",
+        );
+    }
+    rate.max(1)
 }
 
 /// The urgency rule and the support hours it may need.

@@ -111,84 +111,44 @@ pub(super) fn validate(
         let key = format!("webhooks.{name}");
         let span = spanned.span();
         let w = spanned.get_ref();
-        let name_ok = is_plain_name(name, NAME_MAX);
-        if !name_ok {
-            c.at(
-                span.clone(),
-                &key,
-                format!(
-                    "a webhook name is 1 to {NAME_MAX} letters, digits, `-`, `_` or `.` (it is \
-                     sent as `X-Webhook-Subscription`), e.g. `status-lamp`"
-                ),
-            );
-        }
+        let name_ok = plain_name(
+            c,
+            span.clone(),
+            (&key, name),
+            NAME_MAX,
+            (
+                "webhook",
+                "it is sent as `X-Webhook-Subscription`",
+                "status-lamp",
+            ),
+        );
         let url = parse_url(w.url.get_ref())
             .map_err(|why| c.at(w.url.span(), format!("{key}.url"), why))
             .ok();
         let events = events(c, &key, w.events.as_ref());
         let services = service_list(c, &key, w.services.as_ref(), services);
-        let secret_value = secret(
-            c,
-            SecretField {
-                key: &key,
-                span: span.clone(),
-                literal: w.secret.as_ref(),
-                env: w.secret_env.as_ref(),
-                names: ("secret", "secret_env"),
-                required: false,
-            },
-            lookup_env,
-        );
-        let secret_ok = secret_value.as_ref().is_none_or(|s| {
-            let ok = s.chars().count() >= SECRET_MIN;
-            if !ok {
-                let at = w
-                    .secret
-                    .as_ref()
-                    .or(w.secret_env.as_ref())
-                    .map_or(span.clone(), Spanned::span);
-                c.at(
-                    at,
-                    format!("{key}.secret"),
-                    format!(
-                        "a signing secret is at least {SECRET_MIN} characters (got {}) — e.g. the \
-                         output of `openssl rand -hex 32`",
-                        s.chars().count()
-                    ),
-                );
-            }
-            ok
-        });
+        let secret = signing_secret(c, (&key, span.clone()), w, lookup_env);
         let timeout = match &w.timeout {
             None => Some(DEFAULT_TIMEOUT),
             Some(t) => timeout(t.get_ref())
                 .map_err(|why| c.at(t.span(), format!("{key}.timeout"), why))
                 .ok(),
         };
-        let max_attempts = match &w.max_attempts {
-            None => Some(DEFAULT_MAX_ATTEMPTS),
-            Some(m) if (1..=MAX_MAX_ATTEMPTS).contains(m.get_ref()) => {
-                u32::try_from(*m.get_ref()).ok()
-            }
-            Some(m) => {
-                c.at(
-                    m.span(),
-                    format!("{key}.max_attempts"),
-                    format!(
-                        "max_attempts is 1 to {MAX_MAX_ATTEMPTS} tries in all (got {}); the \
-                         default {DEFAULT_MAX_ATTEMPTS} keeps trying for about 18 minutes",
-                        m.get_ref()
-                    ),
-                );
-                None
-            }
-        };
-        if let (true, Some(url), Some(events), Some(services), true, Some(timeout), Some(n)) = (
+        let max_attempts = max_attempts(c, &key, w.max_attempts.as_ref());
+        if let (
+            true,
+            Some(url),
+            Some(events),
+            Some(services),
+            Some(secret),
+            Some(timeout),
+            Some(n),
+        ) = (
             name_ok,
             url,
             events,
             services,
-            secret_ok,
+            secret,
             timeout,
             max_attempts,
         ) {
@@ -199,7 +159,7 @@ pub(super) fn validate(
                     url,
                     events,
                     services,
-                    secret: secret_value.map(Secret::new),
+                    secret,
                     timeout,
                     max_attempts: n,
                 },
@@ -207,6 +167,94 @@ pub(super) fn validate(
         }
     }
     out
+}
+
+/// The key requests are signed with: `Some(None)` when none is set (requests go unsigned),
+/// `None` when the one set is unusable (the error said).
+fn signing_secret(
+    c: &mut Collector<'_>,
+    (key, span): (&str, std::ops::Range<usize>),
+    w: &RawWebhook,
+    lookup_env: LookupEnv<'_>,
+) -> Option<Option<Secret>> {
+    let value = secret(
+        c,
+        SecretField {
+            key,
+            span: span.clone(),
+            literal: w.secret.as_ref(),
+            env: w.secret_env.as_ref(),
+            names: ("secret", "secret_env"),
+            required: false,
+        },
+        lookup_env,
+    );
+    let Some(value) = value else {
+        return Some(None);
+    };
+    let n = value.chars().count();
+    if n < SECRET_MIN {
+        let at = w
+            .secret
+            .as_ref()
+            .or(w.secret_env.as_ref())
+            .map_or(span, Spanned::span);
+        c.at(
+            at,
+            format!("{key}.secret"),
+            format!(
+                "a signing secret is at least {SECRET_MIN} characters (got {n}) — e.g. the \
+                 output of `openssl rand -hex 32`"
+            ),
+        );
+        return None;
+    }
+    Some(Some(Secret::new(value)))
+}
+
+/// Tries before a delivery is given up: 1 to the outbox's ceiling, [`DEFAULT_MAX_ATTEMPTS`] when
+/// unset.
+fn max_attempts(c: &mut Collector<'_>, key: &str, raw: Option<&Spanned<i64>>) -> Option<u32> {
+    match raw {
+        None => Some(DEFAULT_MAX_ATTEMPTS),
+        Some(m) if (1..=MAX_MAX_ATTEMPTS).contains(m.get_ref()) => u32::try_from(*m.get_ref()).ok(),
+        Some(m) => {
+            c.at(
+                m.span(),
+                format!("{key}.max_attempts"),
+                format!(
+                    "max_attempts is 1 to {MAX_MAX_ATTEMPTS} tries in all (got {}); the \
+                     default {DEFAULT_MAX_ATTEMPTS} keeps trying for about 18 minutes",
+                    m.get_ref()
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// Whether `[TABLE.NAME]` (its `key` and `name`) has a name that can go on the wire (a header, a
+/// dedup key): 1 to `max` letters, digits, `-`, `_` or `.`. If not, says so at `span`: what kind
+/// of name it is, why it is limited, and an example.
+pub(super) fn plain_name(
+    c: &mut Collector<'_>,
+    span: std::ops::Range<usize>,
+    (key, name): (&str, &str),
+    max: usize,
+    (what, why, example): (&str, &str, &str),
+) -> bool {
+    let ok = is_plain_name(name, max);
+    if !ok {
+        c.at(
+            span,
+            key,
+            format!(
+                "a {what} name is 1 to {max} letters, digits, `-`, `_` or `.` ({why}), e.g. \
+                 `{example}`"
+            ),
+        );
+    }
+    ok
 }
 
 /// An absolute `http` or `https` URL with a host; a query is fine, a `#fragment` (never sent) is

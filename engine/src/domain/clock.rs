@@ -92,6 +92,13 @@ impl Timestamp {
     pub fn now(clock: &dyn Clock) -> Timestamp {
         Timestamp::from(clock.now())
     }
+
+    /// Serializes as the HTTP API shows times, RFC 3339 in UTC (`2026-11-21T03:00:00Z`), for
+    /// `#[serde(serialize_with = "Timestamp::rfc3339")]`. Plain `Serialize` stays microseconds:
+    /// that is how stored payloads keep times.
+    pub fn rfc3339<S: serde::Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&t.datetime(), s)
+    }
 }
 
 impl From<DateTime<Utc>> for Timestamp {

@@ -1,7 +1,11 @@
 //! The incident as the rest of firebell sees it, and its timeline.
 
+use std::str::FromStr;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+
+use crate::domain::error::UserError;
 
 use crate::domain::ids::{DedupKey, IncidentNumber, ServiceName};
 use crate::domain::kinds::{Channel, IncidentStatus, Severity};
@@ -71,19 +75,35 @@ impl TimelineKind {
         }
     }
 
-    pub(crate) fn from_db(s: &str) -> Self {
-        match s {
-            "triggered" => TimelineKind::Triggered,
-            "alert_added" => TimelineKind::AlertAdded,
-            "acknowledged" => TimelineKind::Acknowledged,
-            "resolved" => TimelineKind::Resolved,
-            "ignored" => TimelineKind::Ignored,
-            "notified" => TimelineKind::Notified,
-            "escalated" => TimelineKind::Escalated,
-            "retriggered" => TimelineKind::Retriggered,
-            "deferred" => TimelineKind::Deferred,
-            _ => TimelineKind::Note,
-        }
+    pub const ALL: &'static [TimelineKind] = &[
+        TimelineKind::Triggered,
+        TimelineKind::AlertAdded,
+        TimelineKind::Acknowledged,
+        TimelineKind::Resolved,
+        TimelineKind::Note,
+        TimelineKind::Ignored,
+        TimelineKind::Notified,
+        TimelineKind::Escalated,
+        TimelineKind::Retriggered,
+        TimelineKind::Deferred,
+    ];
+}
+
+impl FromStr for TimelineKind {
+    type Err = UserError;
+
+    fn from_str(s: &str) -> Result<Self, UserError> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| {
+                let all: Vec<&str> = Self::ALL.iter().map(|k| k.as_str()).collect();
+                UserError::new(format!(
+                    "unknown timeline kind `{s}` — expected one of: {}",
+                    all.join(", ")
+                ))
+            })
     }
 }
 

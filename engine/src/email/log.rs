@@ -3,7 +3,6 @@
 //! fallback, or refused and why — so an admin can see why a rule did or did not fire. Discards
 //! and refusals are recorded, never silent.
 
-use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::domain::clock::Timestamp;
@@ -106,47 +105,31 @@ pub(crate) async fn delete_older_than(
         cutoff, limit)
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub(crate) struct Row {
-    pub id: i64,
-    pub received_at: Timestamp,
-    pub via: String,
-    pub service: Option<String>,
-    pub recipient: Option<String>,
-    pub sender: String,
-    pub subject: String,
-    pub message_id: Option<String>,
-    pub size: i64,
-    pub outcome: String,
-    pub reason: Option<String>,
-    pub rule: Option<i64>,
-    pub dedup_key: Option<String>,
-    pub incident_id: Option<i64>,
-}
-
 /// Newest first; `service`/`outcome` empty for all.
 pub(crate) async fn list(
     c: &mut C<'_>,
     service: &str,
     outcome: &str,
     limit: i64,
-) -> Result<Vec<Row>, sqlx::Error> {
-    sql!(all Row, c.reborrow(),
+) -> Result<Vec<MailLogEntry>, sqlx::Error> {
+    sql!(all MailLogEntry, c.reborrow(),
         "SELECT id, received_at, via, service, recipient, sender, subject, message_id, size, outcome, \
          reason, rule, dedup_key, incident_id FROM email_log \
          WHERE ($1 = '' OR service = $1) AND ($2 = '' OR outcome = $2) ORDER BY id DESC LIMIT $3",
         service, outcome, limit)
 }
 
-/// One entry of the mail log, as the API shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One entry of the mail log, as the API shows it and as it is read from its row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct MailLogEntry {
     pub id: i64,
-    pub received_at: DateTime<Utc>,
+    #[serde(serialize_with = "Timestamp::rfc3339")]
+    pub received_at: Timestamp,
     pub via: String,
     /// `None` for a mail refused before it could be routed (an unknown address).
     pub service: Option<String>,
     pub recipient: Option<String>,
+    #[sqlx(rename = "sender")]
     pub from: String,
     pub subject: String,
     pub message_id: Option<String>,
@@ -158,26 +141,6 @@ pub struct MailLogEntry {
     /// The rule that decided, counted from 1.
     pub rule: Option<i64>,
     pub dedup_key: Option<String>,
+    #[sqlx(rename = "incident_id")]
     pub incident: Option<i64>,
-}
-
-impl From<Row> for MailLogEntry {
-    fn from(r: Row) -> Self {
-        Self {
-            id: r.id,
-            received_at: r.received_at.datetime(),
-            via: r.via,
-            service: r.service,
-            recipient: r.recipient,
-            from: r.sender,
-            subject: r.subject,
-            message_id: r.message_id,
-            size: r.size,
-            outcome: r.outcome,
-            reason: r.reason,
-            rule: r.rule,
-            dedup_key: r.dedup_key,
-            incident: r.incident_id,
-        }
-    }
 }

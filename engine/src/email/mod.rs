@@ -150,14 +150,13 @@ pub async fn mail_log(
     limit: i64,
 ) -> Result<Vec<MailLogEntry>, EngineError> {
     let mut conn = ctx.store().conn().await?;
-    let rows = log::list(
+    Ok(log::list(
         &mut conn.c(),
         service.unwrap_or(""),
         outcome.unwrap_or(""),
         limit,
     )
-    .await?;
-    Ok(rows.into_iter().map(MailLogEntry::from).collect())
+    .await?)
 }
 
 async fn write_mail_row(ctx: &Ctx, row: &NewRow<'_>, now: Timestamp) -> Result<i64, EngineError> {
@@ -190,7 +189,7 @@ fn describe(out: &Ingested, by: DecidedBy) -> (&'static str, String) {
 fn entry(id: i64, now: Timestamp, row: &NewRow<'_>) -> MailLogEntry {
     MailLogEntry {
         id,
-        received_at: now.datetime(),
+        received_at: now,
         via: row.via.as_str().to_owned(),
         service: row.service.map(str::to_owned),
         recipient: row.recipient.map(str::to_owned),

@@ -10,7 +10,6 @@ use crate::domain::alert::{Ingested, NewAlert};
 use crate::domain::clock::Timestamp;
 use crate::domain::ingest_plan::{self as plan, Event, Open, Plan, Step, Target};
 use crate::domain::kinds::{EventAction, IncidentStatus};
-use crate::domain::maintenance::Matcher;
 use crate::store::C;
 use crate::store::batch::{self, Item};
 use crate::store::pending::Pending;
@@ -47,10 +46,9 @@ pub(crate) async fn apply_one(
     let key = alert.dedup_key_or_generate();
     if alert.kind.action() == EventAction::Trigger {
         for w in maintenance::active(c, now).await? {
-            let matcher = Matcher::from_db(&w.matcher);
-            if matcher.matches(alert) {
+            if w.matcher.matches(alert) {
                 maintenance::count_suppressed(c, w.id, 1).await?;
-                return Ok(record_suppressed(p, alert, key, w.id, &matcher, now));
+                return Ok(record_suppressed(p, alert, key, w.id, &w.matcher, now));
             }
         }
     }

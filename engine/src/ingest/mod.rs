@@ -232,10 +232,7 @@ async fn apply(
     } else {
         Vec::new()
     };
-    let matchers: Vec<(i64, Matcher)> = windows
-        .iter()
-        .map(|w| (w.id, Matcher::from_db(&w.matcher)))
-        .collect();
+    let matchers: Vec<(i64, Matcher)> = windows.iter().map(|w| (w.id, w.matcher.clone())).collect();
     let window_of = |j: &Job| {
         matchers
             .iter()

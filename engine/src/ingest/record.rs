@@ -2,6 +2,8 @@
 //! causes — and in what words: the one place these come from, whichever writer applied the
 //! event. Rows go into the transaction's [`Pending`].
 
+use std::borrow::Cow;
+
 use crate::domain::alert::{AlertKind, Ingested, NewAlert};
 use crate::domain::clock::Timestamp;
 use crate::domain::ids::{DedupKey, IncidentNumber};
@@ -32,105 +34,123 @@ pub(crate) fn record(
     room: &str,
     now: Timestamp,
 ) -> Result<Ingested, sqlx::Error> {
+    let rows = rows_for(alert, effect);
+    let reason = rows.reason.as_deref();
+    log_alert(p, alert, &key, rows.outcome, reason, rows.incident, now);
+    if let Some(id) = rows.incident {
+        if let Some((kind, message)) = rows.timeline {
+            p.timeline(id, now, kind, &alert.actor, message);
+        }
+        match rows.post {
+            Some(Post::Notice(n)) => p.outbox(room, Some(id), &n, now)?,
+            Some(Post::AlertsAdded) => p.alerts_added(room, id, now)?,
+            None => {}
+        }
+    }
+    let number = IncidentNumber::from_db;
+    Ok(match effect {
+        Effect::Created(id) => Ingested::Created {
+            number: number(id),
+            dedup_key: key,
+        },
+        Effect::Deduplicated(id, status) => Ingested::Deduplicated {
+            number: number(id),
+            dedup_key: key,
+            status,
+        },
+        Effect::Acknowledged(id) => Ingested::Acknowledged {
+            number: number(id),
+            dedup_key: key,
+        },
+        Effect::Resolved(id) => Ingested::Resolved {
+            number: number(id),
+            dedup_key: key,
+        },
+        Effect::Dropped(_) => Ingested::Dropped {
+            dedup_key: key,
+            reason: rows.reason.map(Cow::into_owned).unwrap_or_default(),
+        },
+    })
+}
+
+/// What an event's rows say, decided before any is written.
+struct Rows<'a> {
+    /// The alert log's outcome and reason.
+    outcome: &'static str,
+    reason: Option<Cow<'a, str>>,
+    /// The incident the rows are about, if any.
+    incident: Option<i64>,
+    /// Its timeline entry, by the event's actor.
+    timeline: Option<(TimelineKind, String)>,
+    /// What its room is told.
+    post: Option<Post>,
+}
+
+enum Post {
+    Notice(Notification),
+    /// "More alerts", once per incident and transaction.
+    AlertsAdded,
+}
+
+fn rows_for(alert: &NewAlert, effect: Effect) -> Rows<'_> {
     let summary = match &alert.kind {
         AlertKind::Trigger { payload, .. } => payload.summary.as_str(),
         _ => "",
     };
     let actor = &alert.actor;
-    Ok(match effect {
-        Effect::Created(id) => {
-            log_alert(p, alert, &key, "created", None, Some(id), now);
-            p.timeline(
-                id,
-                now,
-                TimelineKind::Triggered,
-                actor,
-                format!("Triggered: {summary}"),
-            );
-            p.outbox(room, Some(id), &Notification::IncidentOpened, now)?;
-            Ingested::Created {
-                number: IncidentNumber::from_db(id),
-                dedup_key: key,
-            }
-        }
-        Effect::Deduplicated(id, status) => {
-            // One more alert on an open incident: recorded, and nobody is paged again.
-            log_alert(p, alert, &key, "deduplicated", Some(summary), Some(id), now);
-            p.timeline(
-                id,
-                now,
-                TimelineKind::AlertAdded,
-                actor,
-                format!("Alert again: {summary}"),
-            );
-            p.alerts_added(room, id, now)?;
-            Ingested::Deduplicated {
-                number: IncidentNumber::from_db(id),
-                dedup_key: key,
-                status,
-            }
-        }
-        Effect::Acknowledged(id) => {
-            log_alert(p, alert, &key, "acknowledged", None, Some(id), now);
-            p.timeline(
-                id,
-                now,
-                TimelineKind::Acknowledged,
-                actor,
-                "Acknowledged".to_owned(),
-            );
-            p.outbox(
-                room,
-                Some(id),
-                &Notification::Acknowledged {
-                    actor: actor.clone(),
-                },
-                now,
-            )?;
-            Ingested::Acknowledged {
-                number: IncidentNumber::from_db(id),
-                dedup_key: key,
-            }
-        }
-        Effect::Resolved(id) => {
-            log_alert(p, alert, &key, "resolved", None, Some(id), now);
-            p.timeline(
-                id,
-                now,
-                TimelineKind::Resolved,
-                actor,
-                "Resolved".to_owned(),
-            );
-            p.outbox(
-                room,
-                Some(id),
-                &Notification::Resolved {
-                    actor: actor.clone(),
-                    note: None,
-                },
-                now,
-            )?;
-            Ingested::Resolved {
-                number: IncidentNumber::from_db(id),
-                dedup_key: key,
-            }
-        }
+    match effect {
+        Effect::Created(id) => Rows {
+            outcome: "created",
+            reason: None,
+            incident: Some(id),
+            timeline: Some((TimelineKind::Triggered, format!("Triggered: {summary}"))),
+            post: Some(Post::Notice(Notification::IncidentOpened)),
+        },
+        // One more alert on an open incident: recorded, and nobody is paged again.
+        Effect::Deduplicated(id, _) => Rows {
+            outcome: "deduplicated",
+            reason: Some(Cow::Borrowed(summary)),
+            incident: Some(id),
+            timeline: Some((TimelineKind::AlertAdded, format!("Alert again: {summary}"))),
+            post: Some(Post::AlertsAdded),
+        },
+        Effect::Acknowledged(id) => Rows {
+            outcome: "acknowledged",
+            reason: None,
+            incident: Some(id),
+            timeline: Some((TimelineKind::Acknowledged, "Acknowledged".to_owned())),
+            post: Some(Post::Notice(Notification::Acknowledged {
+                actor: actor.clone(),
+            })),
+        },
+        Effect::Resolved(id) => Rows {
+            outcome: "resolved",
+            reason: None,
+            incident: Some(id),
+            timeline: Some((TimelineKind::Resolved, "Resolved".to_owned())),
+            post: Some(Post::Notice(Notification::Resolved {
+                actor: actor.clone(),
+                note: None,
+            })),
+        },
         Effect::Dropped(open) => {
             let reason = match open {
                 Some(id) => format!("incident #{id} is already acknowledged"),
                 None => "no open incident has this dedup key".to_owned(),
             };
-            log_alert(p, alert, &key, "dropped", Some(&reason), open, now);
-            if let Some(id) = open {
+            let ignored = |_| {
                 let msg = format!("{} ignored: {reason}", alert.kind.action());
-                p.timeline(id, now, TimelineKind::Ignored, actor, msg);
-            }
-            Ingested::Dropped {
-                dedup_key: key,
-                reason,
+                (TimelineKind::Ignored, msg)
+            };
+            Rows {
+                outcome: "dropped",
+                timeline: open.map(ignored),
+                reason: Some(Cow::Owned(reason)),
+                incident: open,
+                post: None,
             }
         }
-    })
+    }
 }
 
 /// A trigger silenced by maintenance window `window`: logged with why, nothing else.

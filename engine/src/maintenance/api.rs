@@ -18,7 +18,7 @@ impl From<WindowRow> for MaintenanceWindow {
     fn from(r: WindowRow) -> Self {
         Self {
             id: r.id,
-            matcher: Matcher::from_db(&r.matcher),
+            matcher: r.matcher,
             reason: r.reason,
             room: r.room,
             created_by: r.created_by,
@@ -38,8 +38,8 @@ pub(crate) fn rooms_for(config: &Config, w: &WindowRow) -> Vec<String> {
     {
         return vec![r.clone()];
     }
-    if let Matcher::Service(s) = Matcher::from_db(&w.matcher)
-        && let Some(s) = config.services.get(&s)
+    if let Matcher::Service(s) = &w.matcher
+        && let Some(s) = config.services.get(s)
     {
         return vec![s.room.clone()];
     }
@@ -60,7 +60,7 @@ pub(crate) fn announce(
     let n = Notification::Maintenance {
         window: w.id,
         phase,
-        matcher: Matcher::from_db(&w.matcher).to_string(),
+        matcher: w.matcher.to_string(),
         reason: w.reason.clone(),
         by: w.ended_by.clone().unwrap_or_else(|| w.created_by.clone()),
         ends_at: w.ends_at,

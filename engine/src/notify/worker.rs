@@ -15,10 +15,12 @@ use super::{
     HEARTBEAT, LEASE, Lane, MAX_ATTEMPTS, Notification, Notifier, Outgoing, POLL, Recipient,
     backoff_secs,
 };
+use crate::config::{Config, Room};
 use crate::ctx::Ctx;
 use crate::domain::clock::Timestamp;
 use crate::domain::notification::OutboxMethod;
-use crate::store::outbox::{self, ClaimToken, OutboxRow, Settle};
+use crate::store::Store;
+use crate::store::outbox::{self, ClaimToken, Held, OutboxRow, Settle};
 
 /// Delivers outbox rows until `cancel` fires.
 pub async fn run_outbox_worker(ctx: Ctx, notifier: Arc<dyn Notifier>, cancel: CancellationToken) {
@@ -136,64 +138,19 @@ async fn deliver_one(
 ) -> Result<(), sqlx::Error> {
     let store = ctx.store();
     let now = Timestamp::now(ctx.clock());
-    let give_up = |msg: String| async move {
-        outbox::mark_failed(store, row.id, token, &msg, None, now).await
+    let to = match address(ctx.config(), &row) {
+        Ok(to) => to,
+        Err(why) => return outbox::mark_failed(store, row.id, token, &why, None, now).await,
     };
-    let notification: Notification = match serde_json::from_str(&row.notification) {
-        Ok(n) => n,
-        Err(e) => return give_up(format!("unreadable notification: {e}")).await,
-    };
-    let Some(room) = ctx.config().rooms.get(&row.room).cloned() else {
-        return give_up(format!("room `{}` is no longer configured", row.room)).await;
-    };
-    // A webhook row names its subscription, not a person; its retry budget is the
-    // subscription's own.
-    let mut budget = MAX_ATTEMPTS;
-    if let Notification::Webhook { subscription, .. } = &notification {
-        let Some(hook) = ctx.config().webhooks.get(subscription) else {
-            return give_up(format!("webhook `{subscription}` is no longer configured")).await;
-        };
-        budget = i64::from(hook.max_attempts);
-    }
-    let recipient = match (row.method.parse::<OutboxMethod>(), &row.recipient) {
-        (Err(e), _) => return give_up(e).await,
-        (Ok(OutboxMethod::Room | OutboxMethod::Hook), _) => None,
-        (Ok(OutboxMethod::Person(method)), Some(user)) => match ctx.config().user(user) {
-            Some(u) => Some(Recipient {
-                user: u.clone(),
-                method,
-            }),
-            None => return give_up(format!("user `{user}` is no longer configured")).await,
-        },
-        (Ok(OutboxMethod::Person(method)), None) => {
-            return give_up(format!("a {method} row names nobody")).await;
-        }
-    };
-
-    // The claim and the incident as they stand the moment before sending.
-    let held = match outbox::hold(store, row.id, row.incident_id, token, now + lease()).await {
-        Ok(Some(held)) => held,
-        Ok(None) => {
-            debug!(
-                outbox = row.id,
-                "claim lost or row settled meanwhile; not sending"
-            );
-            return Ok(());
-        }
-        Err(e) => {
-            // A database that failed to answer is a retry, never "gone" nor "delivered".
-            warn!(outbox = row.id, error = %e, "cannot re-check the row before sending; will retry");
-            let retry_at = now + chrono::Duration::seconds(backoff_secs(row.attempts));
-            let why = format!("database error before sending: {e}");
-            return outbox::mark_failed(store, row.id, token, &why, Some(retry_at), now).await;
-        }
+    let Some(held) = recheck(store, &row, token, now).await? else {
+        return Ok(());
     };
     let msg = Outgoing {
         outbox_id: row.id,
-        room,
-        recipient,
+        room: to.room,
+        recipient: to.recipient,
         incident: held.incident,
-        notification,
+        notification: to.notification,
         attempt: row.attempts,
     };
     if let Gate::Cancel(reason) = gate(&msg.notification, msg.incident.as_ref(), held.esc_gen) {
@@ -203,35 +160,128 @@ async fn deliver_one(
         return outbox::mark_gave_up(store, row.id, token, Settle::Cancelled, &error, note, now)
             .await;
     }
-
     // Settled at the time the send began (as a retry's backoff counts from the try).
-    let done = Timestamp::now(ctx.clock());
-    match notifier.deliver(&msg).await {
+    let began = Timestamp::now(ctx.clock());
+    send(store, notifier, (token, &row), &msg, to.budget, began).await
+}
+
+/// What a claimed row is for, as the config stands now.
+struct Addressed {
+    notification: Notification,
+    room: Room,
+    recipient: Option<Recipient>,
+    /// Tries before it is given up.
+    budget: i64,
+}
+
+/// Reads what `row` is for; `Err` says why it can no longer be sent (unreadable, or its room,
+/// webhook or person is no longer configured).
+fn address(config: &Config, row: &OutboxRow) -> Result<Addressed, String> {
+    let notification: Notification = serde_json::from_str(&row.notification)
+        .map_err(|e| format!("unreadable notification: {e}"))?;
+    let Some(room) = config.rooms.get(&row.room).cloned() else {
+        return Err(format!("room `{}` is no longer configured", row.room));
+    };
+    // A webhook row names its subscription, not a person; its retry budget is the
+    // subscription's own.
+    let mut budget = MAX_ATTEMPTS;
+    if let Notification::Webhook { subscription, .. } = &notification {
+        let Some(hook) = config.webhooks.get(subscription) else {
+            return Err(format!("webhook `{subscription}` is no longer configured"));
+        };
+        budget = i64::from(hook.max_attempts);
+    }
+    let recipient = match (row.method.parse::<OutboxMethod>()?, &row.recipient) {
+        (OutboxMethod::Room | OutboxMethod::Hook, _) => None,
+        (OutboxMethod::Person(method), Some(user)) => match config.user(user) {
+            Some(u) => Some(Recipient {
+                user: u.clone(),
+                method,
+            }),
+            None => return Err(format!("user `{user}` is no longer configured")),
+        },
+        (OutboxMethod::Person(method), None) => return Err(format!("a {method} row names nobody")),
+    };
+    Ok(Addressed {
+        notification,
+        room,
+        recipient,
+        budget,
+    })
+}
+
+/// The claim and the incident as they stand the moment before sending. `None`: not to be sent
+/// now — the claim was lost or the row settled meanwhile, or the database could not say (then the
+/// row is settled as a retry, never as "gone" nor "delivered").
+async fn recheck(
+    store: &Store,
+    row: &OutboxRow,
+    token: ClaimToken,
+    now: Timestamp,
+) -> Result<Option<Held>, sqlx::Error> {
+    match outbox::hold(store, row.id, row.incident_id, token, now + lease()).await {
+        Ok(Some(held)) => Ok(Some(held)),
+        Ok(None) => {
+            debug!(
+                outbox = row.id,
+                "claim lost or row settled meanwhile; not sending"
+            );
+            Ok(None)
+        }
+        Err(e) => {
+            warn!(outbox = row.id, error = %e, "cannot re-check the row before sending; will retry");
+            let retry_at = now + chrono::Duration::seconds(backoff_secs(row.attempts));
+            let why = format!("database error before sending: {e}");
+            outbox::mark_failed(store, row.id, token, &why, Some(retry_at), now).await?;
+            Ok(None)
+        }
+    }
+}
+
+/// Sends `msg` and settles its row by the outcome: delivered (and later "alerts added" rows
+/// folded into it), failed with a retry after a backoff while `budget` lasts, or given up.
+async fn send(
+    store: &Store,
+    notifier: &dyn Notifier,
+    (token, row): (ClaimToken, &OutboxRow),
+    msg: &Outgoing,
+    budget: i64,
+    began: Timestamp,
+) -> Result<(), sqlx::Error> {
+    match notifier.deliver(msg).await {
         Ok(d) => {
             debug!(outbox = row.id, "delivered");
-            let note = crate::notify::wording::delivered(&msg, &d);
-            outbox::mark_delivered(store, row.id, token, &d, note, done).await?;
+            let note = crate::notify::wording::delivered(msg, &d);
+            outbox::mark_delivered(store, row.id, token, &d, note, began).await?;
             if let (Notification::AlertsAdded, Some(incident)) =
                 (&msg.notification, row.incident_id)
             {
-                outbox::coalesce(store, row.id, incident, &row.notification, done).await?;
+                outbox::coalesce(store, row.id, incident, &row.notification, began).await?;
             }
         }
         Err(e) if e.retryable && row.attempts < budget => {
-            let retry_at = done + chrono::Duration::seconds(backoff_secs(row.attempts));
+            let retry_at = began + chrono::Duration::seconds(backoff_secs(row.attempts));
             warn!(outbox = row.id, attempt = row.attempts, error = %e.message, "delivery failed; will retry");
-            outbox::mark_failed(store, row.id, token, &e.message, Some(retry_at), done).await?;
+            outbox::mark_failed(store, row.id, token, &e.message, Some(retry_at), began).await?;
         }
         Err(e) => {
             error!(outbox = row.id, attempt = row.attempts, error = %e.message, "delivery failed; giving up");
             let note = match &msg.notification {
                 Notification::Webhook { .. } => {
-                    crate::notify::hook_wording::gave_up(&msg, &e.message, e.retryable)
+                    crate::notify::hook_wording::gave_up(msg, &e.message, e.retryable)
                 }
-                _ => crate::notify::wording::gave_up(&msg, &e.message),
+                _ => crate::notify::wording::gave_up(msg, &e.message),
             };
-            outbox::mark_gave_up(store, row.id, token, Settle::GaveUp, &e.message, note, done)
-                .await?;
+            outbox::mark_gave_up(
+                store,
+                row.id,
+                token,
+                Settle::GaveUp,
+                &e.message,
+                note,
+                began,
+            )
+            .await?;
         }
     }
     Ok(())

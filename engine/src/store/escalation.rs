@@ -9,7 +9,7 @@ use super::pending::Pending;
 use super::{C, OptI64, OptTs, sql};
 use crate::domain::clock::Timestamp;
 use crate::domain::escalation::{Position, Standing};
-use crate::domain::kinds::{Actor, ContactMethod, IncidentStatus};
+use crate::domain::kinds::{Actor, Channel, ContactMethod, IncidentStatus, Severity};
 use crate::domain::notification::Notification;
 
 /// An incident whose next escalation level is due.
@@ -17,7 +17,7 @@ use crate::domain::notification::Notification;
 pub(crate) struct DueLevel {
     pub id: i64,
     pub service: String,
-    pub severity: String,
+    pub severity: Severity,
     pub created_at: Timestamp,
     pub esc_gen: i64,
     pub esc_level: i64,
@@ -73,13 +73,13 @@ pub(crate) struct DuePage {
     pub esc_gen: i64,
     pub level: i64,
     pub user_id: String,
-    pub method: String,
+    pub method: ContactMethod,
     pub due_at: Timestamp,
     pub deferred: i64,
-    pub status: String,
+    pub status: IncidentStatus,
     pub current_gen: i64,
     pub service: String,
-    pub severity: String,
+    pub severity: Severity,
     pub created_at: Timestamp,
 }
 
@@ -176,21 +176,14 @@ pub(crate) async fn escalated_by(
     at: Timestamp,
 ) -> Result<Option<Actor>, sqlx::Error> {
     let row = sql!(
-        optional(String, String),
+        optional(String, Channel),
         c.reborrow(),
         "SELECT actor, channel FROM timeline WHERE incident_id = $1 AND kind = 'escalated' \
          AND at = $2 AND channel <> 'system' ORDER BY id DESC LIMIT 1",
         id,
         at
     )?;
-    Ok(row.map(|(name, channel)| {
-        Actor::new(
-            name,
-            channel
-                .parse()
-                .unwrap_or(crate::domain::kinds::Channel::Events),
-        )
-    }))
+    Ok(row.map(|(name, channel)| Actor::new(name, channel)))
 }
 
 /// An incident's escalation generation (bumped by `!escalate` and ack-timeout re-triggers).

@@ -1,13 +1,14 @@
 //! Maintenance windows as rows: opened by a person, counted by ingest, announced and closed by the
 //! timer worker (each notice guarded so it goes out once).
 
-use super::{C, OptTs, sql};
+use super::{C, OptTs, end_once, sql};
 use crate::domain::clock::Timestamp;
+use crate::domain::maintenance::Matcher;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub(crate) struct WindowRow {
     pub id: i64,
-    pub matcher: String,
+    pub matcher: Matcher,
     pub reason: Option<String>,
     pub room: Option<String>,
     pub created_by: String,
@@ -71,11 +72,11 @@ pub(crate) async fn end_now(
     by: &str,
     now: Timestamp,
 ) -> Result<bool, sqlx::Error> {
-    let n = sql!(execute c.reborrow(),
-        "UPDATE maintenance SET ends_at = $1, ended_by = $2 WHERE id = $3 AND ends_at > $1 AND closed_at IS NULL",
-        now, by, id)?;
-    Ok(n == 1)
+    end_once(c, END_NOW, id, by, now).await
 }
+
+const END_NOW: &str = "UPDATE maintenance SET ends_at = $1, ended_by = $2 \
+     WHERE id = $3 AND ends_at > $1 AND closed_at IS NULL";
 
 /// Windows ending within `ahead` that have not been warned about, claimed for warning.
 pub(crate) async fn claim_warnings(

@@ -101,6 +101,20 @@ pub(crate) type OptI64 = (Option<i64>,);
 pub(crate) type OptText = (Option<String>,);
 pub(crate) type OptTs = (Option<crate::domain::clock::Timestamp>,);
 
+/// A person ends something before its time, once (a maintenance window, an override): `q` is a
+/// guarded `UPDATE` that stamps when (`$1`) and by whom (`$2`) on row `$3` only while it is still
+/// running. `true` when this call ended it; `false` when it had already ended (or is not there).
+pub(crate) async fn end_once(
+    c: &mut C<'_>,
+    q: &'static str,
+    id: i64,
+    by: &str,
+    now: crate::domain::clock::Timestamp,
+) -> Result<bool, sqlx::Error> {
+    let n = sql!(execute c.reborrow(), q, now, by, id)?;
+    Ok(n == 1)
+}
+
 /// A write transaction on either backend. On SQLite it holds the process's [`WriteGate`] and
 /// starts with `BEGIN IMMEDIATE`, taking the write lock up front, so read-then-write sequences
 /// never fail with "database is locked".

@@ -1,6 +1,6 @@
 //! Overrides (who took the pager when) and each schedule's last announced on-call person.
 
-use super::{C, OptText, sql};
+use super::{C, OptText, end_once, sql};
 use crate::domain::clock::Timestamp;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -79,11 +79,11 @@ pub(crate) async fn cancel_override(
     by: &str,
     now: Timestamp,
 ) -> Result<bool, sqlx::Error> {
-    let n = sql!(execute c.reborrow(),
-        "UPDATE overrides SET cancelled_at = $1, cancelled_by = $2 WHERE id = $3 AND cancelled_at IS NULL",
-        now, by, id)?;
-    Ok(n == 1)
+    end_once(c, CANCEL_OVERRIDE, id, by, now).await
 }
+
+const CANCEL_OVERRIDE: &str = "UPDATE overrides SET cancelled_at = $1, cancelled_by = $2 \
+     WHERE id = $3 AND cancelled_at IS NULL";
 
 /// The on-call person last announced for `schedule` (`Some(None)`: nobody; `None`: never looked).
 pub(crate) async fn announced(

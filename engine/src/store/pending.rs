@@ -11,7 +11,7 @@ use super::C;
 use super::outbox::Addressee;
 use crate::domain::clock::Timestamp;
 use crate::domain::incident::TimelineKind;
-use crate::domain::kinds::Actor;
+use crate::domain::kinds::{Actor, Channel};
 use crate::domain::notification::{Notification, OutboxMethod};
 
 /// Rows per INSERT, well under SQLite's 32,766 and PostgreSQL's 65,535 bind parameters.
@@ -33,9 +33,9 @@ pub(crate) struct AlertRow {
 struct TimelineRow {
     incident_id: i64,
     at: Timestamp,
-    kind: &'static str,
+    kind: TimelineKind,
     actor: String,
-    channel: &'static str,
+    channel: Channel,
     message: String,
 }
 
@@ -96,9 +96,9 @@ impl Pending {
         self.timeline.push(TimelineRow {
             incident_id,
             at,
-            kind: kind.as_str(),
+            kind,
             actor: actor.name.clone(),
-            channel: actor.channel.as_str(),
+            channel: actor.channel,
             message,
         });
     }
@@ -171,12 +171,8 @@ impl Pending {
             .timeline
             .iter()
             .rev()
-            .find(|t| t.incident_id == id && t.kind == TimelineKind::Triggered.as_str())?;
-        let channel = row
-            .channel
-            .parse()
-            .unwrap_or(crate::domain::kinds::Channel::Events);
-        Some(Actor::new(row.actor.clone(), channel))
+            .find(|t| t.incident_id == id && t.kind == TimelineKind::Triggered)?;
+        Some(Actor::new(row.actor.clone(), row.channel))
     }
 
     /// Writes everything collected, in the order it was collected (timeline ids keep that order).
@@ -235,7 +231,16 @@ impl Pending {
         let timeline: Vec<_> = self
             .timeline
             .iter()
-            .map(|r| json!([r.incident_id, r.at, r.kind, r.actor, r.channel, r.message]))
+            .map(|r| {
+                json!([
+                    r.incident_id,
+                    r.at,
+                    r.kind.as_str(),
+                    r.actor,
+                    r.channel.as_str(),
+                    r.message
+                ])
+            })
             .collect();
         let outbox: Vec<_> = self
             .outbox
@@ -295,9 +300,9 @@ impl Pending {
             |b, r| {
                 b.push_bind(r.incident_id)
                     .push_bind(r.at)
-                    .push_bind(r.kind)
+                    .push_bind(r.kind.as_str())
                     .push_bind(&r.actor)
-                    .push_bind(r.channel)
+                    .push_bind(r.channel.as_str())
                     .push_bind(&r.message);
             }
         );

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::rows::{INCIDENT_COLUMNS, IncidentRow, TimelineRow};
+use super::rows::{INCIDENT_COLUMNS, IncidentRow, StoredJson, TimelineRow};
 use super::{C, sql};
 use crate::domain::clock::Timestamp;
 use crate::domain::ids::{DedupKey, IncidentNumber, ServiceName};
@@ -107,7 +107,7 @@ pub(crate) struct ChangeRow {
     pub summary: String,
     pub source: Option<String>,
     pub happened_at: Timestamp,
-    pub payload: String,
+    pub payload: StoredJson,
 }
 
 pub(crate) async fn changes(
@@ -121,17 +121,21 @@ pub(crate) async fn changes(
         service, limit)
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub(crate) struct AlertLogRow {
+/// One entry of the alert log: every event received and what became of it. The row is what the
+/// API shows, so it is read straight into this shape.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct AlertLogEntry {
     pub id: i64,
     pub service: String,
     pub dedup_key: String,
     pub action: String,
     pub outcome: String,
     pub reason: Option<String>,
-    pub incident_id: Option<i64>,
+    #[sqlx(rename = "incident_id")]
+    pub incident: Option<i64>,
     pub actor: String,
     pub channel: String,
+    #[serde(serialize_with = "Timestamp::rfc3339")]
     pub received_at: Timestamp,
 }
 
@@ -140,8 +144,8 @@ pub(crate) async fn alert_log(
     service: &str,
     outcome: &str,
     limit: i64,
-) -> Result<Vec<AlertLogRow>, sqlx::Error> {
-    sql!(all AlertLogRow, c.reborrow(),
+) -> Result<Vec<AlertLogEntry>, sqlx::Error> {
+    sql!(all AlertLogEntry, c.reborrow(),
         "SELECT id, service, dedup_key, action, outcome, reason, incident_id, actor, channel, received_at FROM alerts \
          WHERE ($1 = '' OR service = $1) AND ($2 = '' OR outcome = $2) ORDER BY id DESC LIMIT $3",
         service, outcome, limit)

@@ -78,7 +78,7 @@ async fn acknowledge_of_an_acknowledged_incident_is_dropped_and_logged(backend: 
         dropped[0].reason.as_deref(),
         Some("incident #1 is already acknowledged")
     );
-    assert_eq!(dropped[0].received_at, h.now());
+    assert_eq!(dropped[0].received_at.datetime(), h.now());
     let last = h
         .engine
         .timeline(n)

@@ -11,6 +11,7 @@ contract_tests! {
     same_key_after_resolve_opens_a_new_incident,
     trigger_without_dedup_key_gets_a_generated_key_that_later_events_can_use,
     incidents_are_listed_newest_first_and_filtered_by_status_and_service,
+    an_unreadable_severity_or_status_fails_the_read_naming_the_column_and_the_value,
 }
 
 async fn trigger_opens_incident_one_as_triggered_with_the_alerts_fields(backend: Backend) {
@@ -240,4 +241,65 @@ async fn incidents_are_listed_newest_first_and_filtered_by_status_and_service(ba
     assert_eq!(numbers(all), vec![web_c, db_b, web_a]);
     assert_eq!(numbers(triggered), vec![db_b, web_a]);
     assert_eq!(numbers(web), vec![web_c, web_a]);
+}
+
+async fn an_unreadable_severity_or_status_fails_the_read_naming_the_column_and_the_value(
+    backend: Backend,
+) {
+    let h = Harness::start(backend).await;
+    for (n, column, value) in [(1, "severity", "loud"), (2, "status", "paused")] {
+        h.engine
+            .ingest(trigger("web", &format!("key-{n}"), "Disk almost full"))
+            .await
+            .expect("ingest");
+        hand_edit(&h.engine, n, column, value).await;
+
+        let err = h
+            .engine
+            .incident(number(n))
+            .await
+            .expect_err("a value the store cannot read is an error, not a guess");
+
+        assert!(err.user_message().is_none(), "an internal error: {err}");
+        let chain = firebell_engine::error::cause_chain(&err);
+        assert!(
+            chain.contains(&format!("column \"{column}\""))
+                && chain.contains(&format!("`{value}`")),
+            "{chain}"
+        );
+    }
+}
+
+/// Writes `value` into `column` of incident `id` behind the engine's back and past the schema's
+/// CHECK, as a hand edit (or a migration gone wrong) could.
+async fn hand_edit(engine: &Engine, id: i64, column: &str, value: &str) {
+    let update = format!("UPDATE incidents SET {column} = $1 WHERE id = $2");
+    let update = sqlx::AssertSqlSafe(update);
+    let rows = match engine.store() {
+        firebell_engine::Store::Sqlite(pool, _) => {
+            let mut conn = pool.acquire().await.expect("connection");
+            sqlx::query("PRAGMA ignore_check_constraints = ON")
+                .execute(&mut *conn)
+                .await
+                .expect("checks off");
+            let done = sqlx::query(update).bind(value).bind(id);
+            let done = done.execute(&mut *conn).await.expect("hand edit");
+            sqlx::query("PRAGMA ignore_check_constraints = OFF")
+                .execute(&mut *conn)
+                .await
+                .expect("checks on");
+            done.rows_affected()
+        }
+        firebell_engine::Store::Postgres(pool) => {
+            // The schema is this test's own.
+            let drop = format!("ALTER TABLE incidents DROP CONSTRAINT incidents_{column}_check");
+            sqlx::query(sqlx::AssertSqlSafe(drop))
+                .execute(pool)
+                .await
+                .expect("checks off");
+            let done = sqlx::query(update).bind(value).bind(id);
+            done.execute(pool).await.expect("hand edit").rows_affected()
+        }
+    };
+    assert_eq!(rows, 1);
 }

@@ -5,12 +5,14 @@
 //! # Layout
 //! - `mod.rs`: binding, the accept loop, connection limits, STARTTLS hand-over, shutdown.
 //! - `limits`: connections and mails per minute per client address.
-//! - `session`: one conversation — command order, recipients, limits, timeouts.
+//! - `session`: one conversation — command order, limits, timeouts.
+//! - `envelope`: MAIL FROM and RCPT TO — sender limits, recipients routed to services.
 //! - `data`: DATA — the message read within the limit, applied, answered after commit.
 //! - `reply`: reply lines and the EHLO capability list.
 //! - `tls`: the certificate and key → a rustls acceptor.
 
 mod data;
+mod envelope;
 mod limits;
 mod reply;
 mod session;

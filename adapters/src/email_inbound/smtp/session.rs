@@ -1,6 +1,6 @@
 //! One SMTP conversation (RFC 5321): smtp-proto parses each command with its parameters; this
 //! file keeps the order of commands, routes recipients to services and bounds what one client
-//! can make the listener hold. DATA is in `data`.
+//! can make the listener hold. MAIL FROM and RCPT TO are in `envelope`, DATA is in `data`.
 //!
 //! Bounds: a command line is at most one read (16 KB), or 4096 bytes when it spans reads
 //! (smtp-proto), and the rest of a longer one is skipped; a message at most `max_size`
@@ -78,11 +78,11 @@ pub(super) struct Session<'a, S> {
     pub stop: &'a CancellationToken,
     /// When the whole connection must end.
     pub deadline: Instant,
-    helo: Option<String>,
+    pub(super) helo: Option<String>,
     pub(super) tx: Option<Transaction>,
-    errors: u32,
+    pub(super) errors: u32,
     /// Told 421 after its last command: the conversation ends.
-    closing: bool,
+    pub(super) closing: bool,
 }
 
 impl<'a, S: AsyncRead + AsyncWrite + Unpin> Session<'a, S> {
@@ -229,90 +229,7 @@ impl<'a, S: AsyncRead + AsyncWrite + Unpin> Session<'a, S> {
         self.send(out).await
     }
 
-    fn mail(&mut self, sender: String, declared: usize) -> Vec<u8> {
-        if self.helo.is_none() {
-            return line(503, [5, 5, 1], "send EHLO (or HELO) first");
-        }
-        if self.tx.is_some() {
-            return line(
-                503,
-                [5, 5, 1],
-                "a mail is already started; RSET to start over",
-            );
-        }
-        if !self
-            .ctx
-            .limits
-            .message(self.peer.ip(), self.ctx.engine.clock().now())
-        {
-            return line(
-                450,
-                [4, 7, 1],
-                "too many mails from your address; try again in a minute",
-            );
-        }
-        if declared > self.ctx.max_size {
-            return line(
-                552,
-                [5, 3, 4],
-                format!(
-                    "the message is {}; the limit is {}",
-                    reply::size(declared),
-                    reply::size(self.ctx.max_size)
-                ),
-            );
-        }
-        self.tx = Some(Transaction {
-            sender: sender.to_ascii_lowercase(),
-            recipients: Vec::new(),
-        });
-        line(250, [2, 1, 0], "sender OK")
-    }
-
-    async fn rcpt(&mut self, address: String) -> Vec<u8> {
-        let ctx = self.ctx;
-        let Some(tx) = &mut self.tx else {
-            return line(503, [5, 5, 1], "send MAIL FROM first");
-        };
-        if tx.recipients.len() >= MAX_RECIPIENTS {
-            return line(
-                452,
-                [4, 5, 3],
-                format!("at most {MAX_RECIPIENTS} recipients per mail"),
-            );
-        }
-        let (local, domain) = address.rsplit_once('@').unwrap_or((address.as_str(), ""));
-        let domain = domain.trim_end_matches('.').to_ascii_lowercase();
-        let service = (domain == ctx.domain)
-            .then(|| ctx.engine.config().email.service_for_address(local))
-            .flatten()
-            .cloned();
-        let Some(service) = service else {
-            let why = if domain == ctx.domain {
-                format!(
-                    "<{address}>: no service receives mail at this address; each service has one (its name, or `address` under [services.NAME.email] in firebell.toml)"
-                )
-            } else {
-                format!(
-                    "<{address}>: this server only takes mail for <service address>@{}",
-                    ctx.domain
-                )
-            };
-            let sender = tx.sender.clone();
-            self.record_refusal(None, Some(&address), &sender, "", 0, &why)
-                .await;
-            self.errors += 1;
-            if self.over_errors() {
-                self.closing = true;
-                return line(421, [4, 7, 0], "too many refused recipients; closing");
-            }
-            return line(550, [5, 1, 1], why);
-        };
-        tx.recipients.push((address, service));
-        line(250, [2, 1, 5], "recipient OK")
-    }
-
-    fn over_errors(&self) -> bool {
+    pub(super) fn over_errors(&self) -> bool {
         self.errors >= MAX_ERRORS
     }
 

@@ -1,7 +1,9 @@
 //! The plot itself: axes, stacked bars on the left axis, MTTA/MTTR lines on the right one.
 
+use plotters::chart::DualCoordChartContext;
 use plotters::coord::Shift;
-use plotters::coord::ranged1d::SegmentValue;
+use plotters::coord::ranged1d::{SegmentValue, SegmentedCoord};
+use plotters::coord::types::{RangedCoordf64, RangedCoordi32, RangedCoordu64};
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
@@ -30,6 +32,14 @@ pub(super) const TRENDS: [Trend; 2] = [
     },
 ];
 
+/// Day segments across; incidents opened on the left axis, minutes on the right one.
+type Chart<'a, 'b> = DualCoordChartContext<
+    'a,
+    BitMapBackend<'b>,
+    Cartesian2d<SegmentedCoord<RangedCoordi32>, RangedCoordu64>,
+    Cartesian2d<SegmentedCoord<RangedCoordi32>, RangedCoordf64>,
+>;
+
 pub(super) fn draw(
     area: &DrawingArea<BitMapBackend<'_>, Shift>,
     data: &ChartData,
@@ -39,10 +49,10 @@ pub(super) fn draw(
     let days = data.days.len();
     // A discrete axis of `days` segments (plotters' integer ranges include their end).
     let last = days.max(1) as i32 - 1;
-    let totals: Vec<u64> = (0..days)
-        .map(|d| stacks.iter().map(|s| s.counts[d]).sum())
-        .collect();
-    let max_total = totals.iter().copied().max().unwrap_or(0);
+    let max_total = (0..days)
+        .map(|d| stacks.iter().map(|s| s.counts[d]).sum::<u64>())
+        .max()
+        .unwrap_or(0);
     // Headroom above the tallest bar; an empty week still gets a 0–5 axis rather than 0–0.
     let y_top = if max_total == 0 {
         5
@@ -63,7 +73,6 @@ pub(super) fn draw(
     };
 
     let label = sizes.label;
-    let label_style = TextStyle::from((FONT, label).into_font()).color(&BLACK);
     let mut chart = ChartBuilder::on(area)
         .margin(sizes.pad)
         .x_label_area_size(label * 2.2)
@@ -72,9 +81,32 @@ pub(super) fn draw(
         .build_cartesian_2d((0..last).into_segmented(), 0u64..y_top)
         .map_err(draw_err)?
         .set_secondary_coord((0..last).into_segmented(), 0.0..y2_top);
-
     let plot_width = chart.plotting_area().dim_in_pixel().0;
-    let (format, x_labels) = day_labels(area, &label_style, plot_width, days)?;
+    draw_axes(&mut chart, area, data, label, y2_top)?;
+    draw_bars(&mut chart, stacks, days, plot_width)?;
+    draw_trends(&mut chart, data, sizes, plot_width / days.max(1) as u32)?;
+    if max_total == 0 {
+        let plot = chart.plotting_area().strip_coord_spec();
+        let (pw, ph) = plot.dim_in_pixel();
+        let style = centred(TextStyle::from((FONT, sizes.title).into_font()).color(&BLACK));
+        let centre = (pw as i32 / 2, ph as i32 / 2 + nudge(sizes.title));
+        let text = Text::new("No incidents", centre, style);
+        plot.draw(&text).map_err(draw_err)?;
+    }
+    Ok(())
+}
+
+/// The grid, the day labels under it, and both value axes with their titles.
+fn draw_axes(
+    chart: &mut Chart<'_, '_>,
+    area: &DrawingArea<BitMapBackend<'_>, Shift>,
+    data: &ChartData,
+    label: f64,
+    y2_top: f64,
+) -> Result<(), ChartError> {
+    let label_style = TextStyle::from((FONT, label).into_font()).color(&BLACK);
+    let plot_width = chart.plotting_area().dim_in_pixel().0;
+    let (format, x_labels) = day_labels(area, &label_style, plot_width, data.days.len())?;
     let day_label = |v: &SegmentValue<i32>| match v {
         SegmentValue::CenterOf(i) => usize::try_from(*i)
             .ok()
@@ -111,12 +143,20 @@ pub(super) fn draw(
         .y_label_offset(nudge(label))
         .y_label_formatter(&minute_label)
         .label_style(label_style.clone())
-        .axis_desc_style(label_style.clone())
+        .axis_desc_style(label_style)
         .y_desc("Minutes")
         .draw()
-        .map_err(draw_err)?;
+        .map_err(draw_err)
+}
 
-    // Bars fill 70% of their day; a one-pixel top margin separates the stacked bands.
+/// Each day's incidents as bands stacked in `stacks` order. Bars fill 70% of their day; a
+/// one-pixel top margin separates the bands.
+fn draw_bars(
+    chart: &mut Chart<'_, '_>,
+    stacks: &[Stack],
+    days: usize,
+    plot_width: u32,
+) -> Result<(), ChartError> {
     let gap = (f64::from(plot_width) / days.max(1) as f64 * 0.15).round() as u32;
     let mut base = vec![0u64; days];
     for stack in stacks {
@@ -134,9 +174,17 @@ pub(super) fn draw(
         }
         chart.draw_series(rects).map_err(draw_err)?;
     }
+    Ok(())
+}
 
-    // Lines and dots shrink with the days so a 60-day chart is not a string of beads.
-    let per_day = plot_width / days.max(1) as u32;
+/// The MTTA and MTTR lines with a dot on each day. Lines and dots shrink with the days
+/// (`per_day` pixels each) so a 60-day chart is not a string of beads.
+fn draw_trends(
+    chart: &mut Chart<'_, '_>,
+    data: &ChartData,
+    sizes: &Sizes,
+    per_day: u32,
+) -> Result<(), ChartError> {
     let stroke = ((sizes.label / 6.0).round() as u32 + 1)
         .min(per_day / 4)
         .max(1);
@@ -160,15 +208,6 @@ pub(super) fn draw(
                 .map(|p| Circle::new(p, dot, trend.colour.filled()));
             chart.draw_secondary_series(dots).map_err(draw_err)?;
         }
-    }
-
-    if max_total == 0 {
-        let plot = chart.plotting_area().strip_coord_spec();
-        let (pw, ph) = plot.dim_in_pixel();
-        let style = centred(TextStyle::from((FONT, sizes.title).into_font()).color(&BLACK));
-        let centre = (pw as i32 / 2, ph as i32 / 2 + nudge(sizes.title));
-        let text = Text::new("No incidents", centre, style);
-        plot.draw(&text).map_err(draw_err)?;
     }
     Ok(())
 }

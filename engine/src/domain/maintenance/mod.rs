@@ -81,18 +81,23 @@ impl Matcher {
         }
     }
 
-    pub(crate) fn from_db(s: &str) -> Self {
+    /// The stored form read back; anything [`Matcher::to_db`] does not write is an error, never
+    /// a guess at what it meant.
+    pub(crate) fn from_db(s: &str) -> Result<Self, String> {
         if let Some(h) = s.strip_prefix("host:") {
-            Matcher::Host(h.to_owned())
+            Ok(Matcher::Host(h.to_owned()))
         } else if let Some(n) = s.strip_prefix("service:") {
-            Matcher::Service(ServiceName::new(n))
-        } else {
-            let l = s.strip_prefix("label:").unwrap_or(s);
-            let (key, value) = l.split_once('=').unwrap_or((l, ""));
-            Matcher::Label {
+            Ok(Matcher::Service(ServiceName::new(n)))
+        } else if let Some((key, value)) = s.strip_prefix("label:").and_then(|l| l.split_once('='))
+        {
+            Ok(Matcher::Label {
                 key: key.to_owned(),
                 value: value.to_owned(),
-            }
+            })
+        } else {
+            Err(format!(
+                "`{s}` is not a stored matcher (host:HOST, service:NAME or label:KEY=VALUE)"
+            ))
         }
     }
 

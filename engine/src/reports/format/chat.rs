@@ -89,64 +89,8 @@ fn lines(r: &Report, items: usize) -> String {
 /// likely noise, and teams over the review line.
 fn pages_and_noise(t: &mut String, r: &Report, items: usize) {
     let (cur, prev) = (&r.current, &r.previous);
-    let sent: Vec<String> = cur
-        .notifications
-        .iter()
-        .filter(|n| n.sent > 0)
-        .map(|n| {
-            if n.failed > 0 {
-                format!("{} {} ({} failed)", n.method, n.sent, n.failed)
-            } else {
-                format!("{} {}", n.method, n.sent)
-            }
-        })
-        .collect();
-    let _ = writeln!(
-        *t,
-        "*Notifications:* {}",
-        if sent.is_empty() {
-            "none".to_owned()
-        } else {
-            sent.join(" · ")
-        }
-    );
-    let total = |s: &Summary| s.interruptions.iter().map(|i| i.total()).sum::<u64>();
-    let off = |s: &Summary| {
-        s.interruptions
-            .iter()
-            .map(|i| i.evening + i.sleep)
-            .sum::<u64>()
-    };
-    let sleep: u64 = cur.interruptions.iter().map(|i| i.sleep).sum();
-    let mut line = format!(
-        "*Pages:* {} ({}) · {} off-hours ({}), {sleep} of them in sleeping hours",
-        total(cur),
-        delta(total(cur), total(prev)),
-        off(cur),
-        delta(off(cur), off(prev))
-    );
-    let mut people: Vec<_> = cur
-        .interruptions
-        .iter()
-        .filter(|i| i.evening + i.sleep > 0)
-        .collect();
-    people.sort_by(|a, b| {
-        (b.evening + b.sleep)
-            .cmp(&(a.evening + a.sleep))
-            .then(a.user.cmp(&b.user))
-    });
-    if items > 0 && !people.is_empty() {
-        let who = people.iter().map(|i| {
-            format!(
-                "{} {} ({} sleep)",
-                plain(&i.user),
-                i.evening + i.sleep,
-                i.sleep
-            )
-        });
-        let _ = write!(line, " — {}", list(who, items));
-    }
-    let _ = writeln!(*t, "{line}");
+    let _ = writeln!(*t, "*Notifications:* {}", notifications(cur));
+    let _ = writeln!(*t, "{}", pages(cur, prev, items));
     if items > 0 && !cur.on_call.is_empty() {
         let who = cur
             .on_call
@@ -187,6 +131,68 @@ fn pages_and_noise(t: &mut String, r: &Report, items: usize) {
             list(teams, items.max(1))
         );
     }
+}
+
+/// "sms 3 (1 failed) · chat 12", or "none".
+fn notifications(cur: &Summary) -> String {
+    let sent: Vec<String> = cur
+        .notifications
+        .iter()
+        .filter(|n| n.sent > 0)
+        .map(|n| {
+            if n.failed > 0 {
+                format!("{} {} ({} failed)", n.method, n.sent, n.failed)
+            } else {
+                format!("{} {}", n.method, n.sent)
+            }
+        })
+        .collect();
+    if sent.is_empty() {
+        "none".to_owned()
+    } else {
+        sent.join(" · ")
+    }
+}
+
+/// The pages line: how many, how many off hours and in sleeping hours, and who was woken most.
+fn pages(cur: &Summary, prev: &Summary, items: usize) -> String {
+    let total = |s: &Summary| s.interruptions.iter().map(|i| i.total()).sum::<u64>();
+    let off = |s: &Summary| {
+        s.interruptions
+            .iter()
+            .map(|i| i.evening + i.sleep)
+            .sum::<u64>()
+    };
+    let sleep: u64 = cur.interruptions.iter().map(|i| i.sleep).sum();
+    let mut line = format!(
+        "*Pages:* {} ({}) · {} off-hours ({}), {sleep} of them in sleeping hours",
+        total(cur),
+        delta(total(cur), total(prev)),
+        off(cur),
+        delta(off(cur), off(prev))
+    );
+    let mut people: Vec<_> = cur
+        .interruptions
+        .iter()
+        .filter(|i| i.evening + i.sleep > 0)
+        .collect();
+    people.sort_by(|a, b| {
+        (b.evening + b.sleep)
+            .cmp(&(a.evening + a.sleep))
+            .then(a.user.cmp(&b.user))
+    });
+    if items > 0 && !people.is_empty() {
+        let who = people.iter().map(|i| {
+            format!(
+                "{} {} ({} sleep)",
+                plain(&i.user),
+                i.evening + i.sleep,
+                i.sleep
+            )
+        });
+        let _ = write!(line, " — {}", list(who, items));
+    }
+    line
 }
 
 fn days(s: &Summary) -> String {

@@ -72,28 +72,14 @@ pub(super) struct Compared<'a> {
 
 pub(super) fn compare(r: &Report) -> Compared<'_> {
     let (cur, prev) = (&r.current, &r.previous);
-    let services = names(
-        cur.incidents.by_service.keys(),
-        prev.incidents.by_service.keys(),
-    );
-    let people = names(
-        cur.interruptions.iter().map(|i| &i.user),
-        prev.interruptions.iter().map(|i| &i.user),
-    );
-    let on_call = names(
-        cur.on_call.iter().map(|o| &o.user),
-        prev.on_call.iter().map(|o| &o.user),
-    );
     let aligned = cur.days.len() == prev.days.len();
     Compared {
         opened: Pair::of(r, |s| s.incidents.total),
-        by_service: services
-            .into_iter()
-            .map(|name| {
-                let count = |s: &Summary| s.incidents.by_service.get(name).copied().unwrap_or(0);
-                (name, Pair::of(r, count))
-            })
-            .collect(),
+        by_service: by_name(
+            r,
+            |s| s.incidents.by_service.keys(),
+            |s, name| s.incidents.by_service.get(name).copied().unwrap_or(0),
+        ),
         by_severity: Severity::ALL
             .iter()
             .map(|sev| (*sev, Pair::of(r, |s| s.incidents.by_severity.get(*sev))))
@@ -111,44 +97,26 @@ pub(super) fn compare(r: &Report) -> Compared<'_> {
                 (*m, Pair::of(r, find))
             })
             .collect(),
-        interruptions: people
-            .into_iter()
-            .map(|user| {
-                (
-                    user,
-                    Pair::of(r, |s| s.interruptions.iter().find(|i| i.user == user)),
-                )
-            })
-            .collect(),
-        on_call: on_call
-            .into_iter()
-            .map(|user| {
-                let hours = |s: &Summary| {
-                    s.on_call
-                        .iter()
-                        .find(|o| o.user == user)
-                        .map_or(0.0, |o| o.hours)
-                };
-                (user, Pair::of(r, hours))
-            })
-            .collect(),
-        noisiest: cur
-            .noisiest
-            .iter()
-            .map(|k| {
-                let before = prev
-                    .noisiest
+        interruptions: by_name(
+            r,
+            |s| s.interruptions.iter().map(|i| &i.user),
+            |s, user| s.interruptions.iter().find(|i| i.user == user),
+        ),
+        on_call: by_name(
+            r,
+            |s| s.on_call.iter().map(|o| &o.user),
+            |s, user| {
+                s.on_call
                     .iter()
-                    .find(|p| p.service == k.service && p.dedup_key == k.dedup_key);
-                (k, before)
-            })
-            .collect(),
+                    .find(|o| o.user == user)
+                    .map_or(0.0, |o| o.hours)
+            },
+        ),
+        noisiest: beside(&cur.noisiest, &prev.noisiest, |k, p| {
+            p.service == k.service && p.dedup_key == k.dedup_key
+        }),
         acknowledged_then_auto_resolved: Pair::of(r, |s| s.acknowledged_then_auto_resolved),
-        teams: cur
-            .teams
-            .iter()
-            .map(|t| (t, prev.teams.iter().find(|p| p.team == t.team)))
-            .collect(),
+        teams: beside(&cur.teams, &prev.teams, |t, p| p.team == t.team),
         days: cur
             .days
             .iter()
@@ -156,6 +124,33 @@ pub(super) fn compare(r: &Report) -> Compared<'_> {
             .map(|(i, d)| (d, prev.days.get(i).filter(|_| aligned)))
             .collect(),
     }
+}
+
+/// Every name either period has (`keys` lists a period's), in order, each with its `figure` in
+/// both periods.
+fn by_name<'a, I, T>(
+    r: &'a Report,
+    keys: impl Fn(&'a Summary) -> I,
+    figure: impl Fn(&'a Summary, &'a str) -> T,
+) -> Vec<(&'a str, Pair<T>)>
+where
+    I: Iterator<Item = &'a String>,
+{
+    names(keys(&r.current), keys(&r.previous))
+        .into_iter()
+        .map(|name| (name, Pair::of(r, |s| figure(s, name))))
+        .collect()
+}
+
+/// Each item of the period beside the `same` one of the period before, if it was there.
+fn beside<'a, T>(
+    cur: &'a [T],
+    prev: &'a [T],
+    same: impl Fn(&T, &T) -> bool,
+) -> Vec<(&'a T, Option<&'a T>)> {
+    cur.iter()
+        .map(|c| (c, prev.iter().find(|p| same(c, p))))
+        .collect()
 }
 
 impl Compared<'_> {

@@ -24,7 +24,7 @@ use crate::domain::alert::NewAlert;
 use crate::domain::clock::Timestamp;
 use crate::domain::ids::DedupKey;
 use crate::domain::ingest_plan::{Open, Plan};
-use crate::domain::kinds::{Actor, IncidentStatus};
+use crate::domain::kinds::Actor;
 
 /// One event of the batch: the alert, its key (generated before queueing when absent) and room.
 pub(crate) struct Item<'a> {
@@ -81,12 +81,6 @@ fn distinct_keys<'a>(items: &'a [Item<'_>]) -> Vec<(&'a str, &'a str)> {
     pairs.sort_unstable();
     pairs.dedup();
     pairs
-}
-
-/// An open incident's status as stored (only firebell writes it; a row it cannot read is taken
-/// for triggered, which pages rather than stays silent).
-fn status(text: &str) -> IncidentStatus {
-    text.parse().unwrap_or(IncidentStatus::Triggered)
 }
 
 /// Actor name and channel, or NULLs.

@@ -5,10 +5,11 @@
 
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 
-use super::{Found, Item, distinct_keys, status, who};
+use super::{Found, Item, distinct_keys, who};
 use crate::domain::alert::AlertKind;
 use crate::domain::clock::Timestamp;
 use crate::domain::ingest_plan::{self as plan, Open, Target};
+use crate::domain::kinds::IncidentStatus;
 
 /// Locks the batch's keys (the same advisory lock people's actions take) and finds their open
 /// incidents: nothing changes for these keys before [`write`] and the commit.
@@ -30,7 +31,7 @@ pub(crate) async fn find(
     .execute(&mut *conn)
     .await?;
 
-    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+    let rows: Vec<(i64, String, String, IncidentStatus)> = sqlx::query_as(
         // LATERAL: one probe of the open-incident index per key, whatever plan the prepared
         // statement settles on (a join against `unnest` may be planned as a table scan).
         "SELECT o.id, o.service, o.dedup_key, o.status FROM unnest($1::text[], $2::text[]) AS t(s, k) \
@@ -43,15 +44,7 @@ pub(crate) async fn find(
     .await?;
     let open = rows
         .into_iter()
-        .map(|(id, s, k, st)| {
-            (
-                (s, k),
-                Open {
-                    id,
-                    status: status(&st),
-                },
-            )
-        })
+        .map(|(id, s, k, status)| ((s, k), Open { id, status }))
         .collect();
     Ok(Found { open, max_id: 0 })
 }

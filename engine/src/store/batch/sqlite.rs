@@ -5,10 +5,11 @@
 use serde_json::json;
 use sqlx::SqliteConnection;
 
-use super::{Found, Item, distinct_keys, status, who};
+use super::{Found, Item, distinct_keys, who};
 use crate::domain::alert::AlertKind;
 use crate::domain::clock::Timestamp;
 use crate::domain::ingest_plan::{self as plan, Open, Target};
+use crate::domain::kinds::IncidentStatus;
 
 /// (highest incident id, and one open incident's id, service, dedup key, status — or NULLs).
 type LookupRow = (
@@ -16,7 +17,7 @@ type LookupRow = (
     Option<i64>,
     Option<String>,
     Option<String>,
-    Option<String>,
+    Option<IncidentStatus>,
 );
 
 /// The open incidents for the batch's keys and the highest incident number, in one round trip.
@@ -45,7 +46,7 @@ pub(crate) async fn find(
                 (s?, k?),
                 Open {
                     id: id?,
-                    status: status(&st?),
+                    status: st?,
                 },
             ))
         })
