@@ -14,6 +14,10 @@
 //!   serving its room, or a person's SMS, call or email.
 //! - `shutdown`: the stop order, each step under a deadline, the whole bounded.
 
+// The console room's future nests every command's async calls (facade → use case → store);
+// computing its layout in a release build goes past the default query depth of 128.
+#![recursion_limit = "256"]
+
 pub mod config;
 mod notifiers;
 mod shutdown;

@@ -8,7 +8,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use firebell_engine::duration::HumanDuration;
-use firebell_engine::maintenance::{MaintenanceWindow, Matcher, max_duration};
+use firebell_engine::maintenance::{MaintenanceWindow, Matcher, WindowRequest, max_duration};
 use firebell_engine::{Actor, Channel};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -121,10 +121,12 @@ async fn create(
     let w = state
         .engine
         .start_maintenance(
-            matcher,
-            duration,
-            reason.as_deref(),
-            room.as_deref(),
+            WindowRequest {
+                matcher,
+                duration,
+                reason: reason.as_deref(),
+                room: room.as_deref(),
+            },
             &Actor::new(who, Channel::Api),
         )
         .await?;

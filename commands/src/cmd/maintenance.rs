@@ -2,7 +2,7 @@
 //! `!maintenance end <id>`: silence paging for planned work, announced in the room.
 
 use firebell_engine::duration::HumanDuration;
-use firebell_engine::maintenance::{MaintenanceWindow, Matcher, max_duration};
+use firebell_engine::maintenance::{MaintenanceWindow, Matcher, WindowRequest, max_duration};
 use firebell_engine::{Actor, Engine, IncidentNumber};
 
 use crate::command::{Command, ParseError};
@@ -109,10 +109,12 @@ impl Maintenance {
                 };
                 let started = engine
                     .start_maintenance(
-                        matcher,
-                        duration,
-                        reason.as_deref(),
-                        ctx.room.as_deref(),
+                        WindowRequest {
+                            matcher,
+                            duration,
+                            reason: reason.as_deref(),
+                            room: ctx.room.as_deref(),
+                        },
                         actor,
                     )
                     .await;

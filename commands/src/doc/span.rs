@@ -60,3 +60,14 @@ pub enum Budget {
     /// This many, on every platform.
     Chars(usize),
 }
+
+impl Budget {
+    /// The number, given the platform's own for names and notes.
+    pub fn limit(self, name: usize, note: usize) -> usize {
+        match self {
+            Budget::Name => name,
+            Budget::Note => note,
+            Budget::Chars(n) => n,
+        }
+    }
+}

@@ -8,7 +8,7 @@ use crate::domain::duration::HumanDuration;
 use crate::domain::error::{EngineError, UserError};
 use crate::domain::ids::{ServiceName, UserId};
 use crate::domain::kinds::Actor;
-use crate::domain::maintenance::{MaintenanceWindow, Matcher};
+use crate::domain::maintenance::{MaintenanceWindow, WindowRequest};
 use crate::email::{MailLogEntry, ReceivedMail, RefusedMail};
 use crate::heartbeats::{CheckIn, HeartbeatView};
 use crate::leader::Leadership;
@@ -57,14 +57,10 @@ impl Engine {
     /// Opens a window from now for `duration`. `room` is where it was asked for (chat), if any.
     pub async fn start_maintenance(
         &self,
-        matcher: Matcher,
-        duration: HumanDuration,
-        reason: Option<&str>,
-        room: Option<&str>,
+        window: WindowRequest<'_>,
         by: &Actor,
     ) -> Result<MaintenanceWindow, EngineError> {
-        crate::maintenance::api::start_maintenance(&self.ctx, matcher, duration, reason, room, by)
-            .await
+        crate::maintenance::api::start_maintenance(&self.ctx, window, by).await
     }
 
     /// Windows not yet over (and ones just ended whose closing notice is still to go out).

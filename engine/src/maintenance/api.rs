@@ -1,6 +1,6 @@
 //! The engine's maintenance API: open, list and end windows, each change announced in the room.
 
-use super::{MaintenanceWindow, Matcher, max_duration};
+use super::{MaintenanceWindow, Matcher, WindowRequest, max_duration};
 use crate::config::Config;
 use crate::ctx::Ctx;
 use crate::domain::clock::Timestamp;
@@ -72,15 +72,19 @@ pub(crate) fn announce(
     Ok(())
 }
 
-/// Opens a window from now for `duration`. `room` is where it was asked for (chat), if any.
+/// A window from now for `duration`, refused beyond [`max_duration`]; announced in `room` (where
+/// it was asked for in chat), if any.
 pub async fn start_maintenance(
     ctx: &Ctx,
-    matcher: Matcher,
-    duration: HumanDuration,
-    reason: Option<&str>,
-    room: Option<&str>,
+    window: WindowRequest<'_>,
     by: &Actor,
 ) -> Result<MaintenanceWindow, EngineError> {
+    let WindowRequest {
+        matcher,
+        duration,
+        reason,
+        room,
+    } = window;
     if duration.get() > max_duration() {
         return Err(EngineError::user(format!(
             "a maintenance window can last at most {}",

@@ -3,5 +3,7 @@
 
 pub(crate) mod api;
 
-pub use crate::domain::maintenance::{MaintenanceWindow, Matcher, max_duration, warning_ahead};
+pub use crate::domain::maintenance::{
+    MaintenanceWindow, Matcher, WindowRequest, max_duration, warning_ahead,
+};
 pub(crate) use api::announce;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use firebell_engine::duration::HumanDuration;
-use firebell_engine::maintenance::Matcher;
+use firebell_engine::maintenance::{Matcher, WindowRequest};
 use firebell_engine::{
     Actor, Channel, Clock, Config, Engine, Incident, IncidentFilter, IncidentStatus, ManualClock,
 };
@@ -175,7 +175,15 @@ async fn a_miss_during_maintenance_is_held_back_and_fires_again_after_it() {
         let two_days = HumanDuration::parse("2d", Duration::days(7)).expect("duration");
         let ops = Actor::new("alice", Channel::Slack);
         engine
-            .start_maintenance(matcher, two_days, Some("migration"), None, &ops)
+            .start_maintenance(
+                WindowRequest {
+                    matcher,
+                    duration: two_days,
+                    reason: Some("migration"),
+                    room: None,
+                },
+                &ops,
+            )
             .await
             .expect("maintenance");
         rig.clock.advance(Duration::hours(26));

@@ -86,11 +86,7 @@ fn within(max: usize, inner: &Span) -> String {
 
 /// Discord's number for a budget, in UTF-16 units.
 fn units(budget: Budget) -> usize {
-    match budget {
-        Budget::Name => NAME_CHARS,
-        Budget::Note => NOTE_CHARS,
-        Budget::Chars(n) => n,
-    }
+    budget.limit(NAME_CHARS, NOTE_CHARS)
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@ use std::time::Instant;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use firebell_engine::{
@@ -47,8 +47,11 @@ const USER_MAX: usize = 100;
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/v2/alerts", post(create))
-        .route("/v2/alerts/{identifier}/acknowledge", post(acknowledge))
-        .route("/v2/alerts/{identifier}/close", post(close))
+        .route(
+            "/v2/alerts/{identifier}/acknowledge",
+            post(act::<ACKNOWLEDGE>),
+        )
+        .route("/v2/alerts/{identifier}/close", post(act::<CLOSE>))
         .route("/v2/alerts/{identifier}/notes", post(note))
         .route("/v2/heartbeats/{name}/ping", get(ping).post(ping))
 }
@@ -223,38 +226,82 @@ fn action_body(
     })
 }
 
-#[derive(Clone, Copy)]
-enum Act {
-    Acknowledge,
-    Close,
+/// A request about one alert, checked: whose key, which alert, who acts, with what note.
+struct OnAlert {
+    /// When it arrived, for `took`.
+    t: Instant,
+    service: ServiceName,
+    id: Identifier,
+    query: HashMap<String, String>,
+    actor: Actor,
+    note: Option<String>,
 }
+
+impl FromRequest<AppState> for OnAlert {
+    type Rejection = OgError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, OgError> {
+        let t = Instant::now();
+        let (mut parts, body) = req.into_parts();
+        let identifier = Path::<String>::from_request_parts(&mut parts, state).await;
+        let query = Query::<HashMap<String, String>>::from_request_parts(&mut parts, state).await;
+        let headers = parts.headers.clone();
+        let body = Bytes::from_request(Request::from_parts(parts, body), state).await;
+        on_alert(state, &headers, identifier, query, body, t)
+    }
+}
+
+fn on_alert(
+    state: &AppState,
+    headers: &HeaderMap,
+    identifier_raw: Ident,
+    query: Params,
+    body: Result<Bytes, BytesRejection>,
+    t: Instant,
+) -> Result<OnAlert, OgError> {
+    let service = service_of(state, headers, t)?;
+    let (identifier_raw, query) = path_and_query(identifier_raw, query, t)?;
+    let id = identifier(&identifier_raw, &query, t)?;
+    let ActionBody { actor, note } = action_body(state, body, t)?;
+    Ok(OnAlert {
+        t,
+        service,
+        id,
+        query,
+        actor,
+        note,
+    })
+}
+
+/// What `act` does, as its route's const parameter.
+const ACKNOWLEDGE: bool = false;
+const CLOSE: bool = true;
 
 /// Acknowledge or close: by alias through ingest, as a monitor's event (durable before the 202,
 /// and a close for an alert already gone changes nothing, as Opsgenie); by id on the incident,
 /// as a person's action.
-async fn act(
-    state: AppState,
-    headers: HeaderMap,
-    identifier_raw: Ident,
-    query: Params,
-    body: Result<Bytes, BytesRejection>,
-    act: Act,
+async fn act<const CLOSES: bool>(
+    State(state): State<AppState>,
+    OnAlert {
+        t,
+        service,
+        id,
+        query,
+        actor,
+        note,
+    }: OnAlert,
 ) -> Result<Accepted, OgError> {
-    let t = Instant::now();
-    let service = service_of(&state, &headers, t)?;
-    let (identifier_raw, query) = path_and_query(identifier_raw, query, t)?;
-    let id = identifier(&identifier_raw, &query, t)?;
-    let ActionBody { actor, note } = action_body(&state, body, t)?;
     let e = |e| OgError::engine(e, t);
     match id {
         Identifier::Alias(dedup_key) => {
-            let kind = match act {
-                Act::Acknowledge => AlertKind::Acknowledge {
+            let kind = if CLOSES {
+                AlertKind::Resolve {
                     dedup_key: dedup_key.clone(),
-                },
-                Act::Close => AlertKind::Resolve {
+                }
+            } else {
+                AlertKind::Acknowledge {
                     dedup_key: dedup_key.clone(),
-                },
+                }
             };
             let event = NewAlert {
                 service: service.clone(),
@@ -275,25 +322,23 @@ async fn act(
         }
         Identifier::Number(n) => {
             let incident = incident_of(&state, &service, &Identifier::Number(n), t).await?;
-            match act {
-                Act::Acknowledge => {
+            if CLOSES {
+                let note = note.as_deref();
+                state
+                    .engine
+                    .resolve(incident.number, &actor, note)
+                    .await
+                    .map_err(e)?;
+            } else {
+                state
+                    .engine
+                    .acknowledge(incident.number, &actor)
+                    .await
+                    .map_err(e)?;
+                if let Some(note) = &note {
                     state
                         .engine
-                        .acknowledge(incident.number, &actor)
-                        .await
-                        .map_err(e)?;
-                    if let Some(note) = &note {
-                        state
-                            .engine
-                            .add_note(incident.number, &actor, note)
-                            .await
-                            .map_err(e)?;
-                    }
-                }
-                Act::Close => {
-                    state
-                        .engine
-                        .resolve(incident.number, &actor, note.as_deref())
+                        .add_note(incident.number, &actor, note)
                         .await
                         .map_err(e)?;
                 }
@@ -318,39 +363,18 @@ fn path_and_query(
     Ok((identifier, query))
 }
 
-async fn acknowledge(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    identifier: Ident,
-    query: Params,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Accepted, OgError> {
-    act(state, headers, identifier, query, body, Act::Acknowledge).await
-}
-
-async fn close(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    identifier: Ident,
-    query: Params,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Accepted, OgError> {
-    act(state, headers, identifier, query, body, Act::Close).await
-}
-
 /// `POST /v2/alerts/{identifier}/notes`: `{"note": …, "user": …}` on the incident's timeline.
 async fn note(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    identifier_raw: Ident,
-    query: Params,
-    body: Result<Bytes, BytesRejection>,
+    OnAlert {
+        t,
+        service,
+        id,
+        actor,
+        note,
+        ..
+    }: OnAlert,
 ) -> Result<Accepted, OgError> {
-    let t = Instant::now();
-    let service = service_of(&state, &headers, t)?;
-    let (identifier_raw, query) = path_and_query(identifier_raw, query, t)?;
-    let id = identifier(&identifier_raw, &query, t)?;
-    let ActionBody { actor, note } = action_body(&state, body, t)?;
     let Some(note) = note else {
         return Err(OgError::field(
             "note",

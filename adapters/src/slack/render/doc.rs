@@ -75,11 +75,7 @@ fn ago_token(t: chrono::DateTime<chrono::Utc>) -> String {
 
 /// Slack's number for a budget, in characters.
 fn chars(budget: Budget) -> usize {
-    match budget {
-        Budget::Name => NAME_CHARS,
-        Budget::Note => NOTE_CHARS,
-        Budget::Chars(n) => n,
-    }
+    budget.limit(NAME_CHARS, NOTE_CHARS)
 }
 
 #[cfg(test)]

@@ -153,6 +153,16 @@ impl std::fmt::Display for Matcher {
     }
 }
 
+/// A maintenance window someone asks for: what it matches, for how long, why, and the room it
+/// was asked for in (chat), where it is announced.
+#[derive(Debug, Clone)]
+pub struct WindowRequest<'a> {
+    pub matcher: Matcher,
+    pub duration: crate::domain::duration::HumanDuration,
+    pub reason: Option<&'a str>,
+    pub room: Option<&'a str>,
+}
+
 /// A maintenance window as stored.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MaintenanceWindow {

@@ -174,7 +174,7 @@ async fn a_handoff_is_announced_once_with_the_open_incidents(backend: Backend) {
 
 async fn maintenance_suppresses_counts_and_reports(backend: Backend) {
     use firebell_engine::duration::HumanDuration;
-    use firebell_engine::maintenance::Matcher;
+    use firebell_engine::maintenance::{Matcher, WindowRequest};
     use firebell_engine::notify::MaintenancePhase;
 
     let h = start(backend).await;
@@ -183,10 +183,12 @@ async fn maintenance_suppresses_counts_and_reports(backend: Backend) {
     let window = h
         .engine
         .start_maintenance(
-            matcher,
-            HumanDuration::parse("1h", Duration::days(7)).expect("duration"),
-            Some("kernel upgrade"),
-            None,
+            WindowRequest {
+                matcher,
+                duration: HumanDuration::parse("1h", Duration::days(7)).expect("duration"),
+                reason: Some("kernel upgrade"),
+                room: None,
+            },
             &alice(),
         )
         .await

@@ -4,7 +4,7 @@
 //! auto-resolve, an override), then every figure asserted exactly.
 
 use firebell_engine::duration::HumanDuration;
-use firebell_engine::maintenance::Matcher;
+use firebell_engine::maintenance::{Matcher, WindowRequest};
 use firebell_engine::notify::NotifyError;
 use firebell_engine::reports::{
     Durations, Interruptions, NoisyKey, Notifications, Period, Report, SummaryQuery, TeamLoad,
@@ -221,7 +221,15 @@ async fn play_history(h: &Harness, rec: &Recorder) {
     let matcher = Matcher::parse("service:db", h.engine.config()).expect("matcher");
     let ten_minutes = HumanDuration::parse("10m", Duration::days(1)).expect("duration");
     h.engine
-        .start_maintenance(matcher, ten_minutes, Some("failover test"), None, &alice)
+        .start_maintenance(
+            WindowRequest {
+                matcher,
+                duration: ten_minutes,
+                reason: Some("failover test"),
+                room: None,
+            },
+            &alice,
+        )
         .await
         .expect("maintenance");
     at_time(h, rec, "2026-11-16T17:36:00Z").await;
