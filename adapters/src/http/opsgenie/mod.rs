@@ -15,11 +15,13 @@
 //! a bad request.
 //!
 //! # Layout
-//! - here: routes, authentication, the actions on one alert, heartbeat pings.
+//! - here: routes, authentication, the actions on one alert.
 //! - `alert`: the create body, checked field by field.
+//! - `heartbeat`: heartbeat pings.
 //! - `reply`: Opsgenie's answer and error shapes.
 
 mod alert;
+mod heartbeat;
 mod reply;
 
 use std::collections::HashMap;
@@ -53,11 +55,14 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route("/v2/alerts/{identifier}/close", post(act::<CLOSE>))
         .route("/v2/alerts/{identifier}/notes", post(note))
-        .route("/v2/heartbeats/{name}/ping", get(ping).post(ping))
+        .route(
+            "/v2/heartbeats/{name}/ping",
+            get(heartbeat::ping).post(heartbeat::ping),
+        )
 }
 
 /// The key of `Authorization: GenieKey <key>`, or a 401 that says how to send it.
-fn genie_key(headers: &HeaderMap) -> Result<&str, &'static str> {
+pub(super) fn genie_key(headers: &HeaderMap) -> Result<&str, &'static str> {
     let value = headers
         .get(axum::http::header::AUTHORIZATION)
         .ok_or("missing `Authorization: GenieKey <key>` header")?
@@ -349,7 +354,7 @@ async fn act<const CLOSES: bool>(
 }
 
 type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
-type Ident = Result<Path<String>, PathRejection>;
+pub(super) type Ident = Result<Path<String>, PathRejection>;
 
 /// The path's identifier and the query, or a 400 in Opsgenie's shape.
 fn path_and_query(
@@ -389,35 +394,4 @@ async fn note(
         .await
         .map_err(|e| OgError::engine(e, t))?;
     Ok(Accepted::new(t))
-}
-
-/// `GET|POST /v2/heartbeats/{name}/ping`: the heartbeat's check-in, authenticated by its key.
-/// A key that is no heartbeat's is a 401; a key of another heartbeat than `name`, a 404.
-async fn ping(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    name: Ident,
-) -> Result<Accepted, OgError> {
-    let t = Instant::now();
-    let Path(name) = name.map_err(|e| OgError::bad_request(e.body_text(), t))?;
-    let key = genie_key(&headers).map_err(|m| OgError::unauthorized(m, t))?;
-    let Some(hb) = state.engine.config().heartbeat_for_key(key) else {
-        return Err(OgError::unauthorized(
-            "the GenieKey is not the key of any heartbeat (each heartbeat's key is set under \
-             [heartbeats.NAME] in firebell.toml)",
-            t,
-        ));
-    };
-    if hb.name != name {
-        return Err(OgError::not_found(
-            format!("no heartbeat named `{}` has this key", reply::shown(&name)),
-            t,
-        ));
-    }
-    state
-        .engine
-        .heartbeat_check_in(hb)
-        .await
-        .map_err(|e| OgError::engine(e, t))?;
-    Ok(Accepted::pong(t))
 }
