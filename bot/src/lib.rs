@@ -21,6 +21,7 @@
 pub mod config;
 mod notifiers;
 mod shutdown;
+mod spawn;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -28,17 +29,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use firebell_adapters::chat::fanout::ChatFanout;
-use firebell_adapters::console::{ConsoleNotifier, ConsoleRoom, Style};
-use firebell_adapters::discord::{DiscordApi, DiscordEndpoint, DiscordInbound};
-use firebell_adapters::email::EmailNotifier;
+use firebell_adapters::console::Style;
 use firebell_adapters::email_inbound::{self, SmtpListener};
 use firebell_adapters::http::{self, AppState};
-use firebell_adapters::slack::{SlackApi, SlackEvents, SlackInbound, SlackMode};
-use firebell_adapters::telephony::TelephonyNotifier;
-use firebell_adapters::webhooks::WebhookNotifier;
-use firebell_engine::ChatPlatform;
-use firebell_engine::notify::{Lane, Notifier};
 use firebell_engine::store::redacted_url;
 use firebell_engine::{Clock, Engine, Store, SystemClock};
 use tokio::io::{AsyncBufRead, AsyncWrite};
@@ -50,10 +43,16 @@ use tracing::info;
 pub use config::Loaded;
 pub use notifiers::NotifyRouter;
 pub use shutdown::SHUTDOWN_GRACE;
-use shutdown::{Phases, stop_in_order};
+use shutdown::{Phases, stop_on};
+use spawn::Spawn;
 
-/// Webhook deliveries in flight at once.
-const HOOK_WORKERS: usize = 4;
+/// Serves HTTP until `stop`, then finishes the requests in flight.
+async fn serve_http(listener: TcpListener, app: axum::Router, stop: CancellationToken) {
+    let serve = axum::serve(listener, app).with_graceful_shutdown(stop.cancelled_owned());
+    if let Err(e) = serve.await {
+        tracing::error!(error = %e, "HTTP server failed");
+    }
+}
 
 /// What `main` passes in from the command line.
 pub struct Options {
@@ -115,10 +114,8 @@ impl App {
         let smtp = SmtpListener::bind(email_listener.as_ref())
             .await
             .context("starting the SMTP listener ([email])")?;
-        let smtp_addr = match &smtp {
-            Some(s) => Some(s.local_addr().context("reading the SMTP listen address")?),
-            None => None,
-        };
+        let smtp_addr = (smtp.as_ref().map(SmtpListener::local_addr).transpose())
+            .context("reading the SMTP listen address")?;
         let (engine, writers) = Engine::start(
             parts.store,
             config.clone(),
@@ -128,109 +125,22 @@ impl App {
 
         let mut router = NotifyRouter::default();
         let mut tasks: Vec<JoinHandle<()>> = Vec::new();
+        let mut spawn = Spawn {
+            engine: &engine,
+            tasks: &mut tasks,
+            stop: &workers_stop,
+        };
         if let Some(io) = parts.console {
-            let out = firebell_adapters::console::shared_output(io.output);
-            let notifier =
-                ConsoleNotifier::new(out.clone(), io.style).with_room_names(config.rooms.len() > 1);
-            router.console = Some(Arc::new(notifier));
-            let room = ConsoleRoom::new(
-                engine.clone(),
-                out,
-                io.style,
-                Some(format!("http://{addr}")),
-            );
-            let stop = workers_stop.clone();
-            tasks.push(tokio::spawn(async move { room.run(io.input, stop).await }));
+            router.console = Some(spawn.console(io, config.rooms.len() > 1, addr));
         }
-        tasks.push(tokio::spawn(
-            engine.clone().run_timer_worker(workers_stop.clone()),
-        ));
-        if let Some(t) = TelephonyNotifier::from_config(&providers, &config) {
-            router.telephony = Some(Arc::new(t));
+        spawn.timer();
+        router.direct(&providers, &config)?;
+        let chat = spawn.chat(slack.as_ref(), discord.as_ref())?;
+        if !chat.fanout.is_empty() {
+            router.chat = Some(Arc::new(chat.fanout));
         }
-        if let Some(e) = EmailNotifier::from_config(providers.smtp.as_ref(), &config) {
-            router.email = Some(Arc::new(e));
-        }
-        if let Some(w) =
-            WebhookNotifier::from_config(&config).context("setting up the webhook client")?
-        {
-            router.webhooks = Some(Arc::new(w));
-        }
-        let mut chat = ChatFanout::new(engine.clone());
-        let mut slack_events = None;
-        if let Some(slack) = &slack {
-            let api = SlackApi::new(slack).context("setting up the Slack client")?;
-            chat = chat.with(
-                ChatPlatform::Slack,
-                Arc::new(firebell_adapters::slack::notifier(
-                    engine.clone(),
-                    api.clone(),
-                    slack,
-                )),
-            );
-            let inbound = SlackInbound::new(engine.clone(), api.clone());
-            if let Some(secret) = &slack.signing_secret {
-                slack_events = Some(SlackEvents::new(inbound.clone(), secret.expose()));
-            }
-            if let (SlackMode::Socket, Some(token)) = (slack.mode, &slack.app_token) {
-                tasks.push(tokio::spawn(firebell_adapters::slack::socket::run(
-                    engine.clone(),
-                    api,
-                    inbound,
-                    token.expose().to_owned(),
-                    workers_stop.clone(),
-                )));
-            }
-        }
-        let mut discord_endpoint = None;
-        if let Some(discord) = &discord {
-            let api = DiscordApi::new(discord);
-            chat = chat.with(
-                ChatPlatform::Discord,
-                Arc::new(firebell_adapters::discord::notifier(
-                    engine.clone(),
-                    api.clone(),
-                    discord,
-                )),
-            );
-            let inbound = DiscordInbound::new(engine.clone(), api);
-            if let Some(key) = &discord.public_key {
-                discord_endpoint = DiscordEndpoint::new(inbound.clone(), key);
-            }
-            tasks.push(tokio::spawn(firebell_adapters::discord::gateway::run(
-                engine.clone(),
-                inbound,
-                workers_stop.clone(),
-            )));
-        }
-        if !chat.is_empty() {
-            router.chat = Some(Arc::new(chat));
-        }
-        let (has_any, has_webhooks) = (router.has_any(), router.webhooks.is_some());
-        let notifier: Arc<dyn Notifier> = Arc::new(router);
-        if has_any {
-            // Chat posts and direct pages in separate workers: a chat platform that is slow or
-            // down never delays an SMS, a call or an email.
-            for lane in [Lane::Chat, Lane::Direct] {
-                tasks.push(tokio::spawn(engine.clone().run_outbox_lane(
-                    notifier.clone(),
-                    lane,
-                    workers_stop.clone(),
-                )));
-            }
-        }
-        if has_webhooks {
-            // Webhooks in a lane of their own, so a receiver that hangs until its timeout holds
-            // up neither pages nor chat; several workers, so it does not stall every other
-            // receiver either.
-            for _ in 0..HOOK_WORKERS {
-                tasks.push(tokio::spawn(engine.clone().run_outbox_lane(
-                    notifier.clone(),
-                    Lane::Hooks,
-                    workers_stop.clone(),
-                )));
-            }
-        }
+        spawn.outbox(router);
+        let (slack_events, discord_endpoint) = (chat.slack_events, chat.discord_endpoint);
 
         let app = http::router(
             AppState::new(engine.clone())
@@ -239,34 +149,19 @@ impl App {
                 .with_providers(providers)
                 .with_mail_max_size(email_inbound::config::max_size(email_listener.as_ref())),
         );
-        let server_stop = shutdown.clone();
-        let server = tokio::spawn(async move {
-            let serve = axum::serve(parts.listener, app)
-                .with_graceful_shutdown(server_stop.cancelled_owned());
-            if let Err(e) = serve.await {
-                tracing::error!(error = %e, "HTTP server failed");
-            }
-        });
+        let server = tokio::spawn(serve_http(parts.listener, app, shutdown.clone()));
         info!(%addr, "firebell is listening");
         // Stops with the HTTP server: no new mail once shutdown starts, mail being committed
         // finishes before the ingest writers stop.
         let smtp_task = smtp.map(|s| tokio::spawn(s.run(engine.clone(), shutdown.clone())));
 
-        let stop_all = shutdown.clone();
-        let done = tokio::spawn(async move {
-            stop_all.cancelled().await;
-            stop_in_order(
-                Phases {
-                    server,
-                    smtp: smtp_task,
-                    writers,
-                    workers: tasks,
-                },
-                engine_stop,
-                workers_stop,
-            )
-            .await;
-        });
+        let phases = Phases {
+            server,
+            smtp: smtp_task,
+            writers,
+            workers: tasks,
+        };
+        let done = stop_on(shutdown.clone(), phases, engine_stop, workers_stop);
         Ok(App {
             addr,
             smtp_addr,

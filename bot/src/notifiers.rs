@@ -7,6 +7,10 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use firebell_adapters::chat::fanout::ChatFanout;
+use firebell_adapters::email::EmailNotifier;
+use firebell_adapters::telephony::{Providers, TelephonyNotifier};
+use firebell_adapters::webhooks::WebhookNotifier;
+use firebell_engine::Config;
 use firebell_engine::ContactMethod;
 use firebell_engine::notify::{Delivered, Notification, Notifier, NotifyError, Outgoing};
 
@@ -23,6 +27,24 @@ pub struct NotifyRouter {
 }
 
 impl NotifyRouter {
+    /// The notifiers that reach people directly (SMS and calls, email) and webhook receivers,
+    /// for those configured. Fails only when the webhook client cannot be built.
+    pub(crate) fn direct(&mut self, providers: &Providers, config: &Config) -> anyhow::Result<()> {
+        use anyhow::Context as _;
+        if let Some(t) = TelephonyNotifier::from_config(providers, config) {
+            self.telephony = Some(Arc::new(t));
+        }
+        if let Some(e) = EmailNotifier::from_config(providers.smtp.as_ref(), config) {
+            self.email = Some(Arc::new(e));
+        }
+        if let Some(w) =
+            WebhookNotifier::from_config(config).context("setting up the webhook client")?
+        {
+            self.webhooks = Some(Arc::new(w));
+        }
+        Ok(())
+    }
+
     /// Whether anything reaches rooms or people (webhooks have workers of their own).
     pub fn has_any(&self) -> bool {
         self.console.is_some()

@@ -22,6 +22,19 @@ pub(crate) struct Phases {
     pub workers: Vec<JoinHandle<()>>,
 }
 
+/// Runs [`stop_in_order`] once `shutdown` fires.
+pub(crate) fn stop_on(
+    shutdown: CancellationToken,
+    phases: Phases,
+    engine_stop: CancellationToken,
+    workers_stop: CancellationToken,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        shutdown.cancelled().await;
+        stop_in_order(phases, engine_stop, workers_stop).await;
+    })
+}
+
 /// Stops in order, each step with a deadline, the whole within [`SHUTDOWN_GRACE`]: in-flight
 /// requests and mails finish, the ingest writers commit what was accepted, the workers stop.
 /// A step still running at its deadline (a chat platform, a provider or the database not

@@ -102,19 +102,7 @@ pub fn thread_entry(
             actor,
             level,
             users,
-        } => {
-            let doc = Doc::new().text(format!("⏫ Escalated to level {level}"));
-            let doc = match actor {
-                Some(a) => doc.text(" by ").mention(person(&a.name)),
-                None => doc.text(" (not acknowledged in time)"),
-            };
-            if users.is_empty() {
-                doc.text(" — nobody to page at this level")
-            } else {
-                doc.text(": ")
-                    .people(users.iter().map(|u| person(u)).collect())
-            }
-        }
+        } => escalated(*level, actor.as_ref(), users, person),
         Notification::PolicyExhausted { policy } => Doc::new()
             .text("🚨 Nobody acknowledged — escalation policy ")
             .span(config_name(policy))
@@ -127,6 +115,26 @@ pub fn thread_entry(
             .text("."),
     };
     Some(doc)
+}
+
+/// "⏫ Escalated to level 2 by @bob: @carol, @dave", or why nobody was paged.
+fn escalated(
+    level: u32,
+    actor: Option<&firebell_engine::Actor>,
+    users: &[String],
+    person: &dyn Fn(&str) -> Person,
+) -> Doc {
+    let doc = Doc::new().text(format!("⏫ Escalated to level {level}"));
+    let doc = match actor {
+        Some(a) => doc.text(" by ").mention(person(&a.name)),
+        None => doc.text(" (not acknowledged in time)"),
+    };
+    if users.is_empty() {
+        doc.text(" — nobody to page at this level")
+    } else {
+        doc.text(": ")
+            .people(users.iter().map(|u| person(u)).collect())
+    }
 }
 
 /// The thread entry for a page by phone or email: "📱 Texted Alice Adams (level 1)", or why it

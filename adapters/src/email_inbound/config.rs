@@ -113,49 +113,14 @@ fn listener(c: &mut Collector<'_>, spanned: &Spanned<RawEmail>) -> Option<EmailL
             format!("`{listen_text}` is not an address and port — e.g. \"127.0.0.1:2525\" or \"0.0.0.0:25\""),
         );
     });
-    let domain = r
-        .domain
-        .get_ref()
-        .trim()
-        .trim_end_matches('.')
-        .to_ascii_lowercase();
-    let domain_ok = !domain.is_empty()
-        && domain.len() <= 253
-        && domain.split('.').all(|l| {
-            !l.is_empty()
-                && !l.starts_with('-')
-                && l.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-')
-        });
-    if !domain_ok {
-        c.at(
-            r.domain.span(),
-            "email.domain",
-            format!("`{}` is not a domain name — e.g. \"alerts.example.com\"; mail goes to <service address>@<domain>", r.domain.get_ref()),
-        );
-    }
+    let domain = domain(c, &r.domain);
     let max_size = match &r.max_size {
         None => Some(DEFAULT_MAX_SIZE),
         Some(s) => parse_size(s.get_ref())
             .map_err(|why| c.at(s.span(), "email.max_size", why))
             .ok(),
     };
-    let tls = match (&r.tls_cert, &r.tls_key) {
-        (None, None) => Some(None),
-        (Some(cert), Some(key)) => {
-            let cert = readable(c, "email.tls_cert", cert);
-            let key = readable(c, "email.tls_key", key);
-            cert.zip(key)
-                .map(|(cert, key)| Some(TlsFiles { cert, key }))
-        }
-        (Some(one), None) | (None, Some(one)) => {
-            c.at(
-                one.span(),
-                "email.tls_cert",
-                "STARTTLS needs both `tls_cert` (PEM certificate chain) and `tls_key` (PEM private key)",
-            );
-            None
-        }
-    };
+    let tls = tls(c, r.tls_cert.as_ref(), r.tls_key.as_ref());
     let timeout = match &r.timeout {
         None => Some(DEFAULT_TIMEOUT),
         Some(t) => humantime::parse_duration(t.get_ref().trim())
@@ -187,13 +152,62 @@ fn listener(c: &mut Collector<'_>, spanned: &Spanned<RawEmail>) -> Option<EmailL
     );
     Some(EmailListener {
         listen: listen.ok()?,
-        domain: domain_ok.then_some(domain)?,
+        domain: domain?,
         max_size: max_size?,
         tls: tls?,
         timeout: timeout?,
         connections_per_minute: connections_per_minute?,
         messages_per_minute: messages_per_minute?,
     })
+}
+
+/// `domain`, normalised (lowercase, no trailing dot), if it is a domain name.
+fn domain(c: &mut Collector<'_>, raw: &Spanned<String>) -> Option<String> {
+    let domain = raw
+        .get_ref()
+        .trim()
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    let domain_ok = !domain.is_empty()
+        && domain.len() <= 253
+        && domain.split('.').all(|l| {
+            !l.is_empty()
+                && !l.starts_with('-')
+                && l.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-')
+        });
+    if !domain_ok {
+        c.at(
+            raw.span(),
+            "email.domain",
+            format!("`{}` is not a domain name — e.g. \"alerts.example.com\"; mail goes to <service address>@<domain>", raw.get_ref()),
+        );
+    }
+    domain_ok.then_some(domain)
+}
+
+/// `tls_cert` and `tls_key`: both (STARTTLS offered) or neither.
+fn tls(
+    c: &mut Collector<'_>,
+    cert: Option<&Spanned<String>>,
+    key: Option<&Spanned<String>>,
+) -> Option<Option<TlsFiles>> {
+    match (cert, key) {
+        (None, None) => Some(None),
+        (Some(cert), Some(key)) => {
+            let cert = readable(c, "email.tls_cert", cert);
+            let key = readable(c, "email.tls_key", key);
+            cert.zip(key)
+                .map(|(cert, key)| Some(TlsFiles { cert, key }))
+        }
+        (Some(one), None) | (None, Some(one)) => {
+            c.at(
+                one.span(),
+                "email.tls_cert",
+                "STARTTLS needs both `tls_cert` (PEM certificate chain) and `tls_key` (PEM private key)",
+            );
+            None
+        }
+    }
 }
 
 /// A per-minute rate from 1 to 100000.

@@ -120,9 +120,33 @@ fn validate(
         );
     }
     let signing_secret = env(SIGNING_SECRET_ENV);
+    let mode = mode(c, spanned, app_token.is_some(), signing_secret.is_some());
+    let api_url = crate::config::api_url(c, "slack.api_url", s.api_url.as_ref(), API_URL);
+    let (storm_after, storm_window) =
+        crate::config::storm(c, "slack", s.storm_after.as_ref(), s.storm_window.as_ref());
+    Some(Slack {
+        mode,
+        bot_token: Secret::new(bot_token),
+        app_token: app_token.map(Secret::new),
+        signing_secret: signing_secret.map(Secret::new),
+        api_url: api_url?,
+        storm_after,
+        storm_window: storm_window?,
+    })
+}
+
+/// How firebell reaches Slack: `mode` as configured, else Socket Mode with an app token or the
+/// Events API with a signing secret; each checked against the secret it needs.
+fn mode(
+    c: &mut Collector<'_>,
+    spanned: &Spanned<RawSlack>,
+    app_token: bool,
+    signing_secret: bool,
+) -> SlackMode {
+    let s = spanned.get_ref();
     let mode = match s.mode.as_ref().map(|m| (m, m.get_ref().as_str())) {
-        None if app_token.is_some() => SlackMode::Socket,
-        None if signing_secret.is_some() => SlackMode::Events,
+        None if app_token => SlackMode::Socket,
+        None if signing_secret => SlackMode::Events,
         None => {
             c.at(
                 spanned.span(),
@@ -146,12 +170,12 @@ fn validate(
         }
     };
     match mode {
-        SlackMode::Socket if app_token.is_none() && s.mode.is_some() => c.at(
+        SlackMode::Socket if !app_token && s.mode.is_some() => c.at(
             spanned.span(),
             "slack.mode",
             format!("Socket Mode needs `{APP_TOKEN_ENV}` (xapp-…) in the environment"),
         ),
-        SlackMode::Events if signing_secret.is_none() => c.at(
+        SlackMode::Events if !signing_secret => c.at(
             spanned.span(),
             "slack.mode",
             format!(
@@ -161,16 +185,5 @@ fn validate(
         ),
         _ => {}
     }
-    let api_url = crate::config::api_url(c, "slack.api_url", s.api_url.as_ref(), API_URL);
-    let (storm_after, storm_window) =
-        crate::config::storm(c, "slack", s.storm_after.as_ref(), s.storm_window.as_ref());
-    Some(Slack {
-        mode,
-        bot_token: Secret::new(bot_token),
-        app_token: app_token.map(Secret::new),
-        signing_secret: signing_secret.map(Secret::new),
-        api_url: api_url?,
-        storm_after,
-        storm_window: storm_window?,
-    })
+    mode
 }

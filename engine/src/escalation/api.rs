@@ -13,7 +13,8 @@ use crate::domain::kinds::{Actor, ContactMethod, IncidentStatus};
 use crate::domain::notification::Notification;
 use crate::notify::gate::{Gate, gate};
 use crate::notify::wording::{by_method, channel_of};
-use crate::store::escalation as rows;
+use crate::store::C;
+use crate::store::escalation::{self as rows, SentRow};
 use crate::store::pending::Pending;
 use crate::store::queries;
 
@@ -193,50 +194,56 @@ pub async fn page_status(
             && method == ContactMethod::Sms
             && row.provider.as_deref() == Some(r.from)
     });
-    let failover = resend.is_some();
-    let notification = serde_json::from_str::<Notification>(&row.notification);
-    // A resend is a page like any other: only while the incident still wants it.
-    let wanted = match (&notification, failover) {
-        (Ok(n), true) => {
-            let now_incident = queries::get(&mut tx.c(), IncidentNumber::from_db(incident)).await?;
-            let esc_gen = rows::generation(&mut tx.c(), incident).await?;
-            gate(n, now_incident.as_ref(), esc_gen)
-        }
-        _ => Gate::Send,
-    };
-    if let Gate::Cancel(reason) = &wanted {
-        let via = resend.map_or("another provider", |r| r.via);
-        message.push_str(&format!("; not sent again through {via}: {reason}"));
-    }
-    if let Some(resend) = resend
-        && wanted == Gate::Send
-        && let Ok(Notification::Paged {
-            user,
-            level,
-            urgency,
-            esc_gen,
-            ..
-        }) = notification
-    {
-        let again = Notification::Paged {
-            user,
-            level,
-            urgency,
-            failover_from: Some(resend.from.to_owned()),
-            esc_gen,
-        };
-        let text = serde_json::to_string(&again).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-        if rows::insert_failover(&mut tx.c(), &row, &text, now).await? {
-            message.push_str(&format!(
-                "; sending it {} through {}",
-                by_method(method),
-                resend.via
-            ));
-        }
+    if let Some(resend) = resend {
+        let mut c = tx.c();
+        message.push_str(&fail_over(&mut c, &row, incident, method, resend, now).await?);
     }
     p.timeline(incident, now, TimelineKind::Notified, &actor, message);
     p.flush(&mut tx.c()).await?;
     tx.commit().await?;
     ctx.nudge_workers();
     Ok(true)
+}
+
+/// A failed SMS page sent again through the other provider, if its incident still wants it (a
+/// resend is a page like any other). Returns what to add to the timeline line.
+async fn fail_over(
+    c: &mut C<'_>,
+    row: &SentRow,
+    incident: i64,
+    method: ContactMethod,
+    resend: Resend<'_>,
+    now: Timestamp,
+) -> Result<String, EngineError> {
+    let Ok(notification) = serde_json::from_str::<Notification>(&row.notification) else {
+        return Ok(String::new());
+    };
+    let now_incident = queries::get(c, IncidentNumber::from_db(incident)).await?;
+    let esc_gen = rows::generation(c, incident).await?;
+    if let Gate::Cancel(reason) = gate(&notification, now_incident.as_ref(), esc_gen) {
+        return Ok(format!("; not sent again through {}: {reason}", resend.via));
+    }
+    let Notification::Paged {
+        user,
+        level,
+        urgency,
+        esc_gen,
+        ..
+    } = notification
+    else {
+        return Ok(String::new());
+    };
+    let again = Notification::Paged {
+        user,
+        level,
+        urgency,
+        failover_from: Some(resend.from.to_owned()),
+        esc_gen,
+    };
+    let text = serde_json::to_string(&again).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    Ok(if rows::insert_failover(c, row, &text, now).await? {
+        format!("; sending it {} through {}", by_method(method), resend.via)
+    } else {
+        String::new()
+    })
 }

@@ -11,8 +11,8 @@ use super::hours::{self, HourClass, OnCallHours};
 use super::period::Period;
 use super::times::{self, Times, correction};
 use super::{
-    Alerts, ByUrgency, Day, Escalations, Incidents, Interruptions, NoisyKey, Notifications,
-    REVIEW_LINE_PER_WEEK, Scope, Summary, TeamLoad,
+    Alerts, ByUrgency, Day, Escalations, Incidents, Interruptions, NoisyKey, Notifications, Scope,
+    Summary,
 };
 use crate::ctx::Ctx;
 use crate::domain::clock::Timestamp;
@@ -76,7 +76,7 @@ pub(super) async fn summary(
         mean_seconds: figures::mean_seconds(resolve_sum, count(resolved)),
         ..times.mttr
     };
-    let teams = teams(ctx, scope, &incidents, &period);
+    let teams = super::teams::teams(ctx.config(), scope, &incidents, &period);
     let days = period
         .utc_days()
         .into_iter()
@@ -389,33 +389,4 @@ async fn interruptions(
         }
     }
     Ok(out)
-}
-
-/// Incidents per week for each team in scope.
-fn teams(ctx: &Ctx, scope: &Scope, incidents: &Incidents, period: &Period) -> Vec<TeamLoad> {
-    let config = ctx.config();
-    let days = period.days();
-    scope
-        .teams
-        .iter()
-        .map(|team| {
-            let n: u64 = config
-                .services
-                .values()
-                .filter(|s| s.escalation_policy.as_ref() == Some(team))
-                .filter_map(|s| incidents.by_service.get(s.name.as_str()))
-                .sum();
-            let per_week = if days >= 7.0 {
-                n as f64 * 7.0 / days
-            } else {
-                n as f64
-            };
-            TeamLoad {
-                team: team.clone(),
-                incidents: n,
-                per_week,
-                over_review_line: per_week > REVIEW_LINE_PER_WEEK,
-            }
-        })
-        .collect()
 }

@@ -49,6 +49,7 @@ mod figures;
 mod format;
 mod hours;
 mod period;
+mod teams;
 #[cfg(test)]
 mod tests;
 mod times;
