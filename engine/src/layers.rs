@@ -33,6 +33,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "replay",
             "reports",
             "retention",
+            "search",
             "timer",
         ],
     ),

@@ -27,7 +27,7 @@
 //!   `deliveries`, `timer` (the worker that runs whatever is due), `escalation` (levels, page
 //!   steps, the sweeps, `!escalate`), `maintenance`, `heartbeats`, `email` (inbound mail and its
 //!   log), `oncall` (`!oncall` / `!override`), `postmortem`, `reports`, `digest`, `replay` (replay
-//!   protection for inbound requests), `retention`, `notify` (the outbound port and the outbox
+//!   protection for inbound requests), `retention`, `search` (PagerDuty-shaped reads), `notify` (the outbound port and the outbox
 //!   worker), `leader`, `chat` (chat cards and storm bundles).
 //! - **facade** (`engine`): [`Engine`], the inbound port — every verb is one call into its use
 //!   case.
@@ -55,6 +55,7 @@ mod records;
 pub mod replay;
 pub mod reports;
 mod retention;
+mod search;
 pub mod store;
 pub mod timer;
 
@@ -67,9 +68,13 @@ pub use config::Config;
 pub use engine::{ChangeEvent, Engine};
 pub use error::{EngineError, UserError};
 pub use ids::{DedupKey, IncidentNumber, PhoneNumber, RoutingKey, ServiceName, UserId};
-pub use incident::{Incident, IncidentFilter, TimelineEntry, TimelineKind};
+pub use incident::{
+    Incident, IncidentFilter, IncidentOrder, IncidentPage, IncidentSearch, NumberedEntry,
+    TimelineEntry, TimelineKind,
+};
 pub use kinds::{
     Actor, Channel, ChatPlatform, ContactMethod, EventAction, IncidentStatus, Severity, Urgency,
 };
 pub use postmortem::Postmortem;
+pub use store::search::IncidentAlert;
 pub use store::{Store, WriteGate};

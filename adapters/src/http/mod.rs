@@ -16,6 +16,7 @@
 //!   secret in the path, no bearer token) and the list.
 //! - `integrations_email`: `POST /integrations/email/{key}` — a raw mail, through the service's
 //!   email rules; `api_email`: `/api/v1/email/log`, what became of each mail.
+//! - `pagerduty`: `/pagerduty/v2/…`, the PagerDuty REST API v2 subset tools use.
 //! - `ops`: `/healthz`, `/readyz`, `/metrics`.
 //! - `ratelimit`: per-integration-key throttling.
 //! - `metrics`: counters and gauges.
@@ -41,6 +42,7 @@ mod integrations_email;
 mod metrics;
 mod ops;
 mod opsgenie;
+mod pagerduty;
 mod ratelimit;
 
 use std::sync::Arc;
@@ -135,6 +137,7 @@ pub fn router(state: AppState) -> Router {
             post(alertmanager::webhook),
         )
         .merge(opsgenie::routes())
+        .merge(pagerduty::routes())
         .merge(api::routes())
         .merge(api_heartbeats::routes())
         .merge(integrations_email::routes(mail_max))

@@ -124,3 +124,49 @@ pub struct IncidentFilter {
     pub service: Option<ServiceName>,
     pub limit: Option<i64>,
 }
+
+/// A search as PagerDuty's `GET /incidents` asks it: any of several services and statuses, a
+/// creation window, one incident key, an order, and an offset page with an optional count.
+#[derive(Debug, Clone, Default)]
+pub struct IncidentSearch {
+    /// Empty: every status.
+    pub statuses: Vec<IncidentStatus>,
+    /// Empty: every service.
+    pub services: Vec<ServiceName>,
+    /// Created at or after.
+    pub since: Option<DateTime<Utc>>,
+    /// Created before.
+    pub until: Option<DateTime<Utc>>,
+    pub dedup_key: Option<String>,
+    pub order: IncidentOrder,
+    pub offset: i64,
+    pub limit: i64,
+    /// Also count every match (PagerDuty's `total=true`).
+    pub count: bool,
+}
+
+/// The orders PagerDuty's `sort_by` offers that firebell can keep. Creation order is number
+/// order: numbers are drawn when the incident is written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum IncidentOrder {
+    #[default]
+    CreatedAsc,
+    CreatedDesc,
+    ResolvedAsc,
+    ResolvedDesc,
+}
+
+/// One page of a search, with the number of matches when it was asked for.
+#[derive(Debug, Clone)]
+pub struct IncidentPage {
+    pub incidents: Vec<Incident>,
+    pub total: Option<i64>,
+}
+
+/// A timeline entry with its id, for clients that page through or refer to entries.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NumberedEntry {
+    pub id: i64,
+    pub incident: IncidentNumber,
+    pub entry: TimelineEntry,
+}

@@ -11,6 +11,8 @@
 //! - `batch/`: batch ingest — a few bulk statements per batch, on each backend.
 //! - `incidents.rs`: state changes — ingest (dedup), acknowledge, resolve, notes.
 //! - `queries.rs`: reads — incidents, timeline, counts, alert log, change events.
+//! - `search.rs`: reads in PagerDuty's terms — incident searches with offset pages and counts, a
+//!   timeline with entry ids, an incident's alerts with their bodies.
 //! - `pending.rs`: rows written in bulk at the end of a transaction (alert log, timeline, outbox).
 //! - `outbox.rs`: claiming and settling notifications.
 //! - `hooks.rs`: the webhook rows a transaction's incident events cause.
@@ -38,6 +40,7 @@ pub(crate) mod queries;
 mod redact;
 pub(crate) mod reports;
 mod rows;
+pub(crate) mod search;
 
 pub use redact::redacted_url;
 
