@@ -201,7 +201,7 @@ async fn incidents_are_listed_and_shown_in_pagerduty_shapes_with_its_filters() {
             ),
             ["3", "2", "1"]
         );
-        let page = q("/incidents?limit=1&offset=1&total=true").await;
+        let page = q("/incidents?limit=1&offset=1&total=True").await;
         assert_eq!(ids(&page, "incidents"), ["2"]);
         assert_eq!(
             (page["more"].clone(), page["total"].clone()),

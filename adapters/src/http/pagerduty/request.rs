@@ -179,11 +179,12 @@ impl PdQuery {
             .collect()
     }
 
-    /// A boolean flag (`total=true`).
+    /// A boolean flag (`total=true`; Python clients send `True`).
     pub(crate) fn flag(&self, name: &str) -> Result<bool, PdError> {
         match self.one(name) {
-            None | Some("false") => Ok(false),
-            Some("true") => Ok(true),
+            None => Ok(false),
+            Some(v) if v.eq_ignore_ascii_case("false") => Ok(false),
+            Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
             Some(other) => Err(PdError::invalid(format!(
                 "`{name}` must be true or false, not `{other}`"
             ))),
