@@ -76,10 +76,9 @@ fn flatten<'a>(doc: &'a Value, schema: &'a Value, out: &mut Vec<&'a Value>, dept
         return;
     }
     out.push(schema);
-    if let Some(target) = schema.get("$ref").and_then(Value::as_str) {
-        if let Some(resolved) = target.strip_prefix('#').and_then(|p| doc.pointer(p)) {
-            flatten(doc, resolved, out, depth + 1);
-        }
+    let target = schema.get("$ref").and_then(Value::as_str);
+    if let Some(resolved) = target.and_then(|t| doc.pointer(t.strip_prefix('#')?)) {
+        flatten(doc, resolved, out, depth + 1);
     }
     for key in ["allOf", "anyOf", "oneOf"] {
         for member in schema
