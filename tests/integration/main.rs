@@ -13,6 +13,7 @@ mod ingest_writers;
 mod oncall_api;
 mod opsgenie;
 mod pagerduty_incidents;
+mod pagerduty_schema;
 mod postmortem;
 mod processes;
 mod readme;

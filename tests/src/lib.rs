@@ -11,6 +11,7 @@
 //! - `fake_receiver`: a webhook receiver that records requests and fails or hangs on demand.
 //! - `process`: the real `firebell` binary as a separate process (replicas, `kill -9`, `SIGTERM`).
 //! - `proxy`: a TCP proxy to the database that can go silent (a network partition).
+//! - `pagerduty_schema`: checks bodies against PagerDuty's published OpenAPI schemas.
 
 pub mod app;
 pub mod db;
@@ -20,6 +21,7 @@ pub mod fake_slack;
 pub mod fake_smtp;
 pub mod fake_telephony;
 pub mod fixtures;
+pub mod pagerduty_schema;
 pub mod process;
 pub mod proxy;
 
