@@ -75,7 +75,6 @@ fn note(state: &AppState, links: &Links, e: &NumberedEntry) -> Value {
     json!({
         "id": e.id.to_string(),
         "user": view::agent(links, state.engine.config(), &e.entry.actor),
-        "channel": {"summary": e.entry.channel.as_str()},
         "content": e.entry.message,
         "created_at": e.entry.at,
     })
@@ -98,7 +97,7 @@ pub(crate) async fn notes(
     Ok(Json(json!({"notes": notes})))
 }
 
-/// `{"note": {"content": "…"}}` → 201 with the note.
+/// `{"note": {"content": "…"}}` → 200 with the note (PagerDuty's spec documents 200).
 pub(crate) async fn add_note(
     State(state): State<AppState>,
     w: Writer,
@@ -127,7 +126,7 @@ pub(crate) async fn add_note(
         })
         .ok_or_else(|| PdError::not_found("the note was added but could not be read back"))?;
     Ok((
-        StatusCode::CREATED,
+        StatusCode::OK,
         Json(json!({"note": note(&state, &links, mine)})),
     ))
 }

@@ -39,6 +39,12 @@ pub(crate) fn incident(links: &Links, config: &Config, i: &Incident, paged: &[Us
         .and_then(|s| s.escalation_policy.as_deref())
         .map(|p| links.reference("escalation_policy", p, p));
     let (last_change_at, last_change_by) = last_change(i);
+    // Changed by nobody yet: PagerDuty names the service the trigger came through.
+    let service_ref = links.reference(
+        "service",
+        i.service.as_str(),
+        service.map_or(i.service.as_str(), |s| s.description.as_str()),
+    );
     let acknowledgements: Vec<Value> = match (i.status, i.acknowledged_at, &i.acknowledged_by) {
         (IncidentStatus::Acknowledged, Some(at), Some(by)) => {
             vec![json!({"at": at, "acknowledger": agent(links, config, by)})]
@@ -57,30 +63,29 @@ pub(crate) fn incident(links: &Links, config: &Config, i: &Incident, paged: &[Us
     let fields = json!({
         "incident_number": i.number.get(),
         "title": i.title,
-        "description": i.title,
         "created_at": i.created_at,
-        "updated_at": last_change_at.max(i.last_alert_at),
         "status": i.status.as_str(),
         "incident_key": i.dedup_key.as_str(),
-        "service": links.reference("service", i.service.as_str(), service.map_or(i.service.as_str(), |s| s.description.as_str())),
+        "service": service_ref,
         "assignments": assignments,
         "assigned_via": "escalation_policy",
         "acknowledgements": acknowledgements,
         "last_status_change_at": last_change_at,
-        "last_status_change_by": last_change_by.map(|by| agent(links, config, by)),
+        "last_status_change_by": match last_change_by {
+            Some(by) => agent(links, config, by),
+            None => service_ref.clone(),
+        },
         "escalation_policy": policy,
         "teams": [],
         "pending_actions": [],
         "urgency": urgency,
-        "priority": null,
-        "resolve_reason": null,
         "alert_counts": {
             "all": i.alert_count,
             "triggered": if i.is_open() { i.alert_count } else { 0 },
             "resolved": if i.is_open() { 0 } else { i.alert_count },
         },
-        "is_mergeable": false,
-        "body": {"type": "incident_body", "details": i.details},
+        // PagerDuty's incident body `details` is text: the first trigger's details as JSON.
+        "body": {"type": "incident_body", "details": i.details.to_string()},
     });
     if let Value::Object(f) = fields {
         m.extend(f);
