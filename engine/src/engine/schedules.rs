@@ -30,6 +30,11 @@ impl Engine {
         crate::oncall::overrides_between(&self.ctx, schedule, from, to).await
     }
 
+    /// One override by id, cancelled or not; `None` when there is no such override.
+    pub async fn override_record(&self, id: i64) -> Result<Option<OverrideRecord>, EngineError> {
+        crate::oncall::override_record(&self.ctx, id).await
+    }
+
     /// Every maintenance window, past ones included, oldest first.
     pub async fn all_maintenance_windows(&self) -> Result<Vec<MaintenanceWindow>, EngineError> {
         crate::maintenance::api::all_maintenance_windows(&self.ctx).await

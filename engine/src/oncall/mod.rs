@@ -15,7 +15,7 @@ use crate::domain::schedule::{self, Override};
 use crate::store::oncall::{self as rows, OverrideRow};
 
 mod shifts;
-pub use shifts::{RenderedSchedule, overrides_between, render_schedule};
+pub use shifts::{RenderedSchedule, override_record, overrides_between, render_schedule};
 
 /// The longest override anyone can take at once.
 pub fn max_override() -> Duration {

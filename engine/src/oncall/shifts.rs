@@ -70,6 +70,14 @@ pub async fn overrides_between(
     Ok(found.into_iter().map(Into::into).collect())
 }
 
+/// One override by id, cancelled or not.
+pub async fn override_record(ctx: &Ctx, id: i64) -> Result<Option<OverrideRecord>, EngineError> {
+    let mut conn = ctx.store().conn().await?;
+    Ok(rows::override_by_id(&mut conn.c(), id)
+        .await?
+        .map(Into::into))
+}
+
 fn unknown(ctx: &Ctx, schedule: &str) -> EngineError {
     let names: Vec<&str> = ctx.config().schedules.keys().map(String::as_str).collect();
     EngineError::NotFound(format!(

@@ -206,6 +206,10 @@ async fn a_maintenance_window_is_opened_listed_and_ended_and_its_service_says_so
         assert_ref(&w["services"][0], "service", "services", "web");
         assert_ref(&w["created_by"], "user", "users", "alice");
         let id = w["id"].as_str().expect("a string id").to_owned();
+        let shown = ok(&app, &format!("/maintenance_windows/{id}")).await;
+        assert_eq!(shown["maintenance_window"], *w, "{shown}");
+        let (status, body) = get(&app, "/maintenance_windows/seven").await;
+        assert_error(status, &body, StatusCode::NOT_FOUND, 2100);
         let web = ok(&app, "/services/web").await;
         assert_eq!(web["service"]["status"], "maintenance", "{web}");
         let db = ok(&app, "/services/db").await;

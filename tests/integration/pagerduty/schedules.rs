@@ -101,6 +101,15 @@ async fn schedules_are_listed_and_shown_with_layers_and_the_final_schedule() {
         let first = &berlin["schedule"]["final_schedule"]["rendered_schedule_entries"][0];
         assert_eq!(first["start"], "2026-11-21T01:00:00+01:00", "{first}");
 
+        // TODO(schema): firebell_tests::pagerduty_schema::check("getSchedule", 200, &one)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_schedule_shows_its_restrictions_and_refuses_a_bad_window() {
+    for backend in backends() {
+        let app = spawn(backend).await;
+
         let nights = ok(&app, "/schedules/nights").await;
         let r = &nights["schedule"]["schedule_layers"][0]["restrictions"];
         assert_eq!(r.as_array().map(Vec::len), Some(5), "{r}");
@@ -121,7 +130,6 @@ async fn schedules_are_listed_and_shown_with_layers_and_the_final_schedule() {
         }
         let (status, body) = get(&app, "/schedules/nope").await;
         assert_error(status, &body, StatusCode::NOT_FOUND, 2100);
-        // TODO(schema): firebell_tests::pagerduty_schema::check("getSchedule", 200, &one)
     }
 }
 
@@ -221,6 +229,32 @@ async fn overrides_are_created_in_bulk_and_bad_ones_are_refused_in_pagerduty_sha
         assert_ref(&body[0]["override"]["user"], "user", "users", "bob");
         assert_eq!(body[1]["status"], 400, "{body}");
         assert!(body[1]["errors"].to_string().contains("future"), "{body}");
+
+        let id = body[0]["override"]["id"]
+            .as_str()
+            .expect("an id")
+            .to_owned();
+        let window = "since=2026-11-21T00:00:00Z&until=2026-11-22T00:00:00Z";
+        let listed = ok(&app, &format!("{path}?{window}")).await;
+        assert_eq!(ids(&listed["overrides"]), [id.clone()]);
+        let one_path = format!("{path}/{id}");
+        let (status, reply) = write(&app, Method::DELETE, &one_path, None, None).await;
+        assert_error(status, &reply, StatusCode::BAD_REQUEST, 2001);
+        let (status, reply) = write(&app, Method::DELETE, &one_path, Some(FROM), None).await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "{reply}");
+        let listed = ok(&app, &format!("{path}?{window}")).await;
+        assert_eq!(listed["overrides"], json!([]), "{listed}");
+        let (status, reply) = write(&app, Method::DELETE, &one_path, Some(FROM), None).await;
+        assert_error(status, &reply, StatusCode::BAD_REQUEST, 2001);
+        let (status, reply) = write(
+            &app,
+            Method::DELETE,
+            &format!("{path}/999"),
+            Some(FROM),
+            None,
+        )
+        .await;
+        assert_error(status, &reply, StatusCode::NOT_FOUND, 2100);
 
         let one = |v: Value| json!({"override": v});
         for (from, body) in [

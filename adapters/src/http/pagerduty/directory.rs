@@ -142,9 +142,12 @@ pub(crate) fn instant(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
     }
 }
 
+/// A `[since, until]` window.
+pub(crate) type Window = (DateTime<Utc>, DateTime<Utc>);
+
 /// `since`/`until` when given: only `since` means the next 14 days, only `until` the 14 days
 /// before (PagerDuty's defaults); `None` when neither is. Refuses a reversed or too long window.
-pub(crate) fn window(q: &PdQuery) -> Result<Option<(DateTime<Utc>, DateTime<Utc>)>, PdError> {
+pub(crate) fn window(q: &PdQuery) -> Result<Option<Window>, PdError> {
     let span = Duration::days(14);
     let w = match (q.time("since")?, q.time("until")?) {
         (None, None) => return Ok(None),
@@ -157,7 +160,7 @@ pub(crate) fn window(q: &PdQuery) -> Result<Option<(DateTime<Utc>, DateTime<Utc>
 }
 
 /// `since` before `until`, at most [`max_window`] apart.
-pub(crate) fn check_window((since, until): (DateTime<Utc>, DateTime<Utc>)) -> Result<(), PdError> {
+pub(crate) fn check_window((since, until): Window) -> Result<(), PdError> {
     if since > until {
         return Err(PdError::arguments("`since` must not be after `until`"));
     }

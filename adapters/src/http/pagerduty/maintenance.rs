@@ -109,17 +109,35 @@ pub(crate) async fn create(
     Ok((StatusCode::CREATED, Json(reply)).into_response())
 }
 
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    pd: Pd,
+    PdPath(id): PdPath,
+) -> Result<Json<Value>, PdError> {
+    let found = state.engine.maintenance_window(window_id(&id)?).await?;
+    let links = Links { base: &pd.base };
+    let config = state.engine.config();
+    Ok(Json(
+        json!({"maintenance_window": window(&links, config, &found)}),
+    ))
+}
+
+/// A window's id: firebell's window number.
+fn window_id(id: &str) -> Result<i64, PdError> {
+    id.parse().map_err(|_| {
+        PdError::not_found(format!(
+            "no maintenance window `{id}`: ids are numbers such as \"7\""
+        ))
+    })
+}
+
 /// Ends a window now (PagerDuty's delete of an ongoing window); 204.
 pub(crate) async fn delete(
     State(state): State<AppState>,
     w: Writer,
     PdPath(id): PdPath,
 ) -> Result<StatusCode, PdError> {
-    let n: i64 = id.parse().map_err(|_| {
-        PdError::not_found(format!(
-            "no maintenance window `{id}`: ids are numbers such as \"7\""
-        ))
-    })?;
+    let n = window_id(&id)?;
     state.engine.end_maintenance(n, &w.actor).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -82,5 +82,12 @@ fn directory_routes() -> Router<AppState> {
             "/maintenance_windows",
             get(maintenance::list).post(maintenance::create),
         )
-        .route("/maintenance_windows/{id}", delete(maintenance::delete))
+        .route(
+            "/maintenance_windows/{id}",
+            get(maintenance::show).delete(maintenance::delete),
+        )
+        .route(
+            "/schedules/{id}/overrides/{override_id}",
+            delete(overrides::delete),
+        )
 }

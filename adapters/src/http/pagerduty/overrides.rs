@@ -3,7 +3,7 @@
 //! is kept to the whole minute, rounded up.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, Utc};
@@ -131,6 +131,22 @@ async fn take(
         .engine
         .create_override(schedule, &user, minutes_until(now, end), &w.actor)
         .await?)
+}
+
+/// Cancels an override (PagerDuty's delete); 204. One that has ended is refused (400).
+pub(crate) async fn delete(
+    State(state): State<AppState>,
+    w: Writer,
+    Path((schedule, id)): Path<(String, String)>,
+) -> Result<StatusCode, PdError> {
+    let missing = || PdError::not_found(format!("schedule `{schedule}` has no override `{id}`"));
+    let n: i64 = id.parse().map_err(|_| missing())?;
+    let known = state.engine.override_record(n).await?;
+    if known.as_ref().is_none_or(|o| o.schedule != schedule) {
+        return Err(missing());
+    }
+    state.engine.cancel_override(n, &w.actor).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 fn future_start(start: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), PdError> {

@@ -5,14 +5,14 @@
 
 use axum::Json;
 use axum::extract::State;
-use chrono::{DateTime, Utc, Weekday};
+use chrono::Weekday;
 use chrono_tz::Tz;
 use firebell_engine::Config;
 use firebell_engine::schedule::{self, Layer, Restriction, Rotation, Schedule, Shift};
 use serde_json::{Map, Value, json};
 
 use super::directory::{
-    at, instant, matches, policies_paging, schedule_users, time_zone, user_ref, window,
+    Window, at, instant, matches, policies_paging, schedule_users, time_zone, user_ref, window,
 };
 use super::error::PdError;
 use super::refs::Links;
@@ -122,7 +122,7 @@ struct Render<'a> {
     links: &'a Links<'a>,
     config: &'a Config,
     tz: Tz,
-    span: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    span: Option<Window>,
 }
 
 impl Render<'_> {
