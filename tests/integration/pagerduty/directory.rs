@@ -215,7 +215,7 @@ async fn a_maintenance_window_is_opened_listed_and_ended_and_its_service_says_so
         let db = ok(&app, "/services/db").await;
         assert_eq!(db["service"]["status"], "active", "{db}");
         let ongoing = ok(&app, "/maintenance_windows?filter=ongoing").await;
-        assert_eq!(ids(&ongoing["maintenance_windows"]), [id.clone()]);
+        assert_eq!(ids(&ongoing["maintenance_windows"]), [id.as_str()]);
         assert_eq!(ongoing["maintenance_windows"][0], *w);
         let past = ok(&app, "/maintenance_windows?filter=past").await;
         assert_eq!(past["maintenance_windows"], json!([]));
@@ -228,7 +228,7 @@ async fn a_maintenance_window_is_opened_listed_and_ended_and_its_service_says_so
         assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
 
         let past = ok(&app, "/maintenance_windows?filter=past").await;
-        assert_eq!(ids(&past["maintenance_windows"]), [id.clone()]);
+        assert_eq!(ids(&past["maintenance_windows"]), [id.as_str()]);
         assert_eq!(
             past["maintenance_windows"][0]["end_time"],
             "2026-11-21T03:10:00Z"

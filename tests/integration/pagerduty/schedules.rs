@@ -236,7 +236,7 @@ async fn overrides_are_created_in_bulk_and_bad_ones_are_refused_in_pagerduty_sha
             .to_owned();
         let window = "since=2026-11-21T00:00:00Z&until=2026-11-22T00:00:00Z";
         let listed = ok(&app, &format!("{path}?{window}")).await;
-        assert_eq!(ids(&listed["overrides"]), [id.clone()]);
+        assert_eq!(ids(&listed["overrides"]), [id.as_str()]);
         let one_path = format!("{path}/{id}");
         let (status, reply) = write(&app, Method::DELETE, &one_path, None, None).await;
         assert_error(status, &reply, StatusCode::BAD_REQUEST, 2001);
