@@ -18,6 +18,7 @@ use crate::store::Store;
 mod chat;
 mod incidents;
 mod operations;
+mod schedules;
 mod search;
 
 pub use crate::actions::MAX_NOTE_CHARS;

@@ -135,6 +135,13 @@ pub async fn maintenance_windows(ctx: &Ctx) -> Result<Vec<MaintenanceWindow>, En
         .collect())
 }
 
+/// Every window, past ones included, oldest first.
+pub async fn all_maintenance_windows(ctx: &Ctx) -> Result<Vec<MaintenanceWindow>, EngineError> {
+    let mut conn = ctx.store().conn().await?;
+    let rows = rows::all(&mut conn.c()).await?;
+    Ok(rows.into_iter().map(MaintenanceWindow::from).collect())
+}
+
 pub async fn maintenance_window(ctx: &Ctx, id: i64) -> Result<MaintenanceWindow, EngineError> {
     let mut conn = ctx.store().conn().await?;
     rows::by_id(&mut conn.c(), id)

@@ -14,6 +14,9 @@ use crate::domain::kinds::Actor;
 use crate::domain::schedule::{self, Override};
 use crate::store::oncall::{self as rows, OverrideRow};
 
+mod shifts;
+pub use shifts::{RenderedSchedule, override_record, overrides_between, render_schedule};
+
 /// The longest override anyone can take at once.
 pub fn max_override() -> Duration {
     Duration::days(14)

@@ -54,6 +54,12 @@ pub(crate) async fn open(c: &mut C<'_>) -> Result<Vec<WindowRow>, sqlx::Error> {
     sql!(all WindowRow, c.reborrow(), sqlx::AssertSqlSafe(q))
 }
 
+/// Every window ever opened, oldest first (PagerDuty lists past windows too).
+pub(crate) async fn all(c: &mut C<'_>) -> Result<Vec<WindowRow>, sqlx::Error> {
+    let q = format!("SELECT {COLUMNS} FROM maintenance ORDER BY id");
+    sql!(all WindowRow, c.reborrow(), sqlx::AssertSqlSafe(q))
+}
+
 pub(crate) async fn by_id(c: &mut C<'_>, id: i64) -> Result<Option<WindowRow>, sqlx::Error> {
     let q = format!("SELECT {COLUMNS} FROM maintenance WHERE id = $1");
     sql!(optional WindowRow, c.reborrow(), sqlx::AssertSqlSafe(q), id)

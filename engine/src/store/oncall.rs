@@ -64,6 +64,20 @@ pub(crate) async fn current_overrides(
     }
 }
 
+/// Overrides not cancelled that overlap `[from, to)`, oldest first (as [`current_overrides`]).
+pub(crate) async fn overrides_between(
+    c: &mut C<'_>,
+    schedule: &str,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<OverrideRow>, sqlx::Error> {
+    let q = format!(
+        "SELECT {COLUMNS} FROM overrides WHERE cancelled_at IS NULL AND schedule = $1 \
+         AND start_at < $3 AND end_at > $2 ORDER BY id"
+    );
+    sql!(all OverrideRow, c.reborrow(), sqlx::AssertSqlSafe(q), schedule, from, to)
+}
+
 pub(crate) async fn override_by_id(
     c: &mut C<'_>,
     id: i64,

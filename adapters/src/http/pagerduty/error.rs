@@ -97,6 +97,18 @@ impl PdError {
     }
 }
 
+impl PdError {
+    /// The HTTP status it answers with (bulk replies report it per entry).
+    pub(crate) fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// What was wrong, as the `errors` list of the body.
+    pub(crate) fn errors(&self) -> &[String] {
+        &self.errors
+    }
+}
+
 impl IntoResponse for PdError {
     fn into_response(self) -> Response {
         let body = json!({"error": {

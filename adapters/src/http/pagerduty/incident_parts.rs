@@ -39,7 +39,7 @@ fn log_entry(state: &AppState, links: &Links, i: &Incident, e: &NumberedEntry) -
     let fields = json!({
         "created_at": e.entry.at,
         "agent": view::agent(links, config, &e.entry.actor),
-        "channel": {"type": e.entry.channel.as_str(), "summary": e.entry.channel.as_str()},
+        "channel": {"type": e.entry.channel.as_str()},
         "incident": view::incident_ref(links, i),
         "service": links.reference("service", i.service.as_str(), i.service.as_str()),
         "teams": [],

@@ -61,6 +61,7 @@ fn plural(kind: &str) -> &'static str {
         "override" => "overrides",
         "alert" => "alerts",
         "note" => "notes",
+        "integration" => "integrations",
         _ => "log_entries",
     }
 }

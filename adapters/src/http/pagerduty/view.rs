@@ -17,11 +17,12 @@ pub(crate) fn incident_ref(links: &Links, i: &Incident) -> Value {
 }
 
 /// A reference to the person `name` (a firebell user id), or to the API token / monitor that
-/// acted, which PagerDuty would show as a service or an integration.
+/// acted, as an integration reference.
 pub(crate) fn agent(links: &Links, config: &Config, name: &str) -> Value {
     match config.user(name) {
         Some(u) => links.reference("user", u.id.as_str(), &u.name),
-        None => json!({"id": name, "type": "api_token_reference", "summary": name}),
+        // An API token, a monitor or firebell itself: PagerDuty would name an integration.
+        None => links.reference("integration", name, name),
     }
 }
 
