@@ -13,7 +13,6 @@ mod ingest_writers;
 mod oncall_api;
 mod opsgenie;
 mod pagerduty;
-mod pagerduty_incidents;
 mod pagerduty_schema;
 mod postmortem;
 mod processes;

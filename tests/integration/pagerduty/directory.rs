@@ -57,7 +57,6 @@ async fn services_are_listed_and_shown_in_pagerduty_shape() {
 
         let (status, body) = get(&app, "/services/nope").await;
         assert_error(status, &body, StatusCode::NOT_FOUND, 2100);
-        // TODO(schema): firebell_tests::pagerduty_schema::check("listServices", 200, &body)
     }
 }
 
@@ -108,7 +107,6 @@ async fn escalation_policies_show_their_rules_targets_loops_and_services() {
         assert_error(status, &body, StatusCode::BAD_REQUEST, 2001);
         let (status, body) = get(&app, "/escalation_policies/nope").await;
         assert_error(status, &body, StatusCode::NOT_FOUND, 2100);
-        // TODO(schema): firebell_tests::pagerduty_schema::check("listEscalationPolicies", 200, &body)
     }
 }
 
@@ -132,7 +130,10 @@ async fn users_are_listed_with_their_contact_methods() {
         assert_eq!(methods.len(), 1, "{alice}");
         assert_eq!(methods[0]["type"], "email_contact_method_reference");
         assert_eq!(body["users"][2]["contact_methods"], json!([]));
-        assert_eq!(body["users"][2]["email"], json!(null));
+        assert!(
+            body["users"][2].get("email").is_none(),
+            "carol has no email: left out"
+        );
 
         let q = ok(&app, "/users?query=brown").await;
         assert_eq!(ids(&q["users"]), ["bob"]);
@@ -141,7 +142,6 @@ async fn users_are_listed_with_their_contact_methods() {
         assert_eq!(walk(&app, "/users", "users").await.len(), 3);
         let (status, body) = get(&app, "/users/nobody").await;
         assert_error(status, &body, StatusCode::NOT_FOUND, 2100);
-        // TODO(schema): firebell_tests::pagerduty_schema::check("listUsers", 200, &body)
     }
 }
 
@@ -237,7 +237,6 @@ async fn a_maintenance_window_is_opened_listed_and_ended_and_its_service_says_so
         assert_eq!(open["maintenance_windows"], json!([]));
         let web = ok(&app, "/services/web").await;
         assert_eq!(web["service"]["status"], "active", "{web}");
-        // TODO(schema): firebell_tests::pagerduty_schema::check("createMaintenanceWindow", 201, &body)
     }
 }
 

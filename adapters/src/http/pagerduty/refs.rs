@@ -78,3 +78,17 @@ fn encode(id: &str) -> String {
     }
     out
 }
+
+/// Drops every `null` member, at any depth: PagerDuty leaves out what an entity does not have
+/// (a layer with no end, a service without auto-resolve), and its schema types those fields as
+/// non-null.
+pub(crate) fn omit_nulls(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            m.retain(|_, x| !x.is_null());
+            m.values_mut().for_each(omit_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(omit_nulls),
+        _ => {}
+    }
+}

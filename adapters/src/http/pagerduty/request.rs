@@ -277,8 +277,10 @@ pub(crate) struct Wrapper {
 }
 
 impl Wrapper {
-    /// `{"<key>": items, "limit", "offset", "more", "total"}`.
-    pub(crate) fn reply(self, key: &str, items: Vec<Value>) -> Value {
+    /// `{"<key>": items, "limit", "offset", "more", "total"}`; the items without their
+    /// null members, as PagerDuty (see [`omit_nulls`](super::refs::omit_nulls)).
+    pub(crate) fn reply(self, key: &str, mut items: Vec<Value>) -> Value {
+        items.iter_mut().for_each(super::refs::omit_nulls);
         let mut m = serde_json::Map::new();
         m.insert(key.to_owned(), Value::Array(items));
         m.insert("limit".into(), self.limit.into());

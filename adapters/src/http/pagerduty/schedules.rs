@@ -15,7 +15,7 @@ use super::directory::{
     Window, at, instant, matches, policies_paging, schedule_users, time_zone, user_ref, window,
 };
 use super::error::PdError;
-use super::refs::Links;
+use super::refs::{Links, omit_nulls};
 use super::request::{Pd, PdPath, PdQuery};
 use crate::http::AppState;
 
@@ -36,7 +36,18 @@ pub(crate) async fn list(
     let links = Links { base: &pd.base };
     let items = page
         .into_iter()
-        .map(|s| Value::Object(summary(&links, config, s)))
+        .map(|s| {
+            // PagerDuty lists each schedule with its layers (their entries only when shown).
+            let render = Render {
+                links: &links,
+                config,
+                tz: s.time_zone,
+                span: None,
+            };
+            let mut m = summary(&links, config, s);
+            m.insert("schedule_layers".into(), render.layers(s).into());
+            Value::Object(m)
+        })
         .collect();
     Ok(Json(wrapper.reply("schedules", items)))
 }
@@ -86,12 +97,7 @@ pub(crate) async fn show(
         span,
     };
     let mut m = summary(&links, config, s);
-    let layers: Vec<Value> = s
-        .layers
-        .iter()
-        .enumerate()
-        .map(|(i, l)| render.layer(s, i, l))
-        .collect();
+    let layers = render.layers(s);
     let (fin, overrides) = match span {
         Some((since, until)) => {
             let r = state.engine.render_schedule(&s.name, since, until).await?;
@@ -114,7 +120,9 @@ pub(crate) async fn show(
         "overrides_subschedule".into(),
         render.sub("Overrides", &overrides),
     );
-    Ok(Json(json!({"schedule": m})))
+    let mut schedule = Value::Object(m);
+    omit_nulls(&mut schedule);
+    Ok(Json(json!({"schedule": schedule})))
 }
 
 /// What one schedule reply renders with.
@@ -167,6 +175,14 @@ impl Render<'_> {
     }
 
     /// One layer in PagerDuty's shape, rendered alone over the window.
+    fn layers(&self, s: &Schedule) -> Vec<Value> {
+        s.layers
+            .iter()
+            .enumerate()
+            .map(|(i, l)| self.layer(s, i, l))
+            .collect()
+    }
+
     fn layer(&self, s: &Schedule, i: usize, l: &Layer) -> Value {
         let start = at(instant(s.time_zone, l.start), self.tz);
         let shifts = match self.span {

@@ -52,7 +52,9 @@ pub(crate) async fn show(
     })?;
     let down = under_maintenance(&state).await?;
     let links = Links { base: &pd.base };
-    Ok(Json(json!({"service": service(&links, config, s, &down)})))
+    let mut service = service(&links, config, s, &down);
+    super::refs::omit_nulls(&mut service);
+    Ok(Json(json!({"service": service})))
 }
 
 /// The services a maintenance window covers now (windows on hosts or labels cover no whole

@@ -48,7 +48,9 @@ pub(crate) async fn show(
         PdError::not_found(format!("no user `{id}` (users: {})", ids.join(", ")))
     })?;
     let links = Links { base: &pd.base };
-    Ok(Json(json!({"user": user(&links, u)})))
+    let mut user = user(&links, u);
+    super::refs::omit_nulls(&mut user);
+    Ok(Json(json!({"user": user})))
 }
 
 fn user(links: &Links, u: &User) -> Value {

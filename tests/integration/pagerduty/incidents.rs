@@ -3,78 +3,14 @@
 //! arrays, classic `limit/offset/more/total` pages, wrapped entities and references, and every
 //! mistake answered in PagerDuty's error body with its code — never a 5xx.
 
-use firebell_tests::fixtures::{API_TOKEN, DB_KEY, WEB_KEY, config_toml};
-use firebell_tests::pagerduty_schema::{check, operations};
+use firebell_tests::fixtures::{API_TOKEN, DB_KEY, WEB_KEY};
 use firebell_tests::{TestApp, backends};
+
+use super::{config, pd};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::ingest_flow::trigger;
-
-/// The standard installation with emails, so `From:` can name alice and bob.
-fn config() -> firebell::Loaded {
-    let toml = config_toml()
-        .replace(
-            "name = \"Alice Adams\"",
-            "name = \"Alice Adams\"\nemail = \"alice@example.com\"",
-        )
-        .replace(
-            "name = \"Bob Brown\"",
-            "name = \"Bob Brown\"\nemail = \"Bob@Example.com\"",
-        );
-    firebell::Loaded::parse(&toml, "pd.toml", &|_| None).expect("valid config")
-}
-
-/// A request as pdpyras sends it; `from` adds the `From:` header, `token` None sends no token.
-pub(crate) async fn pd(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: Option<&str>,
-    from: Option<&str>,
-    body: Option<&Value>,
-) -> (StatusCode, Value) {
-    let mut req = app
-        .client
-        .request(method.clone(), format!("{}/pagerduty/v2{path}", app.base))
-        .header("accept", "application/vnd.pagerduty+json;version=2");
-    if let Some(token) = token {
-        req = req.header("authorization", format!("Token token={token}"));
-    }
-    if let Some(from) = from {
-        req = req.header("from", from);
-    }
-    if let Some(body) = body {
-        req = req
-            .header("content-type", "application/json")
-            .body(body.to_string());
-    }
-    let resp = req.send().await.expect("request");
-    let status = resp.status();
-    let text = resp.text().await.expect("body");
-    let json = serde_json::from_str(&text).unwrap_or(Value::String(text));
-    if let Some(op) = operation(&method, path)
-        && status != StatusCode::METHOD_NOT_ALLOWED
-        && let Err(problems) = check(&op, status.as_u16(), &json)
-    {
-        panic!("{op} → {status} is not PagerDuty's shape: {problems:#?}\n{json:#}");
-    }
-    (status, json)
-}
-
-/// The operation of PagerDuty's spec a request is (`GET /incidents/{id}/notes`), for the schema
-/// check; `None` for paths the spec does not have (the unknown-endpoint test).
-pub(crate) fn operation(method: &Method, path: &str) -> Option<String> {
-    let path = path.split('?').next().unwrap_or(path);
-    let templated: Vec<&str> = path
-        .trim_start_matches('/')
-        .split('/')
-        .enumerate()
-        .map(|(k, s)| if k == 1 { "{id}" } else { s })
-        .collect();
-    let op = format!("{method} /{}", templated.join("/"));
-    operations().contains(&op.as_str()).then_some(op)
-}
 
 async fn get(app: &TestApp, path: &str) -> Value {
     let (status, body) = pd(app, Method::GET, path, Some(API_TOKEN), None, None).await;
