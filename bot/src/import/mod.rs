@@ -5,14 +5,16 @@
 //! # Layout
 //! - `client`: HTTP, the token header, pagination, back-off on 429 and 5xx.
 //! - `model`: the PagerDuty objects read (serde).
-//! - `map`: users, policies and services → firebell tables; unique ids; what is lost.
-//! - `schedules`: layers, rotations and restrictions → firebell layers.
+//! - `map`: the whole document, unique ids, what is lost; escalation policies.
+//! - `users`, `schedules`, `services`: each PagerDuty object → its firebell table.
 //! - `write`: the TOML text with its comments.
 
 mod client;
 mod map;
 mod model;
 mod schedules;
+mod services;
+mod users;
 mod write;
 
 use std::io::Write as _;

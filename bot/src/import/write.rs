@@ -6,8 +6,10 @@ use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
 
-use super::map::{Doc, PolicyOut, ServiceOut, UserOut};
+use super::map::{Doc, PolicyOut};
 use super::schedules::{LayerOut, ScheduleOut, Window};
+use super::services::ServiceOut;
+use super::users::UserOut;
 
 /// The one room every imported service posts to.
 pub const ROOM: &str = "oncall";
