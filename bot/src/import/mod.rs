@@ -6,12 +6,14 @@
 //! - `client`: HTTP, the token header, pagination, back-off on 429 and 5xx.
 //! - `model`: the PagerDuty objects read (serde).
 //! - `map`: the whole document, unique ids, what is lost; escalation policies.
-//! - `users`, `schedules`, `services`: each PagerDuty object → its firebell table.
+//! - `users`, `schedules`, `services`: each PagerDuty object → its firebell table;
+//!   `restrictions`: a layer's restrictions → firebell's weekday windows.
 //! - `write`: the TOML text with its comments.
 
 mod client;
 mod map;
 mod model;
+mod restrictions;
 mod schedules;
 mod services;
 mod users;

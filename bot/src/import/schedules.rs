@@ -2,14 +2,14 @@
 //! highest-priority layer first; firebell's later layers cover earlier ones, so the order is
 //! reversed. A layer's turns count from `rotation_virtual_start`; firebell counts from the
 //! layer's `start`, so the start becomes the last handoff at or before PagerDuty's `start` and
-//! the users are rotated to match. Restrictions (daily, or weekly of any length) become
-//! per-weekday windows grouped by time of day.
+//! the users are rotated to match. Restrictions are in `restrictions.rs`.
 
-use chrono::{DateTime, Duration, NaiveDateTime, NaiveTime, Timelike, Utc, Weekday};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 
 use super::map::{Ids, Losses, Slugs, labels};
 use super::model;
+use super::restrictions::{Window, windows};
 
 pub struct ScheduleOut {
     pub id: String,
@@ -26,14 +26,6 @@ pub struct LayerOut {
     pub start: NaiveDateTime,
     pub restrictions: Vec<Window>,
     pub comments: Vec<String>,
-}
-
-/// A firebell restriction: `days` from `start` to `end` (`end <= start` runs past midnight).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Window {
-    pub days: Vec<Weekday>,
-    pub start: NaiveTime,
-    pub end: NaiveTime,
 }
 
 pub fn map_all(
@@ -149,13 +141,64 @@ fn layer(
     let (start, turns) = anchor(l, tz);
     let k = usize::try_from(turns.rem_euclid(users.len() as i64)).unwrap_or(0);
     users.rotate_left(k);
+    let at = Anchor {
+        start,
+        turns,
+        first: &users[0],
+        now,
+    };
+    let comments = layer_notes(l, tz, &at, subject, losses);
+    Some(LayerOut {
+        users,
+        rotation,
+        start,
+        restrictions,
+        comments,
+    })
+}
+
+/// Where firebell's layer starts and who has the first turn there.
+struct Anchor<'a> {
+    start: NaiveDateTime,
+    turns: i64,
+    first: &'a str,
+    now: DateTime<Utc>,
+}
+
+/// The comments on a carried layer: where it came from, and what differs from PagerDuty.
+fn layer_notes(
+    l: &model::Layer,
+    tz: Tz,
+    at: &Anchor<'_>,
+    subject: &str,
+    losses: &mut Losses,
+) -> Vec<String> {
+    let label = l.label();
+    let (start, now) = (at.start, at.now);
     let mut comments = vec![format!("PagerDuty {label}")];
-    if turns > 0 {
+    if at.turns > 0 {
         comments.push(format!(
             "turns counted from {} in PagerDuty; {} is on call from this start",
             l.rotation_virtual_start.to_rfc3339(),
-            users[0]
+            at.first
         ));
+    }
+    let pd_start = l.start.with_timezone(&tz).naive_local();
+    if start < pd_start && l.start.to_utc() > now {
+        losses.note(
+            &mut comments,
+            subject,
+            format!(
+                "{label} starts {} in PagerDuty, between handoffs; here it starts at the handoff \
+                 before, {start}",
+                l.start.to_rfc3339()
+            ),
+        );
+    }
+    if l.rotation_turn_length_seconds % 86_400 != 0 {
+        comments.push(
+            "hour rotations are exact durations here: check handoffs around DST changes".to_owned(),
+        );
     }
     if let Some(end) = l.end {
         losses.note(
@@ -167,13 +210,7 @@ fn layer(
             ),
         );
     }
-    Some(LayerOut {
-        users,
-        rotation,
-        start,
-        restrictions,
-        comments,
-    })
+    comments
 }
 
 /// `604800` → `1w`, `86400` → `1d`, `43200` → `12h`; `None` for what firebell cannot rotate by.
@@ -204,155 +241,9 @@ fn anchor(l: &model::Layer, tz: Tz) -> (NaiveDateTime, i64) {
     }
 }
 
-/// PagerDuty restrictions → firebell windows, or why they cannot be carried (then the layer is
-/// left out: without its restrictions it would page around the clock).
-pub fn windows(restrictions: &[model::Restriction]) -> Result<Vec<Window>, String> {
-    // (weekday index from Monday, start minute, end minute in 1..=1440)
-    let mut pieces: Vec<(u32, u32, u32)> = Vec::new();
-    for r in restrictions {
-        let start = NaiveTime::parse_from_str(&r.start_time_of_day, "%H:%M:%S")
-            .or_else(|_| NaiveTime::parse_from_str(&r.start_time_of_day, "%H:%M"))
-            .map_err(|_| {
-                format!(
-                    "restriction start `{}` is not a time of day",
-                    r.start_time_of_day
-                )
-            })?;
-        if start.second() != 0 || r.duration_seconds % 60 != 0 || r.duration_seconds <= 0 {
-            return Err(format!(
-                "restriction {} + {} s is not in whole minutes (firebell windows are HH:MM)",
-                r.start_time_of_day, r.duration_seconds
-            ));
-        }
-        let minute = start.hour() * 60 + start.minute();
-        let length = u32::try_from(r.duration_seconds / 60).unwrap_or(u32::MAX);
-        let days: Vec<u32> = match (r.kind.as_str(), r.start_day_of_week) {
-            ("daily_restriction", _) if length >= 1440 => return Ok(Vec::new()),
-            ("daily_restriction", _) => (0..7).collect(),
-            ("weekly_restriction", _) if length >= 7 * 1440 => return Ok(Vec::new()),
-            ("weekly_restriction", Some(d @ 1..=7)) => vec![d - 1],
-            (kind, _) => return Err(format!("restriction of type `{kind}` is not understood")),
-        };
-        for day in days {
-            split(&mut pieces, day, minute, length);
-        }
-    }
-    Ok(group(pieces))
-}
-
-/// Cuts `length` minutes from `day` at `minute` into pieces that each end by midnight.
-fn split(pieces: &mut Vec<(u32, u32, u32)>, mut day: u32, mut minute: u32, mut length: u32) {
-    while length > 0 {
-        let today = (1440 - minute).min(length);
-        pieces.push((day % 7, minute, minute + today));
-        length -= today;
-        day += 1;
-        minute = 0;
-    }
-}
-
-/// Pieces with the same hours become one window over several days, Monday first.
-fn group(mut pieces: Vec<(u32, u32, u32)>) -> Vec<Window> {
-    pieces.sort_by_key(|&(d, s, e)| (s, e, d));
-    pieces.dedup();
-    let mut out: Vec<Window> = Vec::new();
-    for (day, s, e) in pieces {
-        let time = |m: u32| NaiveTime::from_hms_opt((m % 1440) / 60, m % 60, 0).unwrap_or_default();
-        let (start, end) = (time(s), time(e));
-        let weekday = weekday(day);
-        match out.last_mut() {
-            Some(w) if w.start == start && w.end == end => w.days.push(weekday),
-            _ => out.push(Window {
-                days: vec![weekday],
-                start,
-                end,
-            }),
-        }
-    }
-    out
-}
-
-fn weekday(from_monday: u32) -> Weekday {
-    (0..from_monday).fold(Weekday::Mon, |d, _| d.succ())
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
-
-    fn r(kind: &str, start: &str, secs: i64, day: Option<u32>) -> model::Restriction {
-        model::Restriction {
-            kind: kind.to_owned(),
-            start_time_of_day: start.to_owned(),
-            duration_seconds: secs,
-            start_day_of_week: day,
-        }
-    }
-
-    fn t(h: u32, m: u32) -> NaiveTime {
-        NaiveTime::from_hms_opt(h, m, 0).expect("time")
-    }
-
-    #[test]
-    fn weekday_office_hours_become_one_window() {
-        let five: Vec<_> = (1..=5)
-            .map(|d| r("weekly_restriction", "09:00:00", 28_800, Some(d)))
-            .collect();
-        let w = windows(&five).expect("maps");
-        assert_eq!(
-            w,
-            [Window {
-                days: vec![
-                    Weekday::Mon,
-                    Weekday::Tue,
-                    Weekday::Wed,
-                    Weekday::Thu,
-                    Weekday::Fri
-                ],
-                start: t(9, 0),
-                end: t(17, 0)
-            }]
-        );
-    }
-
-    #[test]
-    fn a_weekend_restriction_spans_whole_days() {
-        // Friday 18:00 for 63 h: to Monday 09:00.
-        let w = windows(&[r("weekly_restriction", "18:00:00", 63 * 3600, Some(5))]).expect("maps");
-        let all = |s, e| (t(s, 0), t(e, 0));
-        let got: Vec<_> = w
-            .iter()
-            .map(|w| (w.days.clone(), (w.start, w.end)))
-            .collect();
-        assert_eq!(
-            got,
-            [
-                (vec![Weekday::Sat, Weekday::Sun], all(0, 0)),
-                (vec![Weekday::Mon], all(0, 9)),
-                (vec![Weekday::Fri], all(18, 0)),
-            ]
-        );
-    }
-
-    #[test]
-    fn a_daily_night_window_crosses_midnight_and_a_full_day_is_no_restriction() {
-        let w = windows(&[r("daily_restriction", "22:00:00", 4 * 3600, None)]).expect("maps");
-        assert_eq!(w.len(), 2);
-        assert_eq!(
-            (w[0].start, w[0].end, w[0].days.len()),
-            (t(0, 0), t(2, 0), 7)
-        );
-        assert_eq!(
-            (w[1].start, w[1].end, w[1].days.len()),
-            (t(22, 0), t(0, 0), 7)
-        );
-        assert!(
-            windows(&[r("daily_restriction", "00:00:00", 86_400, None)])
-                .expect("maps")
-                .is_empty()
-        );
-        assert!(windows(&[r("daily_restriction", "09:00:30", 3600, None)]).is_err());
-    }
+    use super::rotation;
 
     #[test]
     fn rotations_map_to_weeks_days_or_hours_only() {

@@ -67,12 +67,23 @@ pub fn user(u: &model::User, slugs: &mut Slugs, losses: &mut Losses) -> UserOut 
          ladder in notify.high / notify.low"
             .to_owned(),
     );
+    let email = email.filter(|e| {
+        let ok = firebell_engine::config::is_email(e);
+        if !ok {
+            losses.note(
+                &mut comments,
+                &subject,
+                format!("email `{e}` is not an address"),
+            );
+        }
+        ok
+    });
     UserOut {
         id,
         pd_id: u.id.clone(),
         name: u.name.clone(),
         timezone,
-        email: email.filter(|e| firebell_engine::config::is_email(e)),
+        email,
         phone: phones.first().cloned(),
         comments,
     }

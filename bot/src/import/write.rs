@@ -7,7 +7,8 @@ use std::fmt::Write as _;
 use chrono::{DateTime, Utc};
 
 use super::map::{Doc, PolicyOut};
-use super::schedules::{LayerOut, ScheduleOut, Window};
+use super::restrictions::Window;
+use super::schedules::{LayerOut, ScheduleOut};
 use super::services::ServiceOut;
 use super::users::UserOut;
 
