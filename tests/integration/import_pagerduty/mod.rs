@@ -74,7 +74,7 @@ pub async fn imported_toml(name: &str) -> (String, PathBuf) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn import_writes_a_config_that_firebell_check_accepts() {
+async fn import_pages_through_users_waits_out_a_429_and_writes_a_config_firebell_accepts() {
     let fake = FakePagerDuty::start(Behaviour {
         throttle_first: vec!["/escalation_policies"],
         ..Behaviour::default()
@@ -144,6 +144,22 @@ async fn import_writes_a_config_that_firebell_check_accepts() {
         "second email is not noted"
     );
 
+    assert_eq!(report.users, 5);
+    assert_eq!(report.services, 2);
+    assert!(
+        report.notes.iter().any(|n| n.contains("PLAY0LD")),
+        "{:?}",
+        report.notes
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn imported_schedules_policies_and_services_keep_what_firebell_can_express() {
+    let (text, out) = imported_toml("tables").await;
+
+    let loaded = Loaded::load(&out).unwrap_or_else(|e| panic!("firebell check fails: {e}"));
+
+    let engine = &loaded.engine;
     let schedules: Vec<&String> = engine.schedules.keys().collect();
     assert_eq!(schedules, ["ops-secondary", "web-primary"]);
     assert_eq!(engine.schedules["web-primary"].layers.len(), 2);
@@ -200,14 +216,6 @@ async fn import_writes_a_config_that_firebell_check_accepts() {
         "{text}"
     );
     assert!(text.contains("PINTEML"), "{text}");
-
-    assert_eq!(report.users, 5);
-    assert_eq!(report.services, 2);
-    assert!(
-        report.notes.iter().any(|n| n.contains("PLAY0LD")),
-        "{:?}",
-        report.notes
-    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
