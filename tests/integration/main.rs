@@ -8,6 +8,7 @@ mod digests;
 mod discord;
 mod email;
 mod heartbeats;
+mod import_pagerduty;
 mod ingest_flow;
 mod ingest_writers;
 mod oncall_api;
