@@ -12,6 +12,7 @@ mod ingest_flow;
 mod ingest_writers;
 mod oncall_api;
 mod opsgenie;
+mod pagination;
 mod postmortem;
 mod processes;
 mod readme;
