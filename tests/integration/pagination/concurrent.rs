@@ -7,12 +7,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use firebell_tests::fixtures::WEB_KEY;
 use firebell_tests::{TestApp, backends};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use super::{config, get_on, ids, rows_of};
+use super::{STORM_KEY, config, get_on, ids, rows_of};
 use crate::ingest_flow::trigger;
 
 const BEFORE: usize = 2_500;
@@ -35,7 +34,7 @@ async fn create_storm(app: &TestApp) {
         let (client, base) = (app.client.clone(), app.base.clone());
         tokio::spawn(async move {
             let resp = client
-                .post(format!("{base}/integrations/alertmanager/{WEB_KEY}"))
+                .post(format!("{base}/integrations/alertmanager/{STORM_KEY}"))
                 .json(&storm(b * BATCH))
                 .send()
                 .await
@@ -58,7 +57,7 @@ fn keep_inserting(
     tokio::spawn(async move {
         let mut i = 0;
         while !stop.load(Ordering::SeqCst) {
-            let body = trigger(WEB_KEY, &format!("live-{i}"), "arrived during the walk");
+            let body = trigger(STORM_KEY, &format!("live-{i}"), "arrived during the walk");
             let resp = client
                 .post(format!("{base}/v2/enqueue"))
                 .json(&body)
@@ -109,7 +108,11 @@ fn assert_complete(rows: &[Value], limit: usize) {
         .filter_map(|r| r["dedup_key"].as_str())
         .filter(|k| k.starts_with("pre-"))
         .collect();
-    assert_eq!(pre.len(), BEFORE, "limit {limit}: every incident there before the walk, once");
+    assert_eq!(
+        pre.len(),
+        BEFORE,
+        "limit {limit}: every incident there before the walk, once"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

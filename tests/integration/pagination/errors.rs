@@ -27,7 +27,10 @@ fn assert_bad(status: StatusCode, body: &Value, needles: &[&str], what: &str) {
     assert_eq!(body["error"], "bad_request", "{what}: {body}");
     let message = body["message"].as_str().unwrap_or_default();
     for needle in needles {
-        assert!(message.contains(needle), "{what}: `{needle}` in {message:?}");
+        assert!(
+            message.contains(needle),
+            "{what}: `{needle}` in {message:?}"
+        );
     }
 }
 
@@ -51,7 +54,12 @@ async fn limits_outside_1_to_1000_are_refused_on_every_list() {
             for bad in ["0", "1001", "abc", "-1", "2.5"] {
                 let (s, body) = get(&app, path, &[("limit", bad)]).await;
                 let expected = format!("limit `{bad}` must be a whole number from 1 to 1000");
-                assert_bad(s, &body, &[&expected], &format!("{backend:?} {path} limit={bad}"));
+                assert_bad(
+                    s,
+                    &body,
+                    &[&expected],
+                    &format!("{backend:?} {path} limit={bad}"),
+                );
             }
             let (s, body) = get(&app, path, &[("limit", "1000")]).await;
             assert_eq!(s, StatusCode::OK, "{path}: {body}");
@@ -89,9 +97,19 @@ async fn garbled_forged_foreign_and_refiltered_cursors_are_refused() {
 
         let alerts = cursor(&app, "/api/v1/alerts", &[]).await;
         let (s, body) = get(&app, "/api/v1/incidents", &[("cursor", &alerts)]).await;
-        assert_bad(s, &body, &["/api/v1/alerts", start_again], "an alerts cursor on incidents");
+        assert_bad(
+            s,
+            &body,
+            &["/api/v1/alerts", start_again],
+            "an alerts cursor on incidents",
+        );
         let (s, body) = get(&app, "/api/v1/changes", &[("cursor", &good)]).await;
-        assert_bad(s, &body, &["/api/v1/incidents", start_again], "an incidents cursor on changes");
+        assert_bad(
+            s,
+            &body,
+            &["/api/v1/incidents", start_again],
+            "an incidents cursor on changes",
+        );
 
         let web = cursor(&app, "/api/v1/incidents", &[("service", "web")]).await;
         for changed in [

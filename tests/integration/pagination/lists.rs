@@ -18,7 +18,10 @@ async fn seven_incidents(app: &TestApp) {
     for i in 1..=7 {
         let key = if i % 2 == 1 { WEB_KEY } else { DB_KEY };
         let (s, body) = app
-            .post_json("/v2/enqueue", &trigger(key, &format!("k{i}"), &format!("problem {i}")))
+            .post_json(
+                "/v2/enqueue",
+                &trigger(key, &format!("k{i}"), &format!("problem {i}")),
+            )
             .await;
         assert_eq!(s, StatusCode::ACCEPTED, "{body}");
     }
@@ -42,7 +45,11 @@ async fn incidents_page_newest_first_and_filters_combine_with_the_cursor() {
         let path = "/api/v1/incidents";
         for limit in [1, 2, 3, 7, 100] {
             let rows = walk(&app, path, "incidents", &[], limit).await;
-            assert_eq!(ids(&rows, "number"), [7, 6, 5, 4, 3, 2, 1], "{backend:?} limit {limit}");
+            assert_eq!(
+                ids(&rows, "number"),
+                [7, 6, 5, 4, 3, 2, 1],
+                "{backend:?} limit {limit}"
+            );
         }
         let web = walk(&app, path, "incidents", &[("service", "web")], 2).await;
         assert_eq!(ids(&web, "number"), [7, 5, 3, 1], "{backend:?}");
@@ -59,7 +66,10 @@ async fn incidents_page_newest_first_and_filters_combine_with_the_cursor() {
 /// `rows` in the order served: strictly decreasing ids.
 fn assert_newest_first(rows: &[Value], what: &str) {
     let ids = ids(rows, "id");
-    assert!(ids.windows(2).all(|w| w[0] > w[1]), "{what}: newest first, each once: {ids:?}");
+    assert!(
+        ids.windows(2).all(|w| w[0] > w[1]),
+        "{what}: newest first, each once: {ids:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -77,9 +87,12 @@ async fn the_alert_log_pages_newest_first_with_its_filters() {
             assert_eq!(rows, everything, "{backend:?} limit {limit}");
         }
         assert_newest_first(&everything, "alerts");
-        let filters = [("service", "web"), ("outcome", "triggered")];
+        let filters = [("service", "web"), ("outcome", "created")];
         let rows = walk(&app, path, "alerts", &filters, 3).await;
-        let keys: Vec<&str> = rows.iter().map(|r| r["dedup_key"].as_str().unwrap()).collect();
+        let keys: Vec<&str> = rows
+            .iter()
+            .map(|r| r["dedup_key"].as_str().unwrap())
+            .collect();
         assert_eq!(keys, ["k7", "k5", "k3", "k1"], "{backend:?}");
         assert_newest_first(&rows, "web alerts");
         app.stop().await;
@@ -97,13 +110,22 @@ async fn changes_page_newest_first_with_the_service_filter() {
             assert_eq!(s, StatusCode::ACCEPTED, "{body}");
         }
         let summaries = |rows: &[Value]| -> Vec<String> {
-            rows.iter().map(|r| r["summary"].as_str().unwrap().to_owned()).collect()
+            rows.iter()
+                .map(|r| r["summary"].as_str().unwrap().to_owned())
+                .collect()
         };
         let rows = walk(&app, "/api/v1/changes", "changes", &[], 2).await;
-        assert_eq!(summaries(&rows), ["deploy 5", "deploy 4", "deploy 3", "deploy 2", "deploy 1"]);
+        assert_eq!(
+            summaries(&rows),
+            ["deploy 5", "deploy 4", "deploy 3", "deploy 2", "deploy 1"]
+        );
         assert_newest_first(&rows, "changes");
         let rows = walk(&app, "/api/v1/changes", "changes", &[("service", "web")], 1).await;
-        assert_eq!(summaries(&rows), ["deploy 5", "deploy 3", "deploy 1"], "{backend:?}");
+        assert_eq!(
+            summaries(&rows),
+            ["deploy 5", "deploy 3", "deploy 1"],
+            "{backend:?}"
+        );
         app.stop().await;
     }
 }
@@ -113,11 +135,18 @@ async fn mail(app: &TestApp, key: &str, subject: &str) {
         .client
         .post(format!("{}/integrations/email/{key}", app.base))
         .header("content-type", "message/rfc822")
-        .body(format!("From: mon@example.com\r\nSubject: {subject}\r\n\r\nbody\r\n"))
+        .body(format!(
+            "From: mon@example.com\r\nSubject: {subject}\r\n\r\nbody\r\n"
+        ))
         .send()
         .await
         .expect("request");
-    assert_eq!(resp.status(), StatusCode::ACCEPTED, "{:?}", resp.text().await);
+    assert_eq!(
+        resp.status(),
+        StatusCode::ACCEPTED,
+        "{:?}",
+        resp.text().await
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -129,15 +158,24 @@ async fn the_mail_log_pages_newest_first_with_its_filters() {
             mail(&app, key, &format!("Problem: disk {i}")).await;
         }
         let subjects = |rows: &[Value]| -> Vec<String> {
-            rows.iter().map(|r| r["subject"].as_str().unwrap().to_owned()).collect()
+            rows.iter()
+                .map(|r| r["subject"].as_str().unwrap().to_owned())
+                .collect()
         };
         let rows = walk(&app, "/api/v1/email/log", "mails", &[], 2).await;
-        let all: Vec<String> = (1..=5).rev().map(|i| format!("Problem: disk {i}")).collect();
+        let all: Vec<String> = (1..=5)
+            .rev()
+            .map(|i| format!("Problem: disk {i}"))
+            .collect();
         assert_eq!(subjects(&rows), all, "{backend:?}");
         assert_newest_first(&rows, "mails");
         let filters = [("service", "db"), ("outcome", "triggered")];
         let rows = walk(&app, "/api/v1/email/log", "mails", &filters, 1).await;
-        assert_eq!(subjects(&rows), ["Problem: disk 4", "Problem: disk 2"], "{backend:?}");
+        assert_eq!(
+            subjects(&rows),
+            ["Problem: disk 4", "Problem: disk 2"],
+            "{backend:?}"
+        );
         app.stop().await;
     }
 }
@@ -179,7 +217,11 @@ async fn overrides_page_newest_first_with_the_schedule_filter() {
         }
         for limit in [1, 2, 5] {
             let rows = walk(&app, "/api/v1/overrides", "overrides", &[], limit).await;
-            assert_eq!(ids(&rows, "id"), [5, 4, 3, 2, 1], "{backend:?} limit {limit}");
+            assert_eq!(
+                ids(&rows, "id"),
+                [5, 4, 3, 2, 1],
+                "{backend:?} limit {limit}"
+            );
         }
         let filters = [("schedule", "primary")];
         let rows = walk(&app, "/api/v1/overrides", "overrides", &filters, 2).await;

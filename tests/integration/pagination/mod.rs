@@ -22,6 +22,10 @@ use serde_json::Value;
 /// Heartbeat names, in config order (not sorted, so the test sees the list's own order).
 pub const HEARTBEATS: [&str; 5] = ["hb-c", "hb-a", "hb-e", "hb-b", "hb-d"];
 
+/// Integration key of service `storm`: in a room with no chat platform and with no escalation
+/// policy, so thousands of incidents on it leave the workers nothing to deliver.
+pub const STORM_KEY: &str = "STORMKEY000000000000000000000001";
+
 /// The standard config plus two schedules, five heartbeats and inbound mail over HTTP.
 pub fn config() -> Loaded {
     let mut text = config_toml();
@@ -36,6 +40,10 @@ pub fn config() -> Loaded {
             "\n[heartbeats.{name}]\nservice = \"web\"\ninterval = \"1h\"\nkey = \"{name}-key-0123456789abcdef\"\n"
         );
     }
+    text += &format!(
+        "\n[rooms.quiet]\n\n[services.storm]\nintegration_keys = [\"{STORM_KEY}\"]\nroom = \"quiet\"\n\
+         events_per_minute = 100000\n"
+    );
     text += "\n[email]\nlisten = \"127.0.0.1:0\"\ndomain = \"alerts.example.com\"\n";
     Loaded::parse(&text, "pagination-test.toml", &|_| None).expect("pagination config is valid")
 }
@@ -120,6 +128,10 @@ pub async fn walk(
 /// The numeric field `field` of each row.
 pub fn ids(rows: &[Value], field: &str) -> Vec<i64> {
     rows.iter()
-        .map(|r| r[field].as_i64().unwrap_or_else(|| panic!("{field} in {r}")))
+        .map(|r| {
+            r[field]
+                .as_i64()
+                .unwrap_or_else(|| panic!("{field} in {r}"))
+        })
         .collect()
 }
