@@ -59,7 +59,7 @@ pub mod store;
 pub mod timer;
 
 // Other crates name the domain modules from the crate root.
-pub use domain::{alert, clock, duration, error, ids, incident, kinds, schedule, wording};
+pub use domain::{alert, clock, duration, error, ids, incident, kinds, page, schedule, wording};
 
 pub use alert::{AlertKind, Ingested, NewAlert, TriggerPayload};
 pub use clock::{Clock, ManualClock, SystemClock};
@@ -71,5 +71,6 @@ pub use incident::{Incident, IncidentFilter, TimelineEntry, TimelineKind};
 pub use kinds::{
     Actor, Channel, ChatPlatform, ContactMethod, EventAction, IncidentStatus, Severity, Urgency,
 };
+pub use page::Page;
 pub use postmortem::Postmortem;
 pub use store::{Store, WriteGate};

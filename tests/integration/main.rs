@@ -14,6 +14,7 @@ mod ingest_writers;
 mod oncall_api;
 mod opsgenie;
 mod pagerduty_schema;
+mod pagination;
 mod postmortem;
 mod processes;
 mod readme;

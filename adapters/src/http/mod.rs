@@ -41,6 +41,7 @@ mod integrations_email;
 mod metrics;
 mod ops;
 mod opsgenie;
+mod page;
 mod ratelimit;
 
 use std::sync::Arc;
