@@ -10,6 +10,7 @@
 //! - `lib.rs`: [`App`] (start/stop, used by `main` and the integration tests) and the commands.
 //! - `config`: the whole config file — the engine's tables and each adapter's — behind one error
 //!   collector ([`config::Loaded`]).
+//! - `import`: `firebell import pagerduty`, a PagerDuty account read into a `firebell.toml`.
 //! - `notifiers`: routes each notification to what reaches its addressee: the chat platforms
 //!   serving its room, or a person's SMS, call or email.
 //! - `shutdown`: the stop order, each step under a deadline, the whole bounded.
@@ -19,6 +20,7 @@
 #![recursion_limit = "256"]
 
 pub mod config;
+pub mod import;
 mod notifiers;
 mod shutdown;
 mod spawn;

@@ -1,4 +1,4 @@
-//! The `firebell` command: `serve` (default), `check`, `migrate`.
+//! The `firebell` command: `serve` (default), `check`, `migrate`, `import pagerduty`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -56,6 +56,68 @@ enum Command {
     Check,
     /// Apply database migrations and exit.
     Migrate,
+    /// Write a firebell.toml from another tool's setup.
+    #[command(subcommand)]
+    Import(ImportSource),
+}
+
+#[derive(Subcommand)]
+enum ImportSource {
+    /// Users, schedules, escalation policies and services from PagerDuty's REST API.
+    Pagerduty(PagerDutyArgs),
+}
+
+#[derive(clap::Args)]
+struct PagerDutyArgs {
+    /// A PagerDuty REST API key (read-only is enough).
+    #[arg(long, env = "PAGERDUTY_TOKEN", hide_env_values = true)]
+    token: String,
+    /// The REST API's base URL.
+    #[arg(long, default_value = firebell::import::DEFAULT_API_URL)]
+    api_url: String,
+    /// Where to write the configuration.
+    #[arg(long, default_value = "firebell.toml")]
+    out: PathBuf,
+    /// Overwrite --out if it exists.
+    #[arg(long)]
+    force: bool,
+}
+
+/// Runs the import and prints what was written and what was not carried over.
+async fn import(args: PagerDutyArgs) -> anyhow::Result<()> {
+    let opts = firebell::import::PagerDutyImport {
+        token: args.token,
+        api_url: args.api_url,
+        out: args.out,
+        force: args.force,
+        now: chrono::Utc::now(),
+        retry: firebell::import::Retry::default(),
+    };
+    let done = firebell::import::pagerduty(&opts).await?;
+    eprintln!(
+        "firebell: imported {} users, {} schedules, {} escalation policies and {} services from \
+         PagerDuty into {}",
+        done.users,
+        done.schedules,
+        done.policies,
+        done.services,
+        opts.out.display()
+    );
+    if !done.notes.is_empty() {
+        eprintln!(
+            "not carried over ({}; each is also a comment in the file):",
+            done.notes.len()
+        );
+        for note in &done.notes {
+            eprintln!("  - {note}");
+        }
+    }
+    eprintln!(
+        "next: set the chat channel of [rooms.oncall], repoint the integrations listed at each \
+         service, then run `firebell check --config {}`",
+        opts.out.display()
+    );
+    Ok(())
 }
 
 /// mimalloc: the ingest path allocates per event on several threads; glibc malloc was ~10% of
@@ -114,6 +176,7 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match command {
             Command::Migrate => migrate(&opts).await,
+            Command::Import(ImportSource::Pagerduty(args)) => import(args).await,
             _ => serve(opts).await,
         }
     });

@@ -166,9 +166,14 @@ pub async fn incident(ctx: &Ctx, n: IncidentNumber) -> Result<Incident, EngineEr
         .ok_or_else(|| EngineError::NotFound(format!("there is no incident {n}")))
 }
 
-pub async fn incidents(ctx: &Ctx, filter: &IncidentFilter) -> Result<Vec<Incident>, EngineError> {
+/// Incidents matching `filter`, newest first; with `before`, only those numbered below it.
+pub async fn incidents(
+    ctx: &Ctx,
+    filter: &IncidentFilter,
+    before: Option<IncidentNumber>,
+) -> Result<Vec<Incident>, EngineError> {
     let mut conn = ctx.store().conn().await?;
-    Ok(queries::list(&mut conn.c(), filter).await?)
+    Ok(queries::list(&mut conn.c(), filter, before).await?)
 }
 
 pub async fn timeline(ctx: &Ctx, n: IncidentNumber) -> Result<Vec<TimelineEntry>, EngineError> {

@@ -60,7 +60,7 @@ pub mod store;
 pub mod timer;
 
 // Other crates name the domain modules from the crate root.
-pub use domain::{alert, clock, duration, error, ids, incident, kinds, schedule, wording};
+pub use domain::{alert, clock, duration, error, ids, incident, kinds, page, schedule, wording};
 
 pub use alert::{AlertKind, Ingested, NewAlert, TriggerPayload};
 pub use clock::{Clock, ManualClock, SystemClock};
@@ -75,6 +75,7 @@ pub use incident::{
 pub use kinds::{
     Actor, Channel, ChatPlatform, ContactMethod, EventAction, IncidentStatus, Severity, Urgency,
 };
+pub use page::Page;
 pub use postmortem::Postmortem;
 pub use store::search::IncidentAlert;
 pub use store::{Store, WriteGate};

@@ -8,6 +8,7 @@ use crate::domain::clock::Timestamp;
 use crate::domain::error::EngineError;
 use crate::domain::ids::ServiceName;
 use crate::domain::kinds::IncidentStatus;
+use crate::domain::page::Page;
 pub use crate::store::queries::AlertLogEntry;
 use crate::store::{outbox, queries};
 
@@ -59,10 +60,10 @@ pub async fn record_change(ctx: &Ctx, change: ChangeEvent) -> Result<i64, Engine
 pub async fn changes(
     ctx: &Ctx,
     service: Option<&str>,
-    limit: i64,
+    page: Page,
 ) -> Result<Vec<RecordedChange>, EngineError> {
     let mut conn = ctx.store().conn().await?;
-    let rows = queries::changes(&mut conn.c(), service.unwrap_or(""), limit).await?;
+    let rows = queries::changes(&mut conn.c(), service.unwrap_or(""), page).await?;
     Ok(rows
         .into_iter()
         .map(|r| RecordedChange {
@@ -80,14 +81,14 @@ pub async fn alert_log(
     ctx: &Ctx,
     service: Option<&str>,
     outcome: Option<&str>,
-    limit: i64,
+    page: Page,
 ) -> Result<Vec<AlertLogEntry>, EngineError> {
     let mut conn = ctx.store().conn().await?;
     Ok(queries::alert_log(
         &mut conn.c(),
         service.unwrap_or(""),
         outcome.unwrap_or(""),
-        limit,
+        page,
     )
     .await?)
 }

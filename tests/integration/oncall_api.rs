@@ -216,7 +216,7 @@ async fn a_maintenance_window_silences_its_host_until_it_is_ended() {
         assert_eq!(body["window"]["ended_by"], "ci");
         assert_eq!(body["window"]["active"], false);
         let (_, list) = app.api_get("/api/v1/maintenance").await;
-        assert_eq!(list, json!({"windows": []}));
+        assert_eq!(list, json!({"windows": [], "next_cursor": null}));
         let (status, body) = api_delete(&app, "/api/v1/maintenance/1").await;
         assert_eq!(status, StatusCode::CONFLICT, "{body}");
         assert_eq!(body["message"], "maintenance window 1 has already ended");
@@ -310,6 +310,10 @@ async fn the_oncall_and_maintenance_endpoints_need_a_token() {
         .unwrap();
     assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
     let (_, windows) = app.api_get("/api/v1/maintenance").await;
-    assert_eq!(windows, json!({"windows": []}), "nothing was opened");
+    assert_eq!(
+        windows,
+        json!({"windows": [], "next_cursor": null}),
+        "nothing was opened"
+    );
     app.stop().await;
 }

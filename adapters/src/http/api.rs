@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 use super::AppState;
 use super::auth::Caller;
 use super::error::ApiError;
+use super::page::{Key, Paging};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -85,16 +86,9 @@ impl From<Incident> for IncidentView {
 
 pub(super) type Params = Query<HashMap<String, String>>;
 
-fn limit(q: &HashMap<String, String>) -> Result<i64, ApiError> {
-    match q.get("limit") {
-        None => Ok(100),
-        Some(s) => match s.parse::<i64>() {
-            Ok(n) if (1..=1000).contains(&n) => Ok(n),
-            _ => Err(ApiError::bad_request(format!(
-                "limit `{s}` must be a whole number from 1 to 1000"
-            ))),
-        },
-    }
+/// A text query parameter; empty counts as absent, as it always has for these filters.
+pub(super) fn text<'q>(q: &'q HashMap<String, String>, name: &str) -> Option<&'q str> {
+    q.get(name).map(String::as_str).filter(|s| !s.is_empty())
 }
 
 pub(super) fn only_params(q: &HashMap<String, String>, allowed: &[&str]) -> Result<(), ApiError> {
@@ -107,23 +101,23 @@ pub(super) fn only_params(q: &HashMap<String, String>, allowed: &[&str]) -> Resu
     }
 }
 
+/// `GET /api/v1/incidents?status=&service=&limit=&cursor=`: newest first (by number), paged.
 async fn list(
     State(state): State<AppState>,
     _c: Caller,
     Query(q): Params,
 ) -> Result<Json<Value>, ApiError> {
-    only_params(&q, &["status", "service", "limit"])?;
-    let mut filter = IncidentFilter {
-        limit: Some(limit(&q)?),
-        ..Default::default()
-    };
+    only_params(&q, &["status", "service", "limit", "cursor"])?;
+    let mut filter = IncidentFilter::default();
     if let Some(statuses) = q.get("status").filter(|s| !s.is_empty()) {
         for s in statuses.split(',') {
             let status = s
                 .trim()
                 .parse::<IncidentStatus>()
                 .map_err(|e| ApiError::bad_request(e.to_string()))?;
-            filter.statuses.push(status);
+            if !filter.statuses.contains(&status) {
+                filter.statuses.push(status);
+            }
         }
     }
     if let Some(name) = q.get("service").filter(|s| !s.is_empty()) {
@@ -135,9 +129,20 @@ async fn list(
         })?;
         filter.service = Some(service.name.clone());
     }
-    let incidents = state.engine.incidents(&filter).await?;
+    let mut statuses: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
+    statuses.sort_unstable();
+    let service = filter.service.as_ref().map_or("", |s| s.as_str());
+    let paging = Paging::newest_first(
+        "/api/v1/incidents",
+        &q,
+        &[("service", service), ("status", &statuses.join(","))],
+    )?;
+    filter.limit = Some(paging.fetch());
+    let before = paging.page().before.and_then(IncidentNumber::positive);
+    let incidents = state.engine.incidents_before(&filter, before).await?;
+    let (incidents, next) = paging.finish(incidents, |i| Key::Id(i.number.get()));
     let views: Vec<IncidentView> = incidents.into_iter().map(Into::into).collect();
-    Ok(Json(json!({"incidents": views})))
+    Ok(Json(json!({"incidents": views, "next_cursor": next})))
 }
 
 fn number(s: &str) -> Result<IncidentNumber, ApiError> {
@@ -258,7 +263,7 @@ async fn alerts(
     _c: Caller,
     Query(q): Params,
 ) -> Result<Json<Value>, ApiError> {
-    only_params(&q, &["service", "outcome", "limit"])?;
+    only_params(&q, &["service", "outcome", "limit", "cursor"])?;
     if let Some(o) = q.get("outcome")
         && !firebell_engine::alert::OUTCOMES.contains(&o.as_str())
     {
@@ -267,15 +272,18 @@ async fn alerts(
             firebell_engine::alert::OUTCOMES.join(", ")
         )));
     }
+    let (service, outcome) = (text(&q, "service"), text(&q, "outcome"));
+    let filters = [
+        ("service", service.unwrap_or("")),
+        ("outcome", outcome.unwrap_or("")),
+    ];
+    let paging = Paging::newest_first("/api/v1/alerts", &q, &filters)?;
     let log = state
         .engine
-        .alert_log(
-            q.get("service").map(String::as_str),
-            q.get("outcome").map(String::as_str),
-            limit(&q)?,
-        )
+        .alert_log(service, outcome, paging.page())
         .await?;
-    Ok(Json(json!({"alerts": log})))
+    let (log, next) = paging.finish(log, |a| Key::Id(a.id));
+    Ok(Json(json!({"alerts": log, "next_cursor": next})))
 }
 
 async fn changes(
@@ -283,20 +291,27 @@ async fn changes(
     _c: Caller,
     Query(q): Params,
 ) -> Result<Json<Value>, ApiError> {
-    only_params(&q, &["service", "limit"])?;
-    let changes = state
-        .engine
-        .changes(q.get("service").map(String::as_str), limit(&q)?)
-        .await?;
-    Ok(Json(json!({"changes": changes})))
+    only_params(&q, &["service", "limit", "cursor"])?;
+    let service = text(&q, "service");
+    let filters = [("service", service.unwrap_or(""))];
+    let paging = Paging::newest_first("/api/v1/changes", &q, &filters)?;
+    let changes = state.engine.changes(service, paging.page()).await?;
+    let (changes, next) = paging.finish(changes, |c| Key::Id(c.id));
+    Ok(Json(json!({"changes": changes, "next_cursor": next})))
 }
 
-async fn services(State(state): State<AppState>, _c: Caller) -> Json<Value> {
-    let services: Vec<Value> = state
-        .engine
-        .config()
-        .services
-        .values()
+/// `GET /api/v1/services?limit=&cursor=`: the configured services, by name, paged.
+async fn services(
+    State(state): State<AppState>,
+    _c: Caller,
+    Query(q): Params,
+) -> Result<Json<Value>, ApiError> {
+    only_params(&q, &["limit", "cursor"])?;
+    let paging = Paging::by_name("/api/v1/services", &q, &[])?;
+    let all: Vec<_> = state.engine.config().services.values().collect();
+    let (page, next) = paging.of_named(all, |s| s.name.as_str());
+    let services: Vec<Value> = page
+        .into_iter()
         .map(|s| {
             json!({
                 "name": s.name.as_str(),
@@ -307,5 +322,5 @@ async fn services(State(state): State<AppState>, _c: Caller) -> Json<Value> {
             })
         })
         .collect();
-    Json(json!({"services": services}))
+    Ok(Json(json!({"services": services, "next_cursor": next})))
 }

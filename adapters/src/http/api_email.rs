@@ -1,4 +1,4 @@
-//! `GET /api/v1/email/log?service=&outcome=&limit=`: the mail log, newest first — every mail
+//! `GET /api/v1/email/log?service=&outcome=&limit=&cursor=`: the mail log, newest first (paged) — every mail
 //! received by SMTP or `POST /integrations/email/{key}` and what became of it (triggered #N,
 //! deduplicated, resolved, dropped, suppressed, discarded by the filter or the fallback, refused
 //! and why), so whoever writes the rules can see which one fired.
@@ -10,9 +10,10 @@ use firebell_engine::email::MAIL_OUTCOMES;
 use serde_json::{Value, json};
 
 use super::AppState;
-use super::api::{Params, only_params};
+use super::api::{Params, only_params, text};
 use super::auth::Caller;
 use super::error::ApiError;
+use super::page::{Key, Paging};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new().route("/api/v1/email/log", get(log))
@@ -23,7 +24,7 @@ async fn log(
     _c: Caller,
     Query(q): Params,
 ) -> Result<Json<Value>, ApiError> {
-    only_params(&q, &["service", "outcome", "limit"])?;
+    only_params(&q, &["service", "outcome", "limit", "cursor"])?;
     let config = state.engine.config();
     if let Some(s) = q.get("service")
         && config.service(s).is_none()
@@ -41,23 +42,16 @@ async fn log(
             MAIL_OUTCOMES.join(", ")
         )));
     }
-    let limit = match q.get("limit") {
-        None => 100,
-        Some(s) => s
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (1..=1000).contains(n))
-            .ok_or_else(|| {
-                ApiError::bad_request(format!("limit `{s}` must be a whole number from 1 to 1000"))
-            })?,
-    };
+    let (service, outcome) = (text(&q, "service"), text(&q, "outcome"));
+    let filters = [
+        ("service", service.unwrap_or("")),
+        ("outcome", outcome.unwrap_or("")),
+    ];
+    let paging = Paging::newest_first("/api/v1/email/log", &q, &filters)?;
     let mails = state
         .engine
-        .mail_log(
-            q.get("service").map(String::as_str),
-            q.get("outcome").map(String::as_str),
-            limit,
-        )
+        .mail_log(service, outcome, paging.page())
         .await?;
-    Ok(Json(json!({ "mails": mails })))
+    let (mails, next) = paging.finish(mails, |m| Key::Id(m.id));
+    Ok(Json(json!({ "mails": mails, "next_cursor": next })))
 }

@@ -7,7 +7,7 @@
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use firebell_engine::config::Heartbeat;
@@ -16,8 +16,10 @@ use firebell_engine::heartbeats::HeartbeatView;
 use serde_json::{Value, json};
 
 use super::AppState;
+use super::api::{Params, only_params};
 use super::auth::Caller;
 use super::error::ApiError;
+use super::page::Paging;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -74,10 +76,21 @@ async fn fail(
     })))
 }
 
-/// `GET /api/v1/heartbeats` (bearer token): every heartbeat and how it stands.
-async fn list(State(state): State<AppState>, _c: Caller) -> Result<Json<Value>, ApiError> {
-    let heartbeats: Vec<Value> = state.engine.heartbeats().await?.iter().map(view).collect();
-    Ok(Json(json!({ "heartbeats": heartbeats })))
+/// `GET /api/v1/heartbeats?limit=&cursor=` (bearer token): every heartbeat and how it stands,
+/// by name (they come from the config, so the name is their stable order), paged.
+async fn list(
+    State(state): State<AppState>,
+    _c: Caller,
+    Query(q): Params,
+) -> Result<Json<Value>, ApiError> {
+    only_params(&q, &["limit", "cursor"])?;
+    let paging = Paging::by_name("/api/v1/heartbeats", &q, &[])?;
+    let all = state.engine.heartbeats().await?;
+    let (page, next) = paging.of_named(all, |h| h.name.as_str());
+    let heartbeats: Vec<Value> = page.iter().map(view).collect();
+    Ok(Json(
+        json!({ "heartbeats": heartbeats, "next_cursor": next }),
+    ))
 }
 
 fn view(h: &HeartbeatView) -> Value {

@@ -2,7 +2,7 @@
 //! silencing a host while it restarts). The same engine calls as `!maintenance`.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -14,9 +14,11 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::AppState;
+use super::api::{Params, only_params};
 use super::api_fields::{id, object, string};
 use super::auth::Caller;
 use super::error::ApiError;
+use super::page::{Key, Paging};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -67,16 +69,22 @@ fn as_typed(m: &Matcher) -> String {
     }
 }
 
-async fn list(State(state): State<AppState>, _c: Caller) -> Result<Json<Value>, ApiError> {
+/// `GET /api/v1/maintenance?limit=&cursor=`: windows still running, newest first, paged.
+async fn list(
+    State(state): State<AppState>,
+    _c: Caller,
+    Query(q): Params,
+) -> Result<Json<Value>, ApiError> {
+    only_params(&q, &["limit", "cursor"])?;
+    let paging = Paging::newest_first("/api/v1/maintenance", &q, &[])?;
+    let windows = state.engine.maintenance_page(paging.page()).await?;
+    let (windows, next) = paging.finish(windows, |w| Key::Id(w.id));
     let now = state.engine.clock().now();
-    let windows: Vec<WindowView> = state
-        .engine
-        .maintenance_windows()
-        .await?
+    let windows: Vec<WindowView> = windows
         .into_iter()
         .map(|w| WindowView::of(w, now))
         .collect();
-    Ok(Json(json!({"windows": windows})))
+    Ok(Json(json!({"windows": windows, "next_cursor": next})))
 }
 
 async fn show(

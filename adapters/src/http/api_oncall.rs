@@ -16,10 +16,11 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::AppState;
-use super::api::{Params, only_params};
+use super::api::{Params, only_params, text};
 use super::api_fields::{id, object, string};
 use super::auth::Caller;
 use super::error::ApiError;
+use super::page::{Key, Paging};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -128,20 +129,23 @@ async fn list(
     _c: Caller,
     Query(q): Params,
 ) -> Result<Json<Value>, ApiError> {
-    only_params(&q, &["schedule"])?;
+    only_params(&q, &["schedule", "limit", "cursor"])?;
     let config = state.engine.config();
-    let schedule = q.get("schedule").filter(|s| !s.is_empty());
+    let schedule = text(&q, "schedule");
     if let Some(s) = schedule
         && !config.schedules.contains_key(s)
     {
         return Err(ApiError::bad_request(unknown_schedule(config, s)));
     }
-    let list = state.engine.overrides(schedule.map(String::as_str)).await?;
+    let filters = [("schedule", schedule.unwrap_or(""))];
+    let paging = Paging::newest_first("/api/v1/overrides", &q, &filters)?;
+    let list = state.engine.overrides_page(schedule, paging.page()).await?;
+    let (list, next) = paging.finish(list, |o| Key::Id(o.id));
     let views: Vec<OverrideView> = list
         .into_iter()
         .map(|o| OverrideView::of(config, o))
         .collect();
-    Ok(Json(json!({"overrides": views})))
+    Ok(Json(json!({"overrides": views, "next_cursor": next})))
 }
 
 const EXAMPLE: &str = r#"{"schedule": "primary", "user": "bob", "duration": "2h"}"#;

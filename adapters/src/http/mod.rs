@@ -42,6 +42,7 @@ mod integrations_email;
 mod metrics;
 mod ops;
 mod opsgenie;
+mod page;
 mod pagerduty;
 mod ratelimit;
 

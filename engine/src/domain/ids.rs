@@ -30,6 +30,11 @@ impl IncidentNumber {
         self.0
     }
 
+    /// A number that arrives as a number (an API cursor): every positive one is a valid number.
+    pub fn positive(n: i64) -> Option<Self> {
+        (n > 0).then_some(Self(n))
+    }
+
     pub(crate) fn from_db(n: i64) -> Self {
         Self(n)
     }

@@ -17,6 +17,7 @@ pub mod kinds;
 pub mod maintenance;
 pub mod notification;
 pub mod notification_rules;
+pub mod page;
 pub mod schedule;
 pub mod webhook;
 pub mod wording;

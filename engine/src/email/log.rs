@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use crate::domain::clock::Timestamp;
+use crate::domain::page::Page;
 use crate::store::{C, sql};
 
 /// Every outcome label, for filters that check their input.
@@ -105,18 +106,19 @@ pub(crate) async fn delete_older_than(
         cutoff, limit)
 }
 
-/// Newest first; `service`/`outcome` empty for all.
+/// Newest first, one keyset [`Page`]; `service`/`outcome` empty for all.
 pub(crate) async fn list(
     c: &mut C<'_>,
     service: &str,
     outcome: &str,
-    limit: i64,
+    page: Page,
 ) -> Result<Vec<MailLogEntry>, sqlx::Error> {
     sql!(all MailLogEntry, c.reborrow(),
         "SELECT id, received_at, via, service, recipient, sender, subject, message_id, size, outcome, \
          reason, rule, dedup_key, incident_id FROM email_log \
-         WHERE ($1 = '' OR service = $1) AND ($2 = '' OR outcome = $2) ORDER BY id DESC LIMIT $3",
-        service, outcome, limit)
+         WHERE ($1 = '' OR service = $1) AND ($2 = '' OR outcome = $2) AND id < $4 \
+         ORDER BY id DESC LIMIT $3",
+        service, outcome, page.limit, page.before_or_max())
 }
 
 /// One entry of the mail log, as the API shows it and as it is read from its row.

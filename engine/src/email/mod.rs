@@ -22,6 +22,7 @@ use crate::domain::email::mail::truncate_chars;
 use crate::domain::email::{event, rules};
 use crate::domain::error::EngineError;
 use crate::domain::ids::ServiceName;
+use crate::domain::page::Page;
 use log::NewRow;
 
 /// A decoded mail addressed to one service.
@@ -147,14 +148,14 @@ pub async fn mail_log(
     ctx: &Ctx,
     service: Option<&str>,
     outcome: Option<&str>,
-    limit: i64,
+    page: Page,
 ) -> Result<Vec<MailLogEntry>, EngineError> {
     let mut conn = ctx.store().conn().await?;
     Ok(log::list(
         &mut conn.c(),
         service.unwrap_or(""),
         outcome.unwrap_or(""),
-        limit,
+        page,
     )
     .await?)
 }

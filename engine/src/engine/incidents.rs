@@ -7,6 +7,7 @@ use crate::domain::error::EngineError;
 use crate::domain::ids::{DedupKey, IncidentNumber, ServiceName, UserId};
 use crate::domain::incident::{Incident, IncidentFilter, TimelineEntry};
 use crate::domain::kinds::Actor;
+use crate::domain::page::Page;
 use crate::escalation::{Escalation, PageStatus, Resend};
 use crate::postmortem::Postmortem;
 use crate::records::{AlertLogEntry, ChangeEvent, RecordedChange, Stats};
@@ -52,8 +53,18 @@ impl Engine {
         crate::actions::incident_for_key(&self.ctx, service, key).await
     }
 
+    /// Incidents matching `filter`, newest first.
     pub async fn incidents(&self, filter: &IncidentFilter) -> Result<Vec<Incident>, EngineError> {
-        crate::actions::incidents(&self.ctx, filter).await
+        crate::actions::incidents(&self.ctx, filter, None).await
+    }
+
+    /// One keyset page of [`Engine::incidents`]: only incidents numbered below `before`.
+    pub async fn incidents_before(
+        &self,
+        filter: &IncidentFilter,
+        before: Option<IncidentNumber>,
+    ) -> Result<Vec<Incident>, EngineError> {
+        crate::actions::incidents(&self.ctx, filter, before).await
     }
 
     pub async fn timeline(&self, n: IncidentNumber) -> Result<Vec<TimelineEntry>, EngineError> {
@@ -64,21 +75,23 @@ impl Engine {
         crate::records::record_change(&self.ctx, change).await
     }
 
+    /// Change events, newest first: a bare limit for the newest, or a keyset [`Page`].
     pub async fn changes(
         &self,
         service: Option<&str>,
-        limit: i64,
+        page: impl Into<Page>,
     ) -> Result<Vec<RecordedChange>, EngineError> {
-        crate::records::changes(&self.ctx, service, limit).await
+        crate::records::changes(&self.ctx, service, page.into()).await
     }
 
+    /// The alert log, newest first: a bare limit for the newest, or a keyset [`Page`].
     pub async fn alert_log(
         &self,
         service: Option<&str>,
         outcome: Option<&str>,
-        limit: i64,
+        page: impl Into<Page>,
     ) -> Result<Vec<AlertLogEntry>, EngineError> {
-        crate::records::alert_log(&self.ctx, service, outcome, limit).await
+        crate::records::alert_log(&self.ctx, service, outcome, page.into()).await
     }
 
     pub async fn stats(&self) -> Result<Stats, EngineError> {

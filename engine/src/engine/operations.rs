@@ -9,6 +9,7 @@ use crate::domain::error::{EngineError, UserError};
 use crate::domain::ids::{ServiceName, UserId};
 use crate::domain::kinds::Actor;
 use crate::domain::maintenance::{MaintenanceWindow, WindowRequest};
+use crate::domain::page::Page;
 use crate::email::{MailLogEntry, ReceivedMail, RefusedMail};
 use crate::heartbeats::{CheckIn, HeartbeatView};
 use crate::leader::Leadership;
@@ -46,6 +47,15 @@ impl Engine {
         crate::oncall::overrides(&self.ctx, schedule).await
     }
 
+    /// Overrides in effect now or later, newest first, one keyset [`Page`] (the API's list).
+    pub async fn overrides_page(
+        &self,
+        schedule: Option<&str>,
+        page: Page,
+    ) -> Result<Vec<OverrideRecord>, EngineError> {
+        crate::oncall::overrides_page(&self.ctx, schedule, page).await
+    }
+
     pub async fn cancel_override(
         &self,
         id: i64,
@@ -66,6 +76,14 @@ impl Engine {
     /// Windows not yet over (and ones just ended whose closing notice is still to go out).
     pub async fn maintenance_windows(&self) -> Result<Vec<MaintenanceWindow>, EngineError> {
         crate::maintenance::api::maintenance_windows(&self.ctx).await
+    }
+
+    /// Windows still running, newest first, one keyset [`Page`] (the API's list).
+    pub async fn maintenance_page(
+        &self,
+        page: Page,
+    ) -> Result<Vec<MaintenanceWindow>, EngineError> {
+        crate::maintenance::api::maintenance_page(&self.ctx, page).await
     }
 
     pub async fn maintenance_window(&self, id: i64) -> Result<MaintenanceWindow, EngineError> {
@@ -125,14 +143,15 @@ impl Engine {
         crate::email::refuse_mail(&self.ctx, refused).await
     }
 
-    /// The mail log, newest first; `service` and `outcome` narrow it.
+    /// The mail log, newest first; `service` and `outcome` narrow it. A bare limit for the
+    /// newest, or a keyset [`Page`].
     pub async fn mail_log(
         &self,
         service: Option<&str>,
         outcome: Option<&str>,
-        limit: i64,
+        page: impl Into<Page>,
     ) -> Result<Vec<MailLogEntry>, EngineError> {
-        crate::email::mail_log(&self.ctx, service, outcome, limit).await
+        crate::email::mail_log(&self.ctx, service, outcome, page.into()).await
     }
 
     /// The summary of `q.period` and of the period before it, for one service, one team or

@@ -8,6 +8,7 @@ use crate::domain::duration::HumanDuration;
 use crate::domain::error::EngineError;
 use crate::domain::kinds::Actor;
 use crate::domain::notification::{MaintenancePhase, Notification};
+use crate::domain::page::Page;
 use crate::store::maintenance::{self as rows, NewWindow, WindowRow};
 use crate::store::pending::Pending;
 
@@ -139,6 +140,17 @@ pub async fn maintenance_windows(ctx: &Ctx) -> Result<Vec<MaintenanceWindow>, En
 pub async fn all_maintenance_windows(ctx: &Ctx) -> Result<Vec<MaintenanceWindow>, EngineError> {
     let mut conn = ctx.store().conn().await?;
     let rows = rows::all(&mut conn.c()).await?;
+    Ok(rows.into_iter().map(MaintenanceWindow::from).collect())
+}
+
+/// Windows still running, newest first, one keyset [`Page`] (the API's list).
+pub async fn maintenance_page(
+    ctx: &Ctx,
+    page: Page,
+) -> Result<Vec<MaintenanceWindow>, EngineError> {
+    let mut conn = ctx.store().conn().await?;
+    let now = Timestamp::now(ctx.clock());
+    let rows = rows::running_page(&mut conn.c(), now, page).await?;
     Ok(rows.into_iter().map(MaintenanceWindow::from).collect())
 }
 

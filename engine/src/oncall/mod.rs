@@ -11,6 +11,7 @@ use crate::domain::duration::HumanDuration;
 use crate::domain::error::{EngineError, UserError};
 use crate::domain::ids::UserId;
 use crate::domain::kinds::Actor;
+use crate::domain::page::Page;
 use crate::domain::schedule::{self, Override};
 use crate::store::oncall::{self as rows, OverrideRow};
 
@@ -208,6 +209,19 @@ pub async fn overrides(
     let now = Timestamp::now(ctx.clock());
     let mut conn = ctx.store().conn().await?;
     let rows = rows::current_overrides(&mut conn.c(), schedule, now).await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+/// Overrides in effect now or later, newest first, one keyset [`Page`] (the API's list).
+pub async fn overrides_page(
+    ctx: &Ctx,
+    schedule: Option<&str>,
+    page: Page,
+) -> Result<Vec<OverrideRecord>, EngineError> {
+    let now = Timestamp::now(ctx.clock());
+    let mut conn = ctx.store().conn().await?;
+    let rows =
+        rows::current_overrides_page(&mut conn.c(), schedule.unwrap_or(""), now, page).await?;
     Ok(rows.into_iter().map(Into::into).collect())
 }
 

@@ -4,6 +4,7 @@
 use super::{C, OptTs, end_once, sql};
 use crate::domain::clock::Timestamp;
 use crate::domain::maintenance::Matcher;
+use crate::domain::page::Page;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub(crate) struct WindowRow {
@@ -58,6 +59,19 @@ pub(crate) async fn open(c: &mut C<'_>) -> Result<Vec<WindowRow>, sqlx::Error> {
 pub(crate) async fn all(c: &mut C<'_>) -> Result<Vec<WindowRow>, sqlx::Error> {
     let q = format!("SELECT {COLUMNS} FROM maintenance ORDER BY id");
     sql!(all WindowRow, c.reborrow(), sqlx::AssertSqlSafe(q))
+}
+
+/// Windows still running at `now`, newest first, one keyset [`Page`] (the API's list).
+pub(crate) async fn running_page(
+    c: &mut C<'_>,
+    now: Timestamp,
+    page: Page,
+) -> Result<Vec<WindowRow>, sqlx::Error> {
+    let q = format!(
+        "SELECT {COLUMNS} FROM maintenance WHERE closed_at IS NULL AND ends_at > $1 AND id < $2 \
+         ORDER BY id DESC LIMIT $3"
+    );
+    sql!(all WindowRow, c.reborrow(), sqlx::AssertSqlSafe(q), now, page.before_or_max(), page.limit)
 }
 
 pub(crate) async fn by_id(c: &mut C<'_>, id: i64) -> Result<Option<WindowRow>, sqlx::Error> {

@@ -2,6 +2,7 @@
 
 use super::{C, OptText, end_once, sql};
 use crate::domain::clock::Timestamp;
+use crate::domain::page::Page;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub(crate) struct OverrideRow {
@@ -76,6 +77,21 @@ pub(crate) async fn overrides_between(
          AND start_at < $3 AND end_at > $2 ORDER BY id"
     );
     sql!(all OverrideRow, c.reborrow(), sqlx::AssertSqlSafe(q), schedule, from, to)
+}
+
+/// Overrides not cancelled and not ended by `now`, newest first, one keyset [`Page`] (the
+/// API's list); `schedule` empty for all.
+pub(crate) async fn current_overrides_page(
+    c: &mut C<'_>,
+    schedule: &str,
+    now: Timestamp,
+    page: Page,
+) -> Result<Vec<OverrideRow>, sqlx::Error> {
+    let q = format!(
+        "SELECT {COLUMNS} FROM overrides WHERE cancelled_at IS NULL AND end_at > $1 \
+         AND ($2 = '' OR schedule = $2) AND id < $3 ORDER BY id DESC LIMIT $4"
+    );
+    sql!(all OverrideRow, c.reborrow(), sqlx::AssertSqlSafe(q), now, schedule, page.before_or_max(), page.limit)
 }
 
 pub(crate) async fn override_by_id(

@@ -9,6 +9,7 @@ use crate::domain::clock::Timestamp;
 use crate::domain::ids::{DedupKey, IncidentNumber, ServiceName};
 use crate::domain::incident::{Incident, IncidentFilter, TimelineEntry};
 use crate::domain::kinds::IncidentStatus;
+use crate::domain::page::Page;
 
 pub(crate) async fn get(c: &mut C<'_>, n: IncidentNumber) -> Result<Option<Incident>, sqlx::Error> {
     let q = format!("SELECT {INCIDENT_COLUMNS} FROM incidents WHERE id = $1");
@@ -39,18 +40,25 @@ pub(crate) async fn latest_for_key(
     Ok(None)
 }
 
-pub(crate) async fn list(c: &mut C<'_>, f: &IncidentFilter) -> Result<Vec<Incident>, sqlx::Error> {
+/// Incidents matching `f`, newest first; with `before`, only those numbered below it (keyset
+/// paging over the primary key, so rows added meanwhile never shift a later page).
+pub(crate) async fn list(
+    c: &mut C<'_>,
+    f: &IncidentFilter,
+    before: Option<IncidentNumber>,
+) -> Result<Vec<Incident>, sqlx::Error> {
     let want = |s: IncidentStatus| i64::from(f.statuses.is_empty() || f.statuses.contains(&s));
     let q = format!(
         "SELECT {INCIDENT_COLUMNS} FROM incidents \
          WHERE ($1 = '' OR service = $1) \
            AND (($2 = 1 AND status = 'triggered') OR ($3 = 1 AND status = 'acknowledged') OR ($4 = 1 AND status = 'resolved')) \
+           AND id < $6 \
          ORDER BY id DESC LIMIT $5"
     );
     let service = f.service.as_ref().map_or("", |s| s.as_str());
     let rows = sql!(all IncidentRow, c.reborrow(), sqlx::AssertSqlSafe(q),
         service, want(IncidentStatus::Triggered), want(IncidentStatus::Acknowledged), want(IncidentStatus::Resolved),
-        f.limit.unwrap_or(100))?;
+        f.limit.unwrap_or(100), before.map_or(i64::MAX, IncidentNumber::get))?;
     Ok(rows.into_iter().map(Incident::from).collect())
 }
 
@@ -110,15 +118,16 @@ pub(crate) struct ChangeRow {
     pub payload: StoredJson,
 }
 
+/// Newest first, one keyset [`Page`]; `service` empty for all.
 pub(crate) async fn changes(
     c: &mut C<'_>,
     service: &str,
-    limit: i64,
+    page: Page,
 ) -> Result<Vec<ChangeRow>, sqlx::Error> {
     sql!(all ChangeRow, c.reborrow(),
         "SELECT id, service, summary, source, happened_at, payload FROM change_events \
-         WHERE ($1 = '' OR service = $1) ORDER BY id DESC LIMIT $2",
-        service, limit)
+         WHERE ($1 = '' OR service = $1) AND id < $3 ORDER BY id DESC LIMIT $2",
+        service, page.limit, page.before_or_max())
 }
 
 /// One entry of the alert log: every event received and what became of it. The row is what the
@@ -139,14 +148,15 @@ pub struct AlertLogEntry {
     pub received_at: Timestamp,
 }
 
+/// Newest first, one keyset [`Page`]; `service`/`outcome` empty for all.
 pub(crate) async fn alert_log(
     c: &mut C<'_>,
     service: &str,
     outcome: &str,
-    limit: i64,
+    page: Page,
 ) -> Result<Vec<AlertLogEntry>, sqlx::Error> {
     sql!(all AlertLogEntry, c.reborrow(),
         "SELECT id, service, dedup_key, action, outcome, reason, incident_id, actor, channel, received_at FROM alerts \
-         WHERE ($1 = '' OR service = $1) AND ($2 = '' OR outcome = $2) ORDER BY id DESC LIMIT $3",
-        service, outcome, limit)
+         WHERE ($1 = '' OR service = $1) AND ($2 = '' OR outcome = $2) AND id < $4 ORDER BY id DESC LIMIT $3",
+        service, outcome, page.limit, page.before_or_max())
 }
