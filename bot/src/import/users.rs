@@ -102,6 +102,20 @@ fn contacts(
     for cm in &u.contact_methods {
         let kind = cm.kind.trim_end_matches("_reference");
         let address = cm.address.clone().unwrap_or_default();
+        let phone = matches!(kind, "phone_contact_method" | "sms_contact_method");
+        // A reference without its address (an API that did not honour
+        // `include[]=contact_methods`): the login email still stands in for an email method; a
+        // phone cannot be guessed.
+        if address.trim().is_empty() && (phone || kind == "email_contact_method") {
+            if phone {
+                losses.note(
+                    comments,
+                    subject,
+                    format!("phone {} came without its number", cm.id),
+                );
+            }
+            continue;
+        }
         match kind {
             "email_contact_method" => emails.push(address),
             "phone_contact_method" | "sms_contact_method" => {
@@ -125,4 +139,31 @@ fn contacts(
         }
     }
     (emails, phones)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An account that answers contact methods as references (no `include[]=contact_methods`,
+    /// as firebell's own PagerDuty API does) still gives each user the login email, and a phone
+    /// listed without its number is noted, not turned into an empty address.
+    #[test]
+    fn contact_method_references_without_addresses_fall_back_to_the_login_email() {
+        let u: model::User = serde_json::from_value(serde_json::json!({
+            "id": "alice", "name": "Alice Adams", "email": "alice@example.com",
+            "time_zone": "Europe/Berlin",
+            "contact_methods": [
+                {"id": "alice-email", "type": "email_contact_method_reference"},
+                {"id": "alice-phone", "type": "phone_contact_method_reference"}
+            ]
+        }))
+        .unwrap();
+        let mut losses = Losses(Vec::new());
+        let out = user(&u, &mut Slugs::default(), &mut losses);
+        assert_eq!(out.email.as_deref(), Some("alice@example.com"));
+        assert_eq!(out.phone, None);
+        assert_eq!(losses.0.len(), 1, "{:?}", losses.0);
+        assert!(losses.0[0].contains("alice-phone"), "{:?}", losses.0);
+    }
 }
