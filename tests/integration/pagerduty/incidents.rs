@@ -66,6 +66,14 @@ async fn three(app: &TestApp) {
             .await;
         assert_eq!(status, StatusCode::ACCEPTED, "{body}");
     }
+    // The first level is paged by the timer worker just after the commit: wait for it, so that
+    // `assignments` is there to be checked.
+    app.api_wait("/pagerduty/v2/incidents/1", |b| {
+        b["incident"]["assignments"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty())
+    })
+    .await;
     let ack = json!({"incident": {"type": "incident_reference", "status": "acknowledged"}});
     let (status, body) = put(app, "/incidents/2", "bob@example.com", &ack).await;
     assert_eq!(status, StatusCode::OK, "{body}");
