@@ -5,10 +5,12 @@
 //!
 //! # Layout
 //! - `directory`: services, escalation policies, users, maintenance windows.
-//! - `incidents`: incidents, their notes, log entries and alerts.
+//! - `incidents`: incidents, their notes, log entries and alerts; `incident_errors`: every
+//!   mistake on them in PagerDuty's error body.
 //! - `schedules`: schedules with their rendered final schedule, overrides, on-calls.
 
 mod directory;
+mod incident_errors;
 mod incidents;
 mod schedules;
 
